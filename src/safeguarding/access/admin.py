@@ -1,0 +1,36 @@
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin
+
+from safeguarding.access.models import Agency, AuditEvent, User
+
+
+@admin.register(Agency)
+class AgencyAdmin(admin.ModelAdmin):
+    list_display = ["name", "code", "kind"]
+    list_filter = ["kind"]
+    search_fields = ["name", "code"]
+
+
+@admin.register(User)
+class SafeguardingUserAdmin(UserAdmin):
+    list_display = ["username", "first_name", "last_name", "agency", "is_active"]
+    list_filter = ["agency", "groups", "is_active"]
+    fieldsets = [*UserAdmin.fieldsets, ("Agency", {"fields": ["agency"]})]
+    add_fieldsets = [*UserAdmin.add_fieldsets, ("Agency", {"fields": ["agency"]})]
+
+
+@admin.register(AuditEvent)
+class AuditEventAdmin(admin.ModelAdmin):
+    """Read-only: the audit trail is append-only."""
+
+    list_display = ["sequence", "occurred_at", "username", "action", "object_type", "object_id"]
+    list_filter = ["action", "object_type"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -1,0 +1,114 @@
+"""Agencies, users, and the append-only audit log."""
+
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+
+
+class AgencyKind(models.TextChoices):
+    POLICE = "police", "Police"
+    CHILDRENS_SOCIAL_CARE = "childrens_social_care", "Children's social care"
+    EDUCATION = "education", "Education"
+    HEALTH = "health", "Health"
+    YOUTH_JUSTICE = "youth_justice", "Youth justice"
+    MISSING_SERVICE = "missing_service", "Missing service"
+    VOLUNTARY_SECTOR = "voluntary_sector", "Voluntary sector"
+    PARTNERSHIP = "partnership", "Partnership (analysts and board)"
+
+
+class Agency(models.Model):
+    """A partner organisation that shares data or whose staff use the system."""
+
+    code = models.SlugField(max_length=40, unique=True)
+    name = models.CharField(max_length=200, unique=True)
+    kind = models.CharField(max_length=40, choices=AgencyKind.choices)
+
+    class Meta:
+        verbose_name_plural = "agencies"
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class User(AbstractUser):
+    """A member of staff. Belongs to exactly one agency; roles are Django groups."""
+
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, null=True, blank=True,
+                               related_name="users")
+
+    @property
+    def role_names(self) -> list[str]:
+        return sorted(group.name for group in self.groups.all())
+
+    @property
+    def role_labels(self) -> list[str]:
+        from safeguarding.access.roles import ROLE_LABELS
+
+        return [ROLE_LABELS.get(name, name) for name in self.role_names]
+
+
+class AuditAction(models.TextChoices):
+    VIEW = "view", "Viewed"
+    SEARCH = "search", "Searched"
+    EXPORT = "export", "Exported"
+    IMPORT = "import", "Imported"
+    CHANGE = "change", "Changed"
+    CREATE = "create", "Created"
+    DELETE = "delete", "Deleted"
+    REFUSED = "refused", "Refused access"
+    LOGIN = "login", "Signed in"
+    LOGIN_FAILED = "login_failed", "Sign-in failed"
+    LOGOUT = "logout", "Signed out"
+
+
+class AuditEventQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise PermissionError("Audit events are append-only.")
+
+    def delete(self):
+        raise PermissionError("Audit events are append-only.")
+
+
+class AuditEvent(models.Model):
+    """Who did what to which record, when, from where and why; chained by hash.
+
+    Each event's hash covers its content and the previous event's hash, so altering or
+    removing any row breaks the chain (`safeguarding audit verify`).
+    """
+
+    sequence = models.PositiveBigIntegerField(unique=True)
+    occurred_at = models.DateTimeField(db_index=True)
+    user = models.ForeignKey(User, on_delete=models.PROTECT, null=True, blank=True,
+                             related_name="audit_events")
+    username = models.CharField(max_length=150, blank=True)
+    roles = models.CharField(max_length=300, blank=True)
+    agency = models.CharField(max_length=200, blank=True)
+    action = models.CharField(max_length=20, choices=AuditAction.choices, db_index=True)
+    object_type = models.CharField(max_length=100, blank=True, db_index=True)
+    object_id = models.CharField(max_length=100, blank=True, db_index=True)
+    purpose = models.CharField(max_length=500, blank=True)
+    ip_address = models.GenericIPAddressField(null=True, blank=True)
+    detail = models.JSONField(default=dict, blank=True)
+    previous_hash = models.CharField(max_length=64)
+    hash = models.CharField(max_length=64, unique=True)
+
+    objects = AuditEventQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-sequence"]
+        indexes = [models.Index(fields=["object_type", "object_id", "occurred_at"])]
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise PermissionError("Audit events are append-only.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise PermissionError("Audit events are append-only.")
+
+
+class AuditChainHead(models.Model):
+    """One row holding the latest sequence and hash; locking it serialises appends."""
+
+    last_sequence = models.PositiveBigIntegerField(default=0)
+    last_hash = models.CharField(max_length=64, default="0" * 64)

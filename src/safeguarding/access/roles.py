@@ -1,0 +1,59 @@
+"""Roles as data: each role is a Django group holding these model permissions.
+
+Permissions are `app_label.action_model`; a missing model (an app not built yet) is skipped,
+so the roles grow with the system when `sync_roles` runs after each migrate.
+"""
+
+from django.contrib.auth.models import Group, Permission
+from django.db.models import Q
+
+VIEW_PEOPLE = ["people.view_person", "people.view_sourcerecord", "people.view_event",
+               "people.view_involvement", "people.view_location", "people.view_object"]
+VIEW_RISK = ["risk.view_riskassessment", "risk.view_override"]
+VIEW_PANEL = ["panel.view_meeting", "panel.view_agendaitem", "panel.view_decision",
+              "panel.view_action"]
+VIEW_CONTEXTS = ["contexts.view_context"]
+
+ROLES: dict[str, list[str]] = {
+    "analyst": [
+        *VIEW_PEOPLE, *VIEW_RISK, *VIEW_PANEL, *VIEW_CONTEXTS,
+        "sources.view_feed", "sources.view_importbatch", "sources.add_importbatch",
+        "sources.view_quarantinedrow", "people.change_person",
+        "linkage.view_linkdecision", "linkage.add_linkdecision",
+    ],
+    "practitioner": [*VIEW_PEOPLE, *VIEW_RISK, *VIEW_CONTEXTS],
+    "panel_chair": [
+        *VIEW_PEOPLE, *VIEW_RISK, *VIEW_PANEL, *VIEW_CONTEXTS,
+        "risk.add_override", "panel.add_meeting", "panel.change_meeting",
+        "panel.add_agendaitem", "panel.change_agendaitem", "panel.add_decision",
+        "panel.add_action", "panel.change_action",
+    ],
+    "panel_member": [*VIEW_PEOPLE, *VIEW_RISK, *VIEW_PANEL, *VIEW_CONTEXTS,
+                     "risk.add_override", "panel.change_action"],
+    "manager": [*VIEW_PEOPLE, *VIEW_RISK, *VIEW_PANEL, *VIEW_CONTEXTS],
+    "auditor": ["access.view_auditevent"],
+    "administrator": ["access.view_user", "access.add_user", "access.change_user",
+                      "access.view_agency", "access.add_agency", "access.change_agency",
+                      "auth.view_group"],
+}
+
+ROLE_LABELS = {
+    "analyst": "Analyst",
+    "practitioner": "Practitioner",
+    "panel_chair": "Panel chair",
+    "panel_member": "Panel member",
+    "manager": "Manager",
+    "auditor": "Auditor",
+    "administrator": "Administrator",
+}
+
+
+def sync_roles() -> None:
+    """Create each role's group and set its permissions to exactly those listed."""
+    for role, codenames in ROLES.items():
+        group, _ = Group.objects.get_or_create(name=role)
+        condition = Q(pk__in=[])
+        for name in codenames:
+            app_label, codename = name.split(".")
+            condition |= Q(content_type__app_label=app_label, codename=codename)
+        group.permissions.set(Permission.objects.filter(condition))

@@ -1,0 +1,31 @@
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_not_required, permission_required
+from django.core.paginator import Paginator
+from django.shortcuts import render
+from django.utils.decorators import method_decorator
+
+from safeguarding.access import audit
+from safeguarding.access.forms import AuditFilterForm
+from safeguarding.access.models import AuditAction
+from safeguarding.access.queries import filtered_audit_events
+
+
+@method_decorator(login_not_required, name="dispatch")
+class LoginView(auth_views.LoginView):
+    template_name = "access/login.html"
+    redirect_authenticated_user = True
+
+
+class LogoutView(auth_views.LogoutView):
+    pass
+
+
+@permission_required("access.view_auditevent", raise_exception=True)
+def audit_log(request):
+    form = AuditFilterForm(request.GET or None)
+    filters = form.cleaned_data if form.is_valid() else {}
+    events = filtered_audit_events(**{k: v for k, v in filters.items() if v})
+    page = Paginator(events, 50).get_page(request.GET.get("page"))
+    audit.record(action=AuditAction.SEARCH, request=request, object_type="audit_event",
+                 detail={"filters": sorted(k for k, v in filters.items() if v)})
+    return render(request, "access/audit_log.html", {"form": form, "page": page})

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class LinkageConfig(AppConfig):
+    name = "safeguarding.linkage"
+    verbose_name = "Linkage"

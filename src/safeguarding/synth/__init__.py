@@ -1,0 +1,1 @@
+"""The synthetic county: a seeded generator of agency extracts with ground truth."""

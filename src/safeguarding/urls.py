@@ -1,0 +1,9 @@
+from django.contrib import admin
+from django.urls import include, path
+
+urlpatterns = [
+    path("", include("safeguarding.web.urls")),
+    path("access/", include("safeguarding.access.urls")),
+    path("people/", include("safeguarding.people.urls")),
+    path("admin/", admin.site.urls),
+]

@@ -1,6 +1,7 @@
 from django import forms
 
 from safeguarding.access.models import AuditAction
+from safeguarding.access.purpose import PURPOSES
 
 
 class AuditFilterForm(forms.Form):
@@ -10,3 +11,21 @@ class AuditFilterForm(forms.Form):
     object_id = forms.CharField(required=False, label="Record id")
     date_from = forms.DateField(required=False, label="From (YYYY-MM-DD)")
     date_to = forms.DateField(required=False, label="To (YYYY-MM-DD)")
+
+
+class PurposeForm(forms.Form):
+    purpose = forms.ChoiceField(choices=[*PURPOSES, ("other", "Another purpose")],
+                                widget=forms.RadioSelect, label="Why do you need to see this record?")
+    other = forms.CharField(required=False, max_length=300, label="Describe the purpose")
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("purpose") == "other" and not cleaned.get("other", "").strip():
+            self.add_error("other", "Describe why you need to see this record")
+        return cleaned
+
+    @property
+    def stated_purpose(self) -> str:
+        if self.cleaned_data["purpose"] == "other":
+            return self.cleaned_data["other"].strip()
+        return dict(PURPOSES)[self.cleaned_data["purpose"]]

@@ -1,4 +1,8 @@
 from django.urls import path
 
+from safeguarding.people import views
+
 app_name = "people"
-urlpatterns: list = []
+urlpatterns = [
+    path("<int:person_id>/", views.person_detail, name="detail"),
+]

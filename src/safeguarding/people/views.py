@@ -1,0 +1,28 @@
+from django.contrib.auth.decorators import permission_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.shortcuts import render
+
+from safeguarding.access import audit, purpose
+from safeguarding.access.models import AuditAction
+from safeguarding.people import queries
+from safeguarding.people.access_rules import may_open_person
+from safeguarding.people.models import Person
+
+
+@permission_required("people.view_person", raise_exception=True)
+def person_detail(request, person_id: int):
+    try:
+        person = queries.person_with_records(person_id=person_id)
+    except Person.DoesNotExist as missing:
+        raise Http404("No such person") from missing
+    stated_purpose = purpose.current_purpose(request)
+    if not may_open_person(user=request.user, person=person):
+        audit.record(action=AuditAction.REFUSED, request=request, object_type="person",
+                     object_id=person.pk, purpose=stated_purpose)
+        raise PermissionDenied("This record is restricted.")
+    if not stated_purpose:
+        return purpose.ask_for_purpose(request)
+    audit.record(action=AuditAction.VIEW, request=request, object_type="person",
+                 object_id=person.pk, purpose=stated_purpose)
+    return render(request, "people/person_detail.html", {"person": person})

@@ -86,10 +86,11 @@ class CinFactor(models.TextChoices):
     EMOTIONAL_ABUSE = "17A", "Emotional abuse"
     PHYSICAL_ABUSE = "18A", "Physical abuse"
     SEXUAL_ABUSE = "19A", "Sexual abuse"
-    FGM = "20A", "Female genital mutilation"
-    FAITH_ABUSE = "21A", "Abuse linked to faith or belief"
+    OTHER = "20", "Other"
+    NO_FACTORS = "21", "No factors identified"
+    FGM = "22A", "Female genital mutilation"
+    FAITH_ABUSE = "23A", "Abuse linked to faith or belief"
     CCE = "24A", "Child criminal exploitation"
-    OTHER = "21", "No factors identified / other"
 
 
 class IdentifierKind(models.TextChoices):

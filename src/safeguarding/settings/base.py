@@ -132,3 +132,4 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": "WARNING"},
     "loggers": {"safeguarding": {"level": "INFO", "propagate": True}},
 }
+FEEDS_DIR = PROJECT_ROOT / "feeds"

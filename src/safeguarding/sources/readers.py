@@ -25,6 +25,7 @@ class Rejection:
     row: int
     column: str
     reason: str
+    raw: str = ""
 
 
 @dataclass
@@ -77,13 +78,15 @@ def _read_csv(path: Path, file_format: FileFormat, *, chunk_rows: int) -> Iterat
         )
         frame = relation.df()
         rejected = connection.sql(
-            "SELECT line, column_name, error_type FROM rejected_rows ORDER BY line").fetchall()
+            "SELECT line, column_name, error_type, csv_line FROM rejected_rows ORDER BY line"
+        ).fetchall()
     finally:
         connection.close()
     rejections = [
         Rejection(row=int(line) - 1, column="" if column is None or column != column else str(column),
-                  reason=READER_REASONS.get(error, error).format(encoding=file_format.encoding))
-        for line, column, error in rejected
+                  reason=READER_REASONS.get(error, error).format(encoding=file_format.encoding),
+                  raw=csv_line or "")
+        for line, column, error, csv_line in rejected
     ]
     rejected_rows = {rejection.row for rejection in rejections}
     total_rows = len(frame) + len(rejected_rows)

@@ -1,0 +1,154 @@
+"""Importing one agency file through its feed: all of it or none of it, and never twice."""
+
+import logging
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from django.db import transaction
+from django.utils import timezone
+
+from safeguarding.access.models import Agency
+from safeguarding.sources import loading
+from safeguarding.sources.feeds import Feed
+from safeguarding.sources.models import Feed as FeedRow
+from safeguarding.sources.models import ImportBatch, ImportStatus, QuarantinedRow
+from safeguarding.sources.quality import QualityTally
+from safeguarding.sources.raw_files import keep_raw_file, sha256_of
+from safeguarding.sources.readers import ROW, read_chunks
+from safeguarding.sources.validation import ERROR, Issue, validate_chunk
+
+logger = logging.getLogger(__name__)
+
+
+class ImportFailed(Exception):
+    """The whole file was refused; nothing from it was stored. The message says why."""
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    batch: ImportBatch
+    already_imported: bool = False
+
+
+def register_feed(feed: Feed) -> FeedRow:
+    agency = Agency.objects.filter(code=feed.agency).first()
+    if agency is None:
+        raise ImportFailed(f"The feed {feed.name} names the agency '{feed.agency}', which is not "
+                           "set up: add it in the admin pages or fix the feed file")
+    feed_row, _ = FeedRow.objects.update_or_create(name=feed.name, defaults={
+        "agency": agency, "title": feed.title, "lawful_basis": feed.lawful_basis,
+        "isa_reference": feed.isa_reference, "retention_days": feed.retention_days,
+        "definition_path": str(feed.path or ""), "version": feed.version})
+    return feed_row
+
+
+def import_file(*, feed: Feed, path: Path, user=None, today: date | None = None,
+                progress: Callable[[int], None] | None = None) -> ImportResult:
+    """Import one file. Re-importing a file already imported through this feed changes nothing."""
+    checksum = sha256_of(path)
+    done = ImportBatch.objects.filter(feed__name=feed.name, checksum=checksum,
+                                      status=ImportStatus.SUCCEEDED).first()
+    if done is not None:
+        return ImportResult(batch=done, already_imported=True)
+    feed_row = register_feed(feed)
+    raw_path = keep_raw_file(path, checksum=checksum)
+    started_at = timezone.now()
+    try:
+        with transaction.atomic():
+            batch = ImportBatch.objects.create(
+                feed=feed_row, file_name=path.name, checksum=checksum, raw_path=str(raw_path),
+                feed_version=feed.version, status=ImportStatus.SUCCEEDED, started_at=started_at,
+                imported_by=user)
+            _load(batch=batch, feed=feed, feed_row=feed_row, path=path,
+                  today=today or timezone.localdate(), progress=progress)
+    except ImportFailed as failure:
+        _record_failure(feed_row, path, checksum, started_at, user, str(failure))
+        raise
+    except Exception as error:
+        logger.exception("Import of batch for feed %s failed", feed.name)
+        _record_failure(feed_row, path, checksum, started_at, user,
+                        f"The import stopped unexpectedly ({type(error).__name__}); nothing "
+                        "from this file was stored. Try again, or report the problem.")
+        raise
+    return ImportResult(batch=batch)
+
+
+def _record_failure(feed_row, path, checksum, started_at, user, message) -> None:
+    ImportBatch.objects.create(feed=feed_row, file_name=path.name, checksum=checksum,
+                               status=ImportStatus.FAILED, error=message, started_at=started_at,
+                               finished_at=timezone.now(), imported_by=user)
+
+
+def _load(*, batch: ImportBatch, feed: Feed, feed_row: FeedRow, path: Path, today: date,
+          progress) -> None:
+    from safeguarding.sources.validation import MissingColumnsError
+
+    tally = QualityTally(feed)
+    feed_rows = {row.name: row for row in FeedRow.objects.filter(
+        name__in=feed.depends_on | {feed.name})}
+    imported = quarantined = 0
+    for chunk in read_chunks(path, feed.file_format):
+        try:
+            validated = validate_chunk(chunk.rows, feed, today=today)
+        except MissingColumnsError as error:
+            raise ImportFailed(str(error)) from error
+        issues = [Issue(r.row, r.column, r.reason) for r in chunk.rejections] + validated.issues
+        good = validated.values[~validated.values[ROW].isin(validated.error_rows)]
+        references, unresolved = loading.resolve_references(good, feed=feed, feed_rows=feed_rows)
+        issues += [Issue(row, column, reason) for row, column, reason in unresolved]
+        bad_rows = {issue.row for issue in issues if issue.severity == ERROR}
+        good = good[~good[ROW].isin(bad_rows)]
+        tally.add_chunk(chunk.rows, issues, rejected=len(chunk.rejections))
+        _quarantine(batch, chunk.rows, issues, unreadable={r.row: r.raw for r in chunk.rejections})
+        _write(good, feed=feed, feed_row=feed_row, batch=batch, references=references,
+               invalid={k: v.loc[good.index] for k, v in validated.invalid.items()})
+        imported += len(good)
+        quarantined += len({issue.row for issue in issues if issue.severity == ERROR})
+        if progress:
+            progress(len(chunk.rows) + len(chunk.rejections))
+    batch.rows_read, batch.rows_imported, batch.rows_quarantined = (
+        tally.rows_read, imported, quarantined)
+    batch.quality_report = tally.report(rows_imported=imported, rows_quarantined=quarantined)
+    batch.finished_at = timezone.now()
+    batch.save()
+
+
+def _write(good, *, feed: Feed, feed_row: FeedRow, batch: ImportBatch, references, invalid):
+    if good.empty:
+        return
+    record_ids: dict[str, int] = {}
+    event_ids: dict[str, int] = {}
+    if feed.source_record:
+        record_ids, created, updated = loading.upsert_source_records(
+            good, feed=feed, feed_row=feed_row, batch=batch)
+        batch.records_created += created
+        batch.records_updated += updated
+        loading.add_identifiers(good, feed=feed, record_ids=record_ids, invalid=invalid)
+        loading.add_objects(good, feed=feed, record_ids=record_ids, batch=batch, feed_row=feed_row)
+    if feed.event:
+        event_ids = loading.upsert_events(good, feed=feed, feed_row=feed_row, batch=batch)
+    if feed.involvements:
+        loading.add_involvements(good, feed=feed, feed_row=feed_row, batch=batch,
+                                 references=references, own_records=record_ids,
+                                 own_events=event_ids)
+
+
+def _quarantine(batch: ImportBatch, rows, issues: list[Issue], *, unreadable: dict[int, str]):
+    by_row: dict[int, list[Issue]] = defaultdict(list)
+    for issue in issues:
+        if issue.severity == ERROR:
+            by_row[issue.row].append(issue)
+    if not by_row:
+        return
+    raw = {int(r[ROW]): {k: v for k, v in r.items() if k != ROW}
+           for r in rows[rows[ROW].isin(list(by_row))].to_dict("records")}
+    QuarantinedRow.objects.bulk_create([
+        QuarantinedRow(import_batch=batch, row_number=row,
+                       column=", ".join(dict.fromkeys(i.column for i in row_issues if i.column)),
+                       reason="; ".join(i.reason for i in row_issues),
+                       raw=raw.get(row) or {"line": unreadable.get(row, "")})
+        for row, row_issues in sorted(by_row.items())
+    ], batch_size=loading.BATCH_SIZE)

@@ -1,0 +1,39 @@
+"""The one CSV writer for every export: safe to open in a spreadsheet.
+
+A cell that starts with = + - @ (or a tab or carriage return) would be run as a formula by
+Excel or LibreOffice; such cells are written with a leading apostrophe, which spreadsheets show
+as text and which keeps the value readable (OWASP CSV injection guidance).
+"""
+
+import csv
+from collections.abc import Iterable
+from typing import IO
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_safe(value) -> str:
+    text = "" if value is None else str(value)
+    if text.startswith(FORMULA_STARTS) and not _is_number(text):
+        return "'" + text
+    return text
+
+
+def _is_number(text: str) -> bool:
+    if text != text.strip():
+        return False
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
+
+
+def write_csv(handle: IO[str], *, header: list[str], rows: Iterable[Iterable]) -> int:
+    writer = csv.writer(handle, lineterminator="\n")
+    writer.writerow(header)
+    count = 0
+    for row in rows:
+        writer.writerow([spreadsheet_safe(value) for value in row])
+        count += 1
+    return count

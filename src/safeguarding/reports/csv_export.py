@@ -30,7 +30,8 @@ def _is_number(text: str) -> bool:
 
 
 def write_csv(handle: IO[str], *, header: list[str], rows: Iterable[Iterable]) -> int:
-    writer = csv.writer(handle, lineterminator="\n")
+    # RFC 4180 line ends, so any value holding \r or \n is quoted.
+    writer = csv.writer(handle, lineterminator="\r\n")
     writer.writerow(header)
     count = 0
     for row in rows:

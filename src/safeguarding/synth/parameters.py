@@ -1,0 +1,69 @@
+"""Every rate and size of the synthetic county, in one place, so tests can check them."""
+
+from dataclasses import dataclass
+
+SCALES = {"small": 1_000, "default": 25_000, "large": 100_000}
+
+
+@dataclass(frozen=True)
+class Noise:
+    """How imperfectly an agency records a person (each a probability per record)."""
+
+    name_typo: float = 0.04
+    nickname: float = 0.08
+    surname_change: float = 0.03
+    day_month_swap: float = 0.02
+    missing_date_of_birth: float = 0.03
+    date_of_birth_typo: float = 0.02
+    old_address: float = 0.5  # of records about a young person who has moved
+    postcode_typo: float = 0.02
+    duplicate_record: float = 0.015
+    police_alias: float = 0.1
+    nhs_number_present: float = 0.92  # health
+    nhs_number_present_social_care: float = 0.45
+    nhs_number_invalid: float = 0.01
+
+
+@dataclass(frozen=True)
+class Parameters:
+    young_people: int
+    window_start: str = "2023-01-01"
+    window_end: str = "2026-10-31"
+    exploited_rate: float = 0.02  # of young people aged 11 to 17 during the window
+    cse_share: float = 0.25
+    both_share: float = 0.15
+    looked_after_rate: float = 0.012
+    groups_per_10k: float = 3.0
+    crisis_mean_days: float = 240.0
+    # Signals after onset: expected count over a year, by agency signal.
+    exploited_missing_per_year: float = 4.0
+    exploited_stop_search_per_year: float = 1.2
+    exploited_found_with_per_year: float = 1.0
+    exploited_arrest_out_of_area_per_year: float = 0.5
+    exploited_exclusion_per_year: float = 0.8
+    exploited_ed_per_year: float = 0.7
+    exploited_sexual_health_per_year: float = 1.0  # CSE
+    exploited_referral_per_year: float = 0.8
+    exploited_concern_per_year: float = 0.5
+    exploited_youth_justice_per_year: float = 0.6
+    # Confounders: the same kinds of events for young people who are not exploited.
+    background_missing_per_year: float = 0.03
+    looked_after_missing_per_year: float = 6.0
+    background_exclusion_per_year: float = 0.04
+    background_ed_per_year: float = 0.08
+    background_referral_per_year: float = 0.05
+    background_stop_search_per_year: float = 0.01
+    background_youth_justice_per_year: float = 0.01
+    background_sexual_health_per_year: float = 0.02
+    noise: Noise = Noise()
+    bad_rows_per_file: int = 5
+
+
+def parameters_for(scale: str | int) -> Parameters:
+    if isinstance(scale, str) and scale.isdigit():
+        scale = int(scale)
+    if isinstance(scale, int):
+        return Parameters(young_people=scale)
+    if scale not in SCALES:
+        raise ValueError(f"Unknown scale {scale!r}: use {', '.join(SCALES)} or a number")
+    return Parameters(young_people=SCALES[scale])

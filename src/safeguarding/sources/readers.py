@@ -82,13 +82,15 @@ def _read_csv(path: Path, file_format: FileFormat, *, chunk_rows: int) -> Iterat
         ).fetchall()
     finally:
         connection.close()
-    rejections = [
-        Rejection(row=int(line) - 1, column="" if column is None or column != column else str(column),
-                  reason=READER_REASONS.get(error, error).format(encoding=file_format.encoding),
-                  raw=csv_line or "")
-        for line, column, error, csv_line in rejected
-    ]
-    rejected_rows = {rejection.row for rejection in rejections}
+    # DuckDB may report one row several times (one per missing column): keep the first.
+    first_by_row: dict[int, Rejection] = {}
+    for line, column, error, csv_line in rejected:
+        first_by_row.setdefault(int(line) - 1, Rejection(
+            row=int(line) - 1, column="" if column is None or column != column else str(column),
+            reason=READER_REASONS.get(error, error).format(encoding=file_format.encoding),
+            raw=csv_line or ""))
+    rejections = list(first_by_row.values())
+    rejected_rows = set(first_by_row)
     total_rows = len(frame) + len(rejected_rows)
     # One line per row is the norm in agency extracts; the row numbers of the good rows are
     # those the rejected ones do not take. A quoted line break would make lines and rows differ,

@@ -221,6 +221,7 @@ def education(people, events, victims, params, rng, surnames) -> tuple[list[Extr
     n = len(exclusions)
     exploited = exclusions["exploited"].to_numpy()
     exclusion_frame = pd.DataFrame({
+        "ExclusionID": [f"EX{i:07d}" for i in exclusions["event_id"]],
         "UPN": exclusions["person_id"].map(upn_of), "URN": exclusions["person_id"].map(school_of),
         "StartDate": fmt(exclusions["occurred_at"], "%Y-%m-%d"),
         "Category": np.where(rng.random(n) < np.where(exploited, 0.1, 0.03), "PERM", "SUSP"),
@@ -232,7 +233,8 @@ def education(people, events, victims, params, rng, surnames) -> tuple[list[Extr
         Extract("education/education_pupils.csv", frame, "UPN", "DOB", "2013-02-29", "Forename"),
         Extract("education/education_exclusions.csv", exclusion_frame, "UPN", "StartDate",
                 "2025-13-01", "Reason"),
-        Extract("education/education_attendance.csv", attendance, "UPN", "", "", ""),
+        Extract("education/education_attendance.csv", attendance, "UPN", "TermStart",
+                "2025-02-30", ""),
     ]
     return extracts, _truth(records, "education/education_pupils.csv", log,
                             id_column="UPN")
@@ -250,9 +252,11 @@ def _attendance(pupils, victims, upn_of, school_of, rng) -> pd.DataFrame:
         rate = np.where(exploited_now, np.clip(rng.normal(0.72, 0.1, len(pupils)), 0.2, 1), rate)
         frames.append(pd.DataFrame({"UPN": pupils["person_id"].map(upn_of).to_numpy(),
                                     "URN": pupils["person_id"].map(school_of).to_numpy(),
-                                    "Term": term, "PossibleSessions": possible,
+                                    "Term": term, "TermStart": start, "PossibleSessions": possible,
                                     "SessionsAttended": (possible * rate).round().astype(int)}))
-    return pd.concat(frames, ignore_index=True)
+    attendance = pd.concat(frames, ignore_index=True)
+    attendance.insert(0, "ReturnID", [f"AT{i:08d}" for i in range(len(attendance))])
+    return attendance
 
 
 def health(people, events, params, rng, surnames) -> tuple[list[Extract], pd.DataFrame]:

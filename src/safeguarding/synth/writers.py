@@ -26,7 +26,7 @@ class Extract:
 
 def _bad_rows(extract: Extract, count: int, rng: np.random.Generator) -> list[tuple[str, dict | bytes]]:
     template = extract.frame.iloc[0].to_dict() if len(extract.frame) else {}
-    kinds = ["blank_required", "impossible_date"]
+    kinds = ["blank_required"] + (["impossible_date"] if extract.date_column else [])
     if extract.path.endswith(".csv"):
         kinds += ["wrong_column_count", "bad_encoding"]
     bad = []

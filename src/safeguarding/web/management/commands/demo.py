@@ -3,6 +3,9 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
 from safeguarding.access.demo import DEMO_PASSWORD, create_demo_users
+from safeguarding.synth.county import build_county
+
+DEMO_SEED = 42
 
 
 class Command(BaseCommand):
@@ -11,11 +14,19 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--address", default="127.0.0.1:8000")
         parser.add_argument("--no-serve", action="store_true", help="Set up, but do not serve.")
+        parser.add_argument("--scale", default="default", help="the synthetic county's scale")
 
-    def handle(self, *args, address, no_serve, **options):
+    def handle(self, *args, address, no_serve, scale, **options):
         call_command("migrate", interactive=False, verbosity=0)
         self._collect_static_if_changed()
         users = create_demo_users()
+        county = settings.PROJECT_ROOT / "var" / "county" / f"seed-{DEMO_SEED}-{scale}"
+        summary = build_county(out_dir=county, seed=DEMO_SEED, scale=scale,
+                               progress=lambda step: self.stderr.write(f"  county: {step}"))
+        self.stdout.write(f"Synthetic county ({'reused' if summary.reused else 'built'}): "
+                          f"{summary.young_people} young people, {summary.total_rows} extract rows.")
+        # Files already imported are recognised by their checksum and skipped.
+        call_command("import", dir=county / "extracts")
 
         self.stdout.write(self.style.SUCCESS("\nSafeguarding Hub demo (synthetic data only)"))
         self.stdout.write(f"Sign in at http://{address}/ with password '{DEMO_PASSWORD}' as:")

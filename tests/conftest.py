@@ -25,8 +25,13 @@ def agencies(db):
 def cast(agencies):
     """Users for each persona, keyed by persona name."""
     return {
-        persona: ensure_user(username=persona, password=PASSWORD, agency=agencies[agency],
-                             roles=roles, first_name=persona.replace("_", " ").title())
+        persona: ensure_user(
+            username=persona,
+            password=PASSWORD,
+            agency=agencies[agency],
+            roles=roles,
+            first_name=persona.replace("_", " ").title(),
+        )
         for persona, (agency, roles) in CAST.items()
     }
 

@@ -8,7 +8,14 @@ from django.utils import timezone
 
 from safeguarding.access.models import Agency, AgencyKind, User
 from safeguarding.people.enumerations import EventType, InvolvementRole, Sex
-from safeguarding.people.models import Event, Identifier, Involvement, Location, Person, SourceRecord
+from safeguarding.people.models import (
+    Event,
+    Identifier,
+    Involvement,
+    Location,
+    Person,
+    SourceRecord,
+)
 from safeguarding.sources.models import Feed, ImportBatch, ImportStatus
 
 

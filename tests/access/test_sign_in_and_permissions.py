@@ -22,12 +22,19 @@ def test_the_sign_in_page_is_open_to_everyone(client):
 
 
 def test_signing_in_is_audited_with_role_agency_and_address(client, cast):
-    response = client.post(reverse("access:login"), {"username": "auditor", "password": PASSWORD},
-                           REMOTE_ADDR="10.1.2.3")
+    response = client.post(
+        reverse("access:login"),
+        {"username": "auditor", "password": PASSWORD},
+        REMOTE_ADDR="10.1.2.3",
+    )
     assert response.status_code == 302
     event = AuditEvent.objects.get(action=AuditAction.LOGIN)
     assert (event.username, event.roles, event.agency, event.ip_address) == (
-        "auditor", "auditor", "Safeguarding Partnership", "10.1.2.3")
+        "auditor",
+        "auditor",
+        "Safeguarding Partnership",
+        "10.1.2.3",
+    )
 
 
 def test_a_failed_sign_in_is_audited_without_the_password(client, cast):
@@ -44,13 +51,16 @@ def test_signing_out_is_audited(client, cast):
     assert AuditEvent.objects.filter(action=AuditAction.LOGOUT, username="analyst").exists()
 
 
-@pytest.mark.parametrize("persona,status", [
-    ("auditor", 200),
-    ("analyst", 403),
-    ("police_panel_member", 403),
-    ("voluntary_panel_member", 403),
-    ("outsider", 403),
-])
+@pytest.mark.parametrize(
+    "persona,status",
+    [
+        ("auditor", 200),
+        ("analyst", 403),
+        ("police_panel_member", 403),
+        ("voluntary_panel_member", 403),
+        ("outsider", 403),
+    ],
+)
 def test_only_auditors_may_read_the_audit_log(client_for, persona, status):
     response = client_for(persona).get(reverse("access:audit"))
     assert response.status_code == status
@@ -64,8 +74,9 @@ def test_the_auditor_filters_events_by_action_and_the_search_is_audited(client_f
     response = client_for("auditor").get(reverse("access:audit"), {"action": "export"})
     events = list(response.context["page"])
     assert [event.action for event in events] == ["export"]
-    assert AuditEvent.objects.filter(action=AuditAction.SEARCH, username="auditor",
-                                     object_type="audit_event").exists()
+    assert AuditEvent.objects.filter(
+        action=AuditAction.SEARCH, username="auditor", object_type="audit_event"
+    ).exists()
 
 
 def test_sessions_expire_after_thirty_idle_minutes_by_default():

@@ -13,8 +13,10 @@ def test_sign_in_page_shows_the_service_header_and_refuses_a_wrong_password(page
     assert header.get_by_text("Safeguarding Hub").is_visible()
     assert page.get_by_role("heading", name="Sign in to Safeguarding Hub").is_visible()
     # Styled by our compiled GOV.UK Frontend, with no crown (the service is not on GOV.UK).
-    assert page.locator(".govuk-button").evaluate("e => getComputedStyle(e).backgroundColor") \
+    assert (
+        page.locator(".govuk-button").evaluate("e => getComputedStyle(e).backgroundColor")
         != "rgba(0, 0, 0, 0)"
+    )
     assert page.locator("svg.govuk-header__logotype").count() == 0
     page.screenshot(path=tmp_path / "sign-in.png")
 

@@ -19,8 +19,9 @@ def test_an_agency_id_is_unique_within_its_feed():
     record = SourceRecordFactory(source_record_id="WP1")
     SourceRecordFactory(source_record_id="WP1")  # another feed may use the same id
     with pytest.raises(IntegrityError), transaction.atomic():
-        SourceRecordFactory(source_record_id="WP1", feed=record.feed,
-                            import_batch=record.import_batch)
+        SourceRecordFactory(
+            source_record_id="WP1", feed=record.feed, import_batch=record.import_batch
+        )
 
 
 def test_an_events_people_are_reached_through_involvements():
@@ -38,13 +39,13 @@ def test_provenance_cannot_be_deleted_from_under_a_record():
 
 def test_an_override_needs_a_reason():
     with pytest.raises(IntegrityError), transaction.atomic():
-        Override.objects.create(person=PersonFactory(), level="high", reason="",
-                                set_by=UserFactory())
+        Override.objects.create(
+            person=PersonFactory(), level="high", reason="", set_by=UserFactory()
+        )
 
 
 def test_an_agenda_item_is_a_person_or_a_context_not_both_nor_neither():
-    meeting = Meeting.objects.create(title="VACS panel", held_on="2026-12-01",
-                                     chair=UserFactory())
+    meeting = Meeting.objects.create(title="VACS panel", held_on="2026-12-01", chair=UserFactory())
     AgendaItem.objects.create(meeting=meeting, order=1, person=PersonFactory())
     with pytest.raises(IntegrityError), transaction.atomic():
         AgendaItem.objects.create(meeting=meeting, order=2)

@@ -12,10 +12,16 @@ def person(agencies):
     person = PersonFactory()
     police = FeedFactory(name="police-nominals", agency=agencies["wiltshire-police"])
     health = FeedFactory(name="health-patients", agency=agencies["health"])
-    SourceRecordFactory(person=person, feed=police, import_batch__feed=police,
-                        source_record_id="WP000123")
-    SourceRecordFactory(person=person, feed=health, import_batch__feed=health,
-                        source_record_id="H-77", given_names="Jayde")
+    SourceRecordFactory(
+        person=person, feed=police, import_batch__feed=police, source_record_id="WP000123"
+    )
+    SourceRecordFactory(
+        person=person,
+        feed=health,
+        import_batch__feed=health,
+        source_record_id="H-77",
+        given_names="Jayde",
+    )
     return person
 
 
@@ -39,7 +45,11 @@ def test_viewing_a_person_writes_an_audit_event_with_the_purpose(client_for, per
     assert b"WP000123" in response.content and b"H-77" in response.content
     event = AuditEvent.objects.get(action=AuditAction.VIEW)
     assert (event.username, event.object_type, event.object_id, event.purpose) == (
-        "analyst", "person", str(person.pk), "Casework with this young person")
+        "analyst",
+        "person",
+        str(person.pk),
+        "Casework with this young person",
+    )
 
 
 def test_the_purpose_is_remembered_for_the_session(client_for, person):
@@ -57,19 +67,23 @@ def test_another_purpose_must_be_described(client_for, person):
     assert "Describe why you need to see this record" in response.content.decode()
 
 
-@pytest.mark.parametrize("persona,status", [
-    ("analyst", 200),
-    ("police_panel_member", 200),
-    ("voluntary_panel_member", 200),
-    ("outsider", 403),
-    ("auditor", 403),
-])
+@pytest.mark.parametrize(
+    "persona,status",
+    [
+        ("analyst", 200),
+        ("police_panel_member", 200),
+        ("voluntary_panel_member", 200),
+        ("outsider", 403),
+        ("auditor", 403),
+    ],
+)
 def test_who_may_open_a_person(client_for, person, persona, status):
     assert open_person(client_for(persona), person).status_code == status
 
 
 def test_a_restricted_record_opens_only_for_named_users_and_a_refusal_is_audited(
-        client_for, cast, person):
+    client_for, cast, person
+):
     person.restricted = True
     person.save()
     person.allowed_users.add(cast["police_panel_member"])
@@ -79,8 +93,9 @@ def test_a_restricted_record_opens_only_for_named_users_and_a_refusal_is_audited
     assert open_person(client_for("police_panel_member"), person).status_code == 200
 
 
-def test_the_page_reads_a_person_in_a_fixed_number_of_queries(client_for, person,
-                                                              django_assert_max_num_queries):
+def test_the_page_reads_a_person_in_a_fixed_number_of_queries(
+    client_for, person, django_assert_max_num_queries
+):
     client = client_for("analyst")
     open_person(client, person)
     for extra in range(5):

@@ -8,7 +8,7 @@ from safeguarding.reports.csv_export import spreadsheet_safe, write_csv
 
 
 def test_formula_text_is_neutralised_but_numbers_are_kept():
-    assert spreadsheet_safe("=HYPERLINK(\"http://x\")") == "'=HYPERLINK(\"http://x\")"
+    assert spreadsheet_safe('=HYPERLINK("http://x")') == '\'=HYPERLINK("http://x")'
     assert spreadsheet_safe("@SUM(A1)") == "'@SUM(A1)"
     assert spreadsheet_safe("+447700900001") == "+447700900001"
     assert spreadsheet_safe("-12.5") == "-12.5"

@@ -86,7 +86,7 @@ def test_validation_reports_each_bad_value_with_row_column_and_reason(tmp_path):
         (3, "NominalID", ERROR): "NominalID is blank, and it is required",
         (4, "DOB", ERROR): "DOB '01/01/2999' is in the future",
         (4, "Sex", ERROR): "Sex 'X' is not one of the codes this feed knows (M, F, U): "
-                           "add it to the feed's codes if it is new",
+        "add it to the feed's codes if it is new",
         (5, "NHS", WARNING): "NHS '9434765918' is not a valid NHS number (10 digits, check digit)",
         (6, "Postcode", ERROR): "Postcode 'NOT A CODE' is not a UK postcode (e.g. SN15 1AA)",
         (6, "Lat", ERROR): "Lat '95' is outside -90 to 90",

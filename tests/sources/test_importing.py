@@ -34,8 +34,11 @@ def write(tmp_path: Path, name: str, text: str) -> Path:
 
 
 def test_good_rows_import_and_bad_rows_are_quarantined_with_row_column_and_reason(feeds, tmp_path):
-    result = import_file(feed=feeds["test-nominals"], path=write(tmp_path, "nominals.csv", NOMINALS),
-                         today=date(2026, 11, 23))
+    result = import_file(
+        feed=feeds["test-nominals"],
+        path=write(tmp_path, "nominals.csv", NOMINALS),
+        today=date(2026, 11, 23),
+    )
     batch = result.batch
     assert (batch.rows_read, batch.rows_imported, batch.rows_quarantined) == (4, 2, 2)
     assert batch.rows_read == batch.rows_imported + batch.rows_quarantined
@@ -47,12 +50,17 @@ def test_good_rows_import_and_bad_rows_are_quarantined_with_row_column_and_reaso
     }
     jayden = SourceRecord.objects.get(source_record_id="WP1")
     assert (jayden.given_names, jayden.aliases, jayden.date_of_birth, jayden.sex) == (
-        "Jayden", ["JJ", "Jay Smyth"], date(2009, 4, 3), "male")
-    assert (jayden.feed.name, jayden.import_batch, jayden.row_number) == (
-        "test-nominals", batch, 1)
+        "Jayden",
+        ["JJ", "Jay Smyth"],
+        date(2009, 4, 3),
+        "male",
+    )
+    assert (jayden.feed.name, jayden.import_batch, jayden.row_number) == ("test-nominals", batch, 1)
     # A failed check digit keeps the row but flags the number, so linkage will not trust it.
     assert set(Identifier.objects.filter(kind="nhs_number").values_list("value", "valid")) == {
-        ("9434765919", True), ("9434765918", False)}
+        ("9434765919", True),
+        ("9434765918", False),
+    }
     # Both records share one phone object.
     assert Object.objects.get(kind="phone", value="07700900001").links.count() == 2
     assert batch.quality_report["columns"]["Surname"]["completeness"] == 0.75
@@ -69,11 +77,17 @@ def test_reimporting_the_same_file_adds_nothing(feeds, tmp_path):
 
 
 def test_a_later_extract_updates_a_record_and_keeps_its_history(feeds, tmp_path):
-    import_file(feed=feeds["test-nominals"], path=write(tmp_path, "nominals.csv", NOMINALS),
-                today=date(2026, 11, 23))
+    import_file(
+        feed=feeds["test-nominals"],
+        path=write(tmp_path, "nominals.csv", NOMINALS),
+        today=date(2026, 11, 23),
+    )
     later = NOMINALS.replace("WP1,Jayden,Smith", "WP1,Jayden,Smith-Jones")
-    result = import_file(feed=feeds["test-nominals"],
-                         path=write(tmp_path, "nominals-later.csv", later), today=date(2026, 11, 23))
+    result = import_file(
+        feed=feeds["test-nominals"],
+        path=write(tmp_path, "nominals-later.csv", later),
+        today=date(2026, 11, 23),
+    )
     assert (result.batch.records_created, result.batch.records_updated) == (0, 1)
     jayden = SourceRecord.objects.get(source_record_id="WP1")
     assert jayden.family_name == "Smith-Jones"
@@ -82,15 +96,33 @@ def test_a_later_extract_updates_a_record_and_keeps_its_history(feeds, tmp_path)
 
 
 def test_involvements_link_records_and_events_from_other_feeds(feeds, tmp_path):
-    import_file(feed=feeds["test-nominals"], path=write(tmp_path, "nominals.csv", NOMINALS),
-                today=date(2026, 11, 23))
-    import_file(feed=feeds["test-occurrences"], path=write(tmp_path, "occurrences.csv", (
-        "OccRef,Type,Reported,Postcode,Grade\n"
-        "OC1,MISP,14/10/2026 22:15,sn15 1aa,H\n"
-        "OC2,SS,15/10/2026 01:00,,\n")), today=date(2026, 11, 23))
-    result = import_file(feed=feeds["test-involvements"], path=write(
-        tmp_path, "involvements.csv",
-        "OccRef,NominalID,Role\nOC1,WP1,MP\nOC1,WP4,FW\nOC2,WP9,SUS\n"), today=date(2026, 11, 23))
+    import_file(
+        feed=feeds["test-nominals"],
+        path=write(tmp_path, "nominals.csv", NOMINALS),
+        today=date(2026, 11, 23),
+    )
+    import_file(
+        feed=feeds["test-occurrences"],
+        path=write(
+            tmp_path,
+            "occurrences.csv",
+            (
+                "OccRef,Type,Reported,Postcode,Grade\n"
+                "OC1,MISP,14/10/2026 22:15,sn15 1aa,H\n"
+                "OC2,SS,15/10/2026 01:00,,\n"
+            ),
+        ),
+        today=date(2026, 11, 23),
+    )
+    result = import_file(
+        feed=feeds["test-involvements"],
+        path=write(
+            tmp_path,
+            "involvements.csv",
+            "OccRef,NominalID,Role\nOC1,WP1,MP\nOC1,WP4,FW\nOC2,WP9,SUS\n",
+        ),
+        today=date(2026, 11, 23),
+    )
     missing = Event.objects.get(source_event_id="OC1")
     assert missing.event_type == "missing_episode"
     assert missing.details == {"risk_grade": "high"}
@@ -103,8 +135,9 @@ def test_involvements_link_records_and_events_from_other_feeds(feeds, tmp_path):
     assert "NominalID 'WP9' matches no record from test-nominals" in quarantined.reason
 
 
-def test_a_crash_mid_import_leaves_nothing_behind_and_a_rerun_completes(feeds, tmp_path,
-                                                                        monkeypatch):
+def test_a_crash_mid_import_leaves_nothing_behind_and_a_rerun_completes(
+    feeds, tmp_path, monkeypatch
+):
     path = write(tmp_path, "nominals.csv", NOMINALS)
 
     def crash(*args, **kwargs):
@@ -132,13 +165,17 @@ def test_a_file_without_an_expected_column_is_refused_whole(feeds, tmp_path):
     assert ImportBatch.objects.get().status == ImportStatus.FAILED
 
 
-def test_the_import_command_prints_the_quality_report_and_orders_a_drop_folder(feeds, tmp_path,
-                                                                               capsys):
+def test_the_import_command_prints_the_quality_report_and_orders_a_drop_folder(
+    feeds, tmp_path, capsys
+):
     folder = tmp_path / "drop"
     folder.mkdir()
     write(folder, "involvements_1.csv", "OccRef,NominalID,Role\nOC1,WP1,MP\n")
-    write(folder, "occurrences_1.csv",
-          "OccRef,Type,Reported,Postcode,Grade\nOC1,MISP,14/10/2026 22:15,,\n")
+    write(
+        folder,
+        "occurrences_1.csv",
+        "OccRef,Type,Reported,Postcode,Grade\nOC1,MISP,14/10/2026 22:15,,\n",
+    )
     write(folder, "nominals_1.csv", NOMINALS)
     write(folder, "unexpected.csv", "a\n1\n")
     call_command("import", dir=folder, feeds=FEEDS_DIR)

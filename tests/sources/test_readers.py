@@ -10,16 +10,18 @@ from hypothesis import strategies as st
 from safeguarding.sources.readers import ROW, FileFormat, read_chunks
 
 
-def read_all(path: Path, file_format: FileFormat = FileFormat(), chunk_rows: int = 50_000):
-    chunks = list(read_chunks(path, file_format, chunk_rows=chunk_rows))
+def read_all(path: Path, file_format: FileFormat | None = None, chunk_rows: int = 50_000):
+    chunks = list(read_chunks(path, file_format or FileFormat(), chunk_rows=chunk_rows))
     rows = pd.concat([chunk.rows for chunk in chunks], ignore_index=True)
     return rows, [rejection for chunk in chunks for rejection in chunk.rejections]
 
 
 def test_rows_that_cannot_be_split_are_rejected_with_their_row_and_the_rest_kept(tmp_path):
     path = tmp_path / "extract.csv"
-    path.write_bytes(b"id,name,dob\n1,Ann,01/02/2010\n2,Bob\n3,C\xe9line,03/04/2011\n"
-                     b"4,Dee,05/06/2012,extra\n5,Eve,07/08/2013\n")
+    path.write_bytes(
+        b"id,name,dob\n1,Ann,01/02/2010\n2,Bob\n3,C\xe9line,03/04/2011\n"
+        b"4,Dee,05/06/2012,extra\n5,Eve,07/08/2013\n"
+    )
     rows, rejections = read_all(path)
     assert rows[ROW].tolist() == [1, 5]
     assert rows["name"].tolist() == ["Ann", "Eve"]
@@ -50,21 +52,28 @@ def test_xlsx_and_json_read_the_same_rows(tmp_path):
     frame.to_excel(tmp_path / "extract.xlsx", index=False, sheet_name="Concerns")
     (tmp_path / "extract.json").write_text(json.dumps({"records": frame.to_dict("records")}))
     xlsx_rows, _ = read_all(tmp_path / "extract.xlsx", FileFormat(kind="xlsx", sheet="Concerns"))
-    json_rows, _ = read_all(tmp_path / "extract.json", FileFormat(kind="json",
-                                                                  records_path="records"))
+    json_rows, _ = read_all(
+        tmp_path / "extract.json", FileFormat(kind="json", records_path="records")
+    )
     for rows in (xlsx_rows, json_rows):
         assert rows[ROW].tolist() == [1, 2]
         assert rows["name"].tolist() == ["Ann", "Bob"]
 
 
-cell = st.text(alphabet=st.characters(blacklist_categories=["Cs"], blacklist_characters="\r\n"),
-               max_size=8)
+cell = st.text(
+    alphabet=st.characters(blacklist_categories=["Cs"], blacklist_characters="\r\n"), max_size=8
+)
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(good=st.lists(st.tuples(cell, cell, cell), max_size=12),
-       bad=st.lists(st.tuples(st.integers(0, 12), st.sampled_from(["short", "long", "bytes"])),
-                    max_size=4))
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    good=st.lists(st.tuples(cell, cell, cell), max_size=12),
+    bad=st.lists(
+        st.tuples(st.integers(0, 12), st.sampled_from(["short", "long", "bytes"])), max_size=4
+    ),
+)
 def test_malformed_rows_never_crash_the_reader_or_lose_a_good_row(tmp_path, good, bad):
     lines: list[bytes] = []
     expected = []
@@ -81,4 +90,6 @@ def test_malformed_rows_never_crash_the_reader_or_lose_a_good_row(tmp_path, good
     rows, rejections = read_all(path)
     assert rows[["a", "b", "c"]].values.tolist() == expected
     assert len(rows) + len(rejections) == len(lines)
-    assert sorted(rows[ROW].tolist() + [r.row for r in rejections]) == list(range(1, len(lines) + 1))
+    assert sorted(rows[ROW].tolist() + [r.row for r in rejections]) == list(
+        range(1, len(lines) + 1)
+    )

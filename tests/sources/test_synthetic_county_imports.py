@@ -31,13 +31,17 @@ def test_the_whole_county_imports_and_only_planted_rows_are_quarantined(county, 
     for batch in batches.values():
         assert batch.status == "succeeded", batch.error
         assert batch.rows_read == batch.rows_imported + batch.rows_quarantined
-    quarantined = {(q.import_batch.file_name, q.row_number): q for q in
-                   QuarantinedRow.objects.select_related("import_batch")}
+    quarantined = {
+        (q.import_batch.file_name, q.row_number): q
+        for q in QuarantinedRow.objects.select_related("import_batch")
+    }
     expected = truth[truth["expected"] == "quarantine"]
-    assert set(quarantined) == {(Path(f).name, r) for f, r in zip(expected["file"], expected["row"],
-                                                                  strict=True)}
-    for file, row, column in zip(expected["file"], expected["row"], expected["column"],
-                                 strict=True):
+    assert set(quarantined) == {
+        (Path(f).name, r) for f, r in zip(expected["file"], expected["row"], strict=True)
+    }
+    for file, row, column in zip(
+        expected["file"], expected["row"], expected["column"], strict=True
+    ):
         if column:
             assert column in quarantined[(Path(file).name, row)].column
     # Formula text is imported, stored as text.

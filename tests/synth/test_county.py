@@ -27,8 +27,15 @@ def extract(county: Path, name: str) -> pd.DataFrame:
         return pd.read_excel(path, dtype=str, keep_default_na=False)
     if path.suffix == ".json":
         return pd.DataFrame(json.loads(path.read_text())["records"]).astype(str)
-    return pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8",
-                       encoding_errors="replace", on_bad_lines="skip", engine="python")
+    return pd.read_csv(
+        path,
+        dtype=str,
+        keep_default_na=False,
+        encoding="utf-8",
+        encoding_errors="replace",
+        on_bad_lines="skip",
+        engine="python",
+    )
 
 
 def truth(county: Path, name: str) -> pd.DataFrame:
@@ -43,7 +50,8 @@ def test_the_same_seed_writes_the_same_files_and_a_second_run_reuses_them(tmp_pa
     # Byte for byte, except the spreadsheet, whose zip container stamps the time it was written.
     spreadsheets = {name for name in files_a if name.endswith(".xlsx")}
     assert {k: v for k, v in files_a.items() if k not in spreadsheets} == {
-        k: v for k, v in files_b.items() if k not in spreadsheets}
+        k: v for k, v in files_b.items() if k not in spreadsheets
+    }
     for name in spreadsheets:
         name = name.removeprefix("extracts/")
         assert extract(tmp_path / "a", name).equals(extract(tmp_path / "b", name))
@@ -67,10 +75,15 @@ def test_upns_are_valid_and_nhs_numbers_valid_where_promised(county):
     assert len(bad) > 0
 
 
-@pytest.mark.parametrize("kind,setting", [("name_typo", "name_typo"),
-                                          ("missing_date_of_birth", "missing_date_of_birth"),
-                                          ("postcode_typo", "postcode_typo"),
-                                          ("surname_change", "surname_change")])
+@pytest.mark.parametrize(
+    "kind,setting",
+    [
+        ("name_typo", "name_typo"),
+        ("missing_date_of_birth", "missing_date_of_birth"),
+        ("postcode_typo", "postcode_typo"),
+        ("surname_change", "surname_change"),
+    ],
+)
 def test_noise_rates_are_within_tolerance_of_their_settings(county, kind, setting):
     records = truth(county, "source_records.csv")
     records = records[records["file"] != "partners/partner_concerns.csv"]
@@ -82,8 +95,10 @@ def test_noise_rates_are_within_tolerance_of_their_settings(county, kind, settin
 def test_a_missing_date_of_birth_in_the_truth_is_blank_in_the_extract(county):
     records = truth(county, "source_records.csv")
     children = extract(county, "social_care/csc_children.csv").set_index("PersonID")
-    flagged = records[(records["file"] == "social_care/csc_children.csv")
-                      & records["noise"].str.contains("missing_date_of_birth")]
+    flagged = records[
+        (records["file"] == "social_care/csc_children.csv")
+        & records["noise"].str.contains("missing_date_of_birth")
+    ]
     assert len(flagged) > 0
     assert (children.loc[flagged["source_record_id"], "DateOfBirth"] == "").all()
 
@@ -95,12 +110,30 @@ def agencies_with_signals(county: Path) -> pd.DataFrame:
     rows = []
     involvements = extract(county, "police/police_involvements.csv")
     rows += [("police", person_of.get(i)) for i in involvements["NominalID"]]
-    rows += [("missing", person_of.get(i)) for i in extract(county, "missing/missing_episodes.xlsx")["ChildRef"]]
-    rows += [("social_care", person_of.get(i)) for i in extract(county, "social_care/csc_referrals.csv")["PersonID"]]
-    rows += [("education", person_of.get(i)) for i in extract(county, "education/education_exclusions.csv")["UPN"]]
-    rows += [("health", person_of.get(i)) for i in extract(county, "health/health_attendances.csv")["PatientID"]]
-    rows += [("youth_justice", person_of.get(i)) for i in extract(county, "youth_justice/youth_justice_outcomes.json")["yj_id"]]
-    rows += [("partners", person_of.get(i)) for i in extract(county, "partners/partner_concerns.csv")["ConcernID"]]
+    rows += [
+        ("missing", person_of.get(i))
+        for i in extract(county, "missing/missing_episodes.xlsx")["ChildRef"]
+    ]
+    rows += [
+        ("social_care", person_of.get(i))
+        for i in extract(county, "social_care/csc_referrals.csv")["PersonID"]
+    ]
+    rows += [
+        ("education", person_of.get(i))
+        for i in extract(county, "education/education_exclusions.csv")["UPN"]
+    ]
+    rows += [
+        ("health", person_of.get(i))
+        for i in extract(county, "health/health_attendances.csv")["PatientID"]
+    ]
+    rows += [
+        ("youth_justice", person_of.get(i))
+        for i in extract(county, "youth_justice/youth_justice_outcomes.json")["yj_id"]
+    ]
+    rows += [
+        ("partners", person_of.get(i))
+        for i in extract(county, "partners/partner_concerns.csv")["ConcernID"]
+    ]
     return pd.DataFrame(rows, columns=["agency", "person_id"]).dropna().drop_duplicates()
 
 
@@ -123,8 +156,13 @@ def test_most_young_people_who_go_missing_are_not_exploited(county):
 
 def test_every_bad_row_is_listed_in_the_truth(county):
     bad = truth(county, "bad_rows.csv")
-    assert set(bad["defect"]) == {"blank_required", "impossible_date", "wrong_column_count",
-                                  "bad_encoding", "formula_text"}
+    assert set(bad["defect"]) == {
+        "blank_required",
+        "impossible_date",
+        "wrong_column_count",
+        "bad_encoding",
+        "formula_text",
+    }
     for file_name, listed in bad.groupby("file"):
         path = county / "extracts" / file_name
         if path.suffix != ".csv":
@@ -140,6 +178,9 @@ def test_every_bad_row_is_listed_in_the_truth(county):
                 continue
             if len(next(csv.reader([text]))) != header_width:
                 found.add((number, "wrong_column_count"))
-        expected = {(int(r), d) for r, d in zip(listed["row"], listed["defect"], strict=True)
-                    if d in {"bad_encoding", "wrong_column_count"}}
+        expected = {
+            (int(r), d)
+            for r, d in zip(listed["row"], listed["defect"], strict=True)
+            if d in {"bad_encoding", "wrong_column_count"}
+        }
         assert found == expected, file_name

@@ -11,8 +11,19 @@ from django.utils import timezone
 from safeguarding.access.models import AuditAction, AuditChainHead, AuditEvent
 
 GENESIS_HASH = "0" * 64
-HASHED_FIELDS = ("sequence", "occurred_at", "username", "roles", "agency", "action",
-                 "object_type", "object_id", "purpose", "ip_address", "detail")
+HASHED_FIELDS = (
+    "sequence",
+    "occurred_at",
+    "username",
+    "roles",
+    "agency",
+    "action",
+    "object_type",
+    "object_id",
+    "purpose",
+    "ip_address",
+    "detail",
+)
 
 
 def event_hash(*, previous_hash: str, fields: dict) -> str:
@@ -75,8 +86,9 @@ def verify_chain(*, batch_size: int = 5000) -> Iterator[ChainProblem]:
     events = AuditEvent.objects.order_by("sequence").values(*HASHED_FIELDS, "previous_hash", "hash")
     for event in events.iterator(chunk_size=batch_size):
         if event["sequence"] != expected_sequence:
-            yield ChainProblem(event["sequence"], f"expected sequence {expected_sequence}: "
-                               "events are missing")
+            yield ChainProblem(
+                event["sequence"], f"expected sequence {expected_sequence}: events are missing"
+            )
         if event["previous_hash"] != previous_hash:
             yield ChainProblem(event["sequence"], "does not point at the event before it")
         if event_hash(previous_hash=event["previous_hash"], fields=event) != event["hash"]:

@@ -1,4 +1,4 @@
-"""Demo sign-ins: one user per role, each in a plausible agency. Only `safeguarding demo` uses this."""
+"""Demo sign-ins: one user per role, each in a plausible agency (used by `safeguarding demo`)."""
 
 from dataclasses import dataclass
 
@@ -27,16 +27,29 @@ DEMO_USERS = [
     DemoUser("social-worker", "Sam", "Social-Worker", "childrens-social-care", ("practitioner",)),
     DemoUser("manager", "Morgan", "Manager", "partnership", ("manager",)),
     DemoUser("auditor", "Alex", "Auditor", "partnership", ("auditor",)),
-    DemoUser("admin", "Ada", "Administrator", "partnership", ("administrator",),
-             is_staff=True, is_superuser=True),
+    DemoUser(
+        "admin",
+        "Ada",
+        "Administrator",
+        "partnership",
+        ("administrator",),
+        is_staff=True,
+        is_superuser=True,
+    ),
 ]
 
 
 def create_demo_users() -> list[DemoUser]:
     agencies = ensure_standard_agencies()
     for demo in DEMO_USERS:
-        ensure_user(username=demo.username, password=DEMO_PASSWORD,
-                    agency=agencies[demo.agency_code], roles=list(demo.roles),
-                    first_name=demo.first_name, last_name=demo.last_name,
-                    is_staff=demo.is_staff, is_superuser=demo.is_superuser)
+        ensure_user(
+            username=demo.username,
+            password=DEMO_PASSWORD,
+            agency=agencies[demo.agency_code],
+            roles=list(demo.roles),
+            first_name=demo.first_name,
+            last_name=demo.last_name,
+            is_staff=demo.is_staff,
+            is_superuser=demo.is_superuser,
+        )
     return DEMO_USERS

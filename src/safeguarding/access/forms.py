@@ -14,8 +14,11 @@ class AuditFilterForm(forms.Form):
 
 
 class PurposeForm(forms.Form):
-    purpose = forms.ChoiceField(choices=[*PURPOSES, ("other", "Another purpose")],
-                                widget=forms.RadioSelect, label="Why do you need to see this record?")
+    purpose = forms.ChoiceField(
+        choices=[*PURPOSES, ("other", "Another purpose")],
+        widget=forms.RadioSelect,
+        label="Why do you need to see this record?",
+    )
     other = forms.CharField(required=False, max_length=300, label="Describe the purpose")
 
     def clean(self):

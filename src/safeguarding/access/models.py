@@ -33,8 +33,9 @@ class Agency(models.Model):
 class User(AbstractUser):
     """A member of staff. Belongs to exactly one agency; roles are Django groups."""
 
-    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, null=True, blank=True,
-                               related_name="users")
+    agency = models.ForeignKey(
+        Agency, on_delete=models.PROTECT, null=True, blank=True, related_name="users"
+    )
 
     @property
     def role_names(self) -> list[str]:
@@ -78,8 +79,9 @@ class AuditEvent(models.Model):
 
     sequence = models.PositiveBigIntegerField(unique=True)
     occurred_at = models.DateTimeField(db_index=True)
-    user = models.ForeignKey(User, on_delete=models.PROTECT, null=True, blank=True,
-                             related_name="audit_events")
+    user = models.ForeignKey(
+        User, on_delete=models.PROTECT, null=True, blank=True, related_name="audit_events"
+    )
     username = models.CharField(max_length=150, blank=True)
     roles = models.CharField(max_length=300, blank=True)
     agency = models.CharField(max_length=200, blank=True)

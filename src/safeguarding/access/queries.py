@@ -3,8 +3,15 @@ from django.db.models import QuerySet
 from safeguarding.access.models import AuditEvent
 
 
-def filtered_audit_events(*, username: str = "", action: str = "", object_type: str = "",
-                          object_id: str = "", date_from=None, date_to=None) -> QuerySet:
+def filtered_audit_events(
+    *,
+    username: str = "",
+    action: str = "",
+    object_type: str = "",
+    object_id: str = "",
+    date_from=None,
+    date_to=None,
+) -> QuerySet:
     events = AuditEvent.objects.order_by("-sequence")
     if username:
         events = events.filter(username__iexact=username)

@@ -7,34 +7,71 @@ so the roles grow with the system when `sync_roles` runs after each migrate.
 from django.contrib.auth.models import Group, Permission
 from django.db.models import Q
 
-VIEW_PEOPLE = ["people.view_person", "people.view_sourcerecord", "people.view_event",
-               "people.view_involvement", "people.view_location", "people.view_object"]
+VIEW_PEOPLE = [
+    "people.view_person",
+    "people.view_sourcerecord",
+    "people.view_event",
+    "people.view_involvement",
+    "people.view_location",
+    "people.view_object",
+]
 VIEW_RISK = ["risk.view_riskassessment", "risk.view_override"]
-VIEW_PANEL = ["panel.view_meeting", "panel.view_agendaitem", "panel.view_decision",
-              "panel.view_action"]
+VIEW_PANEL = [
+    "panel.view_meeting",
+    "panel.view_agendaitem",
+    "panel.view_decision",
+    "panel.view_action",
+]
 VIEW_CONTEXTS = ["contexts.view_context"]
 
 ROLES: dict[str, list[str]] = {
     "analyst": [
-        *VIEW_PEOPLE, *VIEW_RISK, *VIEW_PANEL, *VIEW_CONTEXTS,
-        "sources.view_feed", "sources.view_importbatch", "sources.add_importbatch",
-        "sources.view_quarantinedrow", "people.change_person",
-        "linkage.view_linkdecision", "linkage.add_linkdecision",
+        *VIEW_PEOPLE,
+        *VIEW_RISK,
+        *VIEW_PANEL,
+        *VIEW_CONTEXTS,
+        "sources.view_feed",
+        "sources.view_importbatch",
+        "sources.add_importbatch",
+        "sources.view_quarantinedrow",
+        "people.change_person",
+        "linkage.view_linkdecision",
+        "linkage.add_linkdecision",
     ],
     "practitioner": [*VIEW_PEOPLE, *VIEW_RISK, *VIEW_CONTEXTS],
     "panel_chair": [
-        *VIEW_PEOPLE, *VIEW_RISK, *VIEW_PANEL, *VIEW_CONTEXTS,
-        "risk.add_override", "panel.add_meeting", "panel.change_meeting",
-        "panel.add_agendaitem", "panel.change_agendaitem", "panel.add_decision",
-        "panel.add_action", "panel.change_action",
+        *VIEW_PEOPLE,
+        *VIEW_RISK,
+        *VIEW_PANEL,
+        *VIEW_CONTEXTS,
+        "risk.add_override",
+        "panel.add_meeting",
+        "panel.change_meeting",
+        "panel.add_agendaitem",
+        "panel.change_agendaitem",
+        "panel.add_decision",
+        "panel.add_action",
+        "panel.change_action",
     ],
-    "panel_member": [*VIEW_PEOPLE, *VIEW_RISK, *VIEW_PANEL, *VIEW_CONTEXTS,
-                     "risk.add_override", "panel.change_action"],
+    "panel_member": [
+        *VIEW_PEOPLE,
+        *VIEW_RISK,
+        *VIEW_PANEL,
+        *VIEW_CONTEXTS,
+        "risk.add_override",
+        "panel.change_action",
+    ],
     "manager": [*VIEW_PEOPLE, *VIEW_RISK, *VIEW_PANEL, *VIEW_CONTEXTS],
     "auditor": ["access.view_auditevent"],
-    "administrator": ["access.view_user", "access.add_user", "access.change_user",
-                      "access.view_agency", "access.add_agency", "access.change_agency",
-                      "auth.view_group"],
+    "administrator": [
+        "access.view_user",
+        "access.add_user",
+        "access.change_user",
+        "access.view_agency",
+        "access.add_agency",
+        "access.change_agency",
+        "auth.view_group",
+    ],
 }
 
 ROLE_LABELS = {

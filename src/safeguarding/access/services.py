@@ -20,15 +20,24 @@ STANDARD_AGENCIES = [
 def ensure_standard_agencies() -> dict[str, Agency]:
     agencies = {}
     for code, name, kind in STANDARD_AGENCIES:
-        agencies[code], _ = Agency.objects.update_or_create(code=code,
-                                                            defaults={"name": name, "kind": kind})
+        agencies[code], _ = Agency.objects.update_or_create(
+            code=code, defaults={"name": name, "kind": kind}
+        )
     return agencies
 
 
 @transaction.atomic
-def ensure_user(*, username: str, password: str, agency: Agency, roles: list[str],
-                first_name: str = "", last_name: str = "", is_staff: bool = False,
-                is_superuser: bool = False) -> User:
+def ensure_user(
+    *,
+    username: str,
+    password: str,
+    agency: Agency,
+    roles: list[str],
+    first_name: str = "",
+    last_name: str = "",
+    is_staff: bool = False,
+    is_superuser: bool = False,
+) -> User:
     """Create or reset a user with exactly these roles."""
     user, _ = User.objects.get_or_create(username=username)
     user.first_name, user.last_name, user.agency = first_name, last_name, agency

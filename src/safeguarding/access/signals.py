@@ -14,8 +14,11 @@ def audit_login(sender, request, user, **kwargs) -> None:
 
 @receiver(user_login_failed)
 def audit_failed_login(sender, credentials, request=None, **kwargs) -> None:
-    audit.record(action=AuditAction.LOGIN_FAILED, request=request,
-                 username=str(credentials.get("username", ""))[:150])
+    audit.record(
+        action=AuditAction.LOGIN_FAILED,
+        request=request,
+        username=str(credentials.get("username", ""))[:150],
+    )
 
 
 @receiver(user_logged_out)

@@ -4,8 +4,7 @@ from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils.decorators import method_decorator
 
-from safeguarding.access import audit
-from safeguarding.access import purpose
+from safeguarding.access import audit, purpose
 from safeguarding.access.forms import AuditFilterForm, PurposeForm
 from safeguarding.access.models import AuditAction
 from safeguarding.access.queries import filtered_audit_events
@@ -27,8 +26,12 @@ def audit_log(request):
     filters = form.cleaned_data if form.is_valid() else {}
     events = filtered_audit_events(**{k: v for k, v in filters.items() if v})
     page = Paginator(events, 50).get_page(request.GET.get("page"))
-    audit.record(action=AuditAction.SEARCH, request=request, object_type="audit_event",
-                 detail={"filters": sorted(k for k, v in filters.items() if v)})
+    audit.record(
+        action=AuditAction.SEARCH,
+        request=request,
+        object_type="audit_event",
+        detail={"filters": sorted(k for k, v in filters.items() if v)},
+    )
     return render(request, "access/audit_log.html", {"form": form, "page": page})
 
 

@@ -19,10 +19,13 @@ class Reliability(models.TextChoices):
 class Context(models.Model):
     kind = models.CharField(max_length=20, choices=ContextKind.choices)
     name = models.CharField(max_length=200)
-    location = models.ForeignKey("people.Location", on_delete=models.SET_NULL, null=True,
-                                 blank=True, related_name="contexts")
+    location = models.ForeignKey(
+        "people.Location", on_delete=models.SET_NULL, null=True, blank=True, related_name="contexts"
+    )
     description = models.TextField(blank=True)
-    guardianship = models.TextField(blank=True, help_text="Adults and services with a caring presence")
+    guardianship = models.TextField(
+        blank=True, help_text="Adults and services with a caring presence"
+    )
     physical_environment = models.TextField(blank=True)
     policies = models.TextField(blank=True)
     strengths = models.TextField(blank=True)
@@ -41,16 +44,18 @@ class ContextMember(models.Model):
     reliability = models.CharField(max_length=20, choices=Reliability.choices)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["context", "person"],
-                                               name="one_membership_per_context")]
+        constraints = [
+            models.UniqueConstraint(fields=["context", "person"], name="one_membership_per_context")
+        ]
 
 
 class ContextAssessment(models.Model):
     context = models.ForeignKey(Context, on_delete=models.CASCADE, related_name="assessments")
     assessed_on = models.DateField()
     summary = models.TextField()
-    assessed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
-                                    related_name="+")
+    assessed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
 
 
 class ContextPlan(models.Model):

@@ -17,16 +17,18 @@ class LinkDecision(models.Model):
     record_b = models.ForeignKey("people.SourceRecord", on_delete=models.CASCADE, related_name="+")
     kind = models.CharField(max_length=20, choices=LinkDecisionKind.choices)
     reason = models.TextField()
-    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
-                                   related_name="link_decisions")
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="link_decisions"
+    )
     decided_at = models.DateTimeField(auto_now_add=True)
     match_weight = models.FloatField(null=True, blank=True, help_text="The model's weight then")
 
     class Meta:
         ordering = ["-decided_at"]
         indexes = [models.Index(fields=["record_a", "record_b"])]
-        constraints = [models.CheckConstraint(condition=~models.Q(reason=""),
-                                              name="link_decision_has_reason")]
+        constraints = [
+            models.CheckConstraint(condition=~models.Q(reason=""), name="link_decision_has_reason")
+        ]
 
 
 class LinkModelVersion(models.Model):

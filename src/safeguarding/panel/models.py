@@ -13,11 +13,13 @@ class MeetingStatus(models.TextChoices):
 class Meeting(models.Model):
     title = models.CharField(max_length=200)
     held_on = models.DateField()
-    chair = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
-                              related_name="chaired_meetings")
+    chair = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="chaired_meetings"
+    )
     agencies_present = models.ManyToManyField("access.Agency", blank=True, related_name="+")
-    status = models.CharField(max_length=10, choices=MeetingStatus.choices,
-                              default=MeetingStatus.PLANNED)
+    status = models.CharField(
+        max_length=10, choices=MeetingStatus.choices, default=MeetingStatus.PLANNED
+    )
     minutes = models.TextField(blank=True)
 
     class Meta:
@@ -29,19 +31,34 @@ class AgendaItem(models.Model):
 
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="agenda_items")
     order = models.PositiveIntegerField()
-    person = models.ForeignKey("people.Person", on_delete=models.PROTECT, null=True, blank=True,
-                               related_name="agenda_items")
-    context = models.ForeignKey("contexts.Context", on_delete=models.PROTECT, null=True,
-                                blank=True, related_name="agenda_items")
+    person = models.ForeignKey(
+        "people.Person",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="agenda_items",
+    )
+    context = models.ForeignKey(
+        "contexts.Context",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="agenda_items",
+    )
     reason = models.TextField(blank=True)
     discussion = models.TextField(blank=True)
 
     class Meta:
         ordering = ["meeting", "order"]
-        constraints = [models.CheckConstraint(
-            condition=(models.Q(person__isnull=False, context__isnull=True)
-                       | models.Q(person__isnull=True, context__isnull=False)),
-            name="agenda_item_is_a_person_or_a_context")]
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    models.Q(person__isnull=False, context__isnull=True)
+                    | models.Q(person__isnull=True, context__isnull=False)
+                ),
+                name="agenda_item_is_a_person_or_a_context",
+            )
+        ]
 
 
 class Decision(models.Model):
@@ -59,12 +76,18 @@ class ActionStatus(models.TextChoices):
 class Action(models.Model):
     decision = models.ForeignKey(Decision, on_delete=models.CASCADE, related_name="actions")
     description = models.TextField()
-    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True,
-                              blank=True, related_name="panel_actions")
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="panel_actions",
+    )
     owner_agency = models.ForeignKey("access.Agency", on_delete=models.PROTECT, related_name="+")
     due_on = models.DateField()
-    status = models.CharField(max_length=10, choices=ActionStatus.choices,
-                              default=ActionStatus.OPEN)
+    status = models.CharField(
+        max_length=10, choices=ActionStatus.choices, default=ActionStatus.OPEN
+    )
 
     class Meta:
         indexes = [models.Index(fields=["status", "due_on"])]

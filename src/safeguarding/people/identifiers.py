@@ -12,8 +12,9 @@ NHS_NUMBER_WEIGHTS = range(10, 1, -1)
 
 def nhs_check_digit(first_nine: str) -> int | None:
     """The check digit for nine digits, or None when no valid number starts with them."""
-    total = sum(int(digit) * weight for digit, weight in zip(first_nine, NHS_NUMBER_WEIGHTS,
-                                                               strict=True))
+    total = sum(
+        int(digit) * weight for digit, weight in zip(first_nine, NHS_NUMBER_WEIGHTS, strict=True)
+    )
     check = 11 - total % 11
     if check == 11:
         return 0

@@ -18,8 +18,9 @@ from safeguarding.people.enumerations import (
 
 class Provenance(models.Model):
     feed = models.ForeignKey("sources.Feed", on_delete=models.PROTECT, related_name="+")
-    import_batch = models.ForeignKey("sources.ImportBatch", on_delete=models.PROTECT,
-                                     related_name="+")
+    import_batch = models.ForeignKey(
+        "sources.ImportBatch", on_delete=models.PROTECT, related_name="+"
+    )
     row_number = models.PositiveIntegerField(help_text="1 is the first row after the header")
 
     class Meta:
@@ -32,10 +33,15 @@ class Person(models.Model):
     display_name = models.CharField(max_length=200, blank=True)
     date_of_birth = models.DateField(null=True, blank=True)
     sex = models.CharField(max_length=10, choices=Sex.choices, default=Sex.UNKNOWN)
-    restricted = models.BooleanField(default=False, help_text=(
-        "Only the named users may open a restricted record (e.g. a relative of a staff member)."))
-    allowed_users = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True,
-                                           related_name="restricted_people")
+    restricted = models.BooleanField(
+        default=False,
+        help_text=(
+            "Only the named users may open a restricted record (e.g. a relative of a staff member)."
+        ),
+    )
+    allowed_users = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, blank=True, related_name="restricted_people"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -59,33 +65,44 @@ class SourceRecord(Provenance):
     ethnicity = models.CharField(max_length=10, blank=True, help_text="ONS ethnicity code")
     postcode = models.CharField(max_length=8, blank=True)
     address = models.CharField(max_length=300, blank=True)
-    person = models.ForeignKey(Person, on_delete=models.SET_NULL, null=True, blank=True,
-                               related_name="source_records")
+    person = models.ForeignKey(
+        Person, on_delete=models.SET_NULL, null=True, blank=True, related_name="source_records"
+    )
     match_weight = models.FloatField(null=True, blank=True)
     link_model_version = models.CharField(max_length=40, blank=True)
-    history = models.JSONField(default=list, blank=True,
-                               help_text="Earlier values replaced by later extracts")
+    history = models.JSONField(
+        default=list, blank=True, help_text="Earlier values replaced by later extracts"
+    )
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["feed", "source_record_id"],
-                                               name="one_source_record_per_agency_id")]
-        indexes = [models.Index(fields=["family_name", "date_of_birth"]),
-                   models.Index(fields=["postcode"])]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["feed", "source_record_id"], name="one_source_record_per_agency_id"
+            )
+        ]
+        indexes = [
+            models.Index(fields=["family_name", "date_of_birth"]),
+            models.Index(fields=["postcode"]),
+        ]
 
     def __str__(self) -> str:
         return f"{self.feed_id}:{self.source_record_id}"
 
 
 class Identifier(models.Model):
-    source_record = models.ForeignKey(SourceRecord, on_delete=models.CASCADE,
-                                      related_name="identifiers")
+    source_record = models.ForeignKey(
+        SourceRecord, on_delete=models.CASCADE, related_name="identifiers"
+    )
     kind = models.CharField(max_length=30, choices=IdentifierKind.choices)
     value = models.CharField(max_length=50)
     valid = models.BooleanField(default=True, help_text="False when a check digit fails")
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["source_record", "kind", "value"],
-                                               name="one_identifier_value_per_record")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["source_record", "kind", "value"], name="one_identifier_value_per_record"
+            )
+        ]
         indexes = [models.Index(fields=["kind", "value"])]
 
 
@@ -95,13 +112,17 @@ class Location(models.Model):
     postcode = models.CharField(max_length=8, blank=True, db_index=True)
     latitude = models.FloatField(null=True, blank=True)
     longitude = models.FloatField(null=True, blank=True)
-    area_code = models.CharField(max_length=12, blank=True, db_index=True,
-                                 help_text="The small area (LSOA) it lies in")
+    area_code = models.CharField(
+        max_length=12, blank=True, db_index=True, help_text="The small area (LSOA) it lies in"
+    )
     in_area = models.BooleanField(null=True, help_text="Inside the partnership's area")
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["kind", "name", "postcode"],
-                                               name="one_location_per_name_and_postcode")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kind", "name", "postcode"], name="one_location_per_name_and_postcode"
+            )
+        ]
 
 
 class Object(models.Model):
@@ -116,8 +137,9 @@ class Object(models.Model):
 
 class ObjectLink(Provenance):
     object = models.ForeignKey(Object, on_delete=models.CASCADE, related_name="links")
-    source_record = models.ForeignKey(SourceRecord, on_delete=models.CASCADE,
-                                      related_name="object_links")
+    source_record = models.ForeignKey(
+        SourceRecord, on_delete=models.CASCADE, related_name="object_links"
+    )
 
 
 class Event(Provenance):
@@ -127,15 +149,22 @@ class Event(Provenance):
     event_type = models.CharField(max_length=40, choices=EventType.choices)
     occurred_at = models.DateTimeField()
     ended_at = models.DateTimeField(null=True, blank=True)
-    location = models.ForeignKey(Location, on_delete=models.SET_NULL, null=True, blank=True,
-                                 related_name="events")
+    location = models.ForeignKey(
+        Location, on_delete=models.SET_NULL, null=True, blank=True, related_name="events"
+    )
     description = models.TextField(blank=True)
-    details = models.JSONField(default=dict, blank=True, help_text=(
-        "Type-specific facts, e.g. factor codes, missing risk grade, found location"))
+    details = models.JSONField(
+        default=dict,
+        blank=True,
+        help_text=("Type-specific facts, e.g. factor codes, missing risk grade, found location"),
+    )
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["feed", "source_event_id"],
-                                               name="one_event_per_agency_id")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["feed", "source_event_id"], name="one_event_per_agency_id"
+            )
+        ]
         indexes = [models.Index(fields=["event_type", "occurred_at"])]
 
 
@@ -143,14 +172,23 @@ class Involvement(Provenance):
     """A person (as the agency recorded them) in an event, in a role."""
 
     event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="involvements")
-    source_record = models.ForeignKey(SourceRecord, on_delete=models.CASCADE,
-                                      related_name="involvements")
-    person = models.ForeignKey(Person, on_delete=models.SET_NULL, null=True, blank=True,
-                               related_name="involvements",
-                               help_text="Kept in step with the source record's person by linkage")
+    source_record = models.ForeignKey(
+        SourceRecord, on_delete=models.CASCADE, related_name="involvements"
+    )
+    person = models.ForeignKey(
+        Person,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="involvements",
+        help_text="Kept in step with the source record's person by linkage",
+    )
     role = models.CharField(max_length=20, choices=InvolvementRole.choices)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["event", "source_record", "role"],
-                                               name="one_involvement_per_role")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["event", "source_record", "role"], name="one_involvement_per_role"
+            )
+        ]
         indexes = [models.Index(fields=["person", "role"])]

@@ -18,11 +18,21 @@ def person_detail(request, person_id: int):
         raise Http404("No such person") from missing
     stated_purpose = purpose.current_purpose(request)
     if not may_open_person(user=request.user, person=person):
-        audit.record(action=AuditAction.REFUSED, request=request, object_type="person",
-                     object_id=person.pk, purpose=stated_purpose)
+        audit.record(
+            action=AuditAction.REFUSED,
+            request=request,
+            object_type="person",
+            object_id=person.pk,
+            purpose=stated_purpose,
+        )
         raise PermissionDenied("This record is restricted.")
     if not stated_purpose:
         return purpose.ask_for_purpose(request)
-    audit.record(action=AuditAction.VIEW, request=request, object_type="person",
-                 object_id=person.pk, purpose=stated_purpose)
+    audit.record(
+        action=AuditAction.VIEW,
+        request=request,
+        object_type="person",
+        object_id=person.pk,
+        purpose=stated_purpose,
+    )
     return render(request, "people/person_detail.html", {"person": person})

@@ -12,8 +12,9 @@ class Area(models.Model):
     code = models.CharField(max_length=12, unique=True)
     name = models.CharField(max_length=200)
     kind = models.CharField(max_length=20, choices=AreaKind.choices)
-    parent = models.ForeignKey("self", on_delete=models.PROTECT, null=True, blank=True,
-                               related_name="children")
+    parent = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="children"
+    )
     boundary = models.JSONField(null=True, blank=True, help_text="GeoJSON geometry")
     latitude = models.FloatField(null=True, blank=True)
     longitude = models.FloatField(null=True, blank=True)

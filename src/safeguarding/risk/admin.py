@@ -1,5 +1,5 @@
 from django.contrib import admin
 
-from safeguarding.risk.models import RiskAssessment, IndicatorHit, Override
+from safeguarding.risk.models import IndicatorHit, Override, RiskAssessment
 
 admin.site.register([RiskAssessment, IndicatorHit, Override])

@@ -24,8 +24,9 @@ class Recency(models.TextChoices):
 
 
 class RiskAssessment(models.Model):
-    person = models.ForeignKey("people.Person", on_delete=models.CASCADE,
-                               related_name="risk_assessments")
+    person = models.ForeignKey(
+        "people.Person", on_delete=models.CASCADE, related_name="risk_assessments"
+    )
     as_of = models.DateField()
     score = models.FloatField()
     level = models.CharField(max_length=10, choices=Level.choices)
@@ -34,8 +35,12 @@ class RiskAssessment(models.Model):
     computed_at = models.DateTimeField()
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["person", "as_of", "catalogue_version"],
-                                               name="one_assessment_per_person_and_date")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["person", "as_of", "catalogue_version"],
+                name="one_assessment_per_person_and_date",
+            )
+        ]
         indexes = [models.Index(fields=["as_of", "level", "score"])]
 
 
@@ -53,12 +58,14 @@ class Override(models.Model):
     person = models.ForeignKey("people.Person", on_delete=models.CASCADE, related_name="overrides")
     level = models.CharField(max_length=10, choices=Level.choices)
     reason = models.TextField()
-    set_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
-                               related_name="risk_overrides")
+    set_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="risk_overrides"
+    )
     set_at = models.DateTimeField(auto_now_add=True)
     review_by = models.DateField(null=True, blank=True)
     active = models.BooleanField(default=True)
 
     class Meta:
-        constraints = [models.CheckConstraint(condition=~models.Q(reason=""),
-                                              name="override_has_reason")]
+        constraints = [
+            models.CheckConstraint(condition=~models.Q(reason=""), name="override_has_reason")
+        ]

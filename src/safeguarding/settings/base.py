@@ -7,7 +7,9 @@ from safeguarding.settings import environment
 PROJECT_ROOT = environment.PROJECT_ROOT
 SECRET_KEY = environment.text("SAFEGUARDING_SECRET_KEY", "insecure-local-only-key-change-me")
 DEBUG = False
-ALLOWED_HOSTS = environment.listing("SAFEGUARDING_ALLOWED_HOSTS", default=["127.0.0.1", "localhost"])
+ALLOWED_HOSTS = environment.listing(
+    "SAFEGUARDING_ALLOWED_HOSTS", default=["127.0.0.1", "localhost"]
+)
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -74,8 +76,10 @@ LOGOUT_REDIRECT_URL = "access:login"
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
-     "OPTIONS": {"min_length": 12}},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 12},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]

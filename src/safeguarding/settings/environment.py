@@ -43,7 +43,9 @@ def database(*, sqlite_path: Path = DEFAULT_SQLITE_PATH) -> dict:
         "NAME": str(sqlite_path),
         # IMMEDIATE takes the write lock at BEGIN, so two writers can never interleave
         # a read-then-write (the audit hash chain depends on this).
-        "OPTIONS": {"transaction_mode": "IMMEDIATE", "timeout": 20, "init_command": (
-            "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"
-        )},
+        "OPTIONS": {
+            "transaction_mode": "IMMEDIATE",
+            "timeout": 20,
+            "init_command": ("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"),
+        },
     }

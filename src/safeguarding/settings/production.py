@@ -2,8 +2,8 @@
 
 from django.core.exceptions import ImproperlyConfigured
 
-from safeguarding.settings.base import *  # noqa: F403
 from safeguarding.settings import environment
+from safeguarding.settings.base import *  # noqa: F403
 
 SECRET_KEY = environment.text("SAFEGUARDING_SECRET_KEY")
 if len(SECRET_KEY) < 50:

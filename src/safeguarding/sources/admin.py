@@ -10,8 +10,15 @@ class FeedAdmin(admin.ModelAdmin):
 
 @admin.register(ImportBatch)
 class ImportBatchAdmin(admin.ModelAdmin):
-    list_display = ["file_name", "feed", "status", "rows_read", "rows_imported",
-                    "rows_quarantined", "started_at"]
+    list_display = [
+        "file_name",
+        "feed",
+        "status",
+        "rows_read",
+        "rows_imported",
+        "rows_quarantined",
+        "started_at",
+    ]
     list_filter = ["feed", "status"]
 
 

@@ -21,8 +21,10 @@ def plan_folder_import(folder: Path, feeds: dict[str, Feed]) -> FolderPlan:
         if not owners:
             plan.unclaimed.append(path)
         elif len(owners) > 1:
-            raise ValueError(f"{path.name} is claimed by several feeds: "
-                             f"{', '.join(f.name for f in owners)}; make their patterns distinct")
+            raise ValueError(
+                f"{path.name} is claimed by several feeds: "
+                f"{', '.join(f.name for f in owners)}; make their patterns distinct"
+            )
         else:
             claimed.setdefault(owners[0].name, []).append(path)
     # A feed whose rows point at another feed's records runs after it.

@@ -12,12 +12,42 @@ from pathlib import Path
 
 from safeguarding.sources.readers import FileFormat
 
-COLUMN_TYPES = {"text", "date", "datetime", "code", "nhs_number", "upn", "postcode", "latitude",
-                "longitude", "integer", "number", "list"}
-SOURCE_RECORD_FIELDS = {"source_record_id", "given_names", "family_name", "aliases",
-                        "date_of_birth", "sex", "ethnicity", "postcode", "address"}
-EVENT_FIELDS = {"source_event_id", "event_type", "occurred_at", "ended_at", "postcode",
-                "location_name", "latitude", "longitude", "description"}
+COLUMN_TYPES = {
+    "text",
+    "date",
+    "datetime",
+    "code",
+    "nhs_number",
+    "upn",
+    "postcode",
+    "latitude",
+    "longitude",
+    "integer",
+    "number",
+    "list",
+}
+SOURCE_RECORD_FIELDS = {
+    "source_record_id",
+    "given_names",
+    "family_name",
+    "aliases",
+    "date_of_birth",
+    "sex",
+    "ethnicity",
+    "postcode",
+    "address",
+}
+EVENT_FIELDS = {
+    "source_event_id",
+    "event_type",
+    "occurred_at",
+    "ended_at",
+    "postcode",
+    "location_name",
+    "latitude",
+    "longitude",
+    "description",
+}
 
 
 class FeedError(ValueError):
@@ -129,15 +159,23 @@ def _feed_from_document(document: dict, *, path: Path) -> Feed:
     involvements = tuple(_involvement(spec) for spec in document.get("involvements", []))
 
     feed = Feed(
-        name=str(_require(meta, "name")), agency=str(_require(meta, "agency")),
+        name=str(_require(meta, "name")),
+        agency=str(_require(meta, "agency")),
         title=str(meta.get("title", meta["name"])),
         lawful_basis=str(_require(meta, "lawful_basis")),
         isa_reference=str(_require(meta, "isa_reference")),
         retention_days=int(_require(meta, "retention_days")),  # type: ignore[call-overload]
         file_patterns=tuple(_require(meta, "file_patterns")),  # type: ignore[arg-type]
-        file_format=file_format, columns=columns, source_record=source_record,
-        identifiers=identifiers, objects=objects, event=event, event_type=event_type,
-        event_details=event_details, involvements=involvements, path=path,
+        file_format=file_format,
+        columns=columns,
+        source_record=source_record,
+        identifiers=identifiers,
+        objects=objects,
+        event=event,
+        event_type=event_type,
+        event_details=event_details,
+        involvements=involvements,
+        path=path,
         version=str(meta.get("version", "1")),
     )
     _check_mapping(feed)
@@ -147,12 +185,16 @@ def _feed_from_document(document: dict, *, path: Path) -> Feed:
 def _column(name: str, spec: dict) -> Column:
     column = Column(name=name, **spec)
     if column.type not in COLUMN_TYPES:
-        raise FeedError(f"column {name!r}: unknown type {column.type!r} "
-                        f"(use one of {', '.join(sorted(COLUMN_TYPES))})")
+        raise FeedError(
+            f"column {name!r}: unknown type {column.type!r} "
+            f"(use one of {', '.join(sorted(COLUMN_TYPES))})"
+        )
     if column.type in {"date", "datetime"} and not column.format:
-        raise FeedError(f"column {name!r} holds dates but gives no format: a date such as "
-                        "03/04/2025 could be 3 April or 4 March, so the feed must say, e.g. "
-                        "format = \"%d/%m/%Y\"")
+        raise FeedError(
+            f"column {name!r} holds dates but gives no format: a date such as "
+            "03/04/2025 could be 3 April or 4 March, so the feed must say, e.g. "
+            'format = "%d/%m/%Y"'
+        )
     if column.type == "code" and not column.codes:
         raise FeedError(f"column {name!r} is a code column but lists no codes")
     return column
@@ -162,9 +204,12 @@ def _involvement(spec: dict) -> Involvement:
     def reference(value: dict | None) -> Reference | None:
         return Reference(**value) if value else None
 
-    involvement = Involvement(role=spec.get("role"), role_column=spec.get("role_column"),
-                              person=reference(spec.get("person")),
-                              event=reference(spec.get("event")))
+    involvement = Involvement(
+        role=spec.get("role"),
+        role_column=spec.get("role_column"),
+        person=reference(spec.get("person")),
+        event=reference(spec.get("event")),
+    )
     if (involvement.role is None) == (involvement.role_column is None):
         raise FeedError("each [[involvements]] needs exactly one of 'role' or 'role_column'")
     return involvement
@@ -172,7 +217,8 @@ def _involvement(spec: dict) -> Involvement:
 
 def _check_mapping(feed: Feed) -> None:
     unknown_fields = (set(feed.source_record) - SOURCE_RECORD_FIELDS) | (
-        set(feed.event) - EVENT_FIELDS)
+        set(feed.event) - EVENT_FIELDS
+    )
     if unknown_fields:
         raise FeedError(f"unknown field(s) {sorted(unknown_fields)}")
     if feed.source_record and "source_record_id" not in feed.source_record:
@@ -181,10 +227,15 @@ def _check_mapping(feed: Feed) -> None:
         raise FeedError("[event] needs 'source_event_id' and 'occurred_at'")
     if feed.event and not feed.event_type:
         raise FeedError("[event] needs 'type': an event type, or a code column holding it")
-    mapped = [*feed.source_record.values(), *feed.identifiers.values(), *feed.objects.values(),
-              *feed.event.values(), *feed.event_details.values(),
-              *[i.role_column for i in feed.involvements if i.role_column],
-              *[r.column for i in feed.involvements for r in (i.person, i.event) if r]]
+    mapped = [
+        *feed.source_record.values(),
+        *feed.identifiers.values(),
+        *feed.objects.values(),
+        *feed.event.values(),
+        *feed.event_details.values(),
+        *[i.role_column for i in feed.involvements if i.role_column],
+        *[r.column for i in feed.involvements for r in (i.person, i.event) if r],
+    ]
     if feed.event_type and feed.event_type in feed.columns:
         mapped.append(feed.event_type)
     undeclared = sorted(set(mapped) - set(feed.columns))

@@ -36,21 +36,38 @@ class ImportResult:
 def register_feed(feed: Feed) -> FeedRow:
     agency = Agency.objects.filter(code=feed.agency).first()
     if agency is None:
-        raise ImportFailed(f"The feed {feed.name} names the agency '{feed.agency}', which is not "
-                           "set up: add it in the admin pages or fix the feed file")
-    feed_row, _ = FeedRow.objects.update_or_create(name=feed.name, defaults={
-        "agency": agency, "title": feed.title, "lawful_basis": feed.lawful_basis,
-        "isa_reference": feed.isa_reference, "retention_days": feed.retention_days,
-        "definition_path": str(feed.path or ""), "version": feed.version})
+        raise ImportFailed(
+            f"The feed {feed.name} names the agency '{feed.agency}', which is not "
+            "set up: add it in the admin pages or fix the feed file"
+        )
+    feed_row, _ = FeedRow.objects.update_or_create(
+        name=feed.name,
+        defaults={
+            "agency": agency,
+            "title": feed.title,
+            "lawful_basis": feed.lawful_basis,
+            "isa_reference": feed.isa_reference,
+            "retention_days": feed.retention_days,
+            "definition_path": str(feed.path or ""),
+            "version": feed.version,
+        },
+    )
     return feed_row
 
 
-def import_file(*, feed: Feed, path: Path, user=None, today: date | None = None,
-                progress: Callable[[int], None] | None = None) -> ImportResult:
+def import_file(
+    *,
+    feed: Feed,
+    path: Path,
+    user=None,
+    today: date | None = None,
+    progress: Callable[[int], None] | None = None,
+) -> ImportResult:
     """Import one file. Re-importing a file already imported through this feed changes nothing."""
     checksum = sha256_of(path)
-    done = ImportBatch.objects.filter(feed__name=feed.name, checksum=checksum,
-                                      status=ImportStatus.SUCCEEDED).first()
+    done = ImportBatch.objects.filter(
+        feed__name=feed.name, checksum=checksum, status=ImportStatus.SUCCEEDED
+    ).first()
     if done is not None:
         return ImportResult(batch=done, already_imported=True)
     feed_row = register_feed(feed)
@@ -59,36 +76,63 @@ def import_file(*, feed: Feed, path: Path, user=None, today: date | None = None,
     try:
         with transaction.atomic():
             batch = ImportBatch.objects.create(
-                feed=feed_row, file_name=path.name, checksum=checksum, raw_path=str(raw_path),
-                feed_version=feed.version, status=ImportStatus.SUCCEEDED, started_at=started_at,
-                imported_by=user)
-            _load(batch=batch, feed=feed, feed_row=feed_row, path=path,
-                  today=today or timezone.localdate(), progress=progress)
+                feed=feed_row,
+                file_name=path.name,
+                checksum=checksum,
+                raw_path=str(raw_path),
+                feed_version=feed.version,
+                status=ImportStatus.SUCCEEDED,
+                started_at=started_at,
+                imported_by=user,
+            )
+            _load(
+                batch=batch,
+                feed=feed,
+                feed_row=feed_row,
+                path=path,
+                today=today or timezone.localdate(),
+                progress=progress,
+            )
     except ImportFailed as failure:
         _record_failure(feed_row, path, checksum, started_at, user, str(failure))
         raise
     except Exception as error:
         logger.exception("Import of batch for feed %s failed", feed.name)
-        _record_failure(feed_row, path, checksum, started_at, user,
-                        f"The import stopped unexpectedly ({type(error).__name__}); nothing "
-                        "from this file was stored. Try again, or report the problem.")
+        _record_failure(
+            feed_row,
+            path,
+            checksum,
+            started_at,
+            user,
+            f"The import stopped unexpectedly ({type(error).__name__}); nothing "
+            "from this file was stored. Try again, or report the problem.",
+        )
         raise
     return ImportResult(batch=batch)
 
 
 def _record_failure(feed_row, path, checksum, started_at, user, message) -> None:
-    ImportBatch.objects.create(feed=feed_row, file_name=path.name, checksum=checksum,
-                               status=ImportStatus.FAILED, error=message, started_at=started_at,
-                               finished_at=timezone.now(), imported_by=user)
+    ImportBatch.objects.create(
+        feed=feed_row,
+        file_name=path.name,
+        checksum=checksum,
+        status=ImportStatus.FAILED,
+        error=message,
+        started_at=started_at,
+        finished_at=timezone.now(),
+        imported_by=user,
+    )
 
 
-def _load(*, batch: ImportBatch, feed: Feed, feed_row: FeedRow, path: Path, today: date,
-          progress) -> None:
+def _load(
+    *, batch: ImportBatch, feed: Feed, feed_row: FeedRow, path: Path, today: date, progress
+) -> None:
     from safeguarding.sources.validation import MissingColumnsError
 
     tally = QualityTally(feed)
-    feed_rows = {row.name: row for row in FeedRow.objects.filter(
-        name__in=feed.depends_on | {feed.name})}
+    feed_rows = {
+        row.name: row for row in FeedRow.objects.filter(name__in=feed.depends_on | {feed.name})
+    }
     imported = quarantined = 0
     for chunk in read_chunks(path, feed.file_format):
         try:
@@ -103,14 +147,23 @@ def _load(*, batch: ImportBatch, feed: Feed, feed_row: FeedRow, path: Path, toda
         good = good[~good[ROW].isin(bad_rows)]
         tally.add_chunk(chunk.rows, issues, rejected=len(chunk.rejections))
         _quarantine(batch, chunk.rows, issues, unreadable={r.row: r.raw for r in chunk.rejections})
-        _write(good, feed=feed, feed_row=feed_row, batch=batch, references=references,
-               invalid={k: v.loc[good.index] for k, v in validated.invalid.items()})
+        _write(
+            good,
+            feed=feed,
+            feed_row=feed_row,
+            batch=batch,
+            references=references,
+            invalid={k: v.loc[good.index] for k, v in validated.invalid.items()},
+        )
         imported += len(good)
         quarantined += len({issue.row for issue in issues if issue.severity == ERROR})
         if progress:
             progress(len(chunk.rows) + len(chunk.rejections))
     batch.rows_read, batch.rows_imported, batch.rows_quarantined = (
-        tally.rows_read, imported, quarantined)
+        tally.rows_read,
+        imported,
+        quarantined,
+    )
     batch.quality_report = tally.report(rows_imported=imported, rows_quarantined=quarantined)
     batch.finished_at = timezone.now()
     batch.save()
@@ -123,7 +176,8 @@ def _write(good, *, feed: Feed, feed_row: FeedRow, batch: ImportBatch, reference
     event_ids: dict[str, int] = {}
     if feed.source_record:
         record_ids, created, updated = loading.upsert_source_records(
-            good, feed=feed, feed_row=feed_row, batch=batch)
+            good, feed=feed, feed_row=feed_row, batch=batch
+        )
         batch.records_created += created
         batch.records_updated += updated
         loading.add_identifiers(good, feed=feed, record_ids=record_ids, invalid=invalid)
@@ -131,9 +185,15 @@ def _write(good, *, feed: Feed, feed_row: FeedRow, batch: ImportBatch, reference
     if feed.event:
         event_ids = loading.upsert_events(good, feed=feed, feed_row=feed_row, batch=batch)
     if feed.involvements:
-        loading.add_involvements(good, feed=feed, feed_row=feed_row, batch=batch,
-                                 references=references, own_records=record_ids,
-                                 own_events=event_ids)
+        loading.add_involvements(
+            good,
+            feed=feed,
+            feed_row=feed_row,
+            batch=batch,
+            references=references,
+            own_records=record_ids,
+            own_events=event_ids,
+        )
 
 
 def _quarantine(batch: ImportBatch, rows, issues: list[Issue], *, unreadable: dict[int, str]):
@@ -143,12 +203,20 @@ def _quarantine(batch: ImportBatch, rows, issues: list[Issue], *, unreadable: di
             by_row[issue.row].append(issue)
     if not by_row:
         return
-    raw = {int(r[ROW]): {k: v for k, v in r.items() if k != ROW}
-           for r in rows[rows[ROW].isin(list(by_row))].to_dict("records")}
-    QuarantinedRow.objects.bulk_create([
-        QuarantinedRow(import_batch=batch, row_number=row,
-                       column=", ".join(dict.fromkeys(i.column for i in row_issues if i.column)),
-                       reason="; ".join(i.reason for i in row_issues),
-                       raw=raw.get(row) or {"line": unreadable.get(row, "")})
-        for row, row_issues in sorted(by_row.items())
-    ], batch_size=loading.BATCH_SIZE)
+    raw = {
+        int(r[ROW]): {k: v for k, v in r.items() if k != ROW}
+        for r in rows[rows[ROW].isin(list(by_row))].to_dict("records")
+    }
+    QuarantinedRow.objects.bulk_create(
+        [
+            QuarantinedRow(
+                import_batch=batch,
+                row_number=row,
+                column=", ".join(dict.fromkeys(i.column for i in row_issues if i.column)),
+                reason="; ".join(i.reason for i in row_issues),
+                raw=raw.get(row) or {"line": unreadable.get(row, "")},
+            )
+            for row, row_issues in sorted(by_row.items())
+        ],
+        batch_size=loading.BATCH_SIZE,
+    )

@@ -20,28 +20,40 @@ from safeguarding.people.models import (
     ObjectLink,
     SourceRecord,
 )
-from safeguarding.sources.feeds import Feed, Involvement as InvolvementSpec
+from safeguarding.sources.feeds import Feed
+from safeguarding.sources.feeds import Involvement as InvolvementSpec
 from safeguarding.sources.models import Feed as FeedRow
 from safeguarding.sources.models import ImportBatch
 from safeguarding.sources.readers import ROW
 
 BATCH_SIZE = 2000
 LOOKUP_SIZE = 5000
-RECORD_FIELDS = ["given_names", "family_name", "aliases", "date_of_birth", "sex", "ethnicity",
-                 "postcode", "address"]
+RECORD_FIELDS = [
+    "given_names",
+    "family_name",
+    "aliases",
+    "date_of_birth",
+    "sex",
+    "ethnicity",
+    "postcode",
+    "address",
+]
 EVENT_FIELDS = ["event_type", "occurred_at", "ended_at", "description", "details", "location_id"]
 
 
 def _chunks(values: list, size: int = LOOKUP_SIZE) -> Iterable[list]:
     for start in range(0, len(values), size):
-        yield values[start:start + size]
+        yield values[start : start + size]
 
 
 def existing_ids(model, *, feed_id: int, id_field: str, agency_ids: list[str]) -> dict[str, int]:
     found: dict[str, int] = {}
     for part in _chunks(sorted(set(agency_ids))):
-        found.update(model.objects.filter(feed_id=feed_id, **{f"{id_field}__in": part})
-                     .values_list(id_field, "pk"))
+        found.update(
+            model.objects.filter(feed_id=feed_id, **{f"{id_field}__in": part}).values_list(
+                id_field, "pk"
+            )
+        )
     return found
 
 
@@ -71,45 +83,72 @@ def mapped(values: pd.DataFrame, mapping: dict[str, str]) -> pd.DataFrame:
     return frame
 
 
-def upsert_source_records(values: pd.DataFrame, *, feed: Feed, feed_row: FeedRow,
-                          batch: ImportBatch) -> tuple[dict[str, int], int, int]:
+def upsert_source_records(
+    values: pd.DataFrame, *, feed: Feed, feed_row: FeedRow, batch: ImportBatch
+) -> tuple[dict[str, int], int, int]:
     """Create or update the chunk's source records; return agency id → pk, created, updated."""
     frame = mapped(values, feed.source_record).drop_duplicates("source_record_id", keep="last")
     for name in RECORD_FIELDS:
         if name not in frame:
             frame[name] = None
-    known = existing_ids(SourceRecord, feed_id=feed_row.pk, id_field="source_record_id",
-                         agency_ids=frame["source_record_id"].tolist())
+    known = existing_ids(
+        SourceRecord,
+        feed_id=feed_row.pk,
+        id_field="source_record_id",
+        agency_ids=frame["source_record_id"].tolist(),
+    )
     new_records, changed = [], []
-    existing = {record.source_record_id: record for part in _chunks(list(known.values()))
-                for record in SourceRecord.objects.filter(pk__in=part)}
+    existing = {
+        record.source_record_id: record
+        for part in _chunks(list(known.values()))
+        for record in SourceRecord.objects.filter(pk__in=part)
+    }
     for row in frame.to_dict("records"):
         fields = {name: _text_or_value(name, _clean(row[name])) for name in RECORD_FIELDS}
         record = existing.get(row["source_record_id"])
         if record is None:
-            new_records.append(SourceRecord(feed=feed_row, import_batch=batch, row_number=row[ROW],
-                                            source_record_id=row["source_record_id"], **fields))
+            new_records.append(
+                SourceRecord(
+                    feed=feed_row,
+                    import_batch=batch,
+                    row_number=row[ROW],
+                    source_record_id=row["source_record_id"],
+                    **fields,
+                )
+            )
             continue
         before = {name: getattr(record, name) for name in RECORD_FIELDS}
         if before != fields:
-            record.history = [*record.history, {"import_batch": record.import_batch_id,
-                                                "row_number": record.row_number,
-                                                **{k: _json(v) for k, v in before.items()}}]
+            record.history = [
+                *record.history,
+                {
+                    "import_batch": record.import_batch_id,
+                    "row_number": record.row_number,
+                    **{k: _json(v) for k, v in before.items()},
+                },
+            ]
             for name, value in fields.items():
                 setattr(record, name, value)
             record.import_batch, record.row_number = batch, row[ROW]
             changed.append(record)
     SourceRecord.objects.bulk_create(new_records, batch_size=BATCH_SIZE)
-    SourceRecord.objects.bulk_update(changed, [*RECORD_FIELDS, "history", "import_batch",
-                                               "row_number"], batch_size=BATCH_SIZE)
-    ids = existing_ids(SourceRecord, feed_id=feed_row.pk, id_field="source_record_id",
-                       agency_ids=frame["source_record_id"].tolist())
+    SourceRecord.objects.bulk_update(
+        changed, [*RECORD_FIELDS, "history", "import_batch", "row_number"], batch_size=BATCH_SIZE
+    )
+    ids = existing_ids(
+        SourceRecord,
+        feed_id=feed_row.pk,
+        id_field="source_record_id",
+        agency_ids=frame["source_record_id"].tolist(),
+    )
     return ids, len(new_records), len(changed)
 
 
 def _text_or_value(name: str, value):
     if name == "aliases":
-        return list(value) if isinstance(value, list | tuple) else ([] if value is None else [value])
+        return (
+            list(value) if isinstance(value, list | tuple) else ([] if value is None else [value])
+        )
     if name in {"date_of_birth"}:
         return value
     if name == "sex":
@@ -121,40 +160,67 @@ def _json(value):
     return value.isoformat() if isinstance(value, datetime.date) else value
 
 
-def add_identifiers(values: pd.DataFrame, *, feed: Feed, record_ids: dict[str, int],
-                    invalid: dict[str, pd.Series]) -> None:
+def add_identifiers(
+    values: pd.DataFrame, *, feed: Feed, record_ids: dict[str, int], invalid: dict[str, pd.Series]
+) -> None:
     id_column = feed.source_record["source_record_id"]
     identifiers = []
     for kind, column in feed.identifiers.items():
         flagged = invalid.get(column, pd.Series(False, index=values.index))
-        for agency_id, value, is_flagged in zip(values[id_column], values[column], flagged,
-                                                strict=True):
+        for agency_id, value, is_flagged in zip(
+            values[id_column], values[column], flagged, strict=True
+        ):
             if _clean(value) not in (None, ""):
-                identifiers.append(Identifier(source_record_id=record_ids[agency_id], kind=kind,
-                                              value=str(value), valid=not bool(is_flagged)))
+                identifiers.append(
+                    Identifier(
+                        source_record_id=record_ids[agency_id],
+                        kind=kind,
+                        value=str(value),
+                        valid=not bool(is_flagged),
+                    )
+                )
     Identifier.objects.bulk_create(identifiers, batch_size=BATCH_SIZE, ignore_conflicts=True)
 
 
-def add_objects(values: pd.DataFrame, *, feed: Feed, record_ids: dict[str, int],
-                batch: ImportBatch, feed_row: FeedRow) -> None:
+def add_objects(
+    values: pd.DataFrame,
+    *,
+    feed: Feed,
+    record_ids: dict[str, int],
+    batch: ImportBatch,
+    feed_row: FeedRow,
+) -> None:
     id_column = feed.source_record["source_record_id"]
     for kind, column in feed.objects.items():
         present = values[values[column].map(lambda v: _clean(v) not in (None, ""))]
         if present.empty:
             continue
         texts = sorted(set(present[column].astype(str)))
-        Object.objects.bulk_create([Object(kind=kind, value=v) for v in texts],
-                                   batch_size=BATCH_SIZE, ignore_conflicts=True)
+        Object.objects.bulk_create(
+            [Object(kind=kind, value=v) for v in texts],
+            batch_size=BATCH_SIZE,
+            ignore_conflicts=True,
+        )
         object_ids = {}
         for part in _chunks(texts):
-            object_ids.update(Object.objects.filter(kind=kind, value__in=part)
-                              .values_list("value", "pk"))
-        ObjectLink.objects.bulk_create([
-            ObjectLink(object_id=object_ids[str(value)], source_record_id=record_ids[agency_id],
-                       feed=feed_row, import_batch=batch, row_number=row)
-            for agency_id, value, row in zip(present[id_column], present[column], present[ROW],
-                                             strict=True)
-        ], batch_size=BATCH_SIZE)
+            object_ids.update(
+                Object.objects.filter(kind=kind, value__in=part).values_list("value", "pk")
+            )
+        ObjectLink.objects.bulk_create(
+            [
+                ObjectLink(
+                    object_id=object_ids[str(value)],
+                    source_record_id=record_ids[agency_id],
+                    feed=feed_row,
+                    import_batch=batch,
+                    row_number=row,
+                )
+                for agency_id, value, row in zip(
+                    present[id_column], present[column], present[ROW], strict=True
+                )
+            ],
+            batch_size=BATCH_SIZE,
+        )
 
 
 def location_ids(frame: pd.DataFrame) -> list[int | None]:
@@ -169,35 +235,55 @@ def location_ids(frame: pd.DataFrame) -> list[int | None]:
         if name or postcode:
             wanted[(name, postcode)] = (_clean(latitude), _clean(longitude))
     Location.objects.bulk_create(
-        [Location(name=name, postcode=postcode, latitude=lat, longitude=lon)
-         for (name, postcode), (lat, lon) in wanted.items()],
-        batch_size=BATCH_SIZE, ignore_conflicts=True)
+        [
+            Location(name=name, postcode=postcode, latitude=lat, longitude=lon)
+            for (name, postcode), (lat, lon) in wanted.items()
+        ],
+        batch_size=BATCH_SIZE,
+        ignore_conflicts=True,
+    )
     found = {}
     for part in _chunks(sorted({postcode for _, postcode in wanted})):
         for pk, name, postcode in Location.objects.filter(
-                kind="place", postcode__in=part).values_list("pk", "name", "postcode"):
+            kind="place", postcode__in=part
+        ).values_list("pk", "name", "postcode"):
             found[(name, postcode)] = pk
     return [found.get(key) for key in keys]
 
 
-def upsert_events(values: pd.DataFrame, *, feed: Feed, feed_row: FeedRow,
-                  batch: ImportBatch) -> dict[str, int]:
+def upsert_events(
+    values: pd.DataFrame, *, feed: Feed, feed_row: FeedRow, batch: ImportBatch
+) -> dict[str, int]:
     frame = mapped(values, feed.event).drop_duplicates("source_event_id", keep="last")
     if feed.event_type in feed.columns:
         frame["event_type"] = values.loc[frame.index, feed.event_type]
     else:
         frame["event_type"] = feed.event_type
-    details = pd.DataFrame({name: values.loc[frame.index, column]
-                            for name, column in feed.event_details.items()}, index=frame.index)
-    frame["details"] = [{k: _json(_clean(v)) for k, v in row.items() if _clean(v) is not None}
-                        for row in details.to_dict("records")] if len(details.columns) else [
-                            {} for _ in range(len(frame))]
+    details = pd.DataFrame(
+        {name: values.loc[frame.index, column] for name, column in feed.event_details.items()},
+        index=frame.index,
+    )
+    frame["details"] = (
+        [
+            {k: _json(_clean(v)) for k, v in row.items() if _clean(v) is not None}
+            for row in details.to_dict("records")
+        ]
+        if len(details.columns)
+        else [{} for _ in range(len(frame))]
+    )
     frame["location_id"] = location_ids(frame)
-    known = existing_ids(Event, feed_id=feed_row.pk, id_field="source_event_id",
-                         agency_ids=frame["source_event_id"].tolist())
+    known = existing_ids(
+        Event,
+        feed_id=feed_row.pk,
+        id_field="source_event_id",
+        agency_ids=frame["source_event_id"].tolist(),
+    )
     new_events, changed = [], []
-    existing = {event.source_event_id: event for part in _chunks(list(known.values()))
-                for event in Event.objects.filter(pk__in=part)}
+    existing = {
+        event.source_event_id: event
+        for part in _chunks(list(known.values()))
+        for event in Event.objects.filter(pk__in=part)
+    }
     for row in frame.to_dict("records"):
         fields = {
             "event_type": row["event_type"],
@@ -209,57 +295,101 @@ def upsert_events(values: pd.DataFrame, *, feed: Feed, feed_row: FeedRow,
         }
         event = existing.get(row["source_event_id"])
         if event is None:
-            new_events.append(Event(feed=feed_row, import_batch=batch, row_number=row[ROW],
-                                    source_event_id=row["source_event_id"], **fields))
+            new_events.append(
+                Event(
+                    feed=feed_row,
+                    import_batch=batch,
+                    row_number=row[ROW],
+                    source_event_id=row["source_event_id"],
+                    **fields,
+                )
+            )
         elif any(getattr(event, name) != value for name, value in fields.items()):
             for name, value in fields.items():
                 setattr(event, name, value)
             event.import_batch, event.row_number = batch, row[ROW]
             changed.append(event)
     Event.objects.bulk_create(new_events, batch_size=BATCH_SIZE)
-    Event.objects.bulk_update(changed, [*EVENT_FIELDS, "import_batch", "row_number"],
-                              batch_size=BATCH_SIZE)
-    return existing_ids(Event, feed_id=feed_row.pk, id_field="source_event_id",
-                        agency_ids=frame["source_event_id"].tolist())
+    Event.objects.bulk_update(
+        changed, [*EVENT_FIELDS, "import_batch", "row_number"], batch_size=BATCH_SIZE
+    )
+    return existing_ids(
+        Event,
+        feed_id=feed_row.pk,
+        id_field="source_event_id",
+        agency_ids=frame["source_event_id"].tolist(),
+    )
 
 
-def resolve_references(values: pd.DataFrame, *, feed: Feed,
-                       feed_rows: dict[str, FeedRow]) -> tuple[dict, list[tuple[int, str, str]]]:
+def resolve_references(
+    values: pd.DataFrame, *, feed: Feed, feed_rows: dict[str, FeedRow]
+) -> tuple[dict, list[tuple[int, str, str]]]:
     """Look up the records and events other feeds imported; list the rows that point nowhere."""
     resolved: dict[tuple[str, str], dict[str, int]] = {}
     missing = []
     for spec in feed.involvements:
-        for reference, model, id_field in ((spec.person, SourceRecord, "source_record_id"),
-                                           (spec.event, Event, "source_event_id")):
+        for reference, model, id_field in (
+            (spec.person, SourceRecord, "source_record_id"),
+            (spec.event, Event, "source_event_id"),
+        ):
             if reference is None:
                 continue
             target = feed_rows.get(reference.feed)
             ids = values[reference.column].astype(str)
-            known = {} if target is None else existing_ids(
-                model, feed_id=target.pk, id_field=id_field, agency_ids=ids.tolist())
+            known = (
+                {}
+                if target is None
+                else existing_ids(
+                    model, feed_id=target.pk, id_field=id_field, agency_ids=ids.tolist()
+                )
+            )
             resolved[(reference.feed, reference.column)] = known
             for row, agency_id in zip(values[ROW], ids, strict=True):
                 if agency_id not in known:
-                    missing.append((int(row), reference.column,
-                                    f"{reference.column} '{agency_id}' matches no record from "
-                                    f"{reference.feed}: import that feed's file first"))
+                    missing.append(
+                        (
+                            int(row),
+                            reference.column,
+                            f"{reference.column} '{agency_id}' matches no record from "
+                            f"{reference.feed}: import that feed's file first",
+                        )
+                    )
     return resolved, missing
 
 
-def add_involvements(values: pd.DataFrame, *, feed: Feed, feed_row: FeedRow, batch: ImportBatch,
-                     references: dict, own_records: dict[str, int], own_events: dict[str, int]):
+def add_involvements(
+    values: pd.DataFrame,
+    *,
+    feed: Feed,
+    feed_row: FeedRow,
+    batch: ImportBatch,
+    references: dict,
+    own_records: dict[str, int],
+    own_events: dict[str, int],
+):
     involvements = []
     person_of = {}
     for spec in feed.involvements:
         record_ids = _ids_for(values, spec, "person", references, own_records, feed)
         event_ids = _ids_for(values, spec, "event", references, own_events, feed)
-        roles = (values[spec.role_column] if spec.role_column
-                 else pd.Series(spec.role, index=values.index))
-        for record_id, event_id, role, row in zip(record_ids, event_ids, roles, values[ROW],
-                                                  strict=True):
-            involvements.append(Involvement(event_id=event_id, source_record_id=record_id,
-                                            role=role, feed=feed_row, import_batch=batch,
-                                            row_number=row))
+        roles = (
+            values[spec.role_column]
+            if spec.role_column
+            else pd.Series(spec.role, index=values.index)
+        )
+        for record_id, event_id, role, row in zip(
+            record_ids, event_ids, roles, values[ROW], strict=True
+        ):
+            involvements.append(
+                Involvement(
+                    event_id=event_id,
+                    source_record_id=record_id,
+                    role=role,
+                    feed=feed_row,
+                    import_batch=batch,
+                    row_number=row,
+                )
+            )
             person_of[record_id] = None
     for part in _chunks(list(person_of)):
         person_of.update(SourceRecord.objects.filter(pk__in=part).values_list("pk", "person_id"))
@@ -268,12 +398,21 @@ def add_involvements(values: pd.DataFrame, *, feed: Feed, feed_row: FeedRow, bat
     Involvement.objects.bulk_create(involvements, batch_size=BATCH_SIZE, ignore_conflicts=True)
 
 
-def _ids_for(values: pd.DataFrame, spec: InvolvementSpec, which: str, references: dict,
-             own: dict[str, int], feed: Feed) -> list[int]:
+def _ids_for(
+    values: pd.DataFrame,
+    spec: InvolvementSpec,
+    which: str,
+    references: dict,
+    own: dict[str, int],
+    feed: Feed,
+) -> list[int]:
     reference = getattr(spec, which)
     if reference is None:
-        own_column = (feed.source_record["source_record_id"] if which == "person"
-                      else feed.event["source_event_id"])
+        own_column = (
+            feed.source_record["source_record_id"]
+            if which == "person"
+            else feed.event["source_event_id"]
+        )
         return [own[str(value)] for value in values[own_column]]
     known = references[(reference.feed, reference.column)]
     return [known[str(value)] for value in values[reference.column]]

@@ -46,8 +46,13 @@ class ImportBatch(models.Model):
     quality_report = models.JSONField(default=dict, blank=True)
     started_at = models.DateTimeField()
     finished_at = models.DateTimeField(null=True, blank=True)
-    imported_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
-                                    null=True, blank=True, related_name="import_batches")
+    imported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="import_batches",
+    )
 
     class Meta:
         verbose_name_plural = "import batches"
@@ -61,8 +66,9 @@ class ImportBatch(models.Model):
 class QuarantinedRow(models.Model):
     """A row that could not be imported, with where it was and a reason a person can act on."""
 
-    import_batch = models.ForeignKey(ImportBatch, on_delete=models.CASCADE,
-                                     related_name="quarantined_rows")
+    import_batch = models.ForeignKey(
+        ImportBatch, on_delete=models.CASCADE, related_name="quarantined_rows"
+    )
     row_number = models.PositiveIntegerField(help_text="1 is the first row after the header")
     column = models.CharField(max_length=200, blank=True)
     reason = models.TextField()

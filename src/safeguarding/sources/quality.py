@@ -27,7 +27,8 @@ class QualityTally:
         for issue in issues:
             self.problems[issue.column or "(whole row)"][issue.severity] += 1
         id_column = (self.feed.source_record or self.feed.event).get(
-            "source_record_id" if self.feed.source_record else "source_event_id")
+            "source_record_id" if self.feed.source_record else "source_event_id"
+        )
         if id_column and id_column in rows.columns:
             ids = rows[id_column].astype(str)
             self.duplicate_ids += int(ids.duplicated().sum()) + int(ids.isin(self.seen_ids).sum())
@@ -53,4 +54,3 @@ class QualityTally:
             "unreadable_rows": self.problems["(whole row)"][ERROR],
             "columns": columns,
         }
-

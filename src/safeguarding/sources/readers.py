@@ -46,13 +46,17 @@ class FileFormat:
 READER_REASONS = {
     "MISSING COLUMNS": "The row has fewer columns than the header: check for a missing delimiter",
     "TOO MANY COLUMNS": "The row has more columns than the header: check for an unquoted delimiter",
-    "INVALID ENCODING": "The row has characters that are not valid {encoding}: re-export as {encoding}",
+    "INVALID ENCODING": (
+        "The row has characters that are not valid {encoding}: re-export as {encoding}"
+    ),
     "UNQUOTED VALUE": "A quoted value is not closed properly",
     "LINE SIZE OVER MAXIMUM": "The row is too long to read",
 }
 
 
-def read_chunks(path: Path, file_format: FileFormat, *, chunk_rows: int = CHUNK_ROWS) -> Iterator[Chunk]:
+def read_chunks(
+    path: Path, file_format: FileFormat, *, chunk_rows: int = CHUNK_ROWS
+) -> Iterator[Chunk]:
     if file_format.kind == "csv":
         yield from _read_csv(path, file_format, chunk_rows=chunk_rows)
     elif file_format.kind == "xlsx":
@@ -72,9 +76,12 @@ def _read_csv(path: Path, file_format: FileFormat, *, chunk_rows: int) -> Iterat
             " encoding = $encoding, quote = '\"', escape = '\"', strict_mode = true,"
             " store_rejects = true, rejects_table = 'rejected_rows', rejects_scan = 'reject_scan',"
             " null_padding = false, auto_detect = false, columns = $columns)",
-            params={"path": str(path), "delimiter": file_format.delimiter,
-                    "encoding": "utf-8" if encoding in {"utf-8", "utf8"} else encoding,
-                    "columns": {name: "VARCHAR" for name in _csv_header(path, file_format)}},
+            params={
+                "path": str(path),
+                "delimiter": file_format.delimiter,
+                "encoding": "utf-8" if encoding in {"utf-8", "utf8"} else encoding,
+                "columns": {name: "VARCHAR" for name in _csv_header(path, file_format)},
+            },
         )
         frame = relation.df()
         rejected = connection.sql(
@@ -85,10 +92,15 @@ def _read_csv(path: Path, file_format: FileFormat, *, chunk_rows: int) -> Iterat
     # DuckDB may report one row several times (one per missing column): keep the first.
     first_by_row: dict[int, Rejection] = {}
     for line, column, error, csv_line in rejected:
-        first_by_row.setdefault(int(line) - 1, Rejection(
-            row=int(line) - 1, column="" if column is None or column != column else str(column),
-            reason=READER_REASONS.get(error, error).format(encoding=file_format.encoding),
-            raw=csv_line or ""))
+        first_by_row.setdefault(
+            int(line) - 1,
+            Rejection(
+                row=int(line) - 1,
+                column="" if column is None or column != column else str(column),
+                reason=READER_REASONS.get(error, error).format(encoding=file_format.encoding),
+                raw=csv_line or "",
+            ),
+        )
     rejections = list(first_by_row.values())
     rejected_rows = set(first_by_row)
     total_rows = len(frame) + len(rejected_rows)
@@ -96,12 +108,14 @@ def _read_csv(path: Path, file_format: FileFormat, *, chunk_rows: int) -> Iterat
     # those the rejected ones do not take. A quoted line break would make lines and rows differ,
     # so then the rows are numbered by pandas' parser, which knows records, not lines.
     if rejected_rows and max(rejected_rows) > total_rows:
-        raise ValueError("Rows with line breaks inside values cannot be numbered alongside "
-                         "rejected rows: fix the rejected rows or remove the line breaks")
+        raise ValueError(
+            "Rows with line breaks inside values cannot be numbered alongside "
+            "rejected rows: fix the rejected rows or remove the line breaks"
+        )
     frame = frame.fillna("")
     frame.insert(0, ROW, [row for row in range(1, total_rows + 1) if row not in rejected_rows])
     for start in range(0, max(len(frame), 1), chunk_rows):
-        chunk_frame = frame.iloc[start:start + chunk_rows].reset_index(drop=True)
+        chunk_frame = frame.iloc[start : start + chunk_rows].reset_index(drop=True)
         yield Chunk(rows=chunk_frame, rejections=rejections if start == 0 else [])
 
 
@@ -114,8 +128,9 @@ def _csv_header(path: Path, file_format: FileFormat) -> list[str]:
 
 
 def _read_xlsx(path: Path, file_format: FileFormat) -> pd.DataFrame:
-    frame = pd.read_excel(path, sheet_name=file_format.sheet or 0, dtype=str, engine="openpyxl",
-                          keep_default_na=False)
+    frame = pd.read_excel(
+        path, sheet_name=file_format.sheet or 0, dtype=str, engine="openpyxl", keep_default_na=False
+    )
     return frame
 
 
@@ -131,4 +146,4 @@ def _chunked(frame: pd.DataFrame, chunk_rows: int) -> Iterator[Chunk]:
     frame = frame.fillna("").astype(str)
     frame.insert(0, ROW, range(1, len(frame) + 1))
     for start in range(0, max(len(frame), 1), chunk_rows):
-        yield Chunk(rows=frame.iloc[start:start + chunk_rows].reset_index(drop=True))
+        yield Chunk(rows=frame.iloc[start : start + chunk_rows].reset_index(drop=True))

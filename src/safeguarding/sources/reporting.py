@@ -5,8 +5,10 @@ from safeguarding.sources.models import ImportBatch
 
 def describe_batch(batch: ImportBatch, *, already_imported: bool = False) -> str:
     if already_imported:
-        return (f"{batch.feed.name}: {batch.file_name} was already imported "
-                f"(batch {batch.pk}); nothing changed.")
+        return (
+            f"{batch.feed.name}: {batch.file_name} was already imported "
+            f"(batch {batch.pk}); nothing changed."
+        )
     report = batch.quality_report
     lines = [
         f"{batch.feed.name}: {batch.file_name} (batch {batch.pk})",
@@ -22,5 +24,6 @@ def describe_batch(batch: ImportBatch, *, already_imported: bool = False) -> str
         lines.append(
             f"  {name:<28}{'' if completeness is None else f'{completeness:.1%}':>10}"
             f"{'' if validity is None else f'{validity:.1%}':>10}{figures['errors']:>8}"
-            f"{figures['warnings']:>10}")
+            f"{figures['warnings']:>10}"
+        )
     return "\n".join(lines)

@@ -11,18 +11,27 @@ import numpy as np
 import pandas as pd
 
 from safeguarding.people.identifiers import (
+    nhs_number_is_valid,
     normalise_nhs_number,
     normalise_postcode,
     normalise_upn,
-    nhs_number_is_valid,
     upn_is_valid,
 )
 from safeguarding.sources.feeds import Column, Feed
 from safeguarding.sources.readers import ROW
 
 ERROR, WARNING = "error", "warning"
-FORMAT_WORDS = {"%d": "dd", "%m": "mm", "%Y": "yyyy", "%y": "yy", "%H": "HH", "%M": "MM",
-                "%S": "SS", "%b": "Mon", "%B": "Month"}
+FORMAT_WORDS = {
+    "%d": "dd",
+    "%m": "mm",
+    "%Y": "yyyy",
+    "%y": "yy",
+    "%H": "HH",
+    "%M": "MM",
+    "%S": "SS",
+    "%b": "Mon",
+    "%B": "Month",
+}
 
 
 @dataclass(frozen=True)
@@ -60,7 +69,8 @@ def validate_chunk(rows: pd.DataFrame, feed: Feed, *, today: date) -> Validated:
     if missing:
         raise MissingColumnsError(
             f"The file has no column(s) {', '.join(missing)} that the feed {feed.name} expects. "
-            f"Its columns are: {', '.join(c for c in rows.columns if c != ROW)}.")
+            f"Its columns are: {', '.join(c for c in rows.columns if c != ROW)}."
+        )
     result = Validated(values=pd.DataFrame({ROW: rows[ROW]}, index=rows.index))
     for column in feed.columns.values():
         text = rows[column.name].astype(str).str.strip()
@@ -71,8 +81,14 @@ def validate_chunk(rows: pd.DataFrame, feed: Feed, *, today: date) -> Validated:
     return result
 
 
-def _add(result: Validated, rows: pd.DataFrame, mask: pd.Series, column: Column, reason,
-         severity: str = ERROR) -> None:
+def _add(
+    result: Validated,
+    rows: pd.DataFrame,
+    mask: pd.Series,
+    column: Column,
+    reason,
+    severity: str = ERROR,
+) -> None:
     """Record an issue for each row in mask; reason may be a function of the row's raw value."""
     if not mask.any():
         return
@@ -82,49 +98,88 @@ def _add(result: Validated, rows: pd.DataFrame, mask: pd.Series, column: Column,
         result.issues.append(Issue(int(row), column.name, text, severity))
 
 
-def _typed(result: Validated, rows: pd.DataFrame, text: pd.Series, blank: pd.Series,
-           column: Column, *, today: date) -> pd.Series:
+def _typed(
+    result: Validated,
+    rows: pd.DataFrame,
+    text: pd.Series,
+    blank: pd.Series,
+    column: Column,
+    *,
+    today: date,
+) -> pd.Series:
     name, kind = column.name, column.type
     if kind in {"date", "datetime"}:
         parsed = pd.to_datetime(text.where(~blank), format=column.format, errors="coerce")
         bad = parsed.isna() & ~blank
         form = human_format(column.format or "")
-        _add(result, rows, bad, column,
-             lambda raw: f"{name} '{raw}' is not a real date in the form {form}")
+        _add(
+            result,
+            rows,
+            bad,
+            column,
+            lambda raw: f"{name} '{raw}' is not a real date in the form {form}",
+        )
         if column.not_after_today:
             future = parsed.dt.date.gt(today) & parsed.notna()
             _add(result, rows, future, column, lambda raw: f"{name} '{raw}' is in the future")
         if column.not_before:
             limit = pd.Timestamp(column.not_before)
             early = parsed.lt(limit) & parsed.notna()
-            _add(result, rows, early, column,
-                 lambda raw: f"{name} '{raw}' is before {limit:%d/%m/%Y}, which cannot be right")
+            _add(
+                result,
+                rows,
+                early,
+                column,
+                lambda raw: f"{name} '{raw}' is before {limit:%d/%m/%Y}, which cannot be right",
+            )
         return parsed.dt.date if kind == "date" else parsed
     if kind == "code":
         lookup = {code.strip().upper(): ours for code, ours in column.codes.items()}
         mapped = text.str.upper().map(lookup)
         bad = mapped.isna() & ~blank
         listed = ", ".join(column.codes)
-        _add(result, rows, bad, column, lambda raw: f"{name} '{raw}' is not one of the codes "
-             f"this feed knows ({listed}): add it to the feed's codes if it is new")
+        _add(
+            result,
+            rows,
+            bad,
+            column,
+            lambda raw: (
+                f"{name} '{raw}' is not one of the codes "
+                f"this feed knows ({listed}): add it to the feed's codes if it is new"
+            ),
+        )
         return mapped.where(~blank)
     if kind in {"nhs_number", "upn"}:
         normalise, is_valid, label = (
             (normalise_nhs_number, nhs_number_is_valid, "NHS number (10 digits, check digit)")
-            if kind == "nhs_number" else (normalise_upn, upn_is_valid, "UPN (check letter)"))
+            if kind == "nhs_number"
+            else (normalise_upn, upn_is_valid, "UPN (check letter)")
+        )
         normalised = text.map(normalise)
         bad = ~blank & ~normalised.map(is_valid).astype(bool)
         severity = WARNING if column.flag_only else ERROR
-        _add(result, rows, bad, column, lambda raw: f"{name} '{raw}' is not a valid {label}",
-             severity)
+        _add(
+            result,
+            rows,
+            bad,
+            column,
+            lambda raw: f"{name} '{raw}' is not a valid {label}",
+            severity,
+        )
         result.invalid[name] = bad
         return normalised.where(~blank)
     if kind == "postcode":
         normalised = text.map(normalise_postcode)
         bad = normalised.isna() & ~blank
         severity = WARNING if column.flag_only else ERROR
-        _add(result, rows, bad, column,
-             lambda raw: f"{name} '{raw}' is not a UK postcode (e.g. SN15 1AA)", severity)
+        _add(
+            result,
+            rows,
+            bad,
+            column,
+            lambda raw: f"{name} '{raw}' is not a UK postcode (e.g. SN15 1AA)",
+            severity,
+        )
         result.invalid[name] = bad
         return normalised
     if kind in {"latitude", "longitude", "number", "integer"}:
@@ -136,11 +191,17 @@ def _typed(result: Validated, rows: pd.DataFrame, text: pd.Series, blank: pd.Ser
         limit = {"latitude": 90, "longitude": 180}.get(kind)
         if limit is not None:
             out_of_range = numbers.abs().gt(limit)
-            _add(result, rows, out_of_range, column,
-                 lambda raw: f"{name} '{raw}' is outside -{limit} to {limit}")
+            _add(
+                result,
+                rows,
+                out_of_range,
+                column,
+                lambda raw: f"{name} '{raw}' is outside -{limit} to {limit}",
+            )
             numbers = numbers.where(~out_of_range)
         return numbers.astype("Int64") if kind == "integer" and not bad.any() else numbers
     if kind == "list":
-        return text.map(lambda value: [part.strip() for part in value.split(column.separator)
-                                       if part.strip()])
+        return text.map(
+            lambda value: [part.strip() for part in value.split(column.separator) if part.strip()]
+        )
     return text.where(~blank, np.nan).astype(object).where(~blank, None)

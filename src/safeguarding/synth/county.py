@@ -38,16 +38,24 @@ class CountySummary:
         return sum(self.rows_by_file.values())
 
 
-def build_county(*, out_dir: Path, seed: int, scale: str | int,
-                 progress: Callable[[str], None] | None = None, force: bool = False) -> CountySummary:
-    """Write the county to out_dir, or reuse it when it was already built for this seed and scale."""
+def build_county(
+    *,
+    out_dir: Path,
+    seed: int,
+    scale: str | int,
+    progress: Callable[[str], None] | None = None,
+    force: bool = False,
+) -> CountySummary:
+    """Write the county to out_dir, or reuse it if already built for this seed and scale."""
     say = progress or (lambda message: None)
     manifest_path = out_dir / "manifest.json"
     if not force and manifest_path.exists():
         manifest = json.loads(manifest_path.read_text())
         if (manifest["seed"], str(manifest["scale"]), manifest["generator_version"]) == (
-                seed, str(scale), GENERATOR_VERSION) and all(
-                (out_dir / name).exists() for name in manifest["files"]):
+            seed,
+            str(scale),
+            GENERATOR_VERSION,
+        ) and all((out_dir / name).exists() for name in manifest["files"]):
             return CountySummary(**manifest["summary"], reused=True)
     params = parameters_for(scale)
     rng = np.random.default_rng(seed)
@@ -66,19 +74,28 @@ def build_county(*, out_dir: Path, seed: int, scale: str | int,
     people["nhs_number"] = nhs_numbers(len(people), rng)
     people["upn"] = upns(len(people), rng)
     say("exploitation")
-    exploitation = build_exploitation(people, geography, params, window_start=window_start,
-                                      window_end=window_end, rng=rng)
+    exploitation = build_exploitation(
+        people, geography, params, window_start=window_start, window_end=window_end, rng=rng
+    )
     adults = exploitation["adults"]
     adults["phone"] = ""
     leader = adults["role"] == "group_leader"
     adults.loc[leader, "phone"] = adults.loc[leader, "group_id"].map(
-        exploitation["groups"].set_index("group_id")["deal_line"])
+        exploitation["groups"].set_index("group_id")["deal_line"]
+    )
     for column, value in (("looked_after", False), ("nhs_number", ""), ("upn", "")):
         adults[column] = value
     peer_groups = build_peer_groups(people, exploitation["victims"], rng)
     say("events")
-    events = build_signals(people, exploitation, params, geography, window_start=window_start,
-                           window_end=window_end, rng=rng)
+    events = build_signals(
+        people,
+        exploitation,
+        params,
+        geography,
+        window_start=window_start,
+        window_end=window_end,
+        rng=rng,
+    )
 
     say("extracts")
     surnames = names("surnames")
@@ -95,26 +112,48 @@ def build_county(*, out_dir: Path, seed: int, scale: str | int,
     for extracts, _ in built:
         for extract in extracts:
             say(extract.path)
-            rows, bad = write_extract(extract, out_dir / "extracts",
-                                      bad_count=params.bad_rows_per_file, rng=rng)
+            rows, bad = write_extract(
+                extract, out_dir / "extracts", bad_count=params.bad_rows_per_file, rng=rng
+            )
             rows_by_file[extract.path] = rows
             bad_rows += bad
     source_records = pd.concat([truth for _, truth in built], ignore_index=True)
 
     say("truth")
-    _write_truth(out_dir / "truth", people=people, adults=adults, exploitation=exploitation,
-                 peer_groups=peer_groups, events=events, source_records=source_records,
-                 bad_rows=bad_rows, params=params)
+    _write_truth(
+        out_dir / "truth",
+        people=people,
+        adults=adults,
+        exploitation=exploitation,
+        peer_groups=peer_groups,
+        events=events,
+        source_records=source_records,
+        bad_rows=bad_rows,
+        params=params,
+    )
     _write_geography(out_dir / "geography", geography)
-    summary = CountySummary(out_dir=str(out_dir), seed=seed, scale=str(scale),
-                            young_people=len(people), exploited=len(exploitation["victims"]),
-                            source_records=len(source_records), rows_by_file=rows_by_file)
+    summary = CountySummary(
+        out_dir=str(out_dir),
+        seed=seed,
+        scale=str(scale),
+        young_people=len(people),
+        exploited=len(exploitation["victims"]),
+        source_records=len(source_records),
+        rows_by_file=rows_by_file,
+    )
     files = sorted(str(p.relative_to(out_dir)) for p in out_dir.rglob("*") if p.is_file())
-    manifest_path.write_text(json.dumps({
-        "seed": seed, "scale": str(scale), "generator_version": GENERATOR_VERSION,
-        "files": {name: _sha256(out_dir / name) for name in files},
-        "summary": {k: v for k, v in asdict(summary).items() if k != "reused"},
-    }, indent=1))
+    manifest_path.write_text(
+        json.dumps(
+            {
+                "seed": seed,
+                "scale": str(scale),
+                "generator_version": GENERATOR_VERSION,
+                "files": {name: _sha256(out_dir / name) for name in files},
+                "summary": {k: v for k, v in asdict(summary).items() if k != "reused"},
+            },
+            indent=1,
+        )
+    )
     return summary
 
 
@@ -122,11 +161,33 @@ def _sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-def _write_truth(folder: Path, *, people, adults, exploitation, peer_groups, events,
-                 source_records, bad_rows, params: Parameters) -> None:
-    columns = ["person_id", "kind", "given_name", "family_name", "sex", "date_of_birth",
-               "ethnicity", "postcode", "previous_postcode", "school_urn", "looked_after",
-               "nhs_number", "upn"]
+def _write_truth(
+    folder: Path,
+    *,
+    people,
+    adults,
+    exploitation,
+    peer_groups,
+    events,
+    source_records,
+    bad_rows,
+    params: Parameters,
+) -> None:
+    columns = [
+        "person_id",
+        "kind",
+        "given_name",
+        "family_name",
+        "sex",
+        "date_of_birth",
+        "ethnicity",
+        "postcode",
+        "previous_postcode",
+        "school_urn",
+        "looked_after",
+        "nhs_number",
+        "upn",
+    ]
     everyone = pd.concat([people[columns], adults[columns]], ignore_index=True)
     everyone["date_of_birth"] = everyone["date_of_birth"].dt.strftime("%Y-%m-%d")
     everyone.to_csv(folder / "people.csv", index=False)
@@ -136,19 +197,23 @@ def _write_truth(folder: Path, *, people, adults, exploitation, peer_groups, eve
         victims[column] = victims[column].dt.strftime("%Y-%m-%d").fillna("")
     victims.to_csv(folder / "exploitation.csv", index=False)
     adults[["person_id", "role", "group_id", "postcode", "phone", "out_of_county"]].to_csv(
-        folder / "perpetrators.csv", index=False)
+        folder / "perpetrators.csv", index=False
+    )
     groups = exploitation["groups"].copy()
     for column in ("active_from", "active_to"):
         groups[column] = groups[column].dt.strftime("%Y-%m-%d")
     groups.to_csv(folder / "groups.csv", index=False)
     peer_groups.to_csv(folder / "peer_groups.csv", index=False)
-    hotspots = exploitation["trap_houses"].merge(groups[["group_id", "active_from", "active_to"]],
-                                                 on="group_id")
+    hotspots = exploitation["trap_houses"].merge(
+        groups[["group_id", "active_from", "active_to"]], on="group_id"
+    )
     hotspots["category"] = "trap_house"
-    hotspots.rename(columns={"trap_postcode": "postcode"}).to_csv(folder / "hotspots.csv",
-                                                                  index=False)
+    hotspots.rename(columns={"trap_postcode": "postcode"}).to_csv(
+        folder / "hotspots.csv", index=False
+    )
     pd.DataFrame(bad_rows, columns=["file", "row", "column", "defect", "expected"]).to_csv(
-        folder / "bad_rows.csv", index=False)
+        folder / "bad_rows.csv", index=False
+    )
     signal_columns = ["event_id", "person_id", "signal", "occurred_at", "exploited", "group_id"]
     events[signal_columns].to_csv(folder / "events.csv", index=False)
     (folder / "parameters.json").write_text(json.dumps(asdict(params), indent=1))
@@ -157,11 +222,17 @@ def _write_truth(folder: Path, *, people, adults, exploitation, peer_groups, eve
 def _write_geography(folder: Path, geography) -> None:
     geography.postcodes.to_csv(folder / "postcodes.csv", index=False)
     geography.schools.to_csv(folder / "schools.csv", index=False)
-    geography.towns.drop(columns=["outward_codes"]).to_csv(folder / "community_areas.csv",
-                                                           index=False)
-    features = [{"type": "Feature", "properties": {"code": area.code,
-                                                   "community_area": area.community_area},
-                 "geometry": area.geometry.__geo_interface__}
-                for area in geography.small_areas.itertuples()]
-    (folder / "small_areas.geojson").write_text(json.dumps(
-        {"type": "FeatureCollection", "features": features}))
+    geography.towns.drop(columns=["outward_codes"]).to_csv(
+        folder / "community_areas.csv", index=False
+    )
+    features = [
+        {
+            "type": "Feature",
+            "properties": {"code": area.code, "community_area": area.community_area},
+            "geometry": area.geometry.__geo_interface__,
+        }
+        for area in geography.small_areas.itertuples()
+    ]
+    (folder / "small_areas.geojson").write_text(
+        json.dumps({"type": "FeatureCollection", "features": features})
+    )

@@ -44,11 +44,25 @@ ORIGIN_CITIES = [
     ("Swindon", 51.558, -1.782, ["SN1", "SN2", "SN3"]),
 ]
 
-OUTLINE = Polygon([(-1.95, 51.70), (-1.68, 51.62), (-1.55, 51.45), (-1.53, 51.30),
-                   (-1.60, 51.10), (-1.70, 50.95), (-1.95, 50.97), (-2.30, 51.05),
-                   (-2.36, 51.20), (-2.33, 51.35), (-2.28, 51.47), (-2.20, 51.60)]).difference(
-    Point(-1.782, 51.558).buffer(0.07))
+OUTLINE = Polygon(
+    [
+        (-1.95, 51.70),
+        (-1.68, 51.62),
+        (-1.55, 51.45),
+        (-1.53, 51.30),
+        (-1.60, 51.10),
+        (-1.70, 50.95),
+        (-1.95, 50.97),
+        (-2.30, 51.05),
+        (-2.36, 51.20),
+        (-2.33, 51.35),
+        (-2.28, 51.47),
+        (-2.20, 51.60),
+    ]
+).difference(Point(-1.782, 51.558).buffer(0.07))
 
+SCHOOL_NAMES = ["North", "South", "East", "West", "St Mary", "Park", "Hill", "Valley", "Green",
+                "Oak", "Church", "Castle", "Meadow", "Brook"]
 INWARD_LETTERS = np.array(list("ABDEFGHJLNPQRSTUWXYZ"))
 RESIDENTS_PER_SMALL_AREA = 1_500
 POSTCODES_PER_SMALL_AREA = 14
@@ -58,16 +72,20 @@ POSTCODES_PER_SMALL_AREA = 14
 class Geography:
     towns: pd.DataFrame
     small_areas: pd.DataFrame  # code, community_area, centroid, geometry
-    postcodes: pd.DataFrame  # postcode, latitude, longitude, small_area, community_area, town, in_county
+    postcodes: (
+        pd.DataFrame
+    )  # postcode, latitude, longitude, small_area, community_area, town, in_county
     schools: pd.DataFrame  # urn, name, phase, town, postcode, latitude, longitude
 
 
 def build_geography(rng: np.random.Generator) -> Geography:
-    towns = pd.DataFrame(TOWNS, columns=["town", "latitude", "longitude", "population",
-                                         "outward_codes"])
+    towns = pd.DataFrame(
+        TOWNS, columns=["town", "latitude", "longitude", "population", "outward_codes"]
+    )
     seeds = _small_area_seeds(towns, rng)
-    cells = shapely.voronoi_polygons(MultiPoint(seeds[["longitude", "latitude"]].to_numpy()),
-                                     extend_to=OUTLINE.envelope)
+    cells = shapely.voronoi_polygons(
+        MultiPoint(seeds[["longitude", "latitude"]].to_numpy()), extend_to=OUTLINE.envelope
+    )
     polygons = list(cells.geoms)
     # voronoi_polygons returns cells in no fixed order: match each seed to the cell holding it.
     tree = shapely.STRtree(polygons)
@@ -123,30 +141,53 @@ def _postcodes(areas: pd.DataFrame, towns: pd.DataFrame, rng: np.random.Generato
         inside = shapely.contains_xy(area.geometry, longitudes, latitudes)
         longitudes, latitudes = longitudes[inside], latitudes[inside]
         if len(longitudes) == 0:
-            longitudes, latitudes = np.array([area.centroid_longitude]), np.array(
-                [area.centroid_latitude])
+            longitudes, latitudes = (
+                np.array([area.centroid_longitude]),
+                np.array([area.centroid_latitude]),
+            )
         count = min(POSTCODES_PER_SMALL_AREA, len(longitudes))
         outward = rng.choice(outward_of[area.community_area], count)
-        frames.append(pd.DataFrame({
-            "outward": outward, "inward": _inward_codes(count, rng),
-            "latitude": latitudes[:count].round(5), "longitude": longitudes[:count].round(5),
-            "small_area": area.code, "community_area": area.community_area,
-            "town": area.community_area, "in_county": True}))
+        frames.append(
+            pd.DataFrame(
+                {
+                    "outward": outward,
+                    "inward": _inward_codes(count, rng),
+                    "latitude": latitudes[:count].round(5),
+                    "longitude": longitudes[:count].round(5),
+                    "small_area": area.code,
+                    "community_area": area.community_area,
+                    "town": area.community_area,
+                    "in_county": True,
+                }
+            )
+        )
     for city, lat, lon, outwards in ORIGIN_CITIES:
         count = 60
-        frames.append(pd.DataFrame({
-            "outward": rng.choice(outwards, count), "inward": _inward_codes(count, rng),
-            "latitude": rng.normal(lat, 0.02, count).round(5),
-            "longitude": rng.normal(lon, 0.03, count).round(5),
-            "small_area": "", "community_area": "", "town": city, "in_county": False}))
+        frames.append(
+            pd.DataFrame(
+                {
+                    "outward": rng.choice(outwards, count),
+                    "inward": _inward_codes(count, rng),
+                    "latitude": rng.normal(lat, 0.02, count).round(5),
+                    "longitude": rng.normal(lon, 0.03, count).round(5),
+                    "small_area": "",
+                    "community_area": "",
+                    "town": city,
+                    "in_county": False,
+                }
+            )
+        )
     postcodes = pd.concat(frames, ignore_index=True)
     postcodes["postcode"] = postcodes["outward"] + " " + postcodes["inward"]
     postcodes = postcodes.drop_duplicates("postcode").reset_index(drop=True)
-    return postcodes[["postcode", "latitude", "longitude", "small_area", "community_area", "town",
-                      "in_county"]]
+    return postcodes[
+        ["postcode", "latitude", "longitude", "small_area", "community_area", "town", "in_county"]
+    ]
 
 
-def _schools(towns: pd.DataFrame, postcodes: pd.DataFrame, rng: np.random.Generator) -> pd.DataFrame:
+def _schools(
+    towns: pd.DataFrame, postcodes: pd.DataFrame, rng: np.random.Generator
+) -> pd.DataFrame:
     rows = []
     for town in towns.itertuples():
         local = postcodes[postcodes["town"] == town.town]
@@ -155,14 +196,19 @@ def _schools(towns: pd.DataFrame, postcodes: pd.DataFrame, rng: np.random.Genera
         for phase, count in (("secondary", secondaries), ("primary", primaries)):
             for number in range(count):
                 place = local.iloc[int(rng.integers(len(local)))]
-                suffix = "" if count == 1 else f" {['North', 'South', 'East', 'West', 'St Mary', 'Park', 'Hill', 'Valley', 'Green', 'Oak', 'Church', 'Castle', 'Meadow', 'Brook'][number % 14]}"
-                name = (f"{town.town}{suffix} Academy" if phase == "secondary"
-                        else f"{town.town}{suffix} Primary School")
+                suffix = "" if count == 1 else f" {SCHOOL_NAMES[number % len(SCHOOL_NAMES)]}"
+                name = (
+                    f"{town.town}{suffix} Academy"
+                    if phase == "secondary"
+                    else f"{town.town}{suffix} Primary School"
+                )
                 if number >= 14:
                     name = name.replace(" School", f" School {number // 14 + 1}")
-                rows.append((phase, name, town.town, place.postcode, place.latitude,
-                             place.longitude))
-    schools = pd.DataFrame(rows, columns=["phase", "name", "town", "postcode", "latitude",
-                                          "longitude"])
+                rows.append(
+                    (phase, name, town.town, place.postcode, place.latitude, place.longitude)
+                )
+    schools = pd.DataFrame(
+        rows, columns=["phase", "name", "town", "postcode", "latitude", "longitude"]
+    )
     schools.insert(0, "urn", 126_000 + np.arange(len(schools)) * 7)
     return schools

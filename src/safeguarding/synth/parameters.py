@@ -2,7 +2,7 @@
 
 from dataclasses import dataclass
 
-SCALES = {"small": 1_000, "default": 25_000, "large": 100_000}
+SCALES = {"small": 1_000, "default": 25_000, "large": 140_000}
 
 
 @dataclass(frozen=True)

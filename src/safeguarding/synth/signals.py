@@ -12,26 +12,43 @@ from safeguarding.synth.parameters import Parameters
 DAY = pd.Timedelta(days=1)
 
 
-def poisson_events(person_ids: pd.Series, starts: pd.Series, ends: pd.Series, rate_per_year: float,
-                   rng: np.random.Generator) -> pd.DataFrame:
+def poisson_events(
+    person_ids: pd.Series,
+    starts: pd.Series,
+    ends: pd.Series,
+    rate_per_year: float,
+    rng: np.random.Generator,
+) -> pd.DataFrame:
     """Events at rate_per_year for each person between their start and end."""
     days = ((ends - starts) / DAY).clip(lower=0).to_numpy(dtype=float)
     counts = rng.poisson(rate_per_year * days / 365.25)
     index = np.repeat(np.arange(len(person_ids)), counts)
     offsets = rng.random(len(index)) * days[index]
     occurred = starts.to_numpy()[index] + pd.to_timedelta(offsets * 86_400, unit="s").to_numpy()
-    return pd.DataFrame({"person_id": person_ids.to_numpy()[index],
-                         "occurred_at": pd.to_datetime(occurred).floor("min")})
+    return pd.DataFrame(
+        {
+            "person_id": person_ids.to_numpy()[index],
+            "occurred_at": pd.to_datetime(occurred).floor("min"),
+        }
+    )
 
 
-def build_signals(people: pd.DataFrame, exploitation: dict[str, pd.DataFrame], params: Parameters,
-                  geography, *, window_start: pd.Timestamp, window_end: pd.Timestamp,
-                  rng: np.random.Generator) -> pd.DataFrame:
-    """One row per event: person, signal, time, place and details; `exploited` marks true signals."""
+def build_signals(
+    people: pd.DataFrame,
+    exploitation: dict[str, pd.DataFrame],
+    params: Parameters,
+    geography,
+    *,
+    window_start: pd.Timestamp,
+    window_end: pd.Timestamp,
+    rng: np.random.Generator,
+) -> pd.DataFrame:
+    """One row per event: person, signal, time, place, details; `exploited` marks true signals."""
     young = people[people["kind"] == "young_person"]
     victims = exploitation["victims"].merge(young[["person_id", "postcode"]], on="person_id")
     exposure_end = (victims["crisis_date"].fillna(window_end) + pd.Timedelta(days=60)).clip(
-        upper=window_end)
+        upper=window_end
+    )
     trap = exploitation["trap_houses"].groupby("group_id")["trap_postcode"].apply(list).to_dict()
     groups = exploitation["groups"].set_index("group_id")
     away = geography.postcodes[~geography.postcodes["in_county"]]
@@ -49,8 +66,11 @@ def build_signals(people: pd.DataFrame, exploitation: dict[str, pd.DataFrame], p
         chosen = victims if subset is None else victims[subset]
         end = exposure_end if subset is None else exposure_end[subset]
         frame = poisson_events(chosen["person_id"], chosen["onset"], end, rate, rng)
-        frame = frame.merge(chosen[["person_id", "group_id", "type", "postcode", "cse_perpetrator"]],
-                            on="person_id", how="left")
+        frame = frame.merge(
+            chosen[["person_id", "group_id", "type", "postcode", "cse_perpetrator"]],
+            on="person_id",
+            how="left",
+        )
         return add(frame, signal, True)
 
     def near_trap_or_away(frame: pd.DataFrame, away_share: float) -> np.ndarray:
@@ -70,57 +90,75 @@ def build_signals(people: pd.DataFrame, exploitation: dict[str, pd.DataFrame], p
 
     missing = victim_events(params.exploited_missing_per_year, "missing")
     missing["found_postcode"] = near_trap_or_away(missing, away_share=0.3)
-    stop = victim_events(params.exploited_stop_search_per_year, "stop_and_search",
-                         victims["type"] != "CSE")
+    stop = victim_events(
+        params.exploited_stop_search_per_year, "stop_and_search", victims["type"] != "CSE"
+    )
     stop["event_postcode"] = near_trap_or_away(stop, away_share=0.15)
     found = victim_events(params.exploited_found_with_per_year, "found_with")
     found["event_postcode"] = near_trap_or_away(found, away_share=0.2)
-    arrest = victim_events(params.exploited_arrest_out_of_area_per_year, "arrest_out_of_area",
-                           victims["type"] != "CSE")
+    arrest = victim_events(
+        params.exploited_arrest_out_of_area_per_year, "arrest_out_of_area", victims["type"] != "CSE"
+    )
     arrest["event_postcode"] = near_trap_or_away(arrest, away_share=1.0)
     victim_events(params.exploited_exclusion_per_year, "exclusion")
     victim_events(params.exploited_ed_per_year, "ed_attendance")
-    victim_events(params.exploited_sexual_health_per_year, "sexual_health",
-                  victims["type"] != "CCE")
+    victim_events(
+        params.exploited_sexual_health_per_year, "sexual_health", victims["type"] != "CCE"
+    )
     victim_events(params.exploited_referral_per_year, "referral")
     concern = victim_events(params.exploited_concern_per_year, "concern")
     concern["event_postcode"] = near_trap_or_away(concern, away_share=0.0)
-    victim_events(params.exploited_youth_justice_per_year, "youth_justice",
-                  victims["type"] != "CSE")
+    victim_events(
+        params.exploited_youth_justice_per_year, "youth_justice", victims["type"] != "CSE"
+    )
     crisis = victims[victims["crisis_date"].notna()]
-    crisis_frame = pd.DataFrame({"person_id": crisis["person_id"],
-                                 "occurred_at": crisis["crisis_date"] + pd.Timedelta(hours=21),
-                                 "group_id": crisis["group_id"], "type": crisis["type"],
-                                 "postcode": crisis["postcode"],
-                                 "cse_perpetrator": crisis["cse_perpetrator"],
-                                 "crisis": crisis["crisis"]})
+    crisis_frame = pd.DataFrame(
+        {
+            "person_id": crisis["person_id"],
+            "occurred_at": crisis["crisis_date"] + pd.Timedelta(hours=21),
+            "group_id": crisis["group_id"],
+            "type": crisis["type"],
+            "postcode": crisis["postcode"],
+            "cse_perpetrator": crisis["cse_perpetrator"],
+            "crisis": crisis["crisis"],
+        }
+    )
     crisis_frame["event_postcode"] = [rng.choice(trap[g]) for g in crisis_frame["group_id"]]
     add(crisis_frame, "crisis", True)
 
     # Confounders: the same signals for young people who are not exploited, at lower rates,
     # and far more missing episodes from looked-after children's placements.
-    age_start = ((window_start - young["date_of_birth"]) / DAY / 365.25)
+    age_start = (window_start - young["date_of_birth"]) / DAY / 365.25
     teen_from = (young["date_of_birth"] + pd.DateOffset(years=10)).clip(lower=window_start)
     teen_to = (young["date_of_birth"] + pd.DateOffset(years=18)).clip(upper=window_end)
     teen = teen_to > teen_from
     base = young[teen]
     starts, ends = teen_from[teen], teen_to[teen]
     looked_after = base["looked_after"].to_numpy()
-    for signal, rate in (("missing", params.background_missing_per_year),
-                         ("exclusion", params.background_exclusion_per_year),
-                         ("ed_attendance", params.background_ed_per_year),
-                         ("referral", params.background_referral_per_year),
-                         ("stop_and_search", params.background_stop_search_per_year),
-                         ("youth_justice", params.background_youth_justice_per_year),
-                         ("sexual_health", params.background_sexual_health_per_year)):
+    for signal, rate in (
+        ("missing", params.background_missing_per_year),
+        ("exclusion", params.background_exclusion_per_year),
+        ("ed_attendance", params.background_ed_per_year),
+        ("referral", params.background_referral_per_year),
+        ("stop_and_search", params.background_stop_search_per_year),
+        ("youth_justice", params.background_youth_justice_per_year),
+        ("sexual_health", params.background_sexual_health_per_year),
+    ):
         frame = poisson_events(base["person_id"], starts, ends, rate, rng)
-        frame["postcode"] = frame["person_id"].map(dict(zip(young["person_id"], young["postcode"],
-                                                            strict=True)))
+        frame["postcode"] = frame["person_id"].map(
+            dict(zip(young["person_id"], young["postcode"], strict=True))
+        )
         add(frame, signal, False)
-    care = poisson_events(base["person_id"][looked_after], starts[looked_after],
-                          ends[looked_after], params.looked_after_missing_per_year, rng)
-    care["postcode"] = care["person_id"].map(dict(zip(young["person_id"], young["postcode"],
-                                                      strict=True)))
+    care = poisson_events(
+        base["person_id"][looked_after],
+        starts[looked_after],
+        ends[looked_after],
+        params.looked_after_missing_per_year,
+        rng,
+    )
+    care["postcode"] = care["person_id"].map(
+        dict(zip(young["person_id"], young["postcode"], strict=True))
+    )
     care["from_care"] = True
     add(care, "missing", False)
     del age_start

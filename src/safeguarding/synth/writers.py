@@ -24,7 +24,9 @@ class Extract:
     formula_column: str  # free text where a formula-looking value is planted (imported as text)
 
 
-def _bad_rows(extract: Extract, count: int, rng: np.random.Generator) -> list[tuple[str, dict | bytes]]:
+def _bad_rows(
+    extract: Extract, count: int, rng: np.random.Generator
+) -> list[tuple[str, dict | bytes]]:
     template = extract.frame.iloc[0].to_dict() if len(extract.frame) else {}
     kinds = ["blank_required"] + (["impossible_date"] if extract.date_column else [])
     if extract.path.endswith(".csv"):
@@ -43,15 +45,17 @@ def _bad_rows(extract: Extract, count: int, rng: np.random.Generator) -> list[tu
     return bad
 
 
-def write_extract(extract: Extract, folder: Path, *, bad_count: int,
-                  rng: np.random.Generator) -> tuple[int, list[dict]]:
+def write_extract(
+    extract: Extract, folder: Path, *, bad_count: int, rng: np.random.Generator
+) -> tuple[int, list[dict]]:
     """Write the file; return its number of data rows and its bad rows for the truth."""
     frame = extract.frame.copy()
     truth = []
     if len(frame) and extract.formula_column:
         target = int(rng.integers(len(frame)))
         frame.iloc[target, frame.columns.get_loc(extract.formula_column)] = (
-            '=HYPERLINK("http://example.invalid","click")')
+            '=HYPERLINK("http://example.invalid","click")'
+        )
         formula_row = target
     else:
         formula_row = None
@@ -62,13 +66,31 @@ def write_extract(extract: Extract, folder: Path, *, bad_count: int,
         rows.insert(position, item)
     for number, (kind, row) in enumerate(rows, start=1):
         if kind != "good":
-            column = {"blank_required": extract.required, "impossible_date": extract.date_column,
-                      "wrong_column_count": "", "bad_encoding": ""}[kind]
-            truth.append({"file": extract.path, "row": number, "column": column, "defect": kind,
-                          "expected": "quarantine"})
+            column = {
+                "blank_required": extract.required,
+                "impossible_date": extract.date_column,
+                "wrong_column_count": "",
+                "bad_encoding": "",
+            }[kind]
+            truth.append(
+                {
+                    "file": extract.path,
+                    "row": number,
+                    "column": column,
+                    "defect": kind,
+                    "expected": "quarantine",
+                }
+            )
         elif formula_row is not None and row.get(extract.formula_column, "").startswith("=HYPER"):
-            truth.append({"file": extract.path, "row": number, "column": extract.formula_column,
-                          "defect": "formula_text", "expected": "imported as text"})
+            truth.append(
+                {
+                    "file": extract.path,
+                    "row": number,
+                    "column": extract.formula_column,
+                    "defect": "formula_text",
+                    "expected": "imported as text",
+                }
+            )
     path = folder / extract.path
     path.parent.mkdir(parents=True, exist_ok=True)
     columns = list(frame.columns)
@@ -77,8 +99,14 @@ def write_extract(extract: Extract, folder: Path, *, bad_count: int,
     elif path.suffix == ".xlsx":
         _write_xlsx(path, columns, [row for _, row in rows])
     else:
-        path.write_text(json.dumps({"exported": "2026-11-01", "records": [
-            row for _, row in rows]}, indent=1, default=str), encoding="utf-8")
+        path.write_text(
+            json.dumps(
+                {"exported": "2026-11-01", "records": [row for _, row in rows]},
+                indent=1,
+                default=str,
+            ),
+            encoding="utf-8",
+        )
     return len(rows), truth
 
 

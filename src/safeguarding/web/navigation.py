@@ -36,6 +36,7 @@ def visible_sections(*, user, current_path: str) -> list[dict]:
             continue
         allowed = user.is_staff if section.permission is None else user.has_perm(section.permission)
         if allowed:
-            items.append({"text": section.label, "href": href,
-                          "current": current_path.startswith(href)})
+            items.append(
+                {"text": section.label, "href": href, "current": current_path.startswith(href)}
+            )
     return items

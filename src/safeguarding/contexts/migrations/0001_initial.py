@@ -4,51 +4,97 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='Context',
+            name="Context",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('location', 'Location'), ('peer_group', 'Peer group'), ('school', 'School')], max_length=20)),
-                ('name', models.CharField(max_length=200)),
-                ('description', models.TextField(blank=True)),
-                ('guardianship', models.TextField(blank=True, help_text='Adults and services with a caring presence')),
-                ('physical_environment', models.TextField(blank=True)),
-                ('policies', models.TextField(blank=True)),
-                ('strengths', models.TextField(blank=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("location", "Location"),
+                            ("peer_group", "Peer group"),
+                            ("school", "School"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("name", models.CharField(max_length=200)),
+                ("description", models.TextField(blank=True)),
+                (
+                    "guardianship",
+                    models.TextField(
+                        blank=True, help_text="Adults and services with a caring presence"
+                    ),
+                ),
+                ("physical_environment", models.TextField(blank=True)),
+                ("policies", models.TextField(blank=True)),
+                ("strengths", models.TextField(blank=True)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
             ],
         ),
         migrations.CreateModel(
-            name='ContextAssessment',
+            name="ContextAssessment",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('assessed_on', models.DateField()),
-                ('summary', models.TextField()),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("assessed_on", models.DateField()),
+                ("summary", models.TextField()),
             ],
         ),
         migrations.CreateModel(
-            name='ContextMember',
+            name="ContextMember",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('source', models.CharField(max_length=200)),
-                ('reliability', models.CharField(choices=[('confirmed', 'Confirmed by more than one source'), ('probable', 'Probable'), ('suspected', 'Suspected, not confirmed')], max_length=20)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("source", models.CharField(max_length=200)),
+                (
+                    "reliability",
+                    models.CharField(
+                        choices=[
+                            ("confirmed", "Confirmed by more than one source"),
+                            ("probable", "Probable"),
+                            ("suspected", "Suspected, not confirmed"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='ContextPlan',
+            name="ContextPlan",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('safety_goals', models.TextField()),
-                ('responses', models.TextField(blank=True)),
-                ('measures', models.TextField(blank=True, help_text='How change in the context is measured')),
-                ('review_due', models.DateField(blank=True, null=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("safety_goals", models.TextField()),
+                ("responses", models.TextField(blank=True)),
+                (
+                    "measures",
+                    models.TextField(blank=True, help_text="How change in the context is measured"),
+                ),
+                ("review_due", models.DateField(blank=True, null=True)),
             ],
         ),
     ]

@@ -6,48 +6,75 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('contexts', '0001_initial'),
-        ('people', '0001_initial'),
+        ("contexts", "0001_initial"),
+        ("people", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='context',
-            name='location',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='contexts', to='people.location'),
+            model_name="context",
+            name="location",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="contexts",
+                to="people.location",
+            ),
         ),
         migrations.AddField(
-            model_name='contextassessment',
-            name='assessed_by',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL),
+            model_name="contextassessment",
+            name="assessed_by",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+            ),
         ),
         migrations.AddField(
-            model_name='contextassessment',
-            name='context',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='assessments', to='contexts.context'),
+            model_name="contextassessment",
+            name="context",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="assessments",
+                to="contexts.context",
+            ),
         ),
         migrations.AddField(
-            model_name='contextmember',
-            name='context',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='members', to='contexts.context'),
+            model_name="contextmember",
+            name="context",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="members",
+                to="contexts.context",
+            ),
         ),
         migrations.AddField(
-            model_name='contextmember',
-            name='person',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='contexts', to='people.person'),
+            model_name="contextmember",
+            name="person",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="contexts",
+                to="people.person",
+            ),
         ),
         migrations.AddField(
-            model_name='contextplan',
-            name='context',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='plans', to='contexts.context'),
+            model_name="contextplan",
+            name="context",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="plans",
+                to="contexts.context",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='contextmember',
-            constraint=models.UniqueConstraint(fields=('context', 'person'), name='one_membership_per_context'),
+            model_name="contextmember",
+            constraint=models.UniqueConstraint(
+                fields=("context", "person"), name="one_membership_per_context"
+            ),
         ),
     ]

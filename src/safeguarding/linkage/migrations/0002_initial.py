@@ -5,31 +5,42 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('linkage', '0001_initial'),
-        ('people', '0001_initial'),
+        ("linkage", "0001_initial"),
+        ("people", "0001_initial"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='linkdecision',
-            name='record_a',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='people.sourcerecord'),
+            model_name="linkdecision",
+            name="record_a",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="+",
+                to="people.sourcerecord",
+            ),
         ),
         migrations.AddField(
-            model_name='linkdecision',
-            name='record_b',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='people.sourcerecord'),
+            model_name="linkdecision",
+            name="record_b",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="+",
+                to="people.sourcerecord",
+            ),
         ),
         migrations.AddIndex(
-            model_name='linkdecision',
-            index=models.Index(fields=['record_a', 'record_b'], name='linkage_lin_record__fe3703_idx'),
+            model_name="linkdecision",
+            index=models.Index(
+                fields=["record_a", "record_b"], name="linkage_lin_record__fe3703_idx"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='linkdecision',
-            constraint=models.CheckConstraint(condition=models.Q(('reason', ''), _negated=True), name='link_decision_has_reason'),
+            model_name="linkdecision",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("reason", ""), _negated=True), name="link_decision_has_reason"
+            ),
         ),
     ]

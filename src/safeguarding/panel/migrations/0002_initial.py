@@ -6,53 +6,81 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('access', '0001_initial'),
-        ('panel', '0001_initial'),
-        ('people', '0001_initial'),
+        ("access", "0001_initial"),
+        ("panel", "0001_initial"),
+        ("people", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='agendaitem',
-            name='person',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='agenda_items', to='people.person'),
+            model_name="agendaitem",
+            name="person",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="agenda_items",
+                to="people.person",
+            ),
         ),
         migrations.AddField(
-            model_name='decision',
-            name='agenda_item',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='decisions', to='panel.agendaitem'),
+            model_name="decision",
+            name="agenda_item",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="decisions",
+                to="panel.agendaitem",
+            ),
         ),
         migrations.AddField(
-            model_name='action',
-            name='decision',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='actions', to='panel.decision'),
+            model_name="action",
+            name="decision",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="actions",
+                to="panel.decision",
+            ),
         ),
         migrations.AddField(
-            model_name='meeting',
-            name='agencies_present',
-            field=models.ManyToManyField(blank=True, related_name='+', to='access.agency'),
+            model_name="meeting",
+            name="agencies_present",
+            field=models.ManyToManyField(blank=True, related_name="+", to="access.agency"),
         ),
         migrations.AddField(
-            model_name='meeting',
-            name='chair',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='chaired_meetings', to=settings.AUTH_USER_MODEL),
+            model_name="meeting",
+            name="chair",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="chaired_meetings",
+                to=settings.AUTH_USER_MODEL,
+            ),
         ),
         migrations.AddField(
-            model_name='agendaitem',
-            name='meeting',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='agenda_items', to='panel.meeting'),
+            model_name="agendaitem",
+            name="meeting",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="agenda_items",
+                to="panel.meeting",
+            ),
         ),
         migrations.AddIndex(
-            model_name='action',
-            index=models.Index(fields=['status', 'due_on'], name='panel_actio_status_cfda8f_idx'),
+            model_name="action",
+            index=models.Index(fields=["status", "due_on"], name="panel_actio_status_cfda8f_idx"),
         ),
         migrations.AddConstraint(
-            model_name='agendaitem',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('context__isnull', True), ('person__isnull', False)), models.Q(('context__isnull', False), ('person__isnull', True)), _connector='OR'), name='agenda_item_is_a_person_or_a_context'),
+            model_name="agendaitem",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("context__isnull", True), ("person__isnull", False)),
+                    models.Q(("context__isnull", False), ("person__isnull", True)),
+                    _connector="OR",
+                ),
+                name="agenda_item_is_a_person_or_a_context",
+            ),
         ),
     ]

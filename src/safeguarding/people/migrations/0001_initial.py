@@ -4,106 +4,283 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='Event',
+            name="Event",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('row_number', models.PositiveIntegerField(help_text='1 is the first row after the header')),
-                ('source_event_id', models.CharField(help_text="The agency's own id", max_length=100)),
-                ('event_type', models.CharField(choices=[('incident', 'Police incident or occurrence'), ('arrest', 'Arrest'), ('stop_and_search', 'Stop and search'), ('intelligence', 'Intelligence report'), ('missing_episode', 'Missing episode'), ('return_interview', 'Return home interview'), ('referral', "Referral to children's social care"), ('assessment', 'Social care assessment'), ('cp_plan', 'Child protection plan'), ('looked_after_episode', 'Looked-after episode'), ('exclusion', 'School exclusion or suspension'), ('attendance', 'School attendance'), ('ed_attendance', 'Emergency department attendance'), ('sexual_health_attendance', 'Sexual health attendance'), ('youth_justice_outcome', 'Youth justice outcome'), ('nrm_referral', 'National Referral Mechanism referral'), ('concern_report', 'Concern reported by a partner')], max_length=40)),
-                ('occurred_at', models.DateTimeField()),
-                ('ended_at', models.DateTimeField(blank=True, null=True)),
-                ('description', models.TextField(blank=True)),
-                ('details', models.JSONField(blank=True, default=dict, help_text='Type-specific facts, e.g. factor codes, missing risk grade, found location')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "row_number",
+                    models.PositiveIntegerField(help_text="1 is the first row after the header"),
+                ),
+                (
+                    "source_event_id",
+                    models.CharField(help_text="The agency's own id", max_length=100),
+                ),
+                (
+                    "event_type",
+                    models.CharField(
+                        choices=[
+                            ("incident", "Police incident or occurrence"),
+                            ("arrest", "Arrest"),
+                            ("stop_and_search", "Stop and search"),
+                            ("intelligence", "Intelligence report"),
+                            ("missing_episode", "Missing episode"),
+                            ("return_interview", "Return home interview"),
+                            ("referral", "Referral to children's social care"),
+                            ("assessment", "Social care assessment"),
+                            ("cp_plan", "Child protection plan"),
+                            ("looked_after_episode", "Looked-after episode"),
+                            ("exclusion", "School exclusion or suspension"),
+                            ("attendance", "School attendance"),
+                            ("ed_attendance", "Emergency department attendance"),
+                            ("sexual_health_attendance", "Sexual health attendance"),
+                            ("youth_justice_outcome", "Youth justice outcome"),
+                            ("nrm_referral", "National Referral Mechanism referral"),
+                            ("concern_report", "Concern reported by a partner"),
+                        ],
+                        max_length=40,
+                    ),
+                ),
+                ("occurred_at", models.DateTimeField()),
+                ("ended_at", models.DateTimeField(blank=True, null=True)),
+                ("description", models.TextField(blank=True)),
+                (
+                    "details",
+                    models.JSONField(
+                        blank=True,
+                        default=dict,
+                        help_text="Type-specific facts, e.g. factor codes, missing risk grade, found location",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='Identifier',
+            name="Identifier",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('nhs_number', 'NHS number'), ('upn', 'Unique pupil number'), ('police_nominal_id', 'Police nominal id'), ('social_care_id', 'Social care id'), ('youth_justice_id', 'Youth justice id'), ('other', 'Other')], max_length=30)),
-                ('value', models.CharField(max_length=50)),
-                ('valid', models.BooleanField(default=True, help_text='False when a check digit fails')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("nhs_number", "NHS number"),
+                            ("upn", "Unique pupil number"),
+                            ("police_nominal_id", "Police nominal id"),
+                            ("social_care_id", "Social care id"),
+                            ("youth_justice_id", "Youth justice id"),
+                            ("other", "Other"),
+                        ],
+                        max_length=30,
+                    ),
+                ),
+                ("value", models.CharField(max_length=50)),
+                (
+                    "valid",
+                    models.BooleanField(default=True, help_text="False when a check digit fails"),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='Involvement',
+            name="Involvement",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('row_number', models.PositiveIntegerField(help_text='1 is the first row after the header')),
-                ('role', models.CharField(choices=[('subject', 'Subject'), ('victim', 'Victim'), ('suspect', 'Suspect'), ('witness', 'Witness'), ('missing_person', 'Missing person'), ('found_with', 'Found in company of'), ('reporter', 'Reporter')], max_length=20)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "row_number",
+                    models.PositiveIntegerField(help_text="1 is the first row after the header"),
+                ),
+                (
+                    "role",
+                    models.CharField(
+                        choices=[
+                            ("subject", "Subject"),
+                            ("victim", "Victim"),
+                            ("suspect", "Suspect"),
+                            ("witness", "Witness"),
+                            ("missing_person", "Missing person"),
+                            ("found_with", "Found in company of"),
+                            ("reporter", "Reporter"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='Location',
+            name="Location",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('address', 'Address'), ('place', 'Place')], default='place', max_length=10)),
-                ('name', models.CharField(blank=True, max_length=300)),
-                ('postcode', models.CharField(blank=True, db_index=True, max_length=8)),
-                ('latitude', models.FloatField(blank=True, null=True)),
-                ('longitude', models.FloatField(blank=True, null=True)),
-                ('area_code', models.CharField(blank=True, db_index=True, help_text='The small area (LSOA) it lies in', max_length=12)),
-                ('in_area', models.BooleanField(help_text="Inside the partnership's area", null=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("address", "Address"), ("place", "Place")],
+                        default="place",
+                        max_length=10,
+                    ),
+                ),
+                ("name", models.CharField(blank=True, max_length=300)),
+                ("postcode", models.CharField(blank=True, db_index=True, max_length=8)),
+                ("latitude", models.FloatField(blank=True, null=True)),
+                ("longitude", models.FloatField(blank=True, null=True)),
+                (
+                    "area_code",
+                    models.CharField(
+                        blank=True,
+                        db_index=True,
+                        help_text="The small area (LSOA) it lies in",
+                        max_length=12,
+                    ),
+                ),
+                (
+                    "in_area",
+                    models.BooleanField(help_text="Inside the partnership's area", null=True),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='Object',
+            name="Object",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('phone', 'Phone number'), ('vehicle', 'Vehicle'), ('social_media_handle', 'Social media handle'), ('weapon', 'Weapon'), ('other', 'Other')], max_length=30)),
-                ('value', models.CharField(max_length=100)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("phone", "Phone number"),
+                            ("vehicle", "Vehicle"),
+                            ("social_media_handle", "Social media handle"),
+                            ("weapon", "Weapon"),
+                            ("other", "Other"),
+                        ],
+                        max_length=30,
+                    ),
+                ),
+                ("value", models.CharField(max_length=100)),
             ],
         ),
         migrations.CreateModel(
-            name='ObjectLink',
+            name="ObjectLink",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('row_number', models.PositiveIntegerField(help_text='1 is the first row after the header')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "row_number",
+                    models.PositiveIntegerField(help_text="1 is the first row after the header"),
+                ),
             ],
             options={
-                'abstract': False,
+                "abstract": False,
             },
         ),
         migrations.CreateModel(
-            name='Person',
+            name="Person",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('display_name', models.CharField(blank=True, max_length=200)),
-                ('date_of_birth', models.DateField(blank=True, null=True)),
-                ('sex', models.CharField(choices=[('female', 'Female'), ('male', 'Male'), ('unknown', 'Not known')], default='unknown', max_length=10)),
-                ('restricted', models.BooleanField(default=False, help_text='Only the named users may open a restricted record (e.g. a relative of a staff member).')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("display_name", models.CharField(blank=True, max_length=200)),
+                ("date_of_birth", models.DateField(blank=True, null=True)),
+                (
+                    "sex",
+                    models.CharField(
+                        choices=[("female", "Female"), ("male", "Male"), ("unknown", "Not known")],
+                        default="unknown",
+                        max_length=10,
+                    ),
+                ),
+                (
+                    "restricted",
+                    models.BooleanField(
+                        default=False,
+                        help_text="Only the named users may open a restricted record (e.g. a relative of a staff member).",
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
             ],
             options={
-                'verbose_name_plural': 'people',
+                "verbose_name_plural": "people",
             },
         ),
         migrations.CreateModel(
-            name='SourceRecord',
+            name="SourceRecord",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('row_number', models.PositiveIntegerField(help_text='1 is the first row after the header')),
-                ('source_record_id', models.CharField(help_text="The agency's own id", max_length=100)),
-                ('given_names', models.CharField(blank=True, max_length=200)),
-                ('family_name', models.CharField(blank=True, max_length=200)),
-                ('aliases', models.JSONField(blank=True, default=list)),
-                ('date_of_birth', models.DateField(blank=True, null=True)),
-                ('sex', models.CharField(choices=[('female', 'Female'), ('male', 'Male'), ('unknown', 'Not known')], default='unknown', max_length=10)),
-                ('ethnicity', models.CharField(blank=True, help_text='ONS ethnicity code', max_length=10)),
-                ('postcode', models.CharField(blank=True, max_length=8)),
-                ('address', models.CharField(blank=True, max_length=300)),
-                ('match_weight', models.FloatField(blank=True, null=True)),
-                ('link_model_version', models.CharField(blank=True, max_length=40)),
-                ('history', models.JSONField(blank=True, default=list, help_text='Earlier values replaced by later extracts')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "row_number",
+                    models.PositiveIntegerField(help_text="1 is the first row after the header"),
+                ),
+                (
+                    "source_record_id",
+                    models.CharField(help_text="The agency's own id", max_length=100),
+                ),
+                ("given_names", models.CharField(blank=True, max_length=200)),
+                ("family_name", models.CharField(blank=True, max_length=200)),
+                ("aliases", models.JSONField(blank=True, default=list)),
+                ("date_of_birth", models.DateField(blank=True, null=True)),
+                (
+                    "sex",
+                    models.CharField(
+                        choices=[("female", "Female"), ("male", "Male"), ("unknown", "Not known")],
+                        default="unknown",
+                        max_length=10,
+                    ),
+                ),
+                (
+                    "ethnicity",
+                    models.CharField(blank=True, help_text="ONS ethnicity code", max_length=10),
+                ),
+                ("postcode", models.CharField(blank=True, max_length=8)),
+                ("address", models.CharField(blank=True, max_length=300)),
+                ("match_weight", models.FloatField(blank=True, null=True)),
+                ("link_model_version", models.CharField(blank=True, max_length=40)),
+                (
+                    "history",
+                    models.JSONField(
+                        blank=True,
+                        default=list,
+                        help_text="Earlier values replaced by later extracts",
+                    ),
+                ),
             ],
         ),
     ]

@@ -6,147 +6,225 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('people', '0001_initial'),
-        ('sources', '0001_initial'),
+        ("people", "0001_initial"),
+        ("sources", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='event',
-            name='feed',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='sources.feed'),
+            model_name="event",
+            name="feed",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT, related_name="+", to="sources.feed"
+            ),
         ),
         migrations.AddField(
-            model_name='event',
-            name='import_batch',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='sources.importbatch'),
+            model_name="event",
+            name="import_batch",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to="sources.importbatch",
+            ),
         ),
         migrations.AddField(
-            model_name='involvement',
-            name='event',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='involvements', to='people.event'),
+            model_name="involvement",
+            name="event",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="involvements",
+                to="people.event",
+            ),
         ),
         migrations.AddField(
-            model_name='involvement',
-            name='feed',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='sources.feed'),
+            model_name="involvement",
+            name="feed",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT, related_name="+", to="sources.feed"
+            ),
         ),
         migrations.AddField(
-            model_name='involvement',
-            name='import_batch',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='sources.importbatch'),
+            model_name="involvement",
+            name="import_batch",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to="sources.importbatch",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='location',
-            constraint=models.UniqueConstraint(fields=('kind', 'name', 'postcode'), name='one_location_per_name_and_postcode'),
+            model_name="location",
+            constraint=models.UniqueConstraint(
+                fields=("kind", "name", "postcode"), name="one_location_per_name_and_postcode"
+            ),
         ),
         migrations.AddField(
-            model_name='event',
-            name='location',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='events', to='people.location'),
+            model_name="event",
+            name="location",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="events",
+                to="people.location",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='object',
-            constraint=models.UniqueConstraint(fields=('kind', 'value'), name='one_object'),
+            model_name="object",
+            constraint=models.UniqueConstraint(fields=("kind", "value"), name="one_object"),
         ),
         migrations.AddField(
-            model_name='objectlink',
-            name='feed',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='sources.feed'),
+            model_name="objectlink",
+            name="feed",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT, related_name="+", to="sources.feed"
+            ),
         ),
         migrations.AddField(
-            model_name='objectlink',
-            name='import_batch',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='sources.importbatch'),
+            model_name="objectlink",
+            name="import_batch",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to="sources.importbatch",
+            ),
         ),
         migrations.AddField(
-            model_name='objectlink',
-            name='object',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='links', to='people.object'),
+            model_name="objectlink",
+            name="object",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="links",
+                to="people.object",
+            ),
         ),
         migrations.AddField(
-            model_name='person',
-            name='allowed_users',
-            field=models.ManyToManyField(blank=True, related_name='restricted_people', to=settings.AUTH_USER_MODEL),
+            model_name="person",
+            name="allowed_users",
+            field=models.ManyToManyField(
+                blank=True, related_name="restricted_people", to=settings.AUTH_USER_MODEL
+            ),
         ),
         migrations.AddField(
-            model_name='involvement',
-            name='person',
-            field=models.ForeignKey(blank=True, help_text="Kept in step with the source record's person by linkage", null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='involvements', to='people.person'),
+            model_name="involvement",
+            name="person",
+            field=models.ForeignKey(
+                blank=True,
+                help_text="Kept in step with the source record's person by linkage",
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="involvements",
+                to="people.person",
+            ),
         ),
         migrations.AddField(
-            model_name='sourcerecord',
-            name='feed',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='sources.feed'),
+            model_name="sourcerecord",
+            name="feed",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT, related_name="+", to="sources.feed"
+            ),
         ),
         migrations.AddField(
-            model_name='sourcerecord',
-            name='import_batch',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='sources.importbatch'),
+            model_name="sourcerecord",
+            name="import_batch",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to="sources.importbatch",
+            ),
         ),
         migrations.AddField(
-            model_name='sourcerecord',
-            name='person',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='source_records', to='people.person'),
+            model_name="sourcerecord",
+            name="person",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="source_records",
+                to="people.person",
+            ),
         ),
         migrations.AddField(
-            model_name='objectlink',
-            name='source_record',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='object_links', to='people.sourcerecord'),
+            model_name="objectlink",
+            name="source_record",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="object_links",
+                to="people.sourcerecord",
+            ),
         ),
         migrations.AddField(
-            model_name='involvement',
-            name='source_record',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='involvements', to='people.sourcerecord'),
+            model_name="involvement",
+            name="source_record",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="involvements",
+                to="people.sourcerecord",
+            ),
         ),
         migrations.AddField(
-            model_name='identifier',
-            name='source_record',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='identifiers', to='people.sourcerecord'),
+            model_name="identifier",
+            name="source_record",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="identifiers",
+                to="people.sourcerecord",
+            ),
         ),
         migrations.AddIndex(
-            model_name='event',
-            index=models.Index(fields=['event_type', 'occurred_at'], name='people_even_event_t_c6ac5e_idx'),
+            model_name="event",
+            index=models.Index(
+                fields=["event_type", "occurred_at"], name="people_even_event_t_c6ac5e_idx"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='event',
-            constraint=models.UniqueConstraint(fields=('feed', 'source_event_id'), name='one_event_per_agency_id'),
+            model_name="event",
+            constraint=models.UniqueConstraint(
+                fields=("feed", "source_event_id"), name="one_event_per_agency_id"
+            ),
         ),
         migrations.AddIndex(
-            model_name='person',
-            index=models.Index(fields=['date_of_birth'], name='people_pers_date_of_c1209b_idx'),
+            model_name="person",
+            index=models.Index(fields=["date_of_birth"], name="people_pers_date_of_c1209b_idx"),
         ),
         migrations.AddIndex(
-            model_name='sourcerecord',
-            index=models.Index(fields=['family_name', 'date_of_birth'], name='people_sour_family__bc7e24_idx'),
+            model_name="sourcerecord",
+            index=models.Index(
+                fields=["family_name", "date_of_birth"], name="people_sour_family__bc7e24_idx"
+            ),
         ),
         migrations.AddIndex(
-            model_name='sourcerecord',
-            index=models.Index(fields=['postcode'], name='people_sour_postcod_e2f6a3_idx'),
+            model_name="sourcerecord",
+            index=models.Index(fields=["postcode"], name="people_sour_postcod_e2f6a3_idx"),
         ),
         migrations.AddConstraint(
-            model_name='sourcerecord',
-            constraint=models.UniqueConstraint(fields=('feed', 'source_record_id'), name='one_source_record_per_agency_id'),
+            model_name="sourcerecord",
+            constraint=models.UniqueConstraint(
+                fields=("feed", "source_record_id"), name="one_source_record_per_agency_id"
+            ),
         ),
         migrations.AddIndex(
-            model_name='involvement',
-            index=models.Index(fields=['person', 'role'], name='people_invo_person__cd0f42_idx'),
+            model_name="involvement",
+            index=models.Index(fields=["person", "role"], name="people_invo_person__cd0f42_idx"),
         ),
         migrations.AddConstraint(
-            model_name='involvement',
-            constraint=models.UniqueConstraint(fields=('event', 'source_record', 'role'), name='one_involvement_per_role'),
+            model_name="involvement",
+            constraint=models.UniqueConstraint(
+                fields=("event", "source_record", "role"), name="one_involvement_per_role"
+            ),
         ),
         migrations.AddIndex(
-            model_name='identifier',
-            index=models.Index(fields=['kind', 'value'], name='people_iden_kind_0ce61c_idx'),
+            model_name="identifier",
+            index=models.Index(fields=["kind", "value"], name="people_iden_kind_0ce61c_idx"),
         ),
         migrations.AddConstraint(
-            model_name='identifier',
-            constraint=models.UniqueConstraint(fields=('source_record', 'kind', 'value'), name='one_identifier_value_per_record'),
+            model_name="identifier",
+            constraint=models.UniqueConstraint(
+                fields=("source_record", "kind", "value"), name="one_identifier_value_per_record"
+            ),
         ),
     ]

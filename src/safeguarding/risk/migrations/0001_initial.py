@@ -6,61 +6,159 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('people', '0001_initial'),
+        ("people", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='RiskAssessment',
+            name="RiskAssessment",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('as_of', models.DateField()),
-                ('score', models.FloatField()),
-                ('level', models.CharField(choices=[('none', 'No current risk'), ('low', 'Low'), ('medium', 'Medium'), ('high', 'High')], max_length=10)),
-                ('trajectory', models.CharField(choices=[('new', 'Newly identified'), ('rising', 'Rising'), ('steady', 'Steady'), ('falling', 'Falling')], default='new', max_length=10)),
-                ('catalogue_version', models.CharField(max_length=20)),
-                ('computed_at', models.DateTimeField()),
-                ('person', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='risk_assessments', to='people.person')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("as_of", models.DateField()),
+                ("score", models.FloatField()),
+                (
+                    "level",
+                    models.CharField(
+                        choices=[
+                            ("none", "No current risk"),
+                            ("low", "Low"),
+                            ("medium", "Medium"),
+                            ("high", "High"),
+                        ],
+                        max_length=10,
+                    ),
+                ),
+                (
+                    "trajectory",
+                    models.CharField(
+                        choices=[
+                            ("new", "Newly identified"),
+                            ("rising", "Rising"),
+                            ("steady", "Steady"),
+                            ("falling", "Falling"),
+                        ],
+                        default="new",
+                        max_length=10,
+                    ),
+                ),
+                ("catalogue_version", models.CharField(max_length=20)),
+                ("computed_at", models.DateTimeField()),
+                (
+                    "person",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="risk_assessments",
+                        to="people.person",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='IndicatorHit',
+            name="IndicatorHit",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('indicator_id', models.CharField(max_length=60)),
-                ('recency', models.CharField(choices=[('current', 'Current (within 3 months)'), ('previous', 'Previous (3 to 6 months)')], max_length=10)),
-                ('weight', models.FloatField()),
-                ('evidence', models.ManyToManyField(blank=True, related_name='+', to='people.event')),
-                ('assessment', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='hits', to='risk.riskassessment')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("indicator_id", models.CharField(max_length=60)),
+                (
+                    "recency",
+                    models.CharField(
+                        choices=[
+                            ("current", "Current (within 3 months)"),
+                            ("previous", "Previous (3 to 6 months)"),
+                        ],
+                        max_length=10,
+                    ),
+                ),
+                ("weight", models.FloatField()),
+                (
+                    "evidence",
+                    models.ManyToManyField(blank=True, related_name="+", to="people.event"),
+                ),
+                (
+                    "assessment",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="hits",
+                        to="risk.riskassessment",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='Override',
+            name="Override",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('level', models.CharField(choices=[('none', 'No current risk'), ('low', 'Low'), ('medium', 'Medium'), ('high', 'High')], max_length=10)),
-                ('reason', models.TextField()),
-                ('set_at', models.DateTimeField(auto_now_add=True)),
-                ('review_by', models.DateField(blank=True, null=True)),
-                ('active', models.BooleanField(default=True)),
-                ('person', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='overrides', to='people.person')),
-                ('set_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='risk_overrides', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "level",
+                    models.CharField(
+                        choices=[
+                            ("none", "No current risk"),
+                            ("low", "Low"),
+                            ("medium", "Medium"),
+                            ("high", "High"),
+                        ],
+                        max_length=10,
+                    ),
+                ),
+                ("reason", models.TextField()),
+                ("set_at", models.DateTimeField(auto_now_add=True)),
+                ("review_by", models.DateField(blank=True, null=True)),
+                ("active", models.BooleanField(default=True)),
+                (
+                    "person",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="overrides",
+                        to="people.person",
+                    ),
+                ),
+                (
+                    "set_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="risk_overrides",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'constraints': [models.CheckConstraint(condition=models.Q(('reason', ''), _negated=True), name='override_has_reason')],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(("reason", ""), _negated=True),
+                        name="override_has_reason",
+                    )
+                ],
             },
         ),
         migrations.AddIndex(
-            model_name='riskassessment',
-            index=models.Index(fields=['as_of', 'level', 'score'], name='risk_riskas_as_of_8ff0bc_idx'),
+            model_name="riskassessment",
+            index=models.Index(
+                fields=["as_of", "level", "score"], name="risk_riskas_as_of_8ff0bc_idx"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='riskassessment',
-            constraint=models.UniqueConstraint(fields=('person', 'as_of', 'catalogue_version'), name='one_assessment_per_person_and_date'),
+            model_name="riskassessment",
+            constraint=models.UniqueConstraint(
+                fields=("person", "as_of", "catalogue_version"),
+                name="one_assessment_per_person_and_date",
+            ),
         ),
     ]

@@ -6,75 +6,138 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('access', '0001_initial'),
+        ("access", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Feed',
+            name="Feed",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.SlugField(max_length=60, unique=True)),
-                ('title', models.CharField(max_length=200)),
-                ('lawful_basis', models.CharField(max_length=300)),
-                ('isa_reference', models.CharField(max_length=100, verbose_name='information-sharing agreement')),
-                ('retention_days', models.PositiveIntegerField()),
-                ('definition_path', models.CharField(blank=True, max_length=300)),
-                ('version', models.CharField(default='1', max_length=20)),
-                ('agency', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='feeds', to='access.agency')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.SlugField(max_length=60, unique=True)),
+                ("title", models.CharField(max_length=200)),
+                ("lawful_basis", models.CharField(max_length=300)),
+                (
+                    "isa_reference",
+                    models.CharField(max_length=100, verbose_name="information-sharing agreement"),
+                ),
+                ("retention_days", models.PositiveIntegerField()),
+                ("definition_path", models.CharField(blank=True, max_length=300)),
+                ("version", models.CharField(default="1", max_length=20)),
+                (
+                    "agency",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="feeds",
+                        to="access.agency",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['name'],
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='ImportBatch',
+            name="ImportBatch",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('file_name', models.CharField(max_length=300)),
-                ('checksum', models.CharField(max_length=64, verbose_name='SHA-256')),
-                ('raw_path', models.CharField(blank=True, max_length=500)),
-                ('feed_version', models.CharField(blank=True, max_length=20)),
-                ('status', models.CharField(choices=[('succeeded', 'Imported'), ('failed', 'Failed')], max_length=10)),
-                ('error', models.TextField(blank=True)),
-                ('rows_read', models.PositiveIntegerField(default=0)),
-                ('rows_imported', models.PositiveIntegerField(default=0)),
-                ('rows_quarantined', models.PositiveIntegerField(default=0)),
-                ('records_created', models.PositiveIntegerField(default=0)),
-                ('records_updated', models.PositiveIntegerField(default=0)),
-                ('quality_report', models.JSONField(blank=True, default=dict)),
-                ('started_at', models.DateTimeField()),
-                ('finished_at', models.DateTimeField(blank=True, null=True)),
-                ('feed', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='batches', to='sources.feed')),
-                ('imported_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='import_batches', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("file_name", models.CharField(max_length=300)),
+                ("checksum", models.CharField(max_length=64, verbose_name="SHA-256")),
+                ("raw_path", models.CharField(blank=True, max_length=500)),
+                ("feed_version", models.CharField(blank=True, max_length=20)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("succeeded", "Imported"), ("failed", "Failed")], max_length=10
+                    ),
+                ),
+                ("error", models.TextField(blank=True)),
+                ("rows_read", models.PositiveIntegerField(default=0)),
+                ("rows_imported", models.PositiveIntegerField(default=0)),
+                ("rows_quarantined", models.PositiveIntegerField(default=0)),
+                ("records_created", models.PositiveIntegerField(default=0)),
+                ("records_updated", models.PositiveIntegerField(default=0)),
+                ("quality_report", models.JSONField(blank=True, default=dict)),
+                ("started_at", models.DateTimeField()),
+                ("finished_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "feed",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="batches",
+                        to="sources.feed",
+                    ),
+                ),
+                (
+                    "imported_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="import_batches",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name_plural': 'import batches',
-                'ordering': ['-started_at'],
+                "verbose_name_plural": "import batches",
+                "ordering": ["-started_at"],
             },
         ),
         migrations.CreateModel(
-            name='QuarantinedRow',
+            name="QuarantinedRow",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('row_number', models.PositiveIntegerField(help_text='1 is the first row after the header')),
-                ('column', models.CharField(blank=True, max_length=200)),
-                ('reason', models.TextField()),
-                ('raw', models.JSONField(blank=True, default=dict, help_text='The row as it was read')),
-                ('released', models.BooleanField(default=False, help_text='Imported by a later batch')),
-                ('import_batch', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='quarantined_rows', to='sources.importbatch')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "row_number",
+                    models.PositiveIntegerField(help_text="1 is the first row after the header"),
+                ),
+                ("column", models.CharField(blank=True, max_length=200)),
+                ("reason", models.TextField()),
+                (
+                    "raw",
+                    models.JSONField(blank=True, default=dict, help_text="The row as it was read"),
+                ),
+                (
+                    "released",
+                    models.BooleanField(default=False, help_text="Imported by a later batch"),
+                ),
+                (
+                    "import_batch",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="quarantined_rows",
+                        to="sources.importbatch",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['import_batch', 'row_number'],
+                "ordering": ["import_batch", "row_number"],
             },
         ),
         migrations.AddIndex(
-            model_name='importbatch',
-            index=models.Index(fields=['feed', 'checksum', 'status'], name='sources_imp_feed_id_241751_idx'),
+            model_name="importbatch",
+            index=models.Index(
+                fields=["feed", "checksum", "status"], name="sources_imp_feed_id_241751_idx"
+            ),
         ),
     ]

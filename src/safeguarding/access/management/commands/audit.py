@@ -15,5 +15,9 @@ class Command(BaseCommand):
         for problem in problems:
             self.stderr.write(f"Audit event {problem.sequence}: {problem.reason}")
         if problems:
-            raise CommandError(f"The audit trail has been tampered with: {len(problems)} problem(s).")
-        self.stdout.write(f"The audit trail is intact: {AuditEvent.objects.count()} events checked.")
+            raise CommandError(
+                f"The audit trail has been tampered with: {len(problems)} problem(s)."
+            )
+        self.stdout.write(
+            f"The audit trail is intact: {AuditEvent.objects.count()} events checked."
+        )

@@ -14,14 +14,17 @@ from safeguarding.sources.reporting import describe_batch
 
 
 class Command(BaseCommand):
-    help = "Import agency extracts through their feeds: `import FEED FILE...` or `import --dir DIR`."
+    help = (
+        "Import agency extracts through their feeds: `import FEED FILE...` or `import --dir DIR`."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("feed", nargs="?", help="the feed's name (see feeds/)")
         parser.add_argument("files", nargs="*", type=Path)
         parser.add_argument("--dir", type=Path, help="import every file a feed claims in DIR")
-        parser.add_argument("--feeds", type=Path, default=settings.FEEDS_DIR,
-                            help="the folder of feed files")
+        parser.add_argument(
+            "--feeds", type=Path, default=settings.FEEDS_DIR, help="the folder of feed files"
+        )
 
     def handle(self, *args, feed, files, dir, feeds, **options):
         try:
@@ -43,8 +46,13 @@ class Command(BaseCommand):
         for definition, path in work:
             if not path.exists():
                 raise CommandError(f"No such file: {path}")
-            with tqdm(desc=f"{definition.name}: {path.name}", unit=" rows", file=sys.stderr,
-                      disable=None, leave=False) as bar:
+            with tqdm(
+                desc=f"{definition.name}: {path.name}",
+                unit=" rows",
+                file=sys.stderr,
+                disable=None,
+                leave=False,
+            ) as bar:
                 try:
                     result = import_file(feed=definition, path=path, progress=bar.update)
                 except ImportFailed as failure:
@@ -52,9 +60,15 @@ class Command(BaseCommand):
                     self.stderr.write(f"{definition.name}: {path.name} was not imported. {failure}")
                     continue
             if not result.already_imported:
-                audit.record(action=AuditAction.IMPORT, username="command line",
-                             object_type="import_batch", object_id=result.batch.pk,
-                             detail={"feed": definition.name, "rows": result.batch.rows_read})
-            self.stdout.write(describe_batch(result.batch, already_imported=result.already_imported))
+                audit.record(
+                    action=AuditAction.IMPORT,
+                    username="command line",
+                    object_type="import_batch",
+                    object_id=result.batch.pk,
+                    detail={"feed": definition.name, "rows": result.batch.rows_read},
+                )
+            self.stdout.write(
+                describe_batch(result.batch, already_imported=result.already_imported)
+            )
         if failures:
             raise CommandError(f"{failures} file(s) were not imported.")

@@ -21,10 +21,16 @@ class Command(BaseCommand):
         self._collect_static_if_changed()
         users = create_demo_users()
         county = settings.PROJECT_ROOT / "var" / "county" / f"seed-{DEMO_SEED}-{scale}"
-        summary = build_county(out_dir=county, seed=DEMO_SEED, scale=scale,
-                               progress=lambda step: self.stderr.write(f"  county: {step}"))
-        self.stdout.write(f"Synthetic county ({'reused' if summary.reused else 'built'}): "
-                          f"{summary.young_people} young people, {summary.total_rows} extract rows.")
+        summary = build_county(
+            out_dir=county,
+            seed=DEMO_SEED,
+            scale=scale,
+            progress=lambda step: self.stderr.write(f"  county: {step}"),
+        )
+        self.stdout.write(
+            f"Synthetic county ({'reused' if summary.reused else 'built'}): "
+            f"{summary.young_people} young people, {summary.total_rows} extract rows."
+        )
         # Files already imported are recognised by their checksum and skipped.
         call_command("import", dir=county / "extracts")
 
@@ -38,7 +44,9 @@ class Command(BaseCommand):
     def _collect_static_if_changed(self) -> None:
         manifest = settings.STATIC_ROOT / "staticfiles.json"
         built = settings.PROJECT_ROOT / "build" / "static" / ".built"
-        if not manifest.exists() or not built.exists() or (
-            built.stat().st_mtime > manifest.stat().st_mtime
+        if (
+            not manifest.exists()
+            or not built.exists()
+            or (built.stat().st_mtime > manifest.stat().st_mtime)
         ):
             call_command("collectstatic", interactive=False, verbosity=0)

@@ -20,13 +20,13 @@ from safeguarding.people.models import (
     ObjectLink,
     SourceRecord,
 )
+from safeguarding.sources.bulk import BATCH_SIZE, insert_rows
 from safeguarding.sources.feeds import Feed
 from safeguarding.sources.feeds import Involvement as InvolvementSpec
 from safeguarding.sources.models import Feed as FeedRow
 from safeguarding.sources.models import ImportBatch
 from safeguarding.sources.readers import ROW
 
-BATCH_SIZE = 2000
 LOOKUP_SIZE = 5000
 RECORD_FIELDS = [
     "given_names",
@@ -107,15 +107,8 @@ def upsert_source_records(
         fields = {name: _text_or_value(name, _clean(row[name])) for name in RECORD_FIELDS}
         record = existing.get(row["source_record_id"])
         if record is None:
-            new_records.append(
-                SourceRecord(
-                    feed=feed_row,
-                    import_batch=batch,
-                    row_number=row[ROW],
-                    source_record_id=row["source_record_id"],
-                    **fields,
-                )
-            )
+            new_records.append((feed_row.pk, batch.pk, row[ROW], row["source_record_id"],
+                                *fields.values(), "", []))
             continue
         before = {name: getattr(record, name) for name in RECORD_FIELDS}
         if before != fields:
@@ -131,7 +124,8 @@ def upsert_source_records(
                 setattr(record, name, value)
             record.import_batch, record.row_number = batch, row[ROW]
             changed.append(record)
-    SourceRecord.objects.bulk_create(new_records, batch_size=BATCH_SIZE)
+    insert_rows(SourceRecord, ["feed", "import_batch", "row_number", "source_record_id",
+                               *RECORD_FIELDS, "link_model_version", "history"], new_records)
     SourceRecord.objects.bulk_update(
         changed, [*RECORD_FIELDS, "history", "import_batch", "row_number"], batch_size=BATCH_SIZE
     )
@@ -172,14 +166,10 @@ def add_identifiers(
         ):
             if _clean(value) not in (None, ""):
                 identifiers.append(
-                    Identifier(
-                        source_record_id=record_ids[agency_id],
-                        kind=kind,
-                        value=str(value),
-                        valid=not bool(is_flagged),
-                    )
+                    (record_ids[agency_id], kind, str(value), not bool(is_flagged))
                 )
-    Identifier.objects.bulk_create(identifiers, batch_size=BATCH_SIZE, ignore_conflicts=True)
+    insert_rows(Identifier, ["source_record", "kind", "value", "valid"], identifiers,
+                ignore_conflicts=True)
 
 
 def add_objects(
@@ -206,20 +196,15 @@ def add_objects(
             object_ids.update(
                 Object.objects.filter(kind=kind, value__in=part).values_list("value", "pk")
             )
-        ObjectLink.objects.bulk_create(
-            [
-                ObjectLink(
-                    object_id=object_ids[str(value)],
-                    source_record_id=record_ids[agency_id],
-                    feed=feed_row,
-                    import_batch=batch,
-                    row_number=row,
-                )
+        insert_rows(
+            ObjectLink,
+            ["object", "source_record", "feed", "import_batch", "row_number"],
+            (
+                (object_ids[str(value)], record_ids[agency_id], feed_row.pk, batch.pk, row)
                 for agency_id, value, row in zip(
                     present[id_column], present[column], present[ROW], strict=True
                 )
-            ],
-            batch_size=BATCH_SIZE,
+            ),
         )
 
 
@@ -271,7 +256,7 @@ def upsert_events(
         if len(details.columns)
         else [{} for _ in range(len(frame))]
     )
-    frame["location_id"] = location_ids(frame)
+    frame["location_id"] = pd.Series(location_ids(frame), index=frame.index, dtype=object)
     known = existing_ids(
         Event,
         feed_id=feed_row.pk,
@@ -296,20 +281,19 @@ def upsert_events(
         event = existing.get(row["source_event_id"])
         if event is None:
             new_events.append(
-                Event(
-                    feed=feed_row,
-                    import_batch=batch,
-                    row_number=row[ROW],
-                    source_event_id=row["source_event_id"],
-                    **fields,
-                )
+                (feed_row.pk, batch.pk, row[ROW], row["source_event_id"], *fields.values())
             )
         elif any(getattr(event, name) != value for name, value in fields.items()):
             for name, value in fields.items():
                 setattr(event, name, value)
             event.import_batch, event.row_number = batch, row[ROW]
             changed.append(event)
-    Event.objects.bulk_create(new_events, batch_size=BATCH_SIZE)
+    insert_rows(
+        Event,
+        ["feed", "import_batch", "row_number", "source_event_id", "event_type", "occurred_at",
+         "ended_at", "description", "details", "location"],
+        new_events,
+    )
     Event.objects.bulk_update(
         changed, [*EVENT_FIELDS, "import_batch", "row_number"], batch_size=BATCH_SIZE
     )
@@ -368,7 +352,6 @@ def add_involvements(
     own_events: dict[str, int],
 ):
     involvements = []
-    person_of = {}
     for spec in feed.involvements:
         record_ids = _ids_for(values, spec, "person", references, own_records, feed)
         event_ids = _ids_for(values, spec, "event", references, own_events, feed)
@@ -377,25 +360,20 @@ def add_involvements(
             if spec.role_column
             else pd.Series(spec.role, index=values.index)
         )
-        for record_id, event_id, role, row in zip(
-            record_ids, event_ids, roles, values[ROW], strict=True
-        ):
-            involvements.append(
-                Involvement(
-                    event_id=event_id,
-                    source_record_id=record_id,
-                    role=role,
-                    feed=feed_row,
-                    import_batch=batch,
-                    row_number=row,
-                )
-            )
-            person_of[record_id] = None
-    for part in _chunks(list(person_of)):
+        involvements += zip(event_ids, record_ids, roles, values[ROW], strict=True)
+    # The linked person, when linkage has already placed the record.
+    person_of: dict[int, int | None] = {}
+    for part in _chunks(sorted({record_id for _, record_id, _, _ in involvements})):
         person_of.update(SourceRecord.objects.filter(pk__in=part).values_list("pk", "person_id"))
-    for involvement in involvements:
-        involvement.person_id = person_of[involvement.source_record_id]
-    Involvement.objects.bulk_create(involvements, batch_size=BATCH_SIZE, ignore_conflicts=True)
+    insert_rows(
+        Involvement,
+        ["event", "source_record", "person", "role", "feed", "import_batch", "row_number"],
+        (
+            (event_id, record_id, person_of[record_id], role, feed_row.pk, batch.pk, row)
+            for event_id, record_id, role, row in involvements
+        ),
+        ignore_conflicts=True,
+    )
 
 
 def _ids_for(

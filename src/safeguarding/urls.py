@@ -5,5 +5,6 @@ urlpatterns = [
     path("", include("safeguarding.web.urls")),
     path("access/", include("safeguarding.access.urls")),
     path("people/", include("safeguarding.people.urls")),
+    path("imports/", include("safeguarding.sources.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -3,6 +3,8 @@ from pathlib import Path
 
 import pytest
 from django.core.management import call_command
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from safeguarding.people.models import Event, Identifier, Involvement, Object, SourceRecord
 from safeguarding.sources import loading
@@ -183,3 +185,86 @@ def test_the_import_command_prints_the_quality_report_and_orders_a_drop_folder(
     assert "No feed claims unexpected.csv" in captured.err
     assert "rows read 4, imported 2, quarantined 2" in captured.out
     assert Involvement.objects.count() == 1
+
+
+def test_after_the_feed_is_corrected_a_rerun_releases_the_quarantined_rows(feeds, tmp_path):
+    path = write(
+        tmp_path,
+        "nominals.csv",
+        NOMINALS.replace("WP4,Leah,Brown,,05/06/2010,F", "WP4,Leah,Brown,,05/06/2010,X"),
+    )
+    first = import_file(feed=feeds["test-nominals"], path=path, today=date(2026, 11, 23)).batch
+    assert QuarantinedRow.objects.filter(import_batch=first, row_number=4).exists()
+
+    corrected_text = (
+        (FEEDS_DIR / "test-nominals.toml")
+        .read_text()
+        .replace('U = "unknown" }', 'U = "unknown", X = "unknown" }')
+        .replace("file_patterns", 'version = "2"\nfile_patterns')
+    )
+    corrected = load_feeds_from_text(tmp_path, corrected_text)
+    second = import_file(feed=corrected, path=path, today=date(2026, 11, 23)).batch
+    assert second.pk != first.pk
+    assert SourceRecord.objects.filter(source_record_id="WP4", sex="unknown").exists()
+    released = QuarantinedRow.objects.get(import_batch=first, row_number=4)
+    assert released.released
+    still = QuarantinedRow.objects.filter(import_batch=first, released=False)
+    assert sorted(still.values_list("row_number", flat=True)) == [2, 3]
+
+
+def load_feeds_from_text(tmp_path: Path, text: str):
+    from safeguarding.sources.feeds import load_feed
+
+    path = tmp_path / "corrected.toml"
+    path.write_text(text, encoding="utf-8")
+    return load_feed(path)
+
+
+row_text = st.text(
+    alphabet=st.characters(blacklist_categories=["Cs"], blacklist_characters='\r\n,"'), max_size=6
+)
+
+
+@settings(
+    max_examples=25,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(
+    good_names=st.lists(row_text.filter(lambda t: t.strip() != ""), min_size=0, max_size=6),
+    junk=st.lists(
+        st.sampled_from(
+            [
+                b"x,y",
+                b",,,,,,,,,,",
+                b"WPX,Zo\xeb,,,,,,",
+                b"\xff\xfe",
+                b"WPY,,Amy,01/01/2010,M,,,,",
+                b"WPZ,Ok,Amy,99/99/2010,M,,,,",
+            ]
+        ),
+        max_size=4,
+    ),
+)
+def test_malformed_rows_never_crash_the_importer_or_lose_a_good_row(
+    feeds, tmp_path, good_names, junk
+):
+    lines = [f"WPG{i},{name},Amy,,01/01/2010,F,,".encode() for i, name in enumerate(good_names)]
+    for position, line in enumerate(junk):
+        lines.insert(position * 2 % (len(lines) + 1), line)
+    path = tmp_path / f"nominals-{abs(hash(tuple(lines)))}.csv"
+    path.write_bytes(
+        b"NominalID,Surname,Forenames,Aliases,DOB,Sex,NHS,Mobile\n"
+        + b"".join(line + b"\n" for line in lines)
+    )
+    batch = import_file(feed=feeds["test-nominals"], path=path, today=date(2026, 11, 23)).batch
+    assert batch.rows_read == len(lines)
+    assert batch.rows_read == batch.rows_imported + batch.rows_quarantined
+    # Examples share one database, so a record may come from an earlier example's batch.
+    stored = dict(
+        SourceRecord.objects.filter(source_record_id__startswith="WPG").values_list(
+            "source_record_id", "family_name"
+        )
+    )
+    for i, name in enumerate(good_names):
+        assert stored[f"WPG{i}"] == name.strip()

@@ -65,8 +65,13 @@ def import_file(
 ) -> ImportResult:
     """Import one file. Re-importing a file already imported through this feed changes nothing."""
     checksum = sha256_of(path)
+    # The same file through the same version of the feed is never imported twice; after the
+    # feed is corrected (a new version), the file can be re-run to release quarantined rows.
     done = ImportBatch.objects.filter(
-        feed__name=feed.name, checksum=checksum, status=ImportStatus.SUCCEEDED
+        feed__name=feed.name,
+        checksum=checksum,
+        feed_version=feed.version,
+        status=ImportStatus.SUCCEEDED,
     ).first()
     if done is not None:
         return ImportResult(batch=done, already_imported=True)
@@ -159,6 +164,12 @@ def _load(
         quarantined += len({issue.row for issue in issues if issue.severity == ERROR})
         if progress:
             progress(len(chunk.rows) + len(chunk.rejections))
+    # Rows quarantined by an earlier run of this file that imported this time are released.
+    QuarantinedRow.objects.filter(
+        import_batch__feed=feed_row, import_batch__checksum=batch.checksum, released=False
+    ).exclude(import_batch=batch).exclude(
+        row_number__in=QuarantinedRow.objects.filter(import_batch=batch).values("row_number")
+    ).update(released=True)
     batch.rows_read, batch.rows_imported, batch.rows_quarantined = (
         tally.rows_read,
         imported,

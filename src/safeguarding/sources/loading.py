@@ -107,8 +107,9 @@ def upsert_source_records(
         fields = {name: _text_or_value(name, _clean(row[name])) for name in RECORD_FIELDS}
         record = existing.get(row["source_record_id"])
         if record is None:
-            new_records.append((feed_row.pk, batch.pk, row[ROW], row["source_record_id"],
-                                *fields.values(), "", []))
+            new_records.append(
+                (feed_row.pk, batch.pk, row[ROW], row["source_record_id"], *fields.values(), "", [])
+            )
             continue
         before = {name: getattr(record, name) for name in RECORD_FIELDS}
         if before != fields:
@@ -124,8 +125,19 @@ def upsert_source_records(
                 setattr(record, name, value)
             record.import_batch, record.row_number = batch, row[ROW]
             changed.append(record)
-    insert_rows(SourceRecord, ["feed", "import_batch", "row_number", "source_record_id",
-                               *RECORD_FIELDS, "link_model_version", "history"], new_records)
+    insert_rows(
+        SourceRecord,
+        [
+            "feed",
+            "import_batch",
+            "row_number",
+            "source_record_id",
+            *RECORD_FIELDS,
+            "link_model_version",
+            "history",
+        ],
+        new_records,
+    )
     SourceRecord.objects.bulk_update(
         changed, [*RECORD_FIELDS, "history", "import_batch", "row_number"], batch_size=BATCH_SIZE
     )
@@ -165,11 +177,10 @@ def add_identifiers(
             values[id_column], values[column], flagged, strict=True
         ):
             if _clean(value) not in (None, ""):
-                identifiers.append(
-                    (record_ids[agency_id], kind, str(value), not bool(is_flagged))
-                )
-    insert_rows(Identifier, ["source_record", "kind", "value", "valid"], identifiers,
-                ignore_conflicts=True)
+                identifiers.append((record_ids[agency_id], kind, str(value), not bool(is_flagged)))
+    insert_rows(
+        Identifier, ["source_record", "kind", "value", "valid"], identifiers, ignore_conflicts=True
+    )
 
 
 def add_objects(
@@ -290,8 +301,18 @@ def upsert_events(
             changed.append(event)
     insert_rows(
         Event,
-        ["feed", "import_batch", "row_number", "source_event_id", "event_type", "occurred_at",
-         "ended_at", "description", "details", "location"],
+        [
+            "feed",
+            "import_batch",
+            "row_number",
+            "source_event_id",
+            "event_type",
+            "occurred_at",
+            "ended_at",
+            "description",
+            "details",
+            "location",
+        ],
         new_events,
     )
     Event.objects.bulk_update(

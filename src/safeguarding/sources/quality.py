@@ -25,7 +25,8 @@ class QualityTally:
             if name in rows.columns:
                 self.filled[name] += int(rows[name].astype(str).str.strip().ne("").sum())
         for issue in issues:
-            self.problems[issue.column or "(whole row)"][issue.severity] += 1
+            kind = "blank" if issue.blank else issue.severity
+            self.problems[issue.column or "(whole row)"][kind] += 1
         id_column = (self.feed.source_record or self.feed.event).get(
             "source_record_id" if self.feed.source_record else "source_event_id"
         )
@@ -38,12 +39,13 @@ class QualityTally:
         columns = {}
         for name in self.feed.columns:
             filled = self.filled[name]
+            blank = self.problems[name]["blank"]
             errors = self.problems[name][ERROR]
             warnings = self.problems[name]["warning"]
             columns[name] = {
                 "completeness": round(filled / self.rows_read, 4) if self.rows_read else None,
                 "validity": round(1 - (errors + warnings) / filled, 4) if filled else None,
-                "errors": errors,
+                "errors": errors + blank,
                 "warnings": warnings,
             }
         return {

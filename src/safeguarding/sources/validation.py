@@ -40,6 +40,7 @@ class Issue:
     column: str
     reason: str
     severity: str = ERROR
+    blank: bool = False  # a required value missing, rather than a value that is wrong
 
 
 @dataclass
@@ -76,7 +77,14 @@ def validate_chunk(rows: pd.DataFrame, feed: Feed, *, today: date) -> Validated:
         text = rows[column.name].astype(str).str.strip()
         blank = text.eq("")
         if column.required:
-            _add(result, rows, blank, column, f"{column.name} is blank, and it is required")
+            _add(
+                result,
+                rows,
+                blank,
+                column,
+                f"{column.name} is blank, and it is required",
+                is_blank=True,
+            )
         result.values[column.name] = _typed(result, rows, text, blank, column, today=today)
     return result
 
@@ -88,6 +96,8 @@ def _add(
     column: Column,
     reason,
     severity: str = ERROR,
+    *,
+    is_blank: bool = False,
 ) -> None:
     """Record an issue for each row in mask; reason may be a function of the row's raw value."""
     if not mask.any():
@@ -95,7 +105,7 @@ def _add(
     raw_values = rows.loc[mask, column.name].astype(str)
     for row, raw in zip(rows.loc[mask, ROW], raw_values, strict=True):
         text = reason(raw) if callable(reason) else reason
-        result.issues.append(Issue(int(row), column.name, text, severity))
+        result.issues.append(Issue(int(row), column.name, text, severity, blank=is_blank))
 
 
 def _typed(
@@ -120,7 +130,7 @@ def _typed(
             lambda raw: f"{name} '{raw}' is not a real date in the form {form}",
         )
         if column.not_after_today:
-            future = parsed.dt.date.gt(today) & parsed.notna()
+            future = parsed.dt.normalize().gt(pd.Timestamp(today)) & parsed.notna()
             _add(result, rows, future, column, lambda raw: f"{name} '{raw}' is in the future")
         if column.not_before:
             limit = pd.Timestamp(column.not_before)

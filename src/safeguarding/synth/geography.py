@@ -61,8 +61,22 @@ OUTLINE = Polygon(
     ]
 ).difference(Point(-1.782, 51.558).buffer(0.07))
 
-SCHOOL_NAMES = ["North", "South", "East", "West", "St Mary", "Park", "Hill", "Valley", "Green",
-                "Oak", "Church", "Castle", "Meadow", "Brook"]
+SCHOOL_NAMES = [
+    "North",
+    "South",
+    "East",
+    "West",
+    "St Mary",
+    "Park",
+    "Hill",
+    "Valley",
+    "Green",
+    "Oak",
+    "Church",
+    "Castle",
+    "Meadow",
+    "Brook",
+]
 INWARD_LETTERS = np.array(list("ABDEFGHJLNPQRSTUWXYZ"))
 RESIDENTS_PER_SMALL_AREA = 1_500
 POSTCODES_PER_SMALL_AREA = 14

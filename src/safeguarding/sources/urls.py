@@ -1,0 +1,10 @@
+from django.urls import path
+
+from safeguarding.sources import views
+
+app_name = "sources"
+urlpatterns = [
+    path("", views.imports, name="imports"),
+    path("<int:batch_id>/", views.batch_detail, name="batch"),
+    path("<int:batch_id>/quarantine.csv", views.quarantine_download, name="quarantine"),
+]

@@ -1,0 +1,33 @@
+import pytest
+
+from tests.browser.conftest import sign_in
+from tests.conftest import PASSWORD
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def test_an_analyst_uploads_an_extract_and_sees_its_quality_report(page, cast, tmp_path):
+    extract = tmp_path / "police_nominals_2026-11.csv"
+    extract.write_text(
+        "NominalID,Surname,Forenames,DOB,Sex,EthnicityCode,Postcode,Aliases,PhoneNumber\n"
+        "WP1,SMITH,Jayden,03/04/2009,M,W1,SN15 1AA,,\n"
+        "WP2,JONES,Amelia,,F,W1,SN15 1AB,,\n"
+        ",BROWN,Leah,05/06/2010,F,W1,SN15 1AC,,\n",
+        encoding="utf-8",
+    )
+    sign_in(page, username="analyst", password=PASSWORD)
+    page.get_by_role("navigation", name="Menu").get_by_role("link", name="Imports").click()
+    page.get_by_label("Which extract is it?").select_option("police-nominals")
+    page.get_by_label("The file (CSV, XLSX or JSON)").set_input_files(str(extract))
+    page.get_by_role("button", name="Import").click()
+
+    assert page.get_by_role("heading", name="police_nominals_2026-11.csv").is_visible()
+    summary = page.get_by_test_id("batch-summary").inner_text()
+    assert "Rows read\n3" in summary.replace("\t", "\n")
+    assert "Rows quarantined\n1" in summary.replace("\t", "\n")
+    quality = page.get_by_test_id("quality-report")
+    assert quality.get_by_role("row", name="DOB").inner_text().split()[1] == "67%"
+    assert (
+        "NominalID is blank, and it is required" in page.get_by_test_id("quarantine").inner_text()
+    )
+    page.screenshot(path=tmp_path / "batch.png", full_page=True)

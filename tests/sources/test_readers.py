@@ -4,6 +4,7 @@ import json
 from pathlib import Path
 
 import pandas as pd
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -41,10 +42,11 @@ def test_every_value_is_read_as_text_exactly(tmp_path):
 
 def test_chunks_keep_row_numbers_running_on(tmp_path):
     path = tmp_path / "extract.csv"
-    path.write_text("id\n" + "".join(f"{i}\n" for i in range(1, 26)), encoding="utf-8")
-    chunks = list(read_chunks(path, FileFormat(), chunk_rows=10))
-    assert [len(chunk.rows) for chunk in chunks] == [10, 10, 5]
-    assert chunks[2].rows[ROW].tolist() == [21, 22, 23, 24, 25]
+    path.write_text("id\n" + "".join(f"{i}\n" for i in range(1, 5001)), encoding="utf-8")
+    chunks = list(read_chunks(path, FileFormat(), chunk_rows=2048))
+    assert [len(chunk.rows) for chunk in chunks] == [2048, 2048, 904]
+    assert chunks[2].rows[ROW].tolist() == list(range(4097, 5001))
+    assert chunks[2].rows["id"].tolist() == [str(i) for i in range(4097, 5001)]
 
 
 def test_xlsx_and_json_read_the_same_rows(tmp_path):
@@ -93,3 +95,21 @@ def test_malformed_rows_never_crash_the_reader_or_lose_a_good_row(tmp_path, good
     assert sorted(rows[ROW].tolist() + [r.row for r in rejections]) == list(
         range(1, len(lines) + 1)
     )
+
+
+def test_a_line_break_inside_a_value_keeps_row_numbers_right(tmp_path):
+    path = tmp_path / "extract.csv"
+    path.write_text('id,note\n1,"two\nlines"\n2,plain\n', encoding="utf-8")
+    rows, rejections = read_all(path)
+    assert rows[ROW].tolist() == [1, 2]
+    assert rows["note"].tolist() == ["two\nlines", "plain"]
+    assert rejections == []
+
+
+def test_line_breaks_inside_values_and_unreadable_rows_together_are_refused(tmp_path):
+    from safeguarding.sources.readers import UnreadableFile
+
+    path = tmp_path / "extract.csv"
+    path.write_text('id,note\n1,"two\nlines"\n2\n3,plain\n', encoding="utf-8")
+    with pytest.raises(UnreadableFile, match="line breaks inside values"):
+        read_all(path)

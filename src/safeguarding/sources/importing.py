@@ -1,5 +1,6 @@
 """Importing one agency file through its feed: all of it or none of it, and never twice."""
 
+import itertools
 import logging
 from collections import defaultdict
 from collections.abc import Callable
@@ -17,7 +18,7 @@ from safeguarding.sources.models import Feed as FeedRow
 from safeguarding.sources.models import ImportBatch, ImportStatus, QuarantinedRow
 from safeguarding.sources.quality import QualityTally
 from safeguarding.sources.raw_files import keep_raw_file, sha256_of
-from safeguarding.sources.readers import ROW, read_chunks
+from safeguarding.sources.readers import ROW, UnreadableFile, read_chunks
 from safeguarding.sources.validation import ERROR, Issue, validate_chunk
 
 logger = logging.getLogger(__name__)
@@ -116,6 +117,13 @@ def import_file(
     return ImportResult(batch=batch)
 
 
+def list_chunks(path: Path, feed: Feed):
+    """The file's chunks, lazily; the first is read now so a file-level problem surfaces here."""
+    chunks = read_chunks(path, feed.file_format)
+    first = next(chunks, None)
+    return itertools.chain([] if first is None else [first], chunks)
+
+
 def _record_failure(feed_row, path, checksum, started_at, user, message) -> None:
     ImportBatch.objects.create(
         feed=feed_row,
@@ -139,7 +147,11 @@ def _load(
         row.name: row for row in FeedRow.objects.filter(name__in=feed.depends_on | {feed.name})
     }
     imported = quarantined = 0
-    for chunk in read_chunks(path, feed.file_format):
+    try:
+        chunks = list_chunks(path, feed)
+    except UnreadableFile as error:
+        raise ImportFailed(str(error)) from error
+    for chunk in chunks:
         try:
             validated = validate_chunk(chunk.rows, feed, today=today)
         except MissingColumnsError as error:

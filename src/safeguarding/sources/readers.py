@@ -20,6 +20,10 @@ ROW = "_row"
 CHUNK_ROWS = 50_000
 
 
+class UnreadableFile(ValueError):
+    """The file as a whole cannot be read reliably; the message says what to fix."""
+
+
 @dataclass(frozen=True)
 class Rejection:
     row: int
@@ -67,29 +71,65 @@ def read_chunks(
         raise ValueError(f"Unknown file format {file_format.kind!r}: use csv, xlsx or json")
 
 
+CSV_QUERY = (
+    "SELECT * FROM read_csv($path, all_varchar = true, header = true, delim = $delimiter,"
+    " encoding = $encoding, quote = '\"', escape = '\"', strict_mode = true,"
+    " store_rejects = true, rejects_table = 'rejected_rows', rejects_scan = 'reject_scan',"
+    " null_padding = false, auto_detect = false, columns = $columns)"
+)
+
+
 def _read_csv(path: Path, file_format: FileFormat, *, chunk_rows: int) -> Iterator[Chunk]:
+    """Two passes with DuckDB: one to find the rows it rejects, one to stream the rest.
+
+    Memory stays flat in the file's size: only one chunk of rows is held at a time.
+    """
+    encoding = file_format.encoding.lower().replace("_", "-")
+    params = {
+        "path": str(path),
+        "delimiter": file_format.delimiter,
+        "encoding": "utf-8" if encoding in {"utf-8", "utf8"} else encoding,
+        "columns": {name: "VARCHAR" for name in _csv_header(path, file_format)},
+    }
     connection = duckdb.connect()
     try:
-        encoding = file_format.encoding.lower().replace("_", "-")
-        relation = connection.sql(
-            "SELECT * FROM read_csv($path, all_varchar = true, header = true, delim = $delimiter,"
-            " encoding = $encoding, quote = '\"', escape = '\"', strict_mode = true,"
-            " store_rejects = true, rejects_table = 'rejected_rows', rejects_scan = 'reject_scan',"
-            " null_padding = false, auto_detect = false, columns = $columns)",
-            params={
-                "path": str(path),
-                "delimiter": file_format.delimiter,
-                "encoding": "utf-8" if encoding in {"utf-8", "utf8"} else encoding,
-                "columns": {name: "VARCHAR" for name in _csv_header(path, file_format)},
-            },
-        )
-        frame = relation.df()
-        rejected = connection.sql(
+        # Touch every column, so that DuckDB parses (and rejects) every row, not just counts them.
+        good_count = connection.execute(
+            f"SELECT count(concat_ws(',', COLUMNS(*))) FROM ({CSV_QUERY})",
+            params,  # noqa: S608
+        ).fetchall()[0][0]  # fetchall: the rejects table exists once the query completes
+        rejected = connection.execute(
             "SELECT line, column_name, error_type, csv_line FROM rejected_rows ORDER BY line"
         ).fetchall()
+        rejections = _first_rejection_per_row(rejected, file_format)
+        rejected_rows = {rejection.row for rejection in rejections}
+        total_rows = good_count + len(rejected_rows)
+        if rejected_rows and _line_count(path) - 1 != total_rows:
+            # DuckDB numbers rejected rows by line; a line break inside a quoted value makes
+            # lines and rows differ, and then no row number could be trusted.
+            raise UnreadableFile(
+                "This file has line breaks inside values as well as rows that cannot be read, "
+                "so its rows cannot be numbered reliably: fix the unreadable rows and import again"
+            )
+        row_numbers = (row for row in range(1, total_rows + 1) if row not in rejected_rows)
+        cursor = connection.execute(CSV_QUERY, params)
+        first = True
+        while True:
+            frame = cursor.fetch_df_chunk(max(1, chunk_rows // 2048))
+            if frame.empty and not first:
+                break
+            frame = frame.fillna("")
+            frame.insert(0, ROW, [next(row_numbers) for _ in range(len(frame))])
+            yield Chunk(rows=frame, rejections=rejections if first else [])
+            first = False
+            if frame.empty:
+                break
     finally:
         connection.close()
-    # DuckDB may report one row several times (one per missing column): keep the first.
+
+
+def _first_rejection_per_row(rejected: list, file_format: FileFormat) -> list[Rejection]:
+    """DuckDB may report one row several times (once per missing column): keep the first."""
     first_by_row: dict[int, Rejection] = {}
     for line, column, error, csv_line in rejected:
         first_by_row.setdefault(
@@ -101,22 +141,18 @@ def _read_csv(path: Path, file_format: FileFormat, *, chunk_rows: int) -> Iterat
                 raw=csv_line or "",
             ),
         )
-    rejections = list(first_by_row.values())
-    rejected_rows = set(first_by_row)
-    total_rows = len(frame) + len(rejected_rows)
-    # One line per row is the norm in agency extracts; the row numbers of the good rows are
-    # those the rejected ones do not take. A quoted line break would make lines and rows differ,
-    # so then the rows are numbered by pandas' parser, which knows records, not lines.
-    if rejected_rows and max(rejected_rows) > total_rows:
-        raise ValueError(
-            "Rows with line breaks inside values cannot be numbered alongside "
-            "rejected rows: fix the rejected rows or remove the line breaks"
-        )
-    frame = frame.fillna("")
-    frame.insert(0, ROW, [row for row in range(1, total_rows + 1) if row not in rejected_rows])
-    for start in range(0, max(len(frame), 1), chunk_rows):
-        chunk_frame = frame.iloc[start : start + chunk_rows].reset_index(drop=True)
-        yield Chunk(rows=chunk_frame, rejections=rejections if start == 0 else [])
+    return list(first_by_row.values())
+
+
+def _line_count(path: Path) -> int:
+    with path.open("rb") as handle:
+        count = sum(block.count(b"\n") for block in iter(lambda: handle.read(1 << 20), b""))
+    with path.open("rb") as handle:
+        handle.seek(0, 2)
+        if handle.tell():
+            handle.seek(-1, 2)
+            count += handle.read(1) != b"\n"
+    return count
 
 
 def _csv_header(path: Path, file_format: FileFormat) -> list[str]:

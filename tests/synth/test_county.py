@@ -184,3 +184,9 @@ def test_every_bad_row_is_listed_in_the_truth(county):
             if d in {"bad_encoding", "wrong_column_count"}
         }
         assert found == expected, file_name
+
+
+def test_every_agency_id_belongs_to_one_true_person(county):
+    records = truth(county, "source_records.csv")
+    owners = records.groupby(["file", "source_record_id"])["person_id"].nunique()
+    assert owners.max() == 1

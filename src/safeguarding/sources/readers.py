@@ -95,8 +95,8 @@ def _read_csv(path: Path, file_format: FileFormat, *, chunk_rows: int) -> Iterat
     try:
         # Touch every column, so that DuckDB parses (and rejects) every row, not just counts them.
         good_count = connection.execute(
-            f"SELECT count(concat_ws(',', COLUMNS(*))) FROM ({CSV_QUERY})",
-            params,  # noqa: S608
+            f"SELECT count(concat_ws(',', COLUMNS(*))) FROM ({CSV_QUERY})",  # noqa: S608
+            params,
         ).fetchall()[0][0]  # fetchall: the rejects table exists once the query completes
         rejected = connection.execute(
             "SELECT line, column_name, error_type, csv_line FROM rejected_rows ORDER BY line"

@@ -3,6 +3,7 @@
 import numpy as np
 import pandas as pd
 
+from safeguarding.people.identifiers import upn_check_letter
 from safeguarding.synth.identity import corrupt_digit
 from safeguarding.synth.noise import apply_noise, nickname, with_duplicates
 from safeguarding.synth.parameters import Parameters
@@ -366,13 +367,12 @@ TERMS = [
 def education(people, events, victims, params, rng, surnames) -> tuple[list[Extract], pd.DataFrame]:
     pupils = people[people["school_urn"] > 0]
     records, log = agency_view(pupils, id_prefix="ED", params=params, rng=rng, surnames=surnames)
-    # Education's own key is the UPN; a duplicate record gets a temporary UPN of its own.
+    # Education's own key is the UPN; a duplicate record gets another UPN of its own (under
+    # the made-up LA code 999, so it can never collide with a real pupil's).
     duplicate = records["person_id"].duplicated()
-    records["UPN"] = np.where(duplicate, records["upn"].str[:-1] + "T", records["upn"])
-    from safeguarding.people.identifiers import upn_check_letter
-
+    records["UPN"] = records["upn"]
     records.loc[duplicate, "UPN"] = [
-        upn_check_letter(u[1:]) + u[1:] for u in records.loc[duplicate, "UPN"]
+        upn_check_letter("999" + u[4:]) + "999" + u[4:] for u in records.loc[duplicate, "upn"]
     ]
     frame = pd.DataFrame(
         {

@@ -3,6 +3,8 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
 from safeguarding.access.demo import DEMO_PASSWORD, create_demo_users
+from safeguarding.linkage.models import LinkModelVersion
+from safeguarding.people.models import SourceRecord
 from safeguarding.synth.county import build_county
 
 DEMO_SEED = 42
@@ -33,6 +35,11 @@ class Command(BaseCommand):
         )
         # Files already imported are recognised by their checksum and skipped.
         call_command("import", dir=county / "extracts")
+        if (
+            not LinkModelVersion.objects.exists()
+            or SourceRecord.objects.filter(person__isnull=True).exists()
+        ):
+            call_command("link")
 
         self.stdout.write(self.style.SUCCESS("\nSafeguarding Hub demo (synthetic data only)"))
         self.stdout.write(f"Sign in at http://{address}/ with password '{DEMO_PASSWORD}' as:")

@@ -1,0 +1,77 @@
+"""Source records made comparable: case, accents and punctuation gone, names split into
+alternatives, nicknames mapped to their formal names, identifiers kept only when they check."""
+
+import unicodedata
+from functools import cache
+
+import pandas as pd
+from nicknames import NickNamer
+
+from safeguarding.people.identifiers import nhs_number_is_valid, upn_is_valid
+
+_NICKNAMES = NickNamer()
+
+
+def plain(text: str | None) -> str:
+    """`Zoë O'Brien-Smith ` → `zoe obrien-smith`."""
+    if not text:
+        return ""
+    folded = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    kept = "".join(ch for ch in folded.lower() if ch.isalnum() or ch in " -")
+    return " ".join(kept.split())
+
+
+def name_parts(text: str) -> list[str]:
+    """Every part of a double-barrelled or multi-word name, and the whole."""
+    parts = [part for part in text.replace("-", " ").split() if part]
+    return sorted({text.replace(" ", "").replace("-", ""), *parts} - {""})
+
+
+@cache
+def formal_names(first_name: str) -> tuple[str, ...]:
+    """A first name with the formal names it may be short for (`jay` → `james`, `jason`...)."""
+    if not first_name:
+        return ()
+    return tuple(sorted({first_name, *_NICKNAMES.canonicals_of(first_name)}))
+
+
+def standardise(records: pd.DataFrame) -> pd.DataFrame:
+    """Columns Splink compares, one row per source record (`unique_id`)."""
+    given = records["given_names"].map(plain)
+    first = given.str.split().str[0].fillna("")
+    surname = records["family_name"].map(plain)
+    alias_surnames = records["aliases"].map(
+        lambda aliases: [plain(a).split()[-1] for a in aliases or [] if plain(a)]
+    )
+    dob = pd.to_datetime(records["date_of_birth"], errors="coerce")
+    frame = pd.DataFrame(
+        {
+            "unique_id": records["id"].astype("int64"),
+            "source": records["feed"],
+            "first_name": first.replace("", None),
+            "first_name_alternatives": first.map(lambda name: list(formal_names(name)) or None),
+            "surname": surname.replace("", None),
+            "surname_alternatives": [
+                (name_parts(name) + alias) or None
+                for name, alias in zip(surname, alias_surnames, strict=True)
+            ],
+            "date_of_birth": dob.dt.strftime("%Y-%m-%d").where(dob.notna(), None),
+            "date_of_birth_swapped": _swapped(dob),
+            "year_of_birth": dob.dt.year.astype("Int64").astype(str).where(dob.notna(), None),
+            "sex": records["sex"].where(records["sex"].isin(["male", "female"]), None),
+            "postcode": records["postcode"].replace("", None),
+            "nhs_number": records["nhs_number"].where(
+                records["nhs_number"].fillna("").map(nhs_number_is_valid), None
+            ),
+            "upn": records["upn"].where(records["upn"].fillna("").map(upn_is_valid), None),
+        }
+    )
+    return frame
+
+
+def _swapped(dob: pd.Series) -> pd.Series:
+    """The date with day and month exchanged, where that is a real date."""
+    swapped = pd.to_datetime(
+        {"year": dob.dt.year, "month": dob.dt.day, "day": dob.dt.month}, errors="coerce"
+    )
+    return swapped.dt.strftime("%Y-%m-%d").where(swapped.notna() & (swapped != dob), None)

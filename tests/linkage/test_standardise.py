@@ -1,0 +1,56 @@
+import datetime
+
+import pandas as pd
+
+from safeguarding.linkage.standardise import formal_names, name_parts, plain, standardise
+
+
+def test_plain_text_loses_case_accents_and_punctuation():
+    assert plain("  Zoë O'Brien-Smith ") == "zoe obrien-smith"
+    assert plain(None) == ""
+
+
+def test_double_barrelled_names_become_alternatives():
+    assert name_parts("smith-jones") == ["jones", "smith", "smithjones"]
+
+
+def test_a_nickname_is_matched_to_its_formal_name():
+    assert "anthony" in formal_names("ant")
+    assert "elizabeth" in formal_names("liz")
+    assert formal_names("") == ()
+
+
+def records(**overrides) -> pd.DataFrame:
+    row = {
+        "id": 1,
+        "feed": "police-nominals",
+        "given_names": "Jay",
+        "family_name": "Smith-Jones",
+        "aliases": ["Jay Smyth"],
+        "date_of_birth": datetime.date(2009, 4, 3),
+        "sex": "male",
+        "postcode": "SN15 1AA",
+        "nhs_number": "9434765919",
+        "upn": None,
+    }
+    row.update(overrides)
+    return pd.DataFrame([row])
+
+
+def test_standardised_record_holds_alternatives_swapped_date_and_valid_identifiers_only():
+    row = standardise(records()).iloc[0]
+    assert row["first_name"] == "jay"
+    assert "jacob" in row["first_name_alternatives"]
+    assert set(row["surname_alternatives"]) == {"smith", "jones", "smithjones", "smyth"}
+    assert row["date_of_birth"] == "2009-04-03"
+    assert row["date_of_birth_swapped"] == "2009-03-04"
+    assert row["nhs_number"] == "9434765919"
+
+
+def test_an_nhs_number_that_fails_its_check_digit_is_not_compared():
+    assert pd.isna(standardise(records(nhs_number="9434765918")).iloc[0]["nhs_number"])
+
+
+def test_a_date_that_cannot_be_swapped_has_no_swapped_form():
+    row = standardise(records(date_of_birth=datetime.date(2009, 4, 23))).iloc[0]
+    assert pd.isna(row["date_of_birth_swapped"])

@@ -102,3 +102,21 @@ def test_the_page_reads_a_person_in_a_fixed_number_of_queries(
         SourceRecordFactory(person=person, source_record_id=f"X{extra}")
     with django_assert_max_num_queries(16):
         assert client.get(reverse("people:detail", args=[person.pk])).status_code == 200
+
+
+def test_searching_by_name_id_or_date_of_birth_finds_the_person_and_is_audited(client_for, person):
+    client = client_for("analyst")
+    for text in ("jade example", "WP000123", "03/04/2009"):
+        response = client.get(reverse("people:search"), {"q": text})
+        assert response.status_code == 200
+        assert person in response.context["people"], text
+    searches = AuditEvent.objects.filter(action=AuditAction.SEARCH, object_type="person")
+    assert [event.detail["terms"] for event in searches.order_by("sequence")] == [
+        "jade example",
+        "WP000123",
+        "03/04/2009",
+    ]
+
+
+def test_outsiders_cannot_search_for_people(client_for):
+    assert client_for("outsider").get(reverse("people:search"), {"q": "x"}).status_code == 403

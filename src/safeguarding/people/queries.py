@@ -1,6 +1,8 @@
 """What the people pages read."""
 
-from django.db.models import Prefetch
+import datetime
+
+from django.db.models import Prefetch, Q
 
 from safeguarding.people.models import Person, SourceRecord
 
@@ -12,3 +14,36 @@ def person_with_records(*, person_id: int) -> Person:
     return Person.objects.prefetch_related(Prefetch("source_records", queryset=records)).get(
         pk=person_id
     )
+
+
+def search_people(*, text: str, limit: int = 50) -> list[Person]:
+    """People whose records match a name, an agency's id, an identifier or a date of birth."""
+    text = " ".join(text.split())
+    if not text:
+        return []
+    matches = Q(source_records__source_record_id__iexact=text) | Q(
+        source_records__identifiers__value__iexact=text.replace(" ", "")
+    )
+    birth = parse_date_of_birth(text)
+    if birth is not None:
+        matches |= Q(date_of_birth=birth) | Q(source_records__date_of_birth=birth)
+    words = [word for word in text.split() if not any(ch.isdigit() for ch in word)]
+    if words:
+        by_name = Q()
+        for word in words:
+            by_name &= (
+                Q(source_records__given_names__icontains=word)
+                | Q(source_records__family_name__icontains=word)
+                | Q(display_name__icontains=word)
+            )
+        matches |= by_name
+    return list(Person.objects.filter(matches).distinct().order_by("display_name")[:limit])
+
+
+def parse_date_of_birth(text: str):
+    for pattern in ("%d/%m/%Y", "%Y-%m-%d"):
+        try:
+            return datetime.datetime.strptime(text, pattern).date()
+        except ValueError:
+            continue
+    return None

@@ -4,5 +4,6 @@ from safeguarding.people import views
 
 app_name = "people"
 urlpatterns = [
+    path("", views.search, name="search"),
     path("<int:person_id>/", views.person_detail, name="detail"),
 ]

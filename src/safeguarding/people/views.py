@@ -36,3 +36,18 @@ def person_detail(request, person_id: int):
         purpose=stated_purpose,
     )
     return render(request, "people/person_detail.html", {"person": person})
+
+
+@permission_required("people.view_person", raise_exception=True)
+def search(request):
+    text = request.GET.get("q", "").strip()
+    people = queries.search_people(text=text) if text else []
+    if text:
+        audit.record(
+            action=AuditAction.SEARCH,
+            request=request,
+            object_type="person",
+            purpose=purpose.current_purpose(request),
+            detail={"terms": text, "results": len(people)},
+        )
+    return render(request, "people/search.html", {"text": text, "people": people})

@@ -70,6 +70,25 @@ def settings(*, probability_two_random_records_match: float = 1e-4) -> SettingsC
     )
 
 
+def baseline_settings(*, probability_two_random_records_match: float = 1e-4) -> SettingsCreator:
+    """Splink out of the box, to measure ours against: Jaro-Winkler names, exact date of
+    birth and postcode, no nicknames, no swapped dates, no name parts."""
+    return SettingsCreator(
+        link_type="dedupe_only",
+        probability_two_random_records_match=probability_two_random_records_match,
+        comparisons=[
+            cl.NameComparison("first_name"),
+            cl.NameComparison("surname"),
+            cl.ExactMatch("date_of_birth"),
+            cl.ExactMatch("postcode"),
+            cl.ExactMatch("nhs_number"),
+            cl.ExactMatch("sex"),
+        ],
+        blocking_rules_to_generate_predictions=BLOCKING_RULES[:-1],
+        retain_intermediate_calculation_columns=False,
+    )
+
+
 # Each rule finds candidate pairs that agree on something hard to get wrong by chance; a pair
 # is compared if any rule finds it. Together they keep recall high while bounding comparisons.
 BLOCKING_RULES = [
@@ -90,11 +109,15 @@ class LinkResult:
 
 
 def train_and_link(
-    records: pd.DataFrame, *, threshold: float = DEFAULT_THRESHOLD, seed: int = 1
+    records: pd.DataFrame,
+    *,
+    threshold: float = DEFAULT_THRESHOLD,
+    seed: int = 1,
+    model_settings: SettingsCreator | None = None,
 ) -> LinkResult:
     """Train without labels (u by random sampling, m by EM), score candidate pairs, cluster."""
     database = DuckDBAPI()
-    linker = Linker(database.register(records), settings(), log_level=None)
+    linker = Linker(database.register(records), model_settings or settings(), log_level=None)
     linker.training.estimate_probability_two_random_records_match(
         [block_on("nhs_number"), block_on("first_name", "surname", "date_of_birth")], recall=0.8
     )

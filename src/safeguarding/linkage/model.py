@@ -46,7 +46,6 @@ def _date_of_birth() -> cl.CustomComparison:
                 label_for_charts="Day and month swapped",
             ),
             cll.LevenshteinLevel("date_of_birth", 1),
-            cll.LevenshteinLevel("date_of_birth", 2),
             cll.ElseLevel(),
         ],
     )

@@ -19,7 +19,7 @@ from safeguarding.synth.population import build_young_people, names
 from safeguarding.synth.signals import build_signals
 from safeguarding.synth.writers import write_extract
 
-GENERATOR_VERSION = "4"
+GENERATOR_VERSION = "5"
 
 
 @dataclass

@@ -58,6 +58,16 @@ def build_young_people(
     sex = np.where(rng.random(count) < 0.5, "female", "male")
     female, male = names("first_names_female"), names("first_names_male")
     given = np.where(sex == "female", rng.choice(female, count), rng.choice(male, count))
+    # Parents rarely give two children the same first name: redraw any repeat in a household.
+    for _ in range(5):
+        repeat = pd.DataFrame({"household": household_of, "name": given}).duplicated().to_numpy()
+        if not repeat.any():
+            break
+        given[repeat] = np.where(
+            sex[repeat] == "female",
+            rng.choice(female, int(repeat.sum())),
+            rng.choice(male, int(repeat.sum())),
+        )
     age_days = rng.integers(8 * 365, 26 * 365 - 1, count)
     date_of_birth = window_end - pd.to_timedelta(age_days, unit="D")
 

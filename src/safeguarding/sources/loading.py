@@ -21,23 +21,14 @@ from safeguarding.people.models import (
     SourceRecord,
 )
 from safeguarding.sources.bulk import BATCH_SIZE, insert_rows
-from safeguarding.sources.feeds import Feed
+from safeguarding.sources.feeds import SOURCE_RECORD_FIELDS, Feed
 from safeguarding.sources.feeds import Involvement as InvolvementSpec
 from safeguarding.sources.models import Feed as FeedRow
 from safeguarding.sources.models import ImportBatch
 from safeguarding.sources.readers import ROW
 
 LOOKUP_SIZE = 5000
-RECORD_FIELDS = [
-    "given_names",
-    "family_name",
-    "aliases",
-    "date_of_birth",
-    "sex",
-    "ethnicity",
-    "postcode",
-    "address",
-]
+RECORD_FIELDS = sorted(SOURCE_RECORD_FIELDS - {"source_record_id"})
 EVENT_FIELDS = ["event_type", "occurred_at", "ended_at", "description", "details", "location_id"]
 
 

@@ -10,6 +10,16 @@ from safeguarding.synth.parameters import Parameters
 from safeguarding.synth.writers import Extract
 
 SEX_CODES = {"male": "M", "female": "F"}
+# The child's details that denormalised extracts (one row per event) repeat on every row.
+PERSON_COLUMNS = [
+    "person_id",
+    "source_record_id",
+    "given_name",
+    "family_name",
+    "date_of_birth",
+    "sex",
+    "postcode",
+]
 
 
 def agency_view(
@@ -193,17 +203,7 @@ def missing_service(people, events, params, rng, surnames) -> tuple[list[Extract
     )
     records = records.drop_duplicates("person_id")  # one child reference per child here
     episodes = episodes.merge(
-        records[
-            [
-                "person_id",
-                "source_record_id",
-                "given_name",
-                "family_name",
-                "date_of_birth",
-                "sex",
-                "postcode",
-            ]
-        ].rename(columns={"postcode": "home_postcode"}),
+        records[PERSON_COLUMNS].rename(columns={"postcode": "home_postcode"}),
         on="person_id",
     )
     n = len(episodes)
@@ -535,17 +535,7 @@ def youth_justice(people, events, params, rng, surnames) -> tuple[list[Extract],
     )
     records = records.drop_duplicates("person_id")
     outcomes = outcomes.drop(columns=["postcode"]).merge(
-        records[
-            [
-                "person_id",
-                "source_record_id",
-                "given_name",
-                "family_name",
-                "date_of_birth",
-                "sex",
-                "postcode",
-            ]
-        ],
+        records[PERSON_COLUMNS],
         on="person_id",
     )
     n = len(outcomes)

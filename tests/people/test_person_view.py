@@ -2,7 +2,7 @@ import pytest
 from django.urls import reverse
 
 from safeguarding.access.models import AuditAction, AuditEvent
-from tests.factories import FeedFactory, PersonFactory, SourceRecordFactory
+from tests.factories import FeedFactory, InvolvementFactory, PersonFactory, SourceRecordFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -93,15 +93,55 @@ def test_a_restricted_record_opens_only_for_named_users_and_a_refusal_is_audited
     assert open_person(client_for("police_panel_member"), person).status_code == 200
 
 
-def test_the_page_reads_a_person_in_a_fixed_number_of_queries(
-    client_for, person, django_assert_max_num_queries
-):
+def test_the_page_reads_a_person_in_a_fixed_number_of_queries(client_for, person):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
     client = client_for("analyst")
     open_person(client, person)
-    for extra in range(5):
+    record = person.source_records.first()
+    url = reverse("people:detail", args=[person.pk])
+
+    def queries_for_page() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(url).status_code == 200
+        return len(captured)
+
+    InvolvementFactory(source_record=record, person=person)
+    few = queries_for_page()
+    for extra in range(20):
         SourceRecordFactory(person=person, source_record_id=f"X{extra}")
-    with django_assert_max_num_queries(16):
-        assert client.get(reverse("people:detail", args=[person.pk])).status_code == 200
+        InvolvementFactory(source_record=record, person=person)
+    assert queries_for_page() == few <= 20
+
+
+def test_the_timeline_shows_events_from_every_agency_with_role_and_filters(client_for, person,
+                                                                           agencies):
+    police_record, health_record = person.source_records.order_by("source_record_id")[1], \
+        person.source_records.order_by("source_record_id")[0]
+    InvolvementFactory(source_record=police_record, person=person, role="missing_person",
+                       event__feed=police_record.feed, event__import_batch__feed=police_record.feed,
+                       event__event_type="missing_episode", event__details={"risk_grade": "high"})
+    InvolvementFactory(source_record=health_record, person=person, role="subject",
+                       event__feed=health_record.feed, event__import_batch__feed=health_record.feed,
+                       event__event_type="ed_attendance",
+                       event__details={"attendance_reason": "Assault"})
+    client = client_for("voluntary_panel_member")
+    response = open_person(client, person)
+    rows = response.context["timeline"]
+    assert [row["involvement"].event.event_type for row in rows] == [
+        "missing_episode", "ed_attendance"]
+    page = response.content.decode()
+    assert "Missing person" in page and "Risk grade: high" in page and "Assault" in page
+
+    outsider_view = open_person(client_for("analyst"), person).content.decode()
+    assert "Assault" not in outsider_view
+    assert "Visible to health and panel members only" in outsider_view
+
+    filtered = client.get(reverse("people:detail", args=[person.pk]),
+                          {"agency": "wiltshire-police"})
+    assert [row["involvement"].event.event_type for row in filtered.context["timeline"]] == [
+        "missing_episode"]
 
 
 def test_searching_by_name_id_or_date_of_birth_finds_the_person_and_is_audited(client_for, person):

@@ -2,6 +2,7 @@
 
 from django.contrib.auth.models import AbstractUser
 from django.db import models
+from django.utils.functional import cached_property
 
 
 class AgencyKind(models.TextChoices):
@@ -37,7 +38,7 @@ class User(AbstractUser):
         Agency, on_delete=models.PROTECT, null=True, blank=True, related_name="users"
     )
 
-    @property
+    @cached_property
     def role_names(self) -> list[str]:
         return sorted(group.name for group in self.groups.all())
 

@@ -4,7 +4,7 @@ import datetime
 
 from django.db.models import Prefetch, Q
 
-from safeguarding.people.models import Person, SourceRecord
+from safeguarding.people.models import Involvement, Person, SourceRecord
 
 
 def person_with_records(*, person_id: int) -> Person:
@@ -47,3 +47,17 @@ def parse_date_of_birth(text: str):
         except ValueError:
             continue
     return None
+
+
+def timeline(*, person: Person, agency: str = "", event_type: str = "") -> list[Involvement]:
+    """The person's events from every agency, oldest first, each with their role in it."""
+    involvements = (
+        Involvement.objects.filter(person=person)
+        .select_related("event__feed__agency", "event__location")
+        .order_by("event__occurred_at", "event_id")
+    )
+    if agency:
+        involvements = involvements.filter(event__feed__agency__code=agency)
+    if event_type:
+        involvements = involvements.filter(event__event_type=event_type)
+    return list(involvements)

@@ -6,7 +6,8 @@ from django.shortcuts import render
 from safeguarding.access import audit, purpose
 from safeguarding.access.models import AuditAction
 from safeguarding.people import queries
-from safeguarding.people.access_rules import may_open_person
+from safeguarding.people.access_rules import may_open_person, may_see_event_details
+from safeguarding.people.enumerations import EventType
 from safeguarding.people.models import Person
 
 
@@ -35,7 +36,33 @@ def person_detail(request, person_id: int):
         object_id=person.pk,
         purpose=stated_purpose,
     )
-    return render(request, "people/person_detail.html", {"person": person})
+    agency, event_type = request.GET.get("agency", ""), request.GET.get("type", "")
+    involvements = queries.timeline(person=person, agency=agency, event_type=event_type)
+    timeline = [
+        {
+            "involvement": involvement,
+            "details_visible": may_see_event_details(user=request.user, event=involvement.event),
+            "details": [
+                (key.replace("_", " ").capitalize(), value)
+                for key, value in involvement.event.details.items()
+            ],
+        }
+        for involvement in involvements
+    ]
+    return render(
+        request,
+        "people/person_detail.html",
+        {
+            "person": person,
+            "timeline": timeline,
+            "agency": agency,
+            "event_type": event_type,
+            "agencies": sorted(
+                {r.feed.agency for r in person.source_records.all()}, key=lambda a: a.name
+            ),
+            "event_types": EventType.choices,
+        },
+    )
 
 
 @permission_required("people.view_person", raise_exception=True)

@@ -45,6 +45,7 @@ def person_detail(request, person_id: int):
             "details": [
                 (key.replace("_", " ").capitalize(), value)
                 for key, value in involvement.event.details.items()
+                if value not in ("", None, [])
             ],
         }
         for involvement in involvements

@@ -38,7 +38,10 @@ def _chunks(values: list, size: int = LOOKUP_SIZE) -> Iterable[list]:
 
 
 def existing_ids(model, *, feed_id: int, id_field: str, agency_ids: list[str]) -> dict[str, int]:
+    """The primary keys of the records this feed already holds under these agency ids."""
     found: dict[str, int] = {}
+    if not model.objects.filter(feed_id=feed_id).exists():
+        return found  # a first import: nothing to look up
     for part in _chunks(sorted(set(agency_ids))):
         found.update(
             model.objects.filter(feed_id=feed_id, **{f"{id_field}__in": part}).values_list(
@@ -46,6 +49,16 @@ def existing_ids(model, *, feed_id: int, id_field: str, agency_ids: list[str]) -
             )
         )
     return found
+
+
+def written_ids(model, id_field: str, *, batch: ImportBatch, rows: pd.Series) -> dict[str, int]:
+    """Agency id → primary key of what this chunk created or changed (by its row range, so the
+    query carries no long list of ids)."""
+    return dict(
+        model.objects.filter(
+            import_batch=batch, row_number__gte=int(rows.min()), row_number__lte=int(rows.max())
+        ).values_list(id_field, "pk")
+    )
 
 
 def _clean(value):
@@ -132,12 +145,7 @@ def upsert_source_records(
     SourceRecord.objects.bulk_update(
         changed, [*RECORD_FIELDS, "history", "import_batch", "row_number"], batch_size=BATCH_SIZE
     )
-    ids = existing_ids(
-        SourceRecord,
-        feed_id=feed_row.pk,
-        id_field="source_record_id",
-        agency_ids=frame["source_record_id"].tolist(),
-    )
+    ids = {**known, **written_ids(SourceRecord, "source_record_id", batch=batch, rows=frame[ROW])}
     return ids, len(new_records), len(changed)
 
 
@@ -309,12 +317,7 @@ def upsert_events(
     Event.objects.bulk_update(
         changed, [*EVENT_FIELDS, "import_batch", "row_number"], batch_size=BATCH_SIZE
     )
-    return existing_ids(
-        Event,
-        feed_id=feed_row.pk,
-        id_field="source_event_id",
-        agency_ids=frame["source_event_id"].tolist(),
-    )
+    return {**known, **written_ids(Event, "source_event_id", batch=batch, rows=frame[ROW])}
 
 
 def resolve_references(

@@ -16,8 +16,7 @@ class QualityTally:
         self.rows_read = 0
         self.filled: Counter[str] = Counter()
         self.problems: dict[str, Counter[str]] = defaultdict(Counter)
-        self.seen_ids: set[str] = set()
-        self.duplicate_ids = 0
+        self.ids: list[pd.Series] = []
 
     def add_chunk(self, rows: pd.DataFrame, issues: list[Issue], rejected: int) -> None:
         self.rows_read += len(rows) + rejected
@@ -32,8 +31,7 @@ class QualityTally:
         )
         if id_column and id_column in rows.columns:
             ids = rows[id_column].astype(str)
-            self.duplicate_ids += int(ids.duplicated().sum()) + int(ids.isin(self.seen_ids).sum())
-            self.seen_ids.update(ids)
+            self.ids.append(ids)
 
     def report(self, *, rows_imported: int, rows_quarantined: int) -> dict:
         columns = {}
@@ -52,7 +50,9 @@ class QualityTally:
             "rows_read": self.rows_read,
             "rows_imported": rows_imported,
             "rows_quarantined": rows_quarantined,
-            "duplicate_ids_in_batch": self.duplicate_ids,
+            "duplicate_ids_in_batch": int(pd.concat(self.ids).duplicated().sum())
+            if self.ids
+            else 0,
             "unreadable_rows": self.problems["(whole row)"][ERROR],
             "columns": columns,
         }

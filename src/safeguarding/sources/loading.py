@@ -5,6 +5,7 @@ a later extract updates a record, keeping its earlier values in `history`.
 """
 
 import datetime
+import itertools
 from collections.abc import Iterable
 
 import numpy as np
@@ -59,6 +60,29 @@ def written_ids(model, id_field: str, *, batch: ImportBatch, rows: pd.Series) ->
             import_batch=batch, row_number__gte=int(rows.min()), row_number__lte=int(rows.max())
         ).values_list(id_field, "pk")
     )
+
+
+def db_times(values: pd.Series | None) -> list:
+    """Local (UK) times from an extract, as the database stores them: UTC.
+
+    In the autumn hour that occurs twice the earlier (summer-time) reading is taken; a time
+    skipped in spring moves forward to the first real minute.
+    """
+    if values is None:
+        return itertools.repeat(None)  # type: ignore[return-value]
+    times = pd.to_datetime(values)
+    local = times.dt.tz_localize(
+        timezone.get_default_timezone_name(),
+        ambiguous=np.ones(len(times), dtype=bool),
+        nonexistent="shift_forward",
+    )
+    return [None if pd.isna(t) else t.to_pydatetime() for t in local.dt.tz_convert("UTC")]
+
+
+def _texts(values: pd.Series | None):
+    if values is None:
+        return itertools.repeat("")
+    return values.fillna("").astype(str).tolist()
 
 
 def _clean(value):
@@ -273,31 +297,14 @@ def upsert_events(
         id_field="source_event_id",
         agency_ids=frame["source_event_id"].tolist(),
     )
-    new_events, changed = [], []
     existing = {
         event.source_event_id: event
         for part in _chunks(list(known.values()))
         for event in Event.objects.filter(pk__in=part)
     }
-    for row in frame.to_dict("records"):
-        fields = {
-            "event_type": row["event_type"],
-            "occurred_at": _aware(_clean(row["occurred_at"])),
-            "ended_at": _aware(_clean(row.get("ended_at"))),
-            "description": _clean(row.get("description")) or "",
-            "details": row["details"],
-            "location_id": _clean(row["location_id"]),
-        }
-        event = existing.get(row["source_event_id"])
-        if event is None:
-            new_events.append(
-                (feed_row.pk, batch.pk, row[ROW], row["source_event_id"], *fields.values())
-            )
-        elif any(getattr(event, name) != value for name, value in fields.items()):
-            for name, value in fields.items():
-                setattr(event, name, value)
-            event.import_batch, event.row_number = batch, row[ROW]
-            changed.append(event)
+    is_new = ~frame["source_event_id"].isin(list(existing))
+    new = frame[is_new]
+    # New events, the bulk of any import, are built a column at a time.
     insert_rows(
         Event,
         [
@@ -312,8 +319,36 @@ def upsert_events(
             "details",
             "location",
         ],
-        new_events,
+        zip(
+            itertools.repeat(feed_row.pk),
+            itertools.repeat(batch.pk),
+            new[ROW].tolist(),
+            new["source_event_id"].tolist(),
+            new["event_type"].tolist(),
+            db_times(new["occurred_at"]),
+            db_times(new.get("ended_at")),
+            _texts(new.get("description")),
+            new["details"].tolist(),
+            [_clean(value) for value in new["location_id"]],
+            strict=False,
+        ),
     )
+    changed = []
+    for row in frame[~is_new].to_dict("records"):
+        fields = {
+            "event_type": row["event_type"],
+            "occurred_at": _aware(_clean(row["occurred_at"])),
+            "ended_at": _aware(_clean(row.get("ended_at"))),
+            "description": _clean(row.get("description")) or "",
+            "details": row["details"],
+            "location_id": _clean(row["location_id"]),
+        }
+        event = existing[row["source_event_id"]]
+        if any(getattr(event, name) != value for name, value in fields.items()):
+            for name, value in fields.items():
+                setattr(event, name, value)
+            event.import_batch, event.row_number = batch, row[ROW]
+            changed.append(event)
     Event.objects.bulk_update(
         changed, [*EVENT_FIELDS, "import_batch", "row_number"], batch_size=BATCH_SIZE
     )

@@ -370,12 +370,11 @@ def resolve_references(
                 continue
             target = feed_rows.get(reference.feed)
             ids = values[reference.column].astype(str)
+            # The referenced feed's whole id map in one query: cheaper than long id lists.
             known = (
                 {}
                 if target is None
-                else existing_ids(
-                    model, feed_id=target.pk, id_field=id_field, agency_ids=ids.tolist()
-                )
+                else dict(model.objects.filter(feed_id=target.pk).values_list(id_field, "pk"))
             )
             resolved[(reference.feed, reference.column)] = known
             for row, agency_id in zip(values[ROW], ids, strict=True):
@@ -412,9 +411,10 @@ def add_involvements(
         )
         involvements += zip(event_ids, record_ids, roles, values[ROW], strict=True)
     # The linked person, when linkage has already placed the record.
-    person_of: dict[int, int | None] = {}
-    for part in _chunks(sorted({record_id for _, record_id, _, _ in involvements})):
-        person_of.update(SourceRecord.objects.filter(pk__in=part).values_list("pk", "person_id"))
+    person_feeds = {spec.person.feed if spec.person else feed.name for spec in feed.involvements}
+    person_of = dict(
+        SourceRecord.objects.filter(feed__name__in=person_feeds).values_list("pk", "person_id")
+    )
     insert_rows(
         Involvement,
         ["event", "source_record", "person", "role", "feed", "import_batch", "row_number"],

@@ -90,3 +90,37 @@ def test_responses_carry_a_content_security_policy(client):
     assert "default-src 'self'" in policy
     assert "'unsafe-inline'" not in policy
     assert "object-src 'none'" in policy
+
+
+def test_a_change_in_the_admin_pages_is_audited(client, agencies):
+    from safeguarding.access.services import ensure_user
+    from tests.factories import PersonFactory
+
+    admin = ensure_user(
+        username="admin",
+        password=PASSWORD,
+        agency=agencies["partnership"],
+        roles=["administrator"],
+        is_staff=True,
+        is_superuser=True,
+    )
+    person = PersonFactory()
+    client.force_login(admin)
+    response = client.post(
+        reverse("admin:people_person_change", args=[person.pk]),
+        {
+            "display_name": "Changed",
+            "sex": "female",
+            "date_of_birth": "",
+            "restricted": "on",
+            "source_records-TOTAL_FORMS": "0",
+            "source_records-INITIAL_FORMS": "0",
+        },
+    )
+    assert response.status_code == 302
+    event = AuditEvent.objects.get(action=AuditAction.CHANGE)
+    assert (event.username, event.object_type, event.object_id) == (
+        "admin",
+        "person",
+        str(person.pk),
+    )

@@ -7,15 +7,22 @@ from tests.factories import FeedFactory, PersonFactory, SourceRecordFactory
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_an_analyst_finds_a_young_person_states_a_purpose_and_sees_every_agency(page, cast,
-                                                                                 agencies):
+def test_an_analyst_finds_a_young_person_states_a_purpose_and_sees_every_agency(
+    page, cast, agencies
+):
     person = PersonFactory(display_name="Jade Example")
     police = FeedFactory(name="police-nominals", agency=agencies["wiltshire-police"])
     health = FeedFactory(name="health-patients", agency=agencies["health"])
-    SourceRecordFactory(person=person, feed=police, import_batch__feed=police,
-                        source_record_id="WP000123")
-    SourceRecordFactory(person=person, feed=health, import_batch__feed=health,
-                        source_record_id="RHX0000077", given_names="Jayde")
+    SourceRecordFactory(
+        person=person, feed=police, import_batch__feed=police, source_record_id="WP000123"
+    )
+    SourceRecordFactory(
+        person=person,
+        feed=health,
+        import_batch__feed=health,
+        source_record_id="RHX0000077",
+        given_names="Jayde",
+    )
     sign_in(page, username="analyst", password=PASSWORD)
     page.get_by_role("navigation", name="Menu").get_by_role("link", name="People").click()
     page.get_by_label("Name, date of birth (dd/mm/yyyy) or any agency's id").fill("jade")

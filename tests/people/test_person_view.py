@@ -115,22 +115,38 @@ def test_the_page_reads_a_person_in_a_fixed_number_of_queries(client_for, person
     assert queries_for_page() == few <= 20
 
 
-def test_the_timeline_shows_events_from_every_agency_with_role_and_filters(client_for, person,
-                                                                           agencies):
-    police_record, health_record = person.source_records.order_by("source_record_id")[1], \
-        person.source_records.order_by("source_record_id")[0]
-    InvolvementFactory(source_record=police_record, person=person, role="missing_person",
-                       event__feed=police_record.feed, event__import_batch__feed=police_record.feed,
-                       event__event_type="missing_episode", event__details={"risk_grade": "high"})
-    InvolvementFactory(source_record=health_record, person=person, role="subject",
-                       event__feed=health_record.feed, event__import_batch__feed=health_record.feed,
-                       event__event_type="ed_attendance",
-                       event__details={"attendance_reason": "Assault"})
+def test_the_timeline_shows_events_from_every_agency_with_role_and_filters(
+    client_for, person, agencies
+):
+    police_record, health_record = (
+        person.source_records.order_by("source_record_id")[1],
+        person.source_records.order_by("source_record_id")[0],
+    )
+    InvolvementFactory(
+        source_record=police_record,
+        person=person,
+        role="missing_person",
+        event__feed=police_record.feed,
+        event__import_batch__feed=police_record.feed,
+        event__event_type="missing_episode",
+        event__details={"risk_grade": "high"},
+    )
+    InvolvementFactory(
+        source_record=health_record,
+        person=person,
+        role="subject",
+        event__feed=health_record.feed,
+        event__import_batch__feed=health_record.feed,
+        event__event_type="ed_attendance",
+        event__details={"attendance_reason": "Assault"},
+    )
     client = client_for("voluntary_panel_member")
     response = open_person(client, person)
     rows = response.context["timeline"]
     assert [row["involvement"].event.event_type for row in rows] == [
-        "missing_episode", "ed_attendance"]
+        "missing_episode",
+        "ed_attendance",
+    ]
     page = response.content.decode()
     assert "Missing person" in page and "Risk grade: high" in page and "Assault" in page
 
@@ -138,10 +154,12 @@ def test_the_timeline_shows_events_from_every_agency_with_role_and_filters(clien
     assert "Assault" not in outsider_view
     assert "Visible to health and panel members only" in outsider_view
 
-    filtered = client.get(reverse("people:detail", args=[person.pk]),
-                          {"agency": "wiltshire-police"})
+    filtered = client.get(
+        reverse("people:detail", args=[person.pk]), {"agency": "wiltshire-police"}
+    )
     assert [row["involvement"].event.event_type for row in filtered.context["timeline"]] == [
-        "missing_episode"]
+        "missing_episode"
+    ]
 
 
 def test_searching_by_name_id_or_date_of_birth_finds_the_person_and_is_audited(client_for, person):

@@ -1,6 +1,8 @@
-"""Signing in, failing to and signing out are audited."""
+"""Signing in, failing to, signing out and changes in the admin pages are audited."""
 
+from django.contrib.admin.models import ADDITION, CHANGE, DELETION, LogEntry
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
+from django.db.models.signals import post_save
 from django.dispatch import receiver
 
 from safeguarding.access import audit
@@ -25,3 +27,22 @@ def audit_failed_login(sender, credentials, request=None, **kwargs) -> None:
 def audit_logout(sender, request, user, **kwargs) -> None:
     if user is not None:
         audit.record(action=AuditAction.LOGOUT, user=user, request=request)
+
+
+@receiver(post_save, sender=LogEntry)
+def audit_admin_change(sender, instance: LogEntry, created: bool, **kwargs) -> None:
+    """Changes made in the admin pages are audited like any other change."""
+    if not created:
+        return
+    action = {
+        ADDITION: AuditAction.CREATE,
+        CHANGE: AuditAction.CHANGE,
+        DELETION: AuditAction.DELETE,
+    }[instance.action_flag]
+    audit.record(
+        action=action,
+        user=instance.user,
+        object_type=instance.content_type.model if instance.content_type else "",
+        object_id=instance.object_id or "",
+        detail={"via": "admin"},
+    )

@@ -197,6 +197,7 @@ def _write(good, *, feed: Feed, feed_row: FeedRow, batch: ImportBatch, reference
         return
     record_ids: dict[str, int] = {}
     event_ids: dict[str, int] = {}
+    new_events: set[int] = set()
     if feed.source_record:
         record_ids, created, updated = loading.upsert_source_records(
             good, feed=feed, feed_row=feed_row, batch=batch
@@ -206,7 +207,9 @@ def _write(good, *, feed: Feed, feed_row: FeedRow, batch: ImportBatch, reference
         loading.add_identifiers(good, feed=feed, record_ids=record_ids, invalid=invalid)
         loading.add_objects(good, feed=feed, record_ids=record_ids, batch=batch, feed_row=feed_row)
     if feed.event:
-        event_ids = loading.upsert_events(good, feed=feed, feed_row=feed_row, batch=batch)
+        event_ids, new_events = loading.upsert_events(
+            good, feed=feed, feed_row=feed_row, batch=batch
+        )
     if feed.involvements:
         loading.add_involvements(
             good,
@@ -216,6 +219,7 @@ def _write(good, *, feed: Feed, feed_row: FeedRow, batch: ImportBatch, reference
             references=references,
             own_records=record_ids,
             own_events=event_ids,
+            new_events=new_events,
         )
 
 

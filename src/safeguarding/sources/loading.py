@@ -352,7 +352,9 @@ def upsert_events(
     Event.objects.bulk_update(
         changed, [*EVENT_FIELDS, "import_batch", "row_number"], batch_size=BATCH_SIZE
     )
-    return {**known, **written_ids(Event, "source_event_id", batch=batch, rows=frame[ROW])}
+    written = written_ids(Event, "source_event_id", batch=batch, rows=frame[ROW])
+    created = {pk for agency_id, pk in written.items() if agency_id not in known}
+    return {**known, **written}, created
 
 
 def resolve_references(
@@ -399,6 +401,7 @@ def add_involvements(
     references: dict,
     own_records: dict[str, int],
     own_events: dict[str, int],
+    new_events: set[int],
 ):
     involvements = []
     for spec in feed.involvements:
@@ -415,6 +418,13 @@ def add_involvements(
     person_of = dict(
         SourceRecord.objects.filter(feed__name__in=person_feeds).values_list("pk", "person_id")
     )
+    # Events this chunk created can have no involvements yet: then duplicates can only come
+    # from the chunk itself, and the rows go straight in rather than through a conflict check.
+    only_new_events = all(event_id in new_events for event_id, _, _, _ in involvements)
+    if only_new_events:
+        involvements = list(
+            {(e, r, role): (e, r, role, row) for e, r, role, row in reversed(involvements)}.values()
+        )
     insert_rows(
         Involvement,
         ["event", "source_record", "person", "role", "feed", "import_batch", "row_number"],
@@ -422,7 +432,7 @@ def add_involvements(
             (event_id, record_id, person_of[record_id], role, feed_row.pk, batch.pk, row)
             for event_id, record_id, role, row in involvements
         ),
-        ignore_conflicts=True,
+        ignore_conflicts=not only_new_events,
     )
 
 

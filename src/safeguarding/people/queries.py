@@ -4,6 +4,7 @@ import datetime
 
 from django.db.models import Prefetch, Q
 
+from safeguarding.people.access_rules import may_see_event_details
 from safeguarding.people.models import Involvement, Person, SourceRecord
 
 
@@ -61,3 +62,20 @@ def timeline(*, person: Person, agency: str = "", event_type: str = "") -> list[
     if event_type:
         involvements = involvements.filter(event__event_type=event_type)
     return list(involvements)
+
+
+def timeline_rows(*, person: Person, user, agency: str = "", event_type: str = "") -> list[dict]:
+    """The timeline as the page shows it: each event, whether the user may see its details,
+    and those details as readable labels."""
+    return [
+        {
+            "involvement": involvement,
+            "details_visible": may_see_event_details(user=user, event=involvement.event),
+            "details": [
+                (key.replace("_", " ").capitalize(), value)
+                for key, value in involvement.event.details.items()
+                if value not in ("", None, [])
+            ],
+        }
+        for involvement in timeline(person=person, agency=agency, event_type=event_type)
+    ]

@@ -6,7 +6,7 @@ from django.shortcuts import render
 from safeguarding.access import audit, purpose
 from safeguarding.access.models import AuditAction
 from safeguarding.people import queries
-from safeguarding.people.access_rules import may_open_person, may_see_event_details
+from safeguarding.people.access_rules import may_open_person
 from safeguarding.people.enumerations import EventType
 from safeguarding.people.models import Person
 
@@ -37,19 +37,9 @@ def person_detail(request, person_id: int):
         purpose=stated_purpose,
     )
     agency, event_type = request.GET.get("agency", ""), request.GET.get("type", "")
-    involvements = queries.timeline(person=person, agency=agency, event_type=event_type)
-    timeline = [
-        {
-            "involvement": involvement,
-            "details_visible": may_see_event_details(user=request.user, event=involvement.event),
-            "details": [
-                (key.replace("_", " ").capitalize(), value)
-                for key, value in involvement.event.details.items()
-                if value not in ("", None, [])
-            ],
-        }
-        for involvement in involvements
-    ]
+    timeline = queries.timeline_rows(
+        person=person, user=request.user, agency=agency, event_type=event_type
+    )
     return render(
         request,
         "people/person_detail.html",

@@ -221,7 +221,8 @@ def load_feeds_from_text(tmp_path: Path, text: str):
 
 
 row_text = st.text(
-    alphabet=st.characters(blacklist_categories=["Cs"], blacklist_characters='\r\n,"'), max_size=6
+    alphabet=st.characters(blacklist_categories=["Cs", "Cc"], blacklist_characters=',"'),
+    max_size=6,
 )
 
 
@@ -241,6 +242,7 @@ row_text = st.text(
                 b"\xff\xfe",
                 b"WPY,,Amy,01/01/2010,M,,,,",
                 b"WPZ,Ok,Amy,99/99/2010,M,,,,",
+                b"WPN,Nu\x00ll,Amy,,01/01/2010,F,,",
             ]
         ),
         max_size=4,

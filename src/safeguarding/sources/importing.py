@@ -223,6 +223,11 @@ def _write(good, *, feed: Feed, feed_row: FeedRow, batch: ImportBatch, reference
         )
 
 
+def _storable(value):
+    """A raw value as text any database can keep (PostgreSQL refuses the NUL character)."""
+    return str(value).replace("\x00", "\\x00")
+
+
 def _quarantine(batch: ImportBatch, rows, issues: list[Issue], *, unreadable: dict[int, str]):
     by_row: dict[int, list[Issue]] = defaultdict(list)
     for issue in issues:
@@ -231,7 +236,7 @@ def _quarantine(batch: ImportBatch, rows, issues: list[Issue], *, unreadable: di
     if not by_row:
         return
     raw = {
-        int(r[ROW]): {k: v for k, v in r.items() if k != ROW}
+        int(r[ROW]): {k: _storable(v) for k, v in r.items() if k != ROW}
         for r in rows[rows[ROW].isin(list(by_row))].to_dict("records")
     }
     QuarantinedRow.objects.bulk_create(
@@ -241,7 +246,7 @@ def _quarantine(batch: ImportBatch, rows, issues: list[Issue], *, unreadable: di
                 row_number=row,
                 column=", ".join(dict.fromkeys(i.column for i in row_issues if i.column)),
                 reason="; ".join(i.reason for i in row_issues),
-                raw=raw.get(row) or {"line": unreadable.get(row, "")},
+                raw=raw.get(row) or {"line": _storable(unreadable.get(row, ""))},
             )
             for row, row_issues in sorted(by_row.items())
         ],

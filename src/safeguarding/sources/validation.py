@@ -76,6 +76,15 @@ def validate_chunk(rows: pd.DataFrame, feed: Feed, *, today: date) -> Validated:
     for column in feed.columns.values():
         text = rows[column.name].astype(str).str.strip()
         blank = text.eq("")
+        # PostgreSQL cannot store the NUL character; it is never meaningful in an extract.
+        _add(
+            result,
+            rows,
+            text.str.contains("\x00", regex=False),
+            column,
+            f"{column.name} contains a NUL (zero) character, which cannot be stored: "
+            "remove it from the extract",
+        )
         if column.required:
             _add(
                 result,

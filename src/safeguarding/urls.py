@@ -4,6 +4,7 @@ from django.urls import include, path
 urlpatterns = [
     path("", include("safeguarding.web.urls")),
     path("access/", include("safeguarding.access.urls")),
+    path("tracker/", include("safeguarding.risk.urls")),
     path("people/", include("safeguarding.people.urls")),
     path("imports/", include("safeguarding.sources.urls")),
     path("admin/", admin.site.urls),

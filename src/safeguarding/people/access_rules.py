@@ -13,9 +13,11 @@ def may_open_person(*, user, person) -> bool:
 HEALTH_DETAIL_ROLES = {"panel_chair", "panel_member"}
 
 
-def may_see_event_details(*, user, event) -> bool:
+def may_see_health_details(*, user) -> bool:
     """Health details beyond the kind of attendance are for health staff and the panel only."""
-    if event.feed.agency.kind != "health":
-        return True
     agency_kind = user.agency.kind if user.agency_id else ""
     return agency_kind == "health" or bool(HEALTH_DETAIL_ROLES & set(user.role_names))
+
+
+def may_see_event_details(*, user, event) -> bool:
+    return event.feed.agency.kind != "health" or may_see_health_details(user=user)

@@ -1,5 +1,5 @@
 from django.contrib import admin
 
-from safeguarding.risk.models import IndicatorHit, Override, RiskAssessment
+from safeguarding.risk.models import IndicatorHit, Override, RiskAssessment, ScoringRun
 
-admin.site.register([RiskAssessment, IndicatorHit, Override])
+admin.site.register([ScoringRun, RiskAssessment, IndicatorHit, Override])

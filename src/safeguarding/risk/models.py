@@ -11,6 +11,9 @@ class Level(models.TextChoices):
     HIGH = "high", "High"
 
 
+LEVEL_RANK = {Level.NONE: 0, Level.LOW: 1, Level.MEDIUM: 2, Level.HIGH: 3}
+
+
 class Trajectory(models.TextChoices):
     NEW = "new", "Newly identified"
     RISING = "rising", "Rising"
@@ -23,32 +26,66 @@ class Recency(models.TextChoices):
     PREVIOUS = "previous", "Previous (3 to 6 months)"
 
 
+class ScoringRun(models.Model):
+    """Everyone scored as of one date with one version of the indicator catalogue."""
+
+    as_of = models.DateField()
+    catalogue_version = models.CharField(max_length=20)
+    computed_at = models.DateTimeField()
+    people_assessed = models.PositiveIntegerField(default=0)
+    seconds = models.FloatField(default=0)
+
+    class Meta:
+        ordering = ["-as_of", "-computed_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["as_of", "catalogue_version"], name="one_run_per_date_and_catalogue"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Risk as of {self.as_of} (catalogue {self.catalogue_version})"
+
+
 class RiskAssessment(models.Model):
+    """One young person's score and level in a run; people with no indicator have none."""
+
+    run = models.ForeignKey(ScoringRun, on_delete=models.CASCADE, related_name="assessments")
     person = models.ForeignKey(
         "people.Person", on_delete=models.CASCADE, related_name="risk_assessments"
     )
-    as_of = models.DateField()
     score = models.FloatField()
     level = models.CharField(max_length=10, choices=Level.choices)
+    computed_level = models.CharField(
+        max_length=10, choices=Level.choices, help_text="The level the score alone gives"
+    )
+    rules_applied = models.CharField(
+        max_length=40, blank=True, help_text="A hard rule that raised the level"
+    )
     trajectory = models.CharField(max_length=10, choices=Trajectory.choices, default=Trajectory.NEW)
-    catalogue_version = models.CharField(max_length=20)
-    computed_at = models.DateTimeField()
+    previous_score = models.FloatField(null=True, blank=True)
+    current_indicators = models.PositiveIntegerField(default=0)
+    # What the tracker filters on, as it was on the as-of date.
+    age = models.PositiveIntegerField(null=True, blank=True)
+    community_area = models.CharField(max_length=100, blank=True)
+    school_urn = models.CharField(max_length=10, blank=True)
+    agencies = models.CharField(max_length=300, blank=True, help_text="`,code,code,`")
+    exploitation_types = models.CharField(max_length=100, blank=True, help_text="`,cce,cse,`")
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(
-                fields=["person", "as_of", "catalogue_version"],
-                name="one_assessment_per_person_and_date",
-            )
+            models.UniqueConstraint(fields=["run", "person"], name="one_assessment_per_run")
         ]
-        indexes = [models.Index(fields=["as_of", "level", "score"])]
+        indexes = [models.Index(fields=["run", "score"]), models.Index(fields=["person", "run"])]
 
 
 class IndicatorHit(models.Model):
     assessment = models.ForeignKey(RiskAssessment, on_delete=models.CASCADE, related_name="hits")
     indicator_id = models.CharField(max_length=60)
     recency = models.CharField(max_length=10, choices=Recency.choices)
-    weight = models.FloatField()
+    weight = models.FloatField(help_text="What it added to the score")
+    count = models.PositiveIntegerField(default=1, help_text="Events or episodes in its window")
+    latest = models.DateTimeField(null=True, blank=True)
     evidence = models.ManyToManyField("people.Event", blank=True, related_name="+")
 
 
@@ -57,6 +94,9 @@ class Override(models.Model):
 
     person = models.ForeignKey("people.Person", on_delete=models.CASCADE, related_name="overrides")
     level = models.CharField(max_length=10, choices=Level.choices)
+    computed_level = models.CharField(
+        max_length=10, choices=Level.choices, blank=True, help_text="The computed level then"
+    )
     reason = models.TextField()
     set_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="risk_overrides"
@@ -64,8 +104,18 @@ class Override(models.Model):
     set_at = models.DateTimeField(auto_now_add=True)
     review_by = models.DateField(null=True, blank=True)
     active = models.BooleanField(default=True)
+    ended_at = models.DateTimeField(null=True, blank=True)
+    ended_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    end_reason = models.TextField(blank=True)
 
     class Meta:
         constraints = [
             models.CheckConstraint(condition=~models.Q(reason=""), name="override_has_reason")
         ]
+        indexes = [models.Index(fields=["person", "active"])]

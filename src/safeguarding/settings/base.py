@@ -137,3 +137,4 @@ LOGGING = {
     "loggers": {"safeguarding": {"level": "INFO", "propagate": True}},
 }
 FEEDS_DIR = PROJECT_ROOT / "feeds"
+INDICATOR_CATALOGUE = PROJECT_ROOT / "indicators" / "catalogue.toml"

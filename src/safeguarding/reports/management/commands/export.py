@@ -1,32 +1,59 @@
+import datetime
 from pathlib import Path
 
 from django.core.management.base import BaseCommand
+from django.utils import timezone
 
 from safeguarding.access import audit
 from safeguarding.access.models import AuditAction
 from safeguarding.linkage.pipeline import linked_records_frame
 from safeguarding.reports.csv_export import write_csv
+from safeguarding.risk import queries as risk_queries
+from safeguarding.risk.catalogue import load_catalogue
+from safeguarding.risk.models import ScoringRun
+from safeguarding.risk.services import score_everyone
 
 
 class Command(BaseCommand):
-    help = "Export results as CSV: `export links FILE` (source, source_record_id, person_id)."
+    help = (
+        "Export results as CSV: `export links FILE` (source, source_record_id, person_id); "
+        "`export tracker FILE [--as-of DATE]` (person_id, score, level, indicators, ranked)."
+    )
 
     def add_arguments(self, parser):
-        parser.add_argument("what", choices=["links"])
+        parser.add_argument("what", choices=["links", "tracker"])
         parser.add_argument("file", type=Path)
+        parser.add_argument(
+            "--as-of",
+            type=datetime.date.fromisoformat,
+            help="tracker: risk as of this date (scored first if it has not been)",
+        )
 
-    def handle(self, *args, what, file, **options):
-        records = linked_records_frame().sort_values(["feed", "source_record_id"])
+    def handle(self, *args, what, file, as_of, **options):
+        if what == "links":
+            records = linked_records_frame().sort_values(["feed", "source_record_id"])
+            header = ["source", "source_record_id", "person_id"]
+            rows = list(records[["feed", "source_record_id", "person_id"]].itertuples(index=False))
+        else:
+            header = ["person_id", "score", "level", "indicators"]
+            rows = self._tracker_rows(as_of or timezone.localdate())
         with file.open("w", encoding="utf-8", newline="") as handle:
-            count = write_csv(
-                handle,
-                header=["source", "source_record_id", "person_id"],
-                rows=records[["feed", "source_record_id", "person_id"]].itertuples(index=False),
-            )
+            count = write_csv(handle, header=header, rows=rows)
         audit.record(
             action=AuditAction.EXPORT,
             username="command line",
-            object_type="links",
+            object_type=what,
             detail={"rows": count},
         )
-        self.stdout.write(f"Wrote {count} links to {file}.")
+        self.stdout.write(f"Wrote {count} rows to {file}.")
+
+    def _tracker_rows(self, as_of: datetime.date) -> list[tuple]:
+        version = load_catalogue().version
+        run = ScoringRun.objects.filter(as_of=as_of, catalogue_version=version).first()
+        if run is None:
+            self.stdout.write(f"Scoring risk as of {as_of} first.")
+            run = score_everyone(as_of=as_of).run
+        assessments = risk_queries.tracker_assessments(
+            run=run, filters=risk_queries.TrackerFilters()
+        )
+        return risk_queries.export_rows(assessments=assessments)

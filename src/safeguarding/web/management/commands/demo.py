@@ -1,10 +1,18 @@
+import datetime
+
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
+from django.db.models import Max
+from django.utils import timezone
 
 from safeguarding.access.demo import DEMO_PASSWORD, create_demo_users
 from safeguarding.linkage.models import LinkModelVersion
 from safeguarding.people.models import SourceRecord
+from safeguarding.risk.catalogue import load_catalogue
+from safeguarding.risk.models import ScoringRun
+from safeguarding.risk.services import score_dates
+from safeguarding.sources.models import ImportBatch
 from safeguarding.synth.county import build_county
 
 DEMO_SEED = 42
@@ -33,6 +41,7 @@ class Command(BaseCommand):
             f"Synthetic county ({'reused' if summary.reused else 'built'}): "
             f"{summary.young_people} young people, {summary.total_rows} extract rows."
         )
+        call_command("geography", county / "geography")
         # Files already imported are recognised by their checksum and skipped.
         call_command("import", dir=county / "extracts")
         if (
@@ -40,6 +49,7 @@ class Command(BaseCommand):
             or SourceRecord.objects.filter(person__isnull=True).exists()
         ):
             call_command("link")
+        self._score_if_stale()
 
         self.stdout.write(self.style.SUCCESS("\nSafeguarding Hub demo (synthetic data only)"))
         self.stdout.write(f"Sign in at http://{address}/ with password '{DEMO_PASSWORD}' as:")
@@ -47,6 +57,26 @@ class Command(BaseCommand):
             self.stdout.write(f"  {user.username:<14} {', '.join(user.roles)} ({user.agency_code})")
         if not no_serve:
             call_command("runserver", address, use_reloader=False, skip_checks=True)
+
+    def _score_if_stale(self) -> None:
+        """Risk as of today and every six weeks back for six months, so the tracker shows
+        trajectories and each young person a history; skipped when nothing changed since."""
+        today = timezone.localdate()
+        latest = ScoringRun.objects.filter(
+            as_of=today, catalogue_version=load_catalogue().version
+        ).first()
+        changes = [
+            ImportBatch.objects.aggregate(last=Max("finished_at"))["last"],
+            LinkModelVersion.objects.aggregate(last=Max("trained_at"))["last"],
+        ]
+        if latest is not None and all(c is None or c < latest.computed_at for c in changes):
+            return
+        dates = [today - datetime.timedelta(weeks=6 * n) for n in range(5)]
+        for summary in score_dates(dates=dates):
+            self.stdout.write(
+                f"Scored risk as of {summary.run.as_of}: {summary.run.people_assessed} young "
+                f"people with indicators ({summary.by_level.get('high', 0)} high)."
+            )
 
     def _collect_static_if_changed(self) -> None:
         manifest = settings.STATIC_ROOT / "staticfiles.json"

@@ -1,0 +1,220 @@
+"""The indicator catalogue: a versioned TOML file, validated into typed objects when loaded.
+
+A mistake in the file (an unknown event type, a missing weight, a level out of order) is
+reported with the indicator's id before anything is scored; see docs/risk.md for every field.
+"""
+
+import tomllib
+from dataclasses import dataclass, field
+from functools import cached_property, lru_cache
+from pathlib import Path
+
+from safeguarding.people.enumerations import EventType, InvolvementRole
+
+DOMAINS = {
+    "missing": "Missing",
+    "police": "Police",
+    "relationships": "Relationships",
+    "places": "Places",
+    "social_care": "Social care",
+    "education": "Education",
+    "health": "Health",
+    "youth_justice": "Youth justice",
+}
+EXPLOITATION_TYPES = {
+    "cce": "Child criminal exploitation",
+    "cse": "Child sexual exploitation",
+    "county_lines": "County lines",
+    "trafficking": "Trafficking",
+}
+KINDS = {"events", "attendance", "adult_of_concern", "place_of_concern"}
+PLACE_CONDITIONS = {"out_of_area"}
+COUNTS = {"events", "episodes"}
+
+
+class CatalogueError(ValueError):
+    """A catalogue that cannot be used, with a message saying what to change."""
+
+
+@dataclass(frozen=True)
+class Indicator:
+    id: str
+    name: str
+    domain: str
+    types: tuple[str, ...]
+    weight: float
+    source: str
+    kind: str
+    event_types: tuple[str, ...] = ()
+    roles: tuple[str, ...] = ()
+    # detail → accepted values, lower case (any one; a list detail matches on any element)
+    details: dict[str, frozenset[str]] = field(default_factory=dict)
+    # detail → fragments, any one of which the detail's text contains (case-insensitive)
+    details_contain: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    location: str | None = None  # where the event happened: "out_of_area"
+    found: str | None = None  # where a missing child was found: "out_of_area"
+    min_hours: float | None = None  # events lasting at least this long
+    min_count: int = 1  # in one window
+    count: str = (
+        "events"  # or "episodes": reports of one missing episode by two agencies count once
+    )
+    below: float | None = None  # attendance: the rate under which a half term counts
+    min_young_people: int = 2  # adults and places of concern
+    adult_roles: tuple[str, ...] = ()
+    lookback_days: int = 180
+
+    @property
+    def domain_label(self) -> str:
+        return DOMAINS[self.domain]
+
+
+@dataclass(frozen=True)
+class Catalogue:
+    version: str
+    title: str
+    current_days: int
+    previous_days: int
+    previous_weight: float
+    max_age: int
+    medium: float
+    high: float
+    at_least_medium_under_age: int | None
+    learning_disability_factors: tuple[str, ...]
+    indicators: tuple[Indicator, ...]
+
+    def indicator(self, indicator_id: str) -> Indicator:
+        return self.by_id[indicator_id]
+
+    @cached_property
+    def by_id(self) -> dict[str, Indicator]:
+        return {indicator.id: indicator for indicator in self.indicators}
+
+    def level_for(self, score: float) -> str:
+        if score >= self.high:
+            return "high"
+        if score >= self.medium:
+            return "medium"
+        return "low" if score > 0 else "none"
+
+
+def _strings(value, *, where: str, what: str) -> tuple[str, ...]:
+    if isinstance(value, str):
+        value = [value]
+    if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
+        raise CatalogueError(f"{where}: {what} must be a list of text values.")
+    return tuple(value)
+
+
+def _indicator(raw: dict, position: int) -> Indicator:
+    where = f"indicator {raw.get('id', f'number {position}')}"
+    known = set(Indicator.__dataclass_fields__)
+    unknown = set(raw) - known
+    if unknown:
+        raise CatalogueError(f"{where}: unknown field {', '.join(sorted(unknown))}.")
+    for required in ("id", "name", "domain", "types", "weight", "source", "kind"):
+        if required not in raw:
+            raise CatalogueError(f"{where}: every indicator needs a {required}.")
+    if raw["domain"] not in DOMAINS:
+        raise CatalogueError(f"{where}: domain must be one of {', '.join(DOMAINS)}.")
+    if raw["kind"] not in KINDS:
+        raise CatalogueError(f"{where}: kind must be one of {', '.join(sorted(KINDS))}.")
+    types = _strings(raw["types"], where=where, what="types")
+    if not types or set(types) - set(EXPLOITATION_TYPES):
+        raise CatalogueError(f"{where}: types must be some of {', '.join(EXPLOITATION_TYPES)}.")
+    event_types = _strings(raw.get("event_types", []), where=where, what="event_types")
+    unknown_types = set(event_types) - set(EventType.values)
+    if unknown_types:
+        raise CatalogueError(f"{where}: no event type {', '.join(sorted(unknown_types))}.")
+    roles = _strings(raw.get("roles", []), where=where, what="roles")
+    adult_roles = _strings(raw.get("adult_roles", []), where=where, what="adult_roles")
+    unknown_roles = (set(roles) | set(adult_roles)) - set(InvolvementRole.values)
+    if unknown_roles:
+        raise CatalogueError(f"{where}: no role {', '.join(sorted(unknown_roles))}.")
+    for place in ("location", "found"):
+        if raw.get(place) not in (None, *PLACE_CONDITIONS):
+            raise CatalogueError(f"{where}: {place} can only be {', '.join(PLACE_CONDITIONS)}.")
+    if raw.get("count", "events") not in COUNTS:
+        raise CatalogueError(f"{where}: count must be one of {', '.join(sorted(COUNTS))}.")
+    weight = raw["weight"]
+    if not isinstance(weight, int | float) or weight <= 0:
+        raise CatalogueError(f"{where}: weight must be a number above zero.")
+    if raw["kind"] == "attendance" and not 0 < raw.get("below", 0) <= 1:
+        raise CatalogueError(f"{where}: an attendance indicator needs below, between 0 and 1.")
+    if raw.get("min_count", 1) < 1:
+        raise CatalogueError(f"{where}: min_count must be at least 1.")
+    return Indicator(
+        **{
+            **raw,
+            "types": types,
+            "event_types": event_types,
+            "roles": roles,
+            "adult_roles": adult_roles,
+            "weight": float(weight),
+            "details": {
+                key: frozenset(
+                    v.lower() for v in _strings(values, where=where, what=f"details.{key}")
+                )
+                for key, values in raw.get("details", {}).items()
+            },
+            "details_contain": {
+                key: tuple(
+                    v.lower() for v in _strings(values, where=where, what=f"details_contain.{key}")
+                )
+                for key, values in raw.get("details_contain", {}).items()
+            },
+        }
+    )
+
+
+def parse_catalogue(text: str, *, name: str = "catalogue") -> Catalogue:
+    try:
+        raw = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as error:
+        raise CatalogueError(f"{name} is not valid TOML: {error}") from error
+    head, levels, rules = raw.get("catalogue", {}), raw.get("levels", {}), raw.get("rules", {})
+    if not head.get("version"):
+        raise CatalogueError(f"{name}: [catalogue] needs a version.")
+    indicators = tuple(
+        _indicator(item, position) for position, item in enumerate(raw.get("indicator", []), 1)
+    )
+    if not indicators:
+        raise CatalogueError(f"{name} has no [[indicator]].")
+    ids = [indicator.id for indicator in indicators]
+    repeated = {i for i in ids if ids.count(i) > 1}
+    if repeated:
+        raise CatalogueError(f"{name}: indicator id {', '.join(sorted(repeated))} is used twice.")
+    medium, high = levels.get("medium"), levels.get("high")
+    if not (
+        isinstance(medium, int | float) and isinstance(high, int | float) and 0 < medium < high
+    ):
+        raise CatalogueError(f"{name}: [levels] needs medium and high, with 0 < medium < high.")
+    current, previous = head.get("current_days", 90), head.get("previous_days", 180)
+    if not 0 < current < previous:
+        raise CatalogueError(f"{name}: current_days must be above 0 and below previous_days.")
+    return Catalogue(
+        version=str(head["version"]),
+        title=head.get("title", ""),
+        current_days=current,
+        previous_days=previous,
+        previous_weight=float(head.get("previous_weight", 0.5)),
+        max_age=int(head.get("max_age", 17)),
+        medium=float(medium),
+        high=float(high),
+        at_least_medium_under_age=rules.get("at_least_medium_under_age"),
+        learning_disability_factors=tuple(rules.get("learning_disability_factors", [])),
+        indicators=indicators,
+    )
+
+
+def load_catalogue(path: Path | None = None) -> Catalogue:
+    """The catalogue in the file (settings.INDICATOR_CATALOGUE unless given), read again only
+    when the file changes."""
+    from django.conf import settings
+
+    path = Path(path or settings.INDICATOR_CATALOGUE)
+    return _parsed(path, path.stat().st_mtime_ns)
+
+
+@lru_cache(maxsize=8)
+def _parsed(path: Path, modified: int) -> Catalogue:
+    return parse_catalogue(path.read_text(encoding="utf-8"), name=path.name)

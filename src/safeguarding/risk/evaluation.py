@@ -1,0 +1,331 @@
+"""Measuring the tracker against the synthetic county's truth, with two baselines beside it.
+
+A young person counts as truly at risk on a date when their (hidden) exploitation has begun and
+its signs are still arriving: from onset to 60 days after their crisis, or to the end of the
+county's window. The population is every young person aged 10 to 17 on the date; those no
+agency knows score nothing. Scores of linked people are carried to the true person they mostly
+hold records of (under-linking splits a child; the higher score counts).
+"""
+
+import datetime
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from scipy.stats import rankdata
+
+from safeguarding.risk.catalogue import Catalogue
+from safeguarding.risk.facts import Facts, ages_on
+from safeguarding.risk.scoring import Scorer, end_of_day
+
+EXPOSURE_AFTER_CRISIS = pd.Timedelta(days=60)
+FLAGGED_LEVELS = {"medium", "high"}
+TOP = (25, 50, 100)
+
+
+@dataclass(frozen=True)
+class Truth:
+    people: pd.DataFrame  # true_id, date_of_birth, sex, ethnicity
+    victims: pd.DataFrame  # true_id, onset, crisis_date, exposure_end
+    person_to_true: pd.Series  # linked person id → true id
+
+
+@dataclass
+class Measures:
+    as_of: datetime.date
+    population: int
+    positives: int
+    flagged: int
+    precision_at: dict[int, float]
+    recall: float  # of the truly at risk, the share flagged medium or high
+    roc_auc: float
+    average_precision: float
+    flag_rate_by_sex: dict[str, float] = field(default_factory=dict)
+    flag_rate_by_ethnicity: dict[str, float] = field(default_factory=dict)
+    recall_by_sex: dict[str, float] = field(default_factory=dict)
+
+
+def load_truth(truth_dir: Path, linked: pd.DataFrame, feeds: dict) -> Truth:
+    """`linked`: feed, source_record_id, person_id for every source record."""
+    from safeguarding.linkage.evaluate import truth_clusters
+
+    people = pd.read_csv(truth_dir / "people.csv", dtype=str, keep_default_na=False)
+    people = people[people["kind"] == "young_person"]
+    people = pd.DataFrame(
+        {
+            "true_id": people["person_id"],
+            "date_of_birth": pd.to_datetime(people["date_of_birth"]),
+            "sex": people["sex"],
+            # ONS 2021 high-level groups: White, Mixed, Asian, Black, Other.
+            "ethnicity": people["ethnicity"]
+            .str[0]
+            .map({"W": "White", "M": "Mixed", "A": "Asian", "B": "Black", "O": "Other"}),
+        }
+    ).fillna({"ethnicity": "Not known"})
+    victims = pd.read_csv(truth_dir / "exploitation.csv", dtype=str, keep_default_na=False)
+    window_end = pd.Timestamp(json.loads((truth_dir / "parameters.json").read_text())["window_end"])
+    crisis = pd.to_datetime(victims["crisis_date"].replace("", None))
+    victims = pd.DataFrame(
+        {
+            "true_id": victims["person_id"],
+            "onset": pd.to_datetime(victims["onset"]),
+            "crisis_date": crisis,
+            "exposure_end": (crisis + EXPOSURE_AFTER_CRISIS)
+            .fillna(window_end)
+            .clip(upper=window_end),
+        }
+    )
+    clusters = truth_clusters(truth_dir=truth_dir, feeds=feeds)
+    joined = linked.dropna(subset=["person_id"]).merge(clusters, on=["feed", "source_record_id"])
+    majority = (
+        joined.groupby(["person_id", "true"])
+        .size()
+        .rename("n")
+        .reset_index()
+        .sort_values(["person_id", "n"], kind="stable")
+        .drop_duplicates("person_id", keep="last")
+    )
+    return Truth(
+        people=people,
+        victims=victims,
+        person_to_true=majority.set_index("person_id")["true"],
+    )
+
+
+def _roc_auc(scores: np.ndarray, labels: np.ndarray) -> float:
+    positives, negatives = labels.sum(), (~labels).sum()
+    if not positives or not negatives:
+        return float("nan")
+    ranks = rankdata(scores)  # ties share their mean rank (Mann–Whitney)
+    return float((ranks[labels].sum() - positives * (positives + 1) / 2) / (positives * negatives))
+
+
+def _average_precision(scores: np.ndarray, labels: np.ndarray) -> float:
+    if not labels.sum():
+        return float("nan")
+    order = np.lexsort((np.arange(len(scores)), -scores))
+    hits = labels[order]
+    precision = np.cumsum(hits) / np.arange(1, len(hits) + 1)
+    return float(precision[hits].sum() / labels.sum())
+
+
+def true_people_scores(assessments: pd.DataFrame, truth: Truth) -> pd.DataFrame:
+    """Scores and levels carried from linked people to true people (the higher one wins)."""
+    frame = assessments.assign(true_id=assessments["person_id"].map(truth.person_to_true))
+    frame = frame.dropna(subset=["true_id"])
+    frame = frame.sort_values("score", ascending=False, kind="stable")
+    return frame.drop_duplicates("true_id")[["true_id", "score", "level"]]
+
+
+def measure(as_of: datetime.date, assessments: pd.DataFrame, truth: Truth) -> Measures:
+    """assessments: person_id, score, level (people not listed scored nothing)."""
+    day = pd.Timestamp(as_of)
+    ages = ages_on(truth.people["date_of_birth"], day)
+    population = truth.people[(ages >= 10) & (ages <= 17)]
+    scored = true_people_scores(assessments, truth)
+    frame = population.merge(scored, on="true_id", how="left").fillna({"score": 0.0, "level": ""})
+    at_risk = truth.victims[
+        (truth.victims["onset"] <= day) & (truth.victims["exposure_end"] >= day)
+    ]
+    frame["positive"] = frame["true_id"].isin(at_risk["true_id"])
+    frame["flagged"] = frame["level"].isin(FLAGGED_LEVELS)
+    # Ties in score are broken by a fixed shuffle, not by who happens to come first.
+    frame["tie_break"] = np.random.default_rng(0).random(len(frame))
+    ranked = frame.sort_values(["score", "tie_break"], ascending=[False, True])
+    scores, labels = frame["score"].to_numpy(), frame["positive"].to_numpy()
+    positives = frame[frame["positive"]]
+    return Measures(
+        as_of=as_of,
+        population=len(frame),
+        positives=int(labels.sum()),
+        flagged=int(frame["flagged"].sum()),
+        precision_at={
+            k: float(ranked.head(k)["positive"].mean()) if len(ranked) else float("nan")
+            for k in TOP
+        },
+        recall=float(positives["flagged"].mean()) if len(positives) else float("nan"),
+        roc_auc=_roc_auc(scores, labels),
+        average_precision=_average_precision(scores, labels),
+        flag_rate_by_sex=frame.groupby("sex")["flagged"].mean().to_dict(),
+        flag_rate_by_ethnicity=frame.groupby("ethnicity")["flagged"].mean().to_dict(),
+        recall_by_sex=positives.groupby("sex")["flagged"].mean().to_dict(),
+    )
+
+
+def missing_rule_assessments(facts: Facts, as_of: datetime.date) -> pd.DataFrame:
+    """The common local rule: 3 or more missing episodes in the 90 days to the date."""
+    end = end_of_day(as_of)
+    events = facts.events
+    missing = events[
+        (events["event_type"] == "missing_episode")
+        & (events["role"] == "missing_person")
+        & (events["occurred_at"] < end)
+        & (events["occurred_at"] >= end - pd.Timedelta(days=90))
+    ]
+    counts = missing.groupby("person_id")["unit"].nunique().rename("score").reset_index()
+    counts["score"] = counts["score"].astype(float)
+    counts["level"] = np.where(counts["score"] >= 3, "high", "low")
+    return counts
+
+
+def single_agency_facts(facts: Facts, agency: str) -> Facts:
+    """What one agency alone would see: only its own events."""
+    return Facts(events=facts.events[facts.events["agency"] == agency], people=facts.people)
+
+
+@dataclass
+class Comparison:
+    name: str
+    measures: list[Measures]
+    lead_days: list[int]  # per crisis first seen in the top 100 beforehand
+    crises: int  # crises in the evaluated period
+
+
+def lead_times(
+    ranked_by_date: dict[datetime.date, pd.DataFrame], truth: Truth, *, top: int = 100
+) -> tuple[list[int], int]:
+    """Days between first appearing in the top `top` and the crisis, for each crisis."""
+    dates = sorted(ranked_by_date)
+    first_seen: dict[str, datetime.date] = {}
+    for day in dates:
+        scored = true_people_scores(ranked_by_date[day], truth)
+        for true_id in scored.head(top)["true_id"]:
+            first_seen.setdefault(true_id, day)
+    crises = truth.victims.dropna(subset=["crisis_date"])
+    crises = crises[
+        (crises["crisis_date"] > pd.Timestamp(dates[0]))
+        & (crises["crisis_date"] <= pd.Timestamp(dates[-1]))
+    ]
+    leads = []
+    for true_id, crisis, onset in zip(
+        crises["true_id"], crises["crisis_date"], crises["onset"], strict=True
+    ):
+        seen = first_seen.get(true_id)
+        if seen is not None and onset <= pd.Timestamp(seen) < crisis:
+            leads.append((crisis - pd.Timestamp(seen)).days)
+    return leads, len(crises)
+
+
+def compare(
+    facts: Facts,
+    catalogue: Catalogue,
+    truth: Truth,
+    *,
+    dates: list[datetime.date],
+    lead_dates: list[datetime.date],
+    agencies: list[str],
+    progress=None,
+) -> list[Comparison]:
+    """The tracker, the missing rule and each single agency, on the same dates."""
+    tracker = Scorer(facts, catalogue)
+    methods = {
+        "tracker (all agencies)": lambda day: tracker.score(day).assessments,
+        "rule: 3+ missing in 90 days": lambda day: missing_rule_assessments(facts, day),
+    }
+    for agency in agencies:
+        alone = Scorer(single_agency_facts(facts, agency), catalogue)
+        methods[f"{agency} alone"] = lambda day, alone=alone: alone.score(day).assessments
+    comparisons = []
+    steps = methods.items() if progress is None else progress(methods.items(), desc="methods")
+    for name, method in steps:
+        assessed = {day: method(day) for day in sorted({*dates, *lead_dates})}
+        leads, crises = lead_times({d: assessed[d] for d in lead_dates}, truth)
+        comparisons.append(
+            Comparison(
+                name=name,
+                measures=[measure(day, assessed[day], truth) for day in dates],
+                lead_days=leads,
+                crises=crises,
+            )
+        )
+    return comparisons
+
+
+def _mean(values) -> float:
+    values = [v for v in values if not pd.isna(v)]
+    return float(np.mean(values)) if values else float("nan")
+
+
+def _group_means(measures: list[Measures], attribute: str) -> dict[str, float]:
+    groups = sorted({key for m in measures for key in getattr(m, attribute)})
+    return {g: _mean([getattr(m, attribute).get(g, np.nan) for m in measures]) for g in groups}
+
+
+def report(comparisons: list[Comparison]) -> str:
+    """The comparison as a plain-text table, means over the evaluation dates."""
+    first = comparisons[0].measures
+    lines = [
+        f"Evaluated as of {len(first)} dates from {first[0].as_of} to {first[-1].as_of}; "
+        f"on average {_mean([m.population for m in first]):,.0f} young people aged 10 to 17, "
+        f"{_mean([m.positives for m in first]):.0f} of them truly at risk.",
+        "",
+        f"{'method':<34}{'P@25':>6}{'P@50':>6}{'P@100':>7}{'recall':>8}{'AUC':>7}{'AP':>7}"
+        f"{'flagged':>9}{'lead days':>11}{'crises seen':>13}",
+    ]
+    for c in comparisons:
+        m = c.measures
+        seen = f"{len(c.lead_days)}/{c.crises}"
+        lead = f"{np.median(c.lead_days):.0f}" if c.lead_days else "-"
+        lines.append(
+            f"{c.name:<34}"
+            + "".join(
+                f"{_mean([x.precision_at[k] for x in m]):>{w}.2f}"
+                for k, w in ((25, 6), (50, 6), (100, 7))
+            )
+            + f"{_mean([x.recall for x in m]):>8.2f}{_mean([x.roc_auc for x in m]):>7.3f}"
+            f"{_mean([x.average_precision for x in m]):>7.3f}{_mean([x.flagged for x in m]):>9.0f}"
+            f"{lead:>11}{seen:>13}"
+        )
+    tracker = comparisons[0].measures
+    lines += ["", "Tracker: share flagged medium or high, by group (mean over the dates)"]
+    for label, attribute in (
+        ("sex", "flag_rate_by_sex"),
+        ("ethnicity", "flag_rate_by_ethnicity"),
+        ("recall by sex", "recall_by_sex"),
+    ):
+        groups = _group_means(tracker, attribute)
+        lines.append(f"  {label:<15}" + "  ".join(f"{g} {v:.3f}" for g, v in groups.items()))
+    lines += [
+        "",
+        "P@k: share truly at risk among the k highest scores. Recall: share of those truly at "
+        "risk flagged medium or high. Lead days: median days from first entering the top 100 "
+        "to the crisis; crises seen: crises preceded by a top-100 place.",
+    ]
+    return "\n".join(lines)
+
+
+def evaluation_dates(truth_dir: Path) -> tuple[list[datetime.date], list[datetime.date]]:
+    """Quarterly dates for the measures (after a year of history), fortnightly for lead times."""
+    parameters = json.loads((truth_dir / "parameters.json").read_text())
+    start = datetime.date.fromisoformat(parameters["window_start"])
+    end = datetime.date.fromisoformat(parameters["window_end"])
+    quarterly = pd.date_range(start + datetime.timedelta(days=365), end, freq="91D")
+    fortnightly = pd.date_range(start + datetime.timedelta(days=180), end, freq="14D")
+    return [d.date() for d in quarterly], [d.date() for d in fortnightly]
+
+
+def evaluate_tracker(*, truth_dir: Path, catalogue: Catalogue, progress=None) -> str:
+    """Score the linked county as of many dates and compare with the truth and the baselines."""
+    from django.conf import settings
+
+    from safeguarding.linkage.pipeline import linked_records_frame
+    from safeguarding.places.geography import place_locations
+    from safeguarding.risk.facts import load_facts
+    from safeguarding.sources.feeds import load_feeds
+
+    place_locations()
+    facts = load_facts()
+    truth = load_truth(truth_dir, linked_records_frame(), load_feeds(settings.FEEDS_DIR))
+    dates, lead_dates = evaluation_dates(truth_dir)
+    comparisons = compare(
+        facts,
+        catalogue,
+        truth,
+        dates=dates,
+        lead_dates=lead_dates,
+        agencies=sorted(facts.events["agency"].unique()),
+        progress=progress,
+    )
+    return report(comparisons)

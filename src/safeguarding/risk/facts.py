@@ -1,0 +1,142 @@
+"""What scoring reads: every linked person's events and the people themselves, as frames.
+
+The SQL for the risk stage lives here, in one place. Everything after this is pandas.
+"""
+
+import json
+from dataclasses import dataclass
+
+import pandas as pd
+from django.db import connection
+
+EVENTS_SQL = """
+SELECT i.person_id, e.id, e.event_type, i.role, e.occurred_at, e.ended_at, a.code,
+       e.description, e.details, l.postcode, l.in_area
+FROM people_involvement i
+JOIN people_event e ON e.id = i.event_id
+JOIN sources_feed f ON f.id = e.feed_id
+JOIN access_agency a ON a.id = f.agency_id
+LEFT JOIN people_location l ON l.id = e.location_id
+WHERE i.person_id IS NOT NULL
+"""
+EVENT_COLUMNS = [
+    "person_id",
+    "event_id",
+    "event_type",
+    "role",
+    "occurred_at",
+    "ended_at",
+    "agency",
+    "description",
+    "details",
+    "postcode",
+    "in_area",
+]
+PEOPLE_SQL = "SELECT id, display_name, date_of_birth, sex FROM people_person"
+RECORDS_SQL = """
+SELECT r.person_id, r.ethnicity, r.postcode, a.code
+FROM people_sourcerecord r
+JOIN sources_feed f ON f.id = r.feed_id
+JOIN access_agency a ON a.id = f.agency_id
+WHERE r.person_id IS NOT NULL
+"""
+POSTCODES_SQL = "SELECT postcode, community_area, in_area FROM places_postcode"
+
+# Two agencies often report one missing episode (the police and the missing service): reports
+# of the same child starting within this many hours of each other are one episode.
+SAME_EPISODE_HOURS = 24
+
+
+@dataclass
+class Facts:
+    events: pd.DataFrame  # one row per person per event they are in (EVENT_COLUMNS and more)
+    people: pd.DataFrame  # person_id, name, date_of_birth, sex, ethnicity, community_area,
+    # home_postcode, agencies
+
+
+def _fetch(sql: str, columns: list[str]) -> pd.DataFrame:
+    with connection.cursor() as cursor:
+        cursor.execute(sql)
+        return pd.DataFrame(cursor.fetchall(), columns=columns)
+
+
+def _utc(values: pd.Series) -> pd.Series:
+    """Stored times as naive UTC, whichever database gave them."""
+    return pd.to_datetime(values, utc=True, format="ISO8601").dt.tz_localize(None)
+
+
+def _details(value) -> dict:
+    if isinstance(value, dict):
+        return value
+    return json.loads(value) if value else {}
+
+
+def _most_common(frame: pd.DataFrame, column: str) -> pd.Series:
+    counts = frame[frame[column] != ""].groupby(["person_id", column]).size().rename("n")
+    ordered = counts.reset_index().sort_values(["person_id", "n"], kind="stable")
+    return ordered.drop_duplicates("person_id", keep="last").set_index("person_id")[column]
+
+
+def number_episodes(events: pd.DataFrame) -> pd.Series:
+    """A counting unit per row: one per missing episode (across agencies), else one per event."""
+    unit = "e" + events["event_id"].astype(str)
+    missing = events[(events["event_type"] == "missing_episode")].sort_values(
+        ["person_id", "occurred_at"]
+    )
+    gap = missing.groupby("person_id")["occurred_at"].diff()
+    starts = gap.isna() | (gap > pd.Timedelta(hours=SAME_EPISODE_HOURS))
+    episode = starts.groupby(missing["person_id"]).cumsum()
+    unit.loc[missing.index] = "m" + missing["person_id"].astype(str) + "-" + episode.astype(str)
+    return unit
+
+
+def load_facts() -> Facts:
+    events = _fetch(EVENTS_SQL, EVENT_COLUMNS)
+    events["occurred_at"] = _utc(events["occurred_at"])
+    events["ended_at"] = _utc(events["ended_at"])
+    events["details"] = [_details(value) for value in events["details"]]
+    events["description"] = events["description"].fillna("")
+    events["postcode"] = events["postcode"].fillna("")
+    postcodes = _fetch(POSTCODES_SQL, ["postcode", "community_area", "in_area"])
+    in_area = dict(zip(postcodes["postcode"], postcodes["in_area"].astype(bool), strict=True))
+    events["in_area"] = events["postcode"].map(in_area)
+    found = [details.get("found_postcode") or "" for details in events["details"]]
+    events["found_postcode"] = found
+    events["found_in_area"] = pd.Series(found, index=events.index).map(in_area)
+    events["hours"] = (events["ended_at"] - events["occurred_at"]) / pd.Timedelta(hours=1)
+    events["unit"] = number_episodes(events)
+    events["school_urn"] = [str(details.get("school_urn") or "") for details in events["details"]]
+
+    people = _fetch(PEOPLE_SQL, ["person_id", "name", "date_of_birth", "sex"])
+    people["date_of_birth"] = pd.to_datetime(people["date_of_birth"])
+    birth = events["person_id"].map(people.set_index("person_id")["date_of_birth"])
+    events["age"] = ages_between(birth, events["occurred_at"])
+    events = events.sort_values(["occurred_at", "event_id"], kind="stable").reset_index(drop=True)
+    records = _fetch(RECORDS_SQL, ["person_id", "ethnicity", "postcode", "agency"])
+    records = records.fillna("")
+    area_of = dict(zip(postcodes["postcode"], postcodes["community_area"], strict=True))
+    records["community_area"] = records["postcode"].map(area_of).fillna("")
+    people = people.set_index("person_id")
+    people["ethnicity"] = _most_common(records, "ethnicity")
+    people["community_area"] = _most_common(records, "community_area")
+    people["home_postcode"] = _most_common(records, "postcode")
+    people["agencies"] = records.groupby("person_id")["agency"].agg(
+        lambda codes: tuple(sorted(set(codes)))
+    )
+    text = ["ethnicity", "community_area", "home_postcode"]
+    people[text] = people[text].fillna("")
+    people["agencies"] = people["agencies"].map(lambda v: v if isinstance(v, tuple) else ())
+    return Facts(events=events, people=people.reset_index())
+
+
+def ages_between(births: pd.Series, days: pd.Series) -> pd.Series:
+    """Whole years of age on each day (missing where the date of birth is not known)."""
+    years = days.dt.year - births.dt.year
+    before_birthday = (births.dt.month > days.dt.month) | (
+        (births.dt.month == days.dt.month) & (births.dt.day > days.dt.day)
+    )
+    return (years - before_birthday.astype(int)).where(births.notna())
+
+
+def ages_on(births: pd.Series, day: pd.Timestamp) -> pd.Series:
+    return ages_between(births, pd.Series(day, index=births.index))

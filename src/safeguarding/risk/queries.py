@@ -1,0 +1,295 @@
+"""What the risk pages read: the tracker, and one young person's risk with its evidence."""
+
+import datetime
+from dataclasses import dataclass
+
+from django.db.models import Case, CharField, Count, IntegerField, OuterRef, Subquery, When
+from django.db.models.functions import Coalesce
+
+from safeguarding.access.models import Agency
+from safeguarding.panel.models import Action, ActionStatus, Meeting
+from safeguarding.people.access_rules import may_see_health_details
+from safeguarding.places.models import School
+from safeguarding.risk.catalogue import DOMAINS, EXPLOITATION_TYPES, Catalogue
+from safeguarding.risk.models import (
+    IndicatorHit,
+    Level,
+    Override,
+    Recency,
+    RiskAssessment,
+    ScoringRun,
+)
+
+AGE_BANDS = {
+    "under-10": ("Under 10", 0, 9),
+    "10-12": ("10 to 12", 10, 12),
+    "13-15": ("13 to 15", 13, 15),
+    "16-17": ("16 to 17", 16, 17),
+}
+SORTS = {
+    "score": ("Highest score", ["-score", "person_id"]),
+    "level": ("Highest level", ["-level_rank", "-score", "person_id"]),
+    "age": ("Youngest first", ["age", "-score", "person_id"]),
+    "name": ("Name", ["person__display_name", "person_id"]),
+}
+FLAGGED = [Level.MEDIUM, Level.HIGH]
+HEALTH_HIDDEN = "A health indicator (the detail is for health staff and the panel)"
+
+
+@dataclass(frozen=True)
+class TrackerFilters:
+    area: str = ""
+    school: str = ""
+    level: str = ""
+    exploitation_type: str = ""
+    age_band: str = ""
+    agency: str = ""
+    new_since: datetime.date | None = None
+    sort: str = "score"
+
+
+def latest_run(*, as_of: datetime.date | None = None) -> ScoringRun | None:
+    runs = ScoringRun.objects.all()
+    if as_of is not None:
+        runs = runs.filter(as_of__lte=as_of)
+    return runs.order_by("-as_of", "-computed_at").first()
+
+
+def last_panel_date(*, before: datetime.date) -> datetime.date | None:
+    meeting = Meeting.objects.filter(held_on__lt=before).order_by("-held_on").first()
+    return meeting.held_on if meeting else None
+
+
+def _active_override(field: str) -> Subquery:
+    return Subquery(
+        Override.objects.filter(person=OuterRef("person_id"), active=True)
+        .order_by("-set_at")
+        .values(field)[:1]
+    )
+
+
+def tracker_assessments(*, run: ScoringRun, filters: TrackerFilters):
+    """The run's assessments, filtered and ordered, with the level a professional set (if any)
+    and the number of open panel actions."""
+    open_actions = (
+        Action.objects.filter(
+            decision__agenda_item__person=OuterRef("person_id"), status=ActionStatus.OPEN
+        )
+        .order_by()
+        .values("decision__agenda_item__person")
+        .annotate(count=Count("pk"))
+        .values("count")
+    )
+    assessments = (
+        RiskAssessment.objects.filter(run=run)
+        .select_related("person")
+        .annotate(
+            override_level=_active_override("level"),
+            effective_level=Coalesce(_active_override("level"), "level", output_field=CharField()),
+            open_actions=Coalesce(Subquery(open_actions), 0),
+        )
+        .annotate(
+            level_rank=Case(
+                When(effective_level=Level.HIGH, then=3),
+                When(effective_level=Level.MEDIUM, then=2),
+                When(effective_level=Level.LOW, then=1),
+                default=0,
+                output_field=IntegerField(),
+            )
+        )
+    )
+    if filters.area:
+        assessments = assessments.filter(community_area=filters.area)
+    if filters.school:
+        assessments = assessments.filter(school_urn=filters.school)
+    if filters.level:
+        assessments = assessments.filter(effective_level=filters.level)
+    if filters.exploitation_type:
+        assessments = assessments.filter(
+            exploitation_types__contains=f",{filters.exploitation_type},"
+        )
+    if filters.agency:
+        assessments = assessments.filter(agencies__contains=f",{filters.agency},")
+    if filters.age_band in AGE_BANDS:
+        _, youngest, oldest = AGE_BANDS[filters.age_band]
+        assessments = assessments.filter(age__gte=youngest, age__lte=oldest)
+    elif filters.age_band == "unknown":
+        assessments = assessments.filter(age__isnull=True)
+    if filters.new_since is not None:
+        assessments = assessments.filter(effective_level__in=FLAGGED)
+        reference = latest_run(as_of=filters.new_since)
+        if reference is not None and reference.pk != run.pk:
+            known = RiskAssessment.objects.filter(run=reference, level__in=FLAGGED)
+            assessments = assessments.exclude(person_id__in=known.values("person_id"))
+    order = SORTS.get(filters.sort, SORTS["score"])[1]
+    return assessments.order_by(*order)
+
+
+def indicator_label(indicator, *, user) -> str:
+    if indicator is None:
+        return "An indicator no longer in the catalogue"
+    if indicator.domain == "health" and not may_see_health_details(user=user):
+        return HEALTH_HIDDEN
+    return indicator.name
+
+
+def tracker_rows(*, assessments, catalogue: Catalogue, user) -> list[dict]:
+    """One page of the tracker as the table shows it (three queries, however many rows)."""
+    assessments = list(assessments)
+    hits = IndicatorHit.objects.filter(assessment__in=[a.pk for a in assessments]).order_by(
+        "-weight", "indicator_id"
+    )
+    hits_of: dict[int, list[IndicatorHit]] = {}
+    for hit in hits:
+        hits_of.setdefault(hit.assessment_id, []).append(hit)
+    schools = dict(
+        School.objects.filter(urn__in={a.school_urn for a in assessments}).values_list(
+            "urn", "name"
+        )
+    )
+    agency_names = dict(Agency.objects.values_list("code", "name"))
+    restricted_allowed = set(
+        user.restricted_people.filter(pk__in=[a.person_id for a in assessments]).values_list(
+            "pk", flat=True
+        )
+    )
+    rows = []
+    for assessment in assessments:
+        person = assessment.person
+        hidden = person.restricted and person.pk not in restricted_allowed
+        rows.append(
+            {
+                "assessment": assessment,
+                "person_id": person.pk,
+                "name": "Restricted record" if hidden else person.display_name,
+                "restricted": hidden,
+                "school": schools.get(assessment.school_urn, assessment.school_urn),
+                "agencies": [
+                    agency_names.get(code, code)
+                    for code in assessment.agencies.strip(",").split(",")
+                    if code
+                ],
+                "indicators": []
+                if hidden
+                else [
+                    {
+                        "label": indicator_label(catalogue.by_id.get(hit.indicator_id), user=user),
+                        "current": hit.recency == Recency.CURRENT,
+                    }
+                    for hit in hits_of.get(assessment.pk, [])
+                ],
+            }
+        )
+    return rows
+
+
+def filter_options(*, run: ScoringRun) -> dict:
+    """The choices the tracker's filters offer: only values this run holds."""
+    assessments = RiskAssessment.objects.filter(run=run)
+    areas = sorted(
+        set(assessments.exclude(community_area="").values_list("community_area", flat=True))
+    )
+    urns = set(assessments.exclude(school_urn="").values_list("school_urn", flat=True))
+    schools = dict(School.objects.filter(urn__in=urns).values_list("urn", "name"))
+    return {
+        "areas": areas,
+        "schools": sorted(((urn, schools.get(urn, urn)) for urn in urns), key=lambda s: s[1]),
+        "levels": [(level.value, level.label) for level in (Level.HIGH, Level.MEDIUM, Level.LOW)],
+        "types": list(EXPLOITATION_TYPES.items()),
+        "age_bands": [(key, label) for key, (label, _, _) in AGE_BANDS.items()]
+        + [("unknown", "Not known")],
+        "agencies": list(Agency.objects.order_by("name").values_list("code", "name")),
+        "sorts": [(key, label) for key, (label, _) in SORTS.items()],
+        "runs": list(ScoringRun.objects.order_by("-as_of").values_list("as_of", flat=True)[:24]),
+    }
+
+
+def export_rows(*, assessments) -> list[tuple]:
+    """`person_id, score, level, indicators` in the tracker's order (level: the one in force)."""
+    indicators: dict[int, list[str]] = {}
+    for assessment_id, indicator_id in (
+        IndicatorHit.objects.filter(assessment__in=assessments.values("pk"))
+        .order_by("-weight", "indicator_id")
+        .values_list("assessment_id", "indicator_id")
+    ):
+        indicators.setdefault(assessment_id, []).append(indicator_id)
+    return [
+        (a.person_id, round(a.score, 2), a.effective_level, ";".join(indicators.get(a.pk, [])))
+        for a in assessments
+    ]
+
+
+# -- one young person ---------------------------------------------------------------------
+
+
+def person_risk(*, person, catalogue: Catalogue, user) -> dict | None:
+    """The person's latest assessment with each indicator's evidence, their history and any
+    override in force; None when they have never been assessed."""
+    history = list(
+        RiskAssessment.objects.filter(person=person)
+        .select_related("run")
+        .order_by("run__as_of", "run__computed_at")
+    )
+    override = Override.objects.filter(person=person, active=True).select_related("set_by").first()
+    if not history and override is None:
+        return None
+    latest_run_overall = latest_run()
+    latest = history[-1] if history else None
+    current = (
+        latest is not None
+        and latest_run_overall is not None
+        and (latest.run_id == latest_run_overall.pk)
+    )
+    hits = []
+    if latest is not None and current:
+        for hit in (
+            IndicatorHit.objects.filter(assessment=latest)
+            .prefetch_related("evidence__feed__agency")
+            .order_by("-weight", "indicator_id")
+        ):
+            indicator = catalogue.by_id.get(hit.indicator_id)
+            health_hidden = (
+                indicator is not None
+                and indicator.domain == "health"
+                and not may_see_health_details(user=user)
+            )
+            hits.append(
+                {
+                    "hit": hit,
+                    "label": indicator_label(indicator, user=user),
+                    "domain": DOMAINS.get(indicator.domain, "") if indicator else "",
+                    "source": "" if health_hidden or indicator is None else indicator.source,
+                    "evidence": sorted(hit.evidence.all(), key=lambda e: e.occurred_at),
+                }
+            )
+    return {
+        "latest": latest if current else None,
+        "hits": hits,
+        "override": override,
+        "history": [{"as_of": a.run.as_of, "score": a.score, "level": a.level} for a in history],
+        "chart": history_chart(history),
+        "catalogue_version": catalogue.version,
+    }
+
+
+def history_chart(history: list[RiskAssessment], *, width: int = 320, height: int = 80) -> dict:
+    """Points for a small line chart of score over time, drawn as SVG by the template."""
+    if len(history) < 2:
+        return {}
+    first, last = history[0].run.as_of, history[-1].run.as_of
+    span = max((last - first).days, 1)
+    top = max(a.score for a in history) or 1
+    points = [
+        (
+            round(8 + (a.run.as_of - first).days / span * (width - 16), 1),
+            round(height - 8 - a.score / top * (height - 16), 1),
+        )
+        for a in history
+    ]
+    return {
+        "width": width,
+        "height": height,
+        "points": " ".join(f"{x},{y}" for x, y in points),
+        "dots": points,
+        "top": top,
+    }

@@ -1,0 +1,256 @@
+"""Writing risk: storing a scoring run, and professionals' overrides."""
+
+import datetime
+import logging
+import time
+from dataclasses import dataclass
+
+import pandas as pd
+from django.db import transaction
+from django.utils import timezone
+
+from safeguarding.access import audit
+from safeguarding.access.models import AuditAction
+from safeguarding.people.models import Person
+from safeguarding.places.geography import place_locations
+from safeguarding.risk.catalogue import Catalogue, load_catalogue
+from safeguarding.risk.facts import load_facts
+from safeguarding.risk.models import (
+    LEVEL_RANK,
+    IndicatorHit,
+    Level,
+    Override,
+    RiskAssessment,
+    ScoringRun,
+    Trajectory,
+)
+from safeguarding.risk.scoring import Scorer, Scores
+from safeguarding.sources.bulk import insert_rows
+
+logger = logging.getLogger(__name__)
+
+# A score must move by at least this much, at the same level, to count as rising or falling.
+TRAJECTORY_MARGIN = 1.0
+
+
+@dataclass(frozen=True)
+class RunSummary:
+    run: ScoringRun
+    by_level: dict[str, int]
+    hits: int
+
+
+def score_everyone(
+    *, as_of: datetime.date, catalogue: Catalogue | None = None, scorer: Scorer | None = None
+) -> RunSummary:
+    """Score every young person as of the date and store the run (replacing one for the same
+    date and catalogue version)."""
+    started = time.monotonic()
+    catalogue = catalogue or load_catalogue()
+    if scorer is None:
+        place_locations()
+        scorer = Scorer(load_facts(), catalogue)
+    scores = scorer.score(as_of)
+    with transaction.atomic():
+        run = _store(scores, seconds=time.monotonic() - started)
+    by_level = scores.assessments["level"].value_counts().to_dict()
+    logger.info("Scored %s people as of %s", len(scores.assessments), as_of)
+    return RunSummary(run=run, by_level=by_level, hits=len(scores.hits))
+
+
+def score_dates(*, dates: list[datetime.date]) -> list[RunSummary]:
+    """Score everyone as of each date, oldest first, so each run's trajectory compares with
+    the one before it; the facts are read once."""
+    catalogue = load_catalogue()
+    place_locations()
+    scorer = Scorer(load_facts(), catalogue)
+    return [score_everyone(as_of=day, catalogue=catalogue, scorer=scorer) for day in sorted(dates)]
+
+
+def _trajectories(assessments: pd.DataFrame, previous: pd.DataFrame | None) -> pd.DataFrame:
+    if previous is None:
+        return assessments.assign(trajectory=Trajectory.NEW.value, previous_score=None)
+    before = previous.set_index("person_id")
+    frame = assessments.assign(
+        previous_score=assessments["person_id"].map(before["score"]),
+        previous_level=assessments["person_id"].map(before["level"]).fillna(Level.NONE),
+    )
+    rank_now = frame["level"].map(LEVEL_RANK)
+    rank_before = frame["previous_level"].map(LEVEL_RANK)
+    change = frame["score"] - frame["previous_score"].fillna(0)
+    frame["trajectory"] = Trajectory.STEADY.value
+    frame.loc[
+        (rank_now > rank_before) | ((rank_now == rank_before) & (change >= TRAJECTORY_MARGIN)),
+        "trajectory",
+    ] = Trajectory.RISING.value
+    frame.loc[
+        (rank_now < rank_before) | ((rank_now == rank_before) & (change <= -TRAJECTORY_MARGIN)),
+        "trajectory",
+    ] = Trajectory.FALLING.value
+    frame.loc[rank_before == 0, "trajectory"] = Trajectory.NEW.value
+    return frame.drop(columns=["previous_level"])
+
+
+def _previous_assessments(run: ScoringRun) -> pd.DataFrame | None:
+    earlier = (
+        ScoringRun.objects.filter(as_of__lt=run.as_of, catalogue_version=run.catalogue_version)
+        .order_by("-as_of")
+        .first()
+    )
+    if earlier is None:
+        return None
+    return pd.DataFrame.from_records(
+        earlier.assessments.values("person_id", "score", "level"),
+        columns=["person_id", "score", "level"],
+    )
+
+
+def _marked(values) -> str:
+    """`("a", "b")` → `,a,b,`: a list the tracker can filter with one LIKE on either database."""
+    return "," + ",".join(values) + "," if len(values) else ""
+
+
+def _store(scores: Scores, *, seconds: float) -> ScoringRun:
+    ScoringRun.objects.filter(
+        as_of=scores.as_of, catalogue_version=scores.catalogue_version
+    ).delete()
+    run = ScoringRun.objects.create(
+        as_of=scores.as_of,
+        catalogue_version=scores.catalogue_version,
+        computed_at=timezone.now(),
+        people_assessed=len(scores.assessments),
+        seconds=seconds,
+    )
+    frame = _trajectories(scores.assessments, _previous_assessments(run))
+    insert_rows(
+        RiskAssessment,
+        [
+            "run",
+            "person",
+            "score",
+            "level",
+            "computed_level",
+            "rules_applied",
+            "trajectory",
+            "previous_score",
+            "current_indicators",
+            "age",
+            "community_area",
+            "school_urn",
+            "agencies",
+            "exploitation_types",
+        ],
+        (
+            (
+                run.pk,
+                int(row.person_id),
+                float(row.score),
+                row.level,
+                row.computed_level,
+                row.rules_applied,
+                row.trajectory,
+                None if pd.isna(row.previous_score) else float(row.previous_score),
+                int(row.current_indicators),
+                None if pd.isna(row.age) else int(row.age),
+                row.community_area,
+                row.school_urn,
+                _marked(row.agencies),
+                _marked(row.types),
+            )
+            for row in frame.itertuples(index=False)
+        ),
+    )
+    assessment_of = dict(run.assessments.values_list("person_id", "pk"))
+    hits = scores.hits
+    insert_rows(
+        IndicatorHit,
+        ["assessment", "indicator_id", "recency", "weight", "count", "latest"],
+        (
+            (
+                assessment_of[int(row.person_id)],
+                row.indicator_id,
+                row.recency,
+                float(row.weight),
+                int(row.count),
+                timezone.make_aware(row.latest.to_pydatetime(), datetime.UTC),
+            )
+            for row in hits.itertuples(index=False)
+        ),
+    )
+    hit_of = {
+        (assessment, indicator): pk
+        for pk, assessment, indicator in IndicatorHit.objects.filter(
+            assessment__run=run
+        ).values_list("pk", "assessment_id", "indicator_id")
+    }
+    insert_rows(
+        IndicatorHit.evidence.through,
+        ["indicatorhit", "event"],
+        (
+            (hit_of[(assessment_of[int(person)], indicator)], int(event))
+            for person, indicator, evidence in zip(
+                hits["person_id"], hits["indicator_id"], hits["evidence"], strict=True
+            )
+            for event in evidence
+        ),
+    )
+    return run
+
+
+def set_override(
+    *,
+    person: Person,
+    level: str,
+    reason: str,
+    user,
+    review_by: datetime.date | None = None,
+    request=None,
+) -> Override:
+    """A professional's level for a young person, replacing any earlier override, audited."""
+    reason = reason.strip()
+    if not reason:
+        raise ValueError("An override needs a reason.")
+    if level not in Level.values:
+        raise ValueError(f"No level {level!r}.")
+    latest = (
+        RiskAssessment.objects.filter(person=person).order_by("-run__as_of").only("level").first()
+    )
+    with transaction.atomic():
+        Override.objects.filter(person=person, active=True).update(
+            active=False, ended_at=timezone.now(), ended_by=user, end_reason="Replaced"
+        )
+        override = Override.objects.create(
+            person=person,
+            level=level,
+            computed_level=latest.level if latest else "",
+            reason=reason,
+            set_by=user,
+            review_by=review_by,
+        )
+        audit.record(
+            action=AuditAction.CHANGE,
+            user=user,
+            request=request,
+            object_type="risk override",
+            object_id=override.pk,
+            detail={"person": person.pk, "level": level},
+        )
+    return override
+
+
+def end_override(*, override: Override, reason: str, user, request=None) -> None:
+    reason = reason.strip()
+    if not reason:
+        raise ValueError("Say why the override ends.")
+    with transaction.atomic():
+        Override.objects.filter(pk=override.pk, active=True).update(
+            active=False, ended_at=timezone.now(), ended_by=user, end_reason=reason
+        )
+        audit.record(
+            action=AuditAction.CHANGE,
+            user=user,
+            request=request,
+            object_type="risk override",
+            object_id=override.pk,
+            detail={"person": override.person_id, "ended": True},
+        )

@@ -1,0 +1,133 @@
+from django.contrib.auth.decorators import permission_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+
+from safeguarding.access import audit, purpose
+from safeguarding.access.models import AuditAction
+from safeguarding.people.access_rules import may_open_person
+from safeguarding.people.models import Person
+from safeguarding.reports.csv_export import write_csv
+from safeguarding.risk import queries, services
+from safeguarding.risk.catalogue import load_catalogue
+from safeguarding.risk.forms import EndOverrideForm, OverrideForm, TrackerFilterForm
+from safeguarding.risk.models import Override
+
+PAGE_SIZE = 50
+
+
+def _run_and_filters(request):
+    form = TrackerFilterForm(request.GET or None)
+    filters = form.filters()
+    as_of = form.cleaned_data.get("as_of") if form.is_valid() else None
+    return form, queries.latest_run(as_of=as_of), filters
+
+
+@permission_required("risk.view_riskassessment", raise_exception=True)
+def tracker(request):
+    stated_purpose = purpose.current_purpose(request)
+    if not stated_purpose:
+        return purpose.ask_for_purpose(request)
+    form, run, filters = _run_and_filters(request)
+    context = {"form": form, "run": run, "filters": filters}
+    if run is not None:
+        if "new_since" not in request.GET:
+            context["last_panel"] = queries.last_panel_date(before=run.as_of)
+        assessments = queries.tracker_assessments(run=run, filters=filters)
+        page = Paginator(assessments, PAGE_SIZE).get_page(request.GET.get("page"))
+        context |= {
+            "page": page,
+            "rows": queries.tracker_rows(
+                assessments=page.object_list, catalogue=load_catalogue(), user=request.user
+            ),
+            "options": queries.filter_options(run=run),
+        }
+        audit.record(
+            action=AuditAction.VIEW,
+            request=request,
+            object_type="tracker",
+            object_id=run.pk,
+            purpose=stated_purpose,
+            detail={"page": page.number, "people": len(context["rows"]), "filters": _used(filters)},
+        )
+    return render(request, "risk/tracker.html", context)
+
+
+def _used(filters) -> list[str]:
+    return sorted(name for name, value in vars(filters).items() if value and name != "sort")
+
+
+@permission_required("risk.view_riskassessment", raise_exception=True)
+def tracker_export(request):
+    stated_purpose = purpose.current_purpose(request)
+    if not stated_purpose:
+        return purpose.ask_for_purpose(request)
+    _, run, filters = _run_and_filters(request)
+    if run is None:
+        raise Http404("Nothing has been scored yet.")
+    rows = queries.export_rows(assessments=queries.tracker_assessments(run=run, filters=filters))
+    audit.record(
+        action=AuditAction.EXPORT,
+        request=request,
+        object_type="tracker",
+        object_id=run.pk,
+        purpose=stated_purpose,
+        detail={"rows": len(rows), "filters": _used(filters)},
+    )
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="tracker-{run.as_of}.csv"'
+    write_csv(response, header=["person_id", "score", "level", "indicators"], rows=rows)
+    return response
+
+
+def _person_for_change(request, person_id: int) -> Person:
+    person = get_object_or_404(Person, pk=person_id)
+    if not may_open_person(user=request.user, person=person):
+        audit.record(
+            action=AuditAction.REFUSED,
+            request=request,
+            object_type="risk override",
+            object_id=person.pk,
+            purpose=purpose.current_purpose(request),
+        )
+        raise PermissionDenied("This record is restricted.")
+    return person
+
+
+@permission_required("risk.add_override", raise_exception=True)
+def set_override(request, person_id: int):
+    person = _person_for_change(request, person_id)
+    if not purpose.current_purpose(request):
+        return purpose.ask_for_purpose(request)
+    form = OverrideForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        services.set_override(
+            person=person,
+            level=form.cleaned_data["level"],
+            reason=form.cleaned_data["reason"],
+            review_by=form.cleaned_data["review_by"],
+            user=request.user,
+            request=request,
+        )
+        return redirect(reverse("people:detail", args=[person.pk]) + "#risk")
+    return render(request, "risk/override.html", {"form": form, "person": person})
+
+
+@permission_required("risk.add_override", raise_exception=True)
+def end_override(request, override_id: int):
+    override = get_object_or_404(Override, pk=override_id, active=True)
+    person = _person_for_change(request, override.person_id)
+    form = EndOverrideForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        services.end_override(
+            override=override,
+            reason=form.cleaned_data["end_reason"],
+            user=request.user,
+            request=request,
+        )
+        return redirect(reverse("people:detail", args=[person.pk]) + "#risk")
+    return render(
+        request, "risk/end_override.html", {"form": form, "person": person, "override": override}
+    )

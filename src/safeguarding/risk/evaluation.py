@@ -297,13 +297,15 @@ def report(comparisons: list[Comparison]) -> str:
 
 
 def evaluation_dates(truth_dir: Path) -> tuple[list[datetime.date], list[datetime.date]]:
-    """Quarterly dates for the measures (after a year of history), fortnightly for lead times."""
+    """Every 4 weeks from six months into the county's window for lead times; every 12 weeks,
+    after its first year, for the measures (the same dates, so each is scored once)."""
     parameters = json.loads((truth_dir / "parameters.json").read_text())
     start = datetime.date.fromisoformat(parameters["window_start"])
     end = datetime.date.fromisoformat(parameters["window_end"])
-    quarterly = pd.date_range(start + datetime.timedelta(days=365), end, freq="91D")
-    fortnightly = pd.date_range(start + datetime.timedelta(days=180), end, freq="14D")
-    return [d.date() for d in quarterly], [d.date() for d in fortnightly]
+    grid = [d.date() for d in pd.date_range(start + datetime.timedelta(days=182), end, freq="28D")]
+    year_on = start + datetime.timedelta(days=365)
+    measured = [d for d in grid if d >= year_on][::3]
+    return measured, grid
 
 
 def evaluate_tracker(*, truth_dir: Path, catalogue: Catalogue, progress=None) -> str:

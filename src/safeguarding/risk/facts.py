@@ -9,9 +9,12 @@ from dataclasses import dataclass
 import pandas as pd
 from django.db import connection
 
+# Times and details come as text: parsing them in bulk is far faster than building a Python
+# datetime and dict per row, as PostgreSQL's driver would.
 EVENTS_SQL = """
-SELECT i.person_id, e.id, e.event_type, i.role, e.occurred_at, e.ended_at, a.code,
-       e.description, e.details, l.postcode, l.in_area
+SELECT i.person_id, e.id, e.event_type, i.role, CAST(e.occurred_at AS TEXT),
+       CAST(e.ended_at AS TEXT), a.code, e.description, CAST(e.details AS TEXT), l.postcode,
+       l.in_area
 FROM people_involvement i
 JOIN people_event e ON e.id = i.event_id
 JOIN sources_feed f ON f.id = e.feed_id
@@ -120,9 +123,10 @@ def load_facts() -> Facts:
     people["ethnicity"] = _most_common(records, "ethnicity")
     people["community_area"] = _most_common(records, "community_area")
     people["home_postcode"] = _most_common(records, "postcode")
-    people["agencies"] = records.groupby("person_id")["agency"].agg(
-        lambda codes: tuple(sorted(set(codes)))
-    )
+    agencies: dict[int, set] = {}
+    for person, agency in zip(records["person_id"], records["agency"], strict=True):
+        agencies.setdefault(person, set()).add(agency)
+    people["agencies"] = pd.Series({p: tuple(sorted(a)) for p, a in agencies.items()})
     text = ["ethnicity", "community_area", "home_postcode"]
     people[text] = people[text].fillna("")
     people["agencies"] = people["agencies"].map(lambda v: v if isinstance(v, tuple) else ())

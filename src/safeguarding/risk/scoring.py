@@ -233,11 +233,19 @@ class Scorer:
                 "recency": grouped["recency"].first(),
                 "count": grouped["counted"].nunique(),
                 "latest": grouped["occurred_at"].max(),
-                "evidence": grouped["event_id"].agg(lambda ids: tuple(sorted(set(ids)))),
             }
         ).reset_index()
+        evidence: dict[tuple, set] = {}
+        for key in zip(kept["indicator_id"], kept["person_id"], kept["event_id"], strict=True):
+            evidence.setdefault(key[:2], set()).add(key[2])
+        hits["evidence"] = [
+            tuple(sorted(evidence[key]))
+            for key in zip(hits["indicator_id"], hits["person_id"], strict=True)
+        ]
         factor = np.where(hits["recency"] == "current", 1.0, catalogue.previous_weight)
-        hits["weight"] = hits["indicator_id"].map(lambda i: indicators[i].weight) * factor
+        hits["weight"] = (
+            hits["indicator_id"].map({i: x.weight for i, x in indicators.items()}) * factor
+        )
         return hits[columns]
 
     def score(self, as_of: datetime.date) -> Scores:
@@ -248,19 +256,18 @@ class Scorer:
         born = people.index[people["date_of_birth"].isna() | (people["date_of_birth"] < end)]
         hits = self.hits(as_of)
         hits = hits[hits["person_id"].isin(children.intersection(born))].reset_index(drop=True)
-        by_person = hits.groupby("person_id")
         assessments = pd.DataFrame(
             {
-                "score": by_person["weight"].sum(),
-                "current_indicators": by_person["recency"].agg(
-                    lambda r: int((r == "current").sum())
-                ),
+                "score": hits.groupby("person_id")["weight"].sum(),
+                "current_indicators": (hits["recency"] == "current")
+                .groupby(hits["person_id"])
+                .sum(),
             }
         )
-        types = {i.id: i.types for i in catalogue.indicators}
-        assessments["types"] = by_person["indicator_id"].agg(
-            lambda ids: tuple(sorted({t for i in ids for t in types[i]}))
-        )
+        types: dict[int, set] = {}
+        for person, indicator in zip(hits["person_id"], hits["indicator_id"], strict=True):
+            types.setdefault(person, set()).update(catalogue.by_id[indicator].types)
+        assessments["types"] = [tuple(sorted(types[person])) for person in assessments.index]
         assessments["computed_level"] = assessments["score"].map(catalogue.level_for)
         assessments["age"] = ages.reindex(assessments.index)
         disabled = self.learning_disability

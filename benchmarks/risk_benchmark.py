@@ -1,0 +1,133 @@
+"""The tracker on the default synthetic county: scoring time, page time, and validation.
+
+    .venv/bin/python benchmarks/risk_benchmark.py [--scale default] [--postgres URL]
+
+Builds the county and imports and links it into a fresh SQLite database (and, with
+--postgres, a fresh PostgreSQL one), then measures: `safeguarding score` end to end; the
+Tracker page's server time (median of repeated requests, Django's test client, for several
+filters); and `safeguarding score --evaluate` against the truth with both baselines.
+Target (issue 7): the Tracker page under 200 ms server time.
+"""
+
+import argparse
+import os
+import re
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+SAFEGUARDING = str(ROOT / ".venv" / "bin" / "safeguarding")
+TRACKER_QUERIES = [
+    "",
+    "?level=high",
+    "?type=cse&age=13-15",
+    "?sort=level&page=3",
+    "?area=Salisbury",
+]
+
+
+def run(arguments: list[str], database_url: str) -> str:
+    environment = {**os.environ, "DATABASE_URL": database_url}
+    result = subprocess.run(
+        [SAFEGUARDING, *arguments], env=environment, check=True, capture_output=True, text=True
+    )
+    return result.stdout
+
+
+def prepare(database_url: str, county: Path) -> None:
+    run(["migrate", "--verbosity", "0"], database_url)
+    run(
+        [
+            "shell",
+            "-c",
+            "from safeguarding.access.services import ensure_standard_agencies; "
+            "ensure_standard_agencies()",
+        ],
+        database_url,
+    )
+    run(["geography", str(county / "geography")], database_url)
+    run(["import", "--dir", str(county / "extracts")], database_url)
+    run(["link"], database_url)
+
+
+def time_scoring(name: str, database_url: str) -> None:
+    started = time.perf_counter()
+    output = run(["score", "--as-of", "2026-10-31"], database_url)
+    wall = time.perf_counter() - started
+    inside = re.search(r"in ([\d.]+) s", output)
+    print(f"{name}: `score` {wall:.1f} s end to end ({inside.group(1)} s inside); {output.strip()}")
+
+
+def time_tracker_pages() -> None:
+    """Server time of the Tracker page, in this process, against the SQLite database."""
+    import django
+
+    django.setup()
+    from django.conf import settings
+    from django.test import Client
+
+    from safeguarding.access.services import ensure_standard_agencies, ensure_user
+
+    settings.ALLOWED_HOSTS = ["*"]
+    user = ensure_user(
+        username="benchmark",
+        password="benchmark-password-only",  # noqa: S106 (a throwaway database)
+        agency=ensure_standard_agencies()["wiltshire-police"],
+        roles=["panel_member"],
+    )
+    client = Client()
+    client.force_login(user)
+    session = client.session
+    session["access_purpose"] = "Benchmark"
+    session.save()
+    print(f"{'tracker page':<32}{'median ms':>10}{'max ms':>8}")
+    for query in TRACKER_QUERIES:
+        timings = []
+        for _ in range(15):
+            started = time.perf_counter()
+            response = client.get("/tracker/" + query)
+            timings.append((time.perf_counter() - started) * 1000)
+            assert response.status_code == 200
+        timings = timings[3:]  # the first requests warm Django's caches
+        print(f"{'/tracker/' + query:<32}{statistics.median(timings):>10.0f}{max(timings):>8.0f}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--scale", default="default")
+    parser.add_argument("--postgres", help="also measure scoring on PostgreSQL at this URL")
+    options = parser.parse_args()
+    folder = Path(tempfile.mkdtemp())
+    county = folder / "county"
+    subprocess.run(
+        [SAFEGUARDING, "synth", "--out", str(county), "--scale", options.scale],
+        check=True,
+        capture_output=True,
+    )
+    sqlite = f"sqlite:///{folder}/risk.sqlite3"
+    prepare(sqlite, county)
+    time_scoring("SQLite", sqlite)
+    if options.postgres:
+        import psycopg
+
+        with psycopg.connect(options.postgres, autocommit=True) as connection:
+            connection.execute("DROP DATABASE IF EXISTS safeguarding_risk_benchmark")
+            connection.execute("CREATE DATABASE safeguarding_risk_benchmark")
+        postgres = re.sub(r"/[^/]*$", "/safeguarding_risk_benchmark", options.postgres)
+        prepare(postgres, county)
+        time_scoring("PostgreSQL", postgres)
+    started = time.perf_counter()
+    print(run(["score", "--evaluate", str(county / "truth")], sqlite))
+    print(f"Evaluation took {time.perf_counter() - started:.0f} s.")
+    os.environ["DATABASE_URL"] = sqlite
+    os.environ["DJANGO_SETTINGS_MODULE"] = "safeguarding.settings.local"
+    time_tracker_pages()
+    sys.stdout.flush()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,82 @@
+"""The measures behind `score --evaluate`, on cases worked out by hand."""
+
+import datetime
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from safeguarding.risk.evaluation import (
+    Truth,
+    _average_precision,
+    _roc_auc,
+    lead_times,
+    measure,
+)
+
+
+def test_roc_auc_counts_the_pairs_ranked_right_and_halves_ties():
+    labels = np.array([True, False, True, False])
+    assert _roc_auc(np.array([4.0, 3.0, 2.0, 1.0]), labels) == pytest.approx(0.75)
+    assert _roc_auc(np.array([1.0, 1.0, 1.0, 1.0]), labels) == pytest.approx(0.5)
+    assert _roc_auc(np.array([9.0, 0.0, 8.0, 1.0]), labels) == pytest.approx(1.0)
+
+
+def test_average_precision_is_the_mean_precision_at_each_true_case():
+    scores = np.array([4.0, 3.0, 2.0, 1.0])
+    labels = np.array([True, False, True, False])
+    assert _average_precision(scores, labels) == pytest.approx((1 / 1 + 2 / 3) / 2)
+
+
+@pytest.fixture
+def truth() -> Truth:
+    born = pd.Timestamp("2011-01-01")
+    people = pd.DataFrame(
+        {
+            "true_id": ["A", "B", "C", "D"],
+            "date_of_birth": [born] * 3 + [pd.Timestamp("2000-01-01")],  # D is an adult
+            "sex": ["female", "male", "female", "male"],
+            "ethnicity": ["White", "White", "Asian", "White"],
+        }
+    )
+    victims = pd.DataFrame(
+        {
+            "true_id": ["A", "B"],
+            "onset": [pd.Timestamp("2025-01-01"), pd.Timestamp("2026-01-01")],
+            "crisis_date": [pd.Timestamp("2025-06-01"), pd.NaT],
+            "exposure_end": [pd.Timestamp("2025-07-31"), pd.Timestamp("2026-10-31")],
+        }
+    )
+    # Linked people 1 and 2 both hold A's records (under-linking); 3 is C.
+    return Truth(people=people, victims=victims, person_to_true=pd.Series({1: "A", 2: "A", 3: "C"}))
+
+
+def test_measures_carry_scores_to_true_people_and_count_who_is_at_risk_then(truth):
+    assessments = pd.DataFrame(
+        {"person_id": [1, 2, 3], "score": [2.0, 9.0, 5.0], "level": ["low", "high", "medium"]}
+    )
+    result = measure(datetime.date(2025, 3, 1), assessments, truth)
+    assert result.population == 3  # the adult is not in it
+    assert result.positives == 1  # A; B's exploitation has not begun
+    assert result.flagged == 2
+    assert result.precision_at[25] == pytest.approx(1 / 3)
+    assert result.recall == 1.0
+    assert result.roc_auc == 1.0  # A (9) above C (5) and B (0)
+    assert result.flag_rate_by_sex == {"female": 1.0, "male": 0.0}
+
+
+def scores(by_person: dict) -> pd.DataFrame:
+    return pd.DataFrame(
+        {"person_id": list(by_person), "score": list(by_person.values()), "level": "low"}
+    )
+
+
+def test_lead_time_is_from_first_reaching_the_top_to_the_crisis(truth):
+    ranked = {
+        datetime.date(2025, 2, 1): scores({3: 1.0}),
+        datetime.date(2025, 3, 1): scores({2: 5.0, 3: 1.0}),
+        datetime.date(2025, 9, 1): scores({2: 5.0}),
+    }
+    leads, crises = lead_times(ranked, truth, top=1)
+    assert crises == 1
+    assert leads == [(datetime.date(2025, 6, 1) - datetime.date(2025, 3, 1)).days]

@@ -33,6 +33,12 @@ SORTS = {
     "name": ("Name", ["person__display_name", "person_id"]),
 }
 FLAGGED = [Level.MEDIUM, Level.HIGH]
+LEVEL_TAGS = {
+    Level.HIGH: "govuk-tag--red",
+    Level.MEDIUM: "govuk-tag--orange",
+    Level.LOW: "govuk-tag--yellow",
+    Level.NONE: "govuk-tag--grey",
+}
 HEALTH_HIDDEN = "A health indicator (the detail is for health staff and the panel)"
 
 
@@ -163,6 +169,8 @@ def tracker_rows(*, assessments, catalogue: Catalogue, user) -> list[dict]:
                 "person_id": person.pk,
                 "name": "Restricted record" if hidden else person.display_name,
                 "restricted": hidden,
+                "level_tag": LEVEL_TAGS[assessment.effective_level],
+                "level_label": Level(assessment.effective_level).label,
                 "school": schools.get(assessment.school_urn, assessment.school_urn),
                 "agencies": [
                     agency_names.get(code, code)

@@ -33,9 +33,9 @@ def run(arguments: list[str], database_url: str) -> str:
 
 def fresh_postgres(url: str) -> str:
     with psycopg.connect(url, autocommit=True) as connection:
-        connection.execute("DROP DATABASE IF EXISTS safeguarding_benchmark")
-        connection.execute("CREATE DATABASE safeguarding_benchmark")
-    return re.sub(r"/[^/]*$", "/safeguarding_benchmark", url)
+        connection.execute("DROP DATABASE IF EXISTS importing_benchmark")
+        connection.execute("CREATE DATABASE importing_benchmark")
+    return re.sub(r"/[^/]*$", "/importing_benchmark", url)
 
 
 def measure(name: str, database_url: str, county: Path) -> None:

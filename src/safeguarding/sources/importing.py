@@ -12,7 +12,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from safeguarding.access.models import Agency
-from safeguarding.sources import loading
+from safeguarding.sources import event_loading, loading
+from safeguarding.sources.bulk import BATCH_SIZE
 from safeguarding.sources.feeds import Feed
 from safeguarding.sources.models import Feed as FeedRow
 from safeguarding.sources.models import ImportBatch, ImportStatus, QuarantinedRow
@@ -158,7 +159,9 @@ def _load(
             raise ImportFailed(str(error)) from error
         issues = [Issue(r.row, r.column, r.reason) for r in chunk.rejections] + validated.issues
         good = validated.values[~validated.values[ROW].isin(validated.error_rows)]
-        references, unresolved = loading.resolve_references(good, feed=feed, feed_rows=feed_rows)
+        references, unresolved = event_loading.resolve_references(
+            good, feed=feed, feed_rows=feed_rows
+        )
         issues += [Issue(row, column, reason) for row, column, reason in unresolved]
         bad_rows = {issue.row for issue in issues if issue.severity == ERROR}
         good = good[~good[ROW].isin(bad_rows)]
@@ -202,16 +205,18 @@ def _write(good, *, feed: Feed, feed_row: FeedRow, batch: ImportBatch, reference
         record_ids, created, updated = loading.upsert_source_records(
             good, feed=feed, feed_row=feed_row, batch=batch
         )
-        batch.records_created += created
+        batch.records_created += len(created)
         batch.records_updated += updated
-        loading.add_identifiers(good, feed=feed, record_ids=record_ids, invalid=invalid)
+        loading.add_identifiers(
+            good, feed=feed, record_ids=record_ids, created=created, invalid=invalid
+        )
         loading.add_objects(good, feed=feed, record_ids=record_ids, batch=batch, feed_row=feed_row)
     if feed.event:
-        event_ids, new_events = loading.upsert_events(
+        event_ids, new_events = event_loading.upsert_events(
             good, feed=feed, feed_row=feed_row, batch=batch
         )
     if feed.involvements:
-        loading.add_involvements(
+        event_loading.add_involvements(
             good,
             feed=feed,
             feed_row=feed_row,
@@ -250,5 +255,5 @@ def _quarantine(batch: ImportBatch, rows, issues: list[Issue], *, unreadable: di
             )
             for row, row_issues in sorted(by_row.items())
         ],
-        batch_size=loading.BATCH_SIZE,
+        batch_size=BATCH_SIZE,
     )

@@ -14,11 +14,14 @@ import pandas as pd
 from safeguarding.people.models import Event, Involvement, Location, SourceRecord
 from safeguarding.sources.bulk import (
     BATCH_SIZE,
+    as_column,
     db_datetimes,
     db_texts,
     db_values,
+    found_in,
     insert_rows,
     json_objects,
+    looked_up,
     matching_ids,
 )
 from safeguarding.sources.feeds import Feed
@@ -68,45 +71,54 @@ def location_ids(frame: pd.DataFrame) -> list[int | None]:
             kind="place", postcode__in=part
         ).values_list("pk", "name", "postcode"):
             found[(name, postcode)] = pk
-    keys = pd.Series(list(zip(names, postcodes, strict=True)), index=frame.index)
-    return db_values(keys.map(found).astype("Int64"))
+    return [found.get(key) for key in zip(names.tolist(), postcodes.tolist(), strict=True)]
+
+
+def prepare_events(values: pd.DataFrame, *, feed: Feed, vendor: str) -> pd.DataFrame:
+    """The chunk's events with their fields in the database's form (no database needed, so
+    this runs ahead while the previous chunk is written)."""
+    frame = mapped(values, feed.event)
+    length, index = len(frame), frame.index
+    frame["source_event_id"] = as_column(db_texts(frame["source_event_id"], length), index)
+    frame["event_type"] = as_column(
+        values[feed.event_type].tolist()
+        if feed.event_type in feed.columns
+        else [feed.event_type] * length,
+        index,
+    )
+    frame["details"] = as_column(
+        json_objects({name: values[column] for name, column in feed.event_details.items()}, length),
+        index,
+    )
+    for name in ("occurred_at", "ended_at"):
+        frame[name] = as_column(db_datetimes(frame.get(name), length, vendor=vendor), index)
+    frame["description"] = as_column(db_texts(frame.get("description"), length), index)
+    return frame
 
 
 def upsert_events(
-    values: pd.DataFrame, *, feed: Feed, feed_row: FeedRow, batch: ImportBatch
+    events: pd.DataFrame, *, feed_row: FeedRow, batch: ImportBatch
 ) -> tuple[dict[str, int], set[int]]:
-    """Create or update the chunk's events; return agency id → pk, and the pks created."""
-    frame = mapped(values, feed.event).drop_duplicates("source_event_id", keep="last")
-    if feed.event_type in feed.columns:
-        frame["event_type"] = values.loc[frame.index, feed.event_type]
-    else:
-        frame["event_type"] = feed.event_type
-    frame["details"] = json_objects(
-        {name: values.loc[frame.index, column] for name, column in feed.event_details.items()},
-        len(frame),
-    )
+    """Create or update the events prepared from a chunk; return agency id → pk, and the pks
+    created."""
+    frame = events.drop_duplicates("source_event_id", keep="last").copy()
+    frame["location"] = pd.Series(location_ids(frame), index=frame.index, dtype=object)
     known = existing_ids(
         Event, feed_id=feed_row.pk, id_field="source_event_id", agency_ids=frame["source_event_id"]
     )
-    is_new = ~frame["source_event_id"].isin(list(known))
-    columns = _event_columns(frame, locations=location_ids(frame))
-    new = is_new.to_numpy()
+    is_new = ~found_in(frame["source_event_id"], known)
+    new = frame[is_new]
     insert_rows(
         Event,
         {
-            "feed": [feed_row.pk] * int(new.sum()),
-            "import_batch": [batch.pk] * int(new.sum()),
-            "row_number": frame.loc[new, ROW].tolist(),
-            "source_event_id": frame.loc[new, "source_event_id"].tolist(),
-            **{name: _select(values, new) for name, values in columns.items()},
+            "feed": [feed_row.pk] * len(new),
+            "import_batch": [batch.pk] * len(new),
+            "row_number": new[ROW].tolist(),
+            "source_event_id": new["source_event_id"].tolist(),
+            **{name: new[name].tolist() for name in EVENT_FIELDS},
         },
     )
-    changed = _changed_events(
-        frame[~new],
-        {name: _select(values, ~new) for name, values in columns.items()},
-        known=known,
-        batch=batch,
-    )
+    changed = _changed_events(frame[~is_new], known=known, batch=batch)
     Event.objects.bulk_update(
         changed, [*EVENT_FIELDS, "import_batch", "row_number"], batch_size=BATCH_SIZE
     )
@@ -115,23 +127,7 @@ def upsert_events(
     return {**known, **written}, created
 
 
-def _event_columns(frame: pd.DataFrame, *, locations: list) -> dict[str, list]:
-    length = len(frame)
-    return {
-        "event_type": frame["event_type"].tolist(),
-        "occurred_at": db_datetimes(frame["occurred_at"], length),
-        "ended_at": db_datetimes(frame.get("ended_at"), length),
-        "description": db_texts(frame.get("description"), length),
-        "details": frame["details"].tolist(),
-        "location": locations,
-    }
-
-
-def _select(values: list, mask: np.ndarray) -> list:
-    return [value for value, keep in zip(values, mask, strict=True) if keep]
-
-
-def _changed_events(frame: pd.DataFrame, columns: dict[str, list], *, known, batch) -> list:
+def _changed_events(frame: pd.DataFrame, *, known, batch) -> list:
     """The existing events whose values this extract changes."""
     if frame.empty:
         return []
@@ -141,23 +137,21 @@ def _changed_events(frame: pd.DataFrame, columns: dict[str, list], *, known, bat
         for event in Event.objects.filter(pk__in=part)
     }
     changed = []
-    for position, (agency_id, row) in enumerate(
-        zip(frame["source_event_id"], frame[ROW], strict=True)
-    ):
-        event = existing[agency_id]
+    for values in frame.to_dict("records"):
+        event = existing[values["source_event_id"]]
         fields = {
-            "event_type": columns["event_type"][position],
-            "occurred_at": _utc(columns["occurred_at"][position]),
-            "ended_at": _utc(columns["ended_at"][position]),
-            "description": columns["description"][position],
-            "details": json.loads(columns["details"][position]),
-            "location_id": columns["location"][position],
+            "event_type": values["event_type"],
+            "occurred_at": _utc(values["occurred_at"]),
+            "ended_at": _utc(values["ended_at"]),
+            "description": values["description"],
+            "details": json.loads(values["details"]),
+            "location_id": values["location"],
         }
         if all(getattr(event, name) == value for name, value in fields.items()):
             continue
         for name, value in fields.items():
             setattr(event, name, value)
-        event.import_batch, event.row_number = batch, int(row)
+        event.import_batch, event.row_number = batch, int(values[ROW])
         changed.append(event)
     return changed
 
@@ -191,7 +185,7 @@ def resolve_references(
                 else matching_ids(model, feed_id=target.pk, id_field=id_field, agency_ids=ids)
             )
             resolved[(reference.feed, reference.column)] = known
-            unmatched = ~ids.isin(list(known))
+            unmatched = ~found_in(ids, known)
             for row, agency_id in zip(values.loc[unmatched, ROW], ids[unmatched], strict=True):
                 missing.append(
                     (
@@ -215,47 +209,47 @@ def add_involvements(
     own_events: dict[str, int],
     new_events: set[int],
 ):
-    parts = []
+    rows: dict[tuple[int, int, str], int] = {}  # (event, record, role) → the first row
     for spec in feed.involvements:
-        parts.append(
-            pd.DataFrame(
-                {
-                    "event": _ids_for(values, spec, "event", references, own_events, feed),
-                    "record": _ids_for(values, spec, "person", references, own_records, feed),
-                    "role": values[spec.role_column] if spec.role_column else spec.role,
-                    "row": values[ROW],
-                }
-            )
-        )
-    rows = pd.concat(parts, ignore_index=True)
-    # Events this chunk created can have no involvements yet: then duplicates can only come
-    # from the chunk itself, and the rows go straight in rather than through a conflict check.
-    only_new_events = bool(rows["event"].isin(list(new_events)).all())
-    if only_new_events:
-        rows = rows.drop_duplicates(["event", "record", "role"], keep="first")
+        roles = values[spec.role_column].tolist() if spec.role_column else [spec.role] * len(values)
+        for involvement, row in zip(
+            zip(
+                _ids_for(values, spec, "event", references, own_events, feed),
+                _ids_for(values, spec, "person", references, own_records, feed),
+                roles,
+                strict=True,
+            ),
+            values[ROW].tolist(),
+            strict=True,
+        ):
+            rows.setdefault(involvement, row)
+    # Events this chunk created can have no involvements yet: then no row can conflict with
+    # one already stored, and the rows go straight in rather than through a conflict check.
+    only_new_events = {event for event, _, _ in rows} <= new_events
+    records = [record for _, record, _ in rows]
     insert_rows(
         Involvement,
         {
-            "event": rows["event"].tolist(),
-            "source_record": rows["record"].tolist(),
-            "person": _linked_people(rows["record"], feed),
-            "role": rows["role"].tolist(),
+            "event": [event for event, _, _ in rows],
+            "source_record": records,
+            "person": _linked_people(records, feed),
+            "role": [role for _, _, role in rows],
             "feed": [feed_row.pk] * len(rows),
             "import_batch": [batch.pk] * len(rows),
-            "row_number": rows["row"].tolist(),
+            "row_number": list(rows.values()),
         },
         ignore_conflicts=not only_new_events,
     )
 
 
-def _linked_people(records: pd.Series, feed: Feed) -> list:
+def _linked_people(records: list[int], feed: Feed) -> list:
     """The linked person of each record, when linkage has already placed it."""
     person_feeds = {spec.person.feed if spec.person else feed.name for spec in feed.involvements}
     linked = SourceRecord.objects.filter(feed__name__in=person_feeds, person__isnull=False)
     if not linked.exists():
         return [None] * len(records)
     person_of = dict(linked.values_list("pk", "person_id"))
-    return db_values(records.map(person_of).astype("Int64"))
+    return [person_of.get(record) for record in records]
 
 
 def _ids_for(
@@ -265,7 +259,7 @@ def _ids_for(
     references: dict,
     own: dict[str, int],
     feed: Feed,
-) -> pd.Series:
+) -> list:
     reference = getattr(spec, which)
     if reference is None:
         own_column = (
@@ -273,5 +267,7 @@ def _ids_for(
             if which == "person"
             else feed.event["source_event_id"]
         )
-        return values[own_column].astype(str).map(own)
-    return values[reference.column].astype(str).map(references[(reference.feed, reference.column)])
+        return looked_up(values[own_column].astype(str), own)
+    return looked_up(
+        values[reference.column].astype(str), references[(reference.feed, reference.column)]
+    )

@@ -14,9 +14,12 @@ import pandas as pd
 from safeguarding.people.models import Identifier, Object, ObjectLink, SourceRecord
 from safeguarding.sources.bulk import (
     BATCH_SIZE,
+    as_column,
     db_dates,
     db_texts,
+    found_in,
     insert_rows,
+    looked_up,
     matching_ids,
 )
 from safeguarding.sources.feeds import SOURCE_RECORD_FIELDS, Feed
@@ -58,24 +61,39 @@ def written_ids(model, id_field: str, *, batch: ImportBatch, rows: pd.Series) ->
     )
 
 
-def upsert_source_records(
-    values: pd.DataFrame, *, feed: Feed, feed_row: FeedRow, batch: ImportBatch
-) -> tuple[dict[str, int], set[int], int]:
-    """Create or update the chunk's source records; return agency id → pk, the pks created,
-    and how many existing records changed."""
-    frame = mapped(values, feed.source_record).drop_duplicates("source_record_id", keep="last")
+def prepare_records(values: pd.DataFrame, *, feed: Feed) -> pd.DataFrame:
+    """The chunk's source records with their fields in the database's form (no database
+    needed, so this runs ahead while the previous chunk is written)."""
+    frame = mapped(values, feed.source_record)
     for name in RECORD_FIELDS:
         if name not in frame:
             frame[name] = None
+    length, index = len(frame), frame.index
+    frame["source_record_id"] = as_column(db_texts(frame["source_record_id"], length), index)
+    frame["aliases"] = as_column([json.dumps(_aliases(value)) for value in frame["aliases"]], index)
+    frame["date_of_birth"] = as_column(db_dates(frame["date_of_birth"]), index)
+    sex = frame["sex"]
+    frame["sex"] = as_column(db_texts(sex.where(sex.notna(), "unknown"), length), index)
+    for name in RECORD_FIELDS:
+        if name not in {"aliases", "date_of_birth", "sex"}:
+            frame[name] = as_column(db_texts(frame[name], length), index)
+    return frame
+
+
+def upsert_source_records(
+    records: pd.DataFrame, *, feed_row: FeedRow, batch: ImportBatch
+) -> tuple[dict[str, int], set[int], int]:
+    """Create or update the source records prepared from a chunk; return agency id → pk, the
+    pks created, and how many existing records changed."""
+    frame = records.drop_duplicates("source_record_id", keep="last")
     known = existing_ids(
         SourceRecord,
         feed_id=feed_row.pk,
         id_field="source_record_id",
         agency_ids=frame["source_record_id"],
     )
-    is_new = ~frame["source_record_id"].isin(list(known))
+    is_new = ~found_in(frame["source_record_id"], known)
     new = frame[is_new]
-    columns = _record_columns(new)
     insert_rows(
         SourceRecord,
         {
@@ -83,7 +101,7 @@ def upsert_source_records(
             "import_batch": [batch.pk] * len(new),
             "row_number": new[ROW].tolist(),
             "source_record_id": new["source_record_id"].tolist(),
-            **{name: columns[name] for name in RECORD_FIELDS},
+            **{name: new[name].tolist() for name in RECORD_FIELDS},
             "link_model_version": [""] * len(new),
             "history": ["[]"] * len(new),
         },
@@ -95,21 +113,6 @@ def upsert_source_records(
     written = written_ids(SourceRecord, "source_record_id", batch=batch, rows=frame[ROW])
     created = {pk for agency_id, pk in written.items() if agency_id not in known}
     return {**known, **written}, created, len(changed)
-
-
-def _record_columns(frame: pd.DataFrame) -> dict[str, list]:
-    """The record fields in the database's form, a column at a time."""
-    length = len(frame)
-    return {
-        "aliases": [json.dumps(_aliases(value)) for value in frame["aliases"]],
-        "date_of_birth": db_dates(frame["date_of_birth"]),
-        "sex": db_texts(frame["sex"].where(frame["sex"].notna(), "unknown"), length),
-        **{
-            name: db_texts(frame[name], length)
-            for name in RECORD_FIELDS
-            if name not in {"aliases", "date_of_birth", "sex"}
-        },
-    }
 
 
 def _aliases(value) -> list:
@@ -127,13 +130,10 @@ def _changed_records(frame: pd.DataFrame, *, known: dict[str, int], batch: Impor
         for part in chunked([known[agency_id] for agency_id in frame["source_record_id"]])
         for record in SourceRecord.objects.filter(pk__in=part)
     }
-    columns = _record_columns(frame)
     changed = []
-    for position, (agency_id, row) in enumerate(
-        zip(frame["source_record_id"], frame[ROW], strict=True)
-    ):
-        record = existing[agency_id]
-        fields = {name: _python(name, columns[name][position]) for name in RECORD_FIELDS}
+    for values in frame.to_dict("records"):
+        record = existing[values["source_record_id"]]
+        fields = {name: _python(name, values[name]) for name in RECORD_FIELDS}
         before = {name: getattr(record, name) for name in RECORD_FIELDS}
         if before == fields:
             continue
@@ -150,7 +150,7 @@ def _changed_records(frame: pd.DataFrame, *, known: dict[str, int], batch: Impor
         ]
         for name, value in fields.items():
             setattr(record, name, value)
-        record.import_batch, record.row_number = batch, int(row)
+        record.import_batch, record.row_number = batch, int(values[ROW])
         changed.append(record)
     return changed
 
@@ -177,7 +177,7 @@ def add_identifiers(
     for kind, column in feed.identifiers.items():
         present = values[column].notna() & values[column].astype(str).ne("")
         flagged = invalid.get(column, pd.Series(False, index=values.index))
-        records += values.loc[present, id_column].map(record_ids).tolist()
+        records += looked_up(values.loc[present, id_column], record_ids)
         kinds += [kind] * int(present.sum())
         texts += values.loc[present, column].astype(str).tolist()
         valid += (~flagged[present].astype(bool)).tolist()
@@ -224,8 +224,8 @@ def add_objects(
         insert_rows(
             ObjectLink,
             {
-                "object": texts.map(object_ids).tolist(),
-                "source_record": present[id_column].map(record_ids).tolist(),
+                "object": looked_up(texts, object_ids),
+                "source_record": looked_up(present[id_column], record_ids),
                 "feed": [feed_row.pk] * len(present),
                 "import_batch": [batch.pk] * len(present),
                 "row_number": present[ROW].tolist(),

@@ -15,6 +15,7 @@ from pathlib import Path
 from xml.etree.ElementTree import ParseError
 
 import duckdb
+import numpy as np
 import pandas as pd
 from openpyxl.utils.cell import get_column_letter
 
@@ -115,15 +116,19 @@ def _read_csv(path: Path, file_format: FileFormat, *, chunk_rows: int) -> Iterat
                 "This file has line breaks inside values as well as rows that cannot be read, "
                 "so its rows cannot be numbered reliably: fix the unreadable rows and import again"
             )
-        row_numbers = (row for row in range(1, total_rows + 1) if row not in rejected_rows)
+        row_numbers = np.setdiff1d(
+            np.arange(1, total_rows + 1), np.fromiter(rejected_rows, int, len(rejected_rows))
+        )
         cursor = connection.execute(CSV_QUERY, params)
         first = True
+        taken = 0
         while True:
             frame = cursor.fetch_df_chunk(max(1, chunk_rows // 2048))
             if frame.empty and not first:
                 break
             frame = frame.fillna("")
-            frame.insert(0, ROW, [next(row_numbers) for _ in range(len(frame))])
+            frame.insert(0, ROW, row_numbers[taken : taken + len(frame)])
+            taken += len(frame)
             yield Chunk(rows=frame, rejections=rejections if first else [])
             first = False
             if frame.empty:

@@ -82,17 +82,14 @@ def matching_ids(
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             cursor.execute(
-                f"CREATE TEMPORARY TABLE IF NOT EXISTS {STAGED_IDS} (agency_id text) "
-                "ON COMMIT DROP"
+                f"CREATE TEMPORARY TABLE IF NOT EXISTS {STAGED_IDS} (agency_id text) ON COMMIT DROP"
             )
             cursor.execute(f"TRUNCATE {STAGED_IDS}")
             with cursor.cursor.copy(f"COPY {STAGED_IDS} (agency_id) FROM STDIN") as copy:
                 for agency_id in wanted:
                     copy.write_row((agency_id,))
         else:
-            cursor.execute(
-                f"CREATE TEMPORARY TABLE IF NOT EXISTS {STAGED_IDS} (agency_id text)"
-            )
+            cursor.execute(f"CREATE TEMPORARY TABLE IF NOT EXISTS {STAGED_IDS} (agency_id text)")
             cursor.execute(f"DELETE FROM {STAGED_IDS}")  # noqa: S608
             for batch in itertools.batched(wanted, BATCH_SIZE):
                 cursor.executemany(

@@ -137,3 +137,7 @@ LOGGING = {
     "loggers": {"safeguarding": {"level": "INFO", "propagate": True}},
 }
 FEEDS_DIR = PROJECT_ROOT / "feeds"
+
+# Background work (imports from the Imports page) is queued in the site's own database and run
+# by `safeguarding worker`: no other service to install (see docs/operator-guide.md).
+TASKS = {"default": {"BACKEND": "safeguarding.sources.task_backend.DatabaseBackend"}}

@@ -68,68 +68,88 @@ def import_file(
 ) -> ImportResult:
     """Import one file. Re-importing a file already imported through this feed changes nothing."""
     checksum = sha256_of(path)
+    done = already_imported(feed=feed, checksum=checksum)
+    if done is not None:
+        return ImportResult(batch=done, already_imported=True)
+    feed_row = register_feed(feed)
+    batch = ImportBatch(
+        feed=feed_row,
+        file_name=path.name,
+        checksum=checksum,
+        raw_path=str(keep_raw_file(path, checksum=checksum)),
+        feed_version=feed.version,
+        started_at=timezone.now(),
+        imported_by=user,
+    )
+    run_batch(batch=batch, feed=feed, path=path, today=today, progress=progress)
+    return ImportResult(batch=batch)
+
+
+def already_imported(*, feed: Feed, checksum: str) -> ImportBatch | None:
     # The same file through the same version of the feed is never imported twice; after the
     # feed is corrected (a new version), the file can be re-run to release quarantined rows.
-    done = ImportBatch.objects.filter(
+    return ImportBatch.objects.filter(
         feed__name=feed.name,
         checksum=checksum,
         feed_version=feed.version,
         status=ImportStatus.SUCCEEDED,
     ).first()
-    if done is not None:
-        return ImportResult(batch=done, already_imported=True)
-    feed_row = register_feed(feed)
-    raw_path = keep_raw_file(path, checksum=checksum)
-    started_at = timezone.now()
+
+
+def run_batch(
+    *,
+    batch: ImportBatch,
+    feed: Feed,
+    path: Path,
+    today: date | None = None,
+    progress: Callable[[int], None] | None = None,
+) -> None:
+    """Import path into batch (a new one, or one an upload queued), in one transaction.
+
+    On failure nothing from the file is kept and the batch is recorded as failed, with why.
+    """
+    queued = batch.pk is not None
     try:
         with transaction.atomic():
-            batch = ImportBatch.objects.create(
-                feed=feed_row,
-                file_name=path.name,
-                checksum=checksum,
-                raw_path=str(raw_path),
-                feed_version=feed.version,
-                status=ImportStatus.SUCCEEDED,
-                started_at=started_at,
-                imported_by=user,
-            )
+            batch.status = ImportStatus.SUCCEEDED
+            batch.save()
             _load(
                 batch=batch,
                 feed=feed,
-                feed_row=feed_row,
+                feed_row=batch.feed,
                 path=path,
                 today=today or timezone.localdate(),
                 progress=progress,
             )
     except ImportFailed as failure:
-        _record_failure(feed_row, path, checksum, started_at, user, str(failure))
+        _record_failure(batch, str(failure), queued=queued)
         raise
     except Exception as error:
         logger.exception("Import of batch for feed %s failed", feed.name)
         _record_failure(
-            feed_row,
-            path,
-            checksum,
-            started_at,
-            user,
+            batch,
             f"The import stopped unexpectedly ({type(error).__name__}); nothing "
             "from this file was stored. Try again, or report the problem.",
+            queued=queued,
         )
         raise
-    return ImportResult(batch=batch)
 
 
-def _record_failure(feed_row, path, checksum, started_at, user, message) -> None:
-    ImportBatch.objects.create(
-        feed=feed_row,
-        file_name=path.name,
-        checksum=checksum,
-        status=ImportStatus.FAILED,
-        error=message,
-        started_at=started_at,
-        finished_at=timezone.now(),
-        imported_by=user,
-    )
+def _record_failure(batch: ImportBatch, message: str, *, queued: bool) -> None:
+    """Record the failed batch: the transaction that wrote it was undone."""
+    for name in (
+        "rows_read",
+        "rows_imported",
+        "rows_quarantined",
+        "records_created",
+        "records_updated",
+    ):
+        setattr(batch, name, 0)
+    batch.quality_report = {}
+    batch.status, batch.error, batch.finished_at = ImportStatus.FAILED, message, timezone.now()
+    if not queued:
+        batch.pk = None  # its row went with the transaction
+    batch.save(force_insert=not queued)
 
 
 def _load(

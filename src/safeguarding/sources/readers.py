@@ -109,7 +109,7 @@ def _read_csv(path: Path, file_format: FileFormat, *, chunk_rows: int) -> Iterat
         rejections = _first_rejection_per_row(rejected, file_format)
         rejected_rows = {rejection.row for rejection in rejections}
         total_rows = good_count + len(rejected_rows)
-        if rejected_rows and _line_count(path) - 1 != total_rows:
+        if rejected_rows and count_lines(path) - 1 != total_rows:
             # DuckDB numbers rejected rows by line; a line break inside a quoted value makes
             # lines and rows differ, and then no row number could be trusted.
             raise UnreadableFile(
@@ -153,7 +153,7 @@ def _first_rejection_per_row(rejected: list, file_format: FileFormat) -> list[Re
     return list(first_by_row.values())
 
 
-def _line_count(path: Path) -> int:
+def count_lines(path: Path) -> int:
     with path.open("rb") as handle:
         count = sum(block.count(b"\n") for block in iter(lambda: handle.read(1 << 20), b""))
     with path.open("rb") as handle:

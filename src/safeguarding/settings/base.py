@@ -139,5 +139,5 @@ LOGGING = {
 FEEDS_DIR = PROJECT_ROOT / "feeds"
 
 # Background work (imports from the Imports page) is queued in the site's own database and run
-# by `safeguarding worker`: no other service to install (see docs/operator-guide.md).
+# by `safeguarding worker`: no other service to install (see docs/feeds.md).
 TASKS = {"default": {"BACKEND": "safeguarding.sources.task_backend.DatabaseBackend"}}

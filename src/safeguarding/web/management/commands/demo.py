@@ -1,3 +1,7 @@
+import signal
+import subprocess
+import sys
+
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
@@ -46,7 +50,15 @@ class Command(BaseCommand):
         for user in users:
             self.stdout.write(f"  {user.username:<14} {', '.join(user.roles)} ({user.agency_code})")
         if not no_serve:
-            call_command("runserver", address, use_reloader=False, skip_checks=True)
+            # Uploads on the Imports page are imported by the worker, started beside the server.
+            worker = subprocess.Popen([sys.executable, "-m", "safeguarding.cli", "worker"])
+            # Stopped by a signal rather than Ctrl-C, the demo still stops its worker.
+            signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
+            try:
+                call_command("runserver", address, use_reloader=False, skip_checks=True)
+            finally:
+                worker.terminate()
+                worker.wait(timeout=30)
 
     def _collect_static_if_changed(self) -> None:
         manifest = settings.STATIC_ROOT / "staticfiles.json"

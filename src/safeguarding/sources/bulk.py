@@ -127,7 +127,7 @@ def as_column(values: list, index: pd.Index) -> pd.Series:
 
 def db_values(values: pd.Series) -> list:
     """Plain values, with None for what is missing."""
-    return _or_none(values, values.notna())
+    return values.astype(object).where(values.notna().to_numpy(), None).tolist()
 
 
 def db_texts(values: pd.Series | None, length: int) -> list[str]:
@@ -207,7 +207,3 @@ def _json_value(value) -> str | None:
     if hasattr(value, "isoformat"):
         return encode_basestring_ascii(value.isoformat())
     return json.dumps(value.item() if isinstance(value, np.generic) else value)
-
-
-def _or_none(values: pd.Series, present: pd.Series) -> list:
-    return values.astype(object).where(present.to_numpy(), None).tolist()

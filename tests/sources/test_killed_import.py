@@ -1,4 +1,4 @@
-"""An import killed mid-way (SIGKILL: no clean-up runs) leaves nothing partial; a re-run completes."""
+"""An import killed mid-way (SIGKILL: no clean-up runs) leaves nothing; a re-run completes."""
 
 import hashlib
 import os

@@ -26,7 +26,13 @@ from safeguarding.sources.bulk import (
 )
 from safeguarding.sources.feeds import Feed
 from safeguarding.sources.feeds import Involvement as InvolvementSpec
-from safeguarding.sources.loading import chunked, existing_ids, mapped, written_ids
+from safeguarding.sources.loading import (
+    chunked,
+    existing_by_agency_id,
+    existing_ids,
+    mapped,
+    written_ids,
+)
 from safeguarding.sources.models import Feed as FeedRow
 from safeguarding.sources.models import ImportBatch
 from safeguarding.sources.readers import ROW
@@ -131,11 +137,9 @@ def _changed_events(frame: pd.DataFrame, *, known, batch) -> list:
     """The existing events whose values this extract changes."""
     if frame.empty:
         return []
-    existing = {
-        event.source_event_id: event
-        for part in chunked([known[agency_id] for agency_id in frame["source_event_id"]])
-        for event in Event.objects.filter(pk__in=part)
-    }
+    existing = existing_by_agency_id(
+        Event, "source_event_id", known=known, agency_ids=frame["source_event_id"]
+    )
     changed = []
     for values in frame.to_dict("records"):
         event = existing[values["source_event_id"]]

@@ -80,6 +80,15 @@ def prepare_records(values: pd.DataFrame, *, feed: Feed) -> pd.DataFrame:
     return frame
 
 
+def existing_by_agency_id(model, id_field: str, *, known: dict[str, int], agency_ids) -> dict:
+    """The stored objects for agency ids known to exist, keyed by agency id."""
+    return {
+        getattr(found, id_field): found
+        for part in chunked([known[agency_id] for agency_id in agency_ids])
+        for found in model.objects.filter(pk__in=part)
+    }
+
+
 def upsert_source_records(
     records: pd.DataFrame, *, feed_row: FeedRow, batch: ImportBatch
 ) -> tuple[dict[str, int], set[int], int]:
@@ -125,11 +134,9 @@ def _changed_records(frame: pd.DataFrame, *, known: dict[str, int], batch: Impor
     """The existing records whose values this extract changes, with their history extended."""
     if frame.empty:
         return []
-    existing = {
-        record.source_record_id: record
-        for part in chunked([known[agency_id] for agency_id in frame["source_record_id"]])
-        for record in SourceRecord.objects.filter(pk__in=part)
-    }
+    existing = existing_by_agency_id(
+        SourceRecord, "source_record_id", known=known, agency_ids=frame["source_record_id"]
+    )
     changed = []
     for values in frame.to_dict("records"):
         record = existing[values["source_record_id"]]

@@ -33,27 +33,20 @@ class Command(BaseCommand):
         if found is None:
             raise CommandError(f"No import batch {batch}: `quarantine` lists the batches.")
         header, rows = queries.quarantine_table(batch=found, unreleased_only=unreleased)
-        if export:
-            with export.open("w", encoding="utf-8", newline="") as handle:
-                write_csv(handle, header=header, rows=rows)
-            audit.record(
-                action=AuditAction.EXPORT,
-                username="command line",
-                object_type="quarantine",
-                object_id=found.pk,
-                detail={"rows": len(rows)},
-            )
-            self.stdout.write(
-                f"Wrote {len(rows)} quarantined rows of batch {found.pk} to {export}."
-            )
-            return
         audit.record(
-            action=AuditAction.VIEW,
+            action=AuditAction.EXPORT if export else AuditAction.VIEW,
             username="command line",
             object_type="quarantine",
             object_id=found.pk,
             detail={"rows": len(rows)},
         )
+        if export:
+            with export.open("w", encoding="utf-8", newline="") as handle:
+                write_csv(handle, header=header, rows=rows)
+            self.stdout.write(
+                f"Wrote {len(rows)} quarantined rows of batch {found.pk} to {export}."
+            )
+            return
         self.stdout.write(f"{found.feed.name}: {found.file_name} (batch {found.pk})")
         self.stdout.write(f"  {'row':>7}  {'column':<24}{'released':<10}reason")
         for row_number, column, reason, released, *_ in rows:

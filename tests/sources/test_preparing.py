@@ -111,3 +111,30 @@ def test_details_json_always_parses_back_to_the_values(values):
     for value, details in zip(values, parsed, strict=True):
         expected = {} if value is None else {"t" if isinstance(value, str) else "n": value}
         assert details == expected
+
+
+def test_an_import_that_fails_stops_its_reading_ahead(agencies, tmp_path, monkeypatch):
+    from datetime import date
+    from pathlib import Path
+
+    from safeguarding.sources import loading
+    from safeguarding.sources.feeds import load_feeds
+    from safeguarding.sources.importing import import_file
+
+    path = tmp_path / "nominals.csv"
+    path.write_text(
+        "NominalID,Forenames,Surname,Aliases,DOB,Sex,NHS,Mobile\n"
+        + "".join(
+            f"WP{i},Ann,Smith,,01/01/2010,F,,\n" for i in range(120_000)
+        ),  # three chunks: the reader is still ahead
+        encoding="utf-8",
+    )
+
+    def crash(*args, **kwargs):
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(loading, "add_identifiers", crash)
+    feed = load_feeds(Path(__file__).parent / "feeds")["test-nominals"]
+    with pytest.raises(RuntimeError):
+        import_file(feed=feed, path=path, today=date(2026, 11, 23))
+    assert not [t for t in threading.enumerate() if t.name == "import-read-ahead"]

@@ -190,6 +190,8 @@ def _load(
                 progress(prepared.rows_read)
     except (UnreadableFile, MissingColumnsError) as error:
         raise ImportFailed(str(error)) from error
+    finally:
+        prepared_chunks.close()  # on any way out, the reading-ahead thread stops with the import
     # Rows quarantined by an earlier run of this file that imported this time are released.
     QuarantinedRow.objects.filter(
         import_batch__feed=feed_row, import_batch__checksum=batch.checksum, released=False

@@ -113,6 +113,7 @@ def test_details_json_always_parses_back_to_the_values(values):
         assert details == expected
 
 
+@pytest.mark.slow
 def test_an_import_that_fails_stops_its_reading_ahead(agencies, tmp_path, monkeypatch):
     from datetime import date
     from pathlib import Path

@@ -1,10 +1,13 @@
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
 from django.urls import reverse
 
 from safeguarding.access.models import AuditAction, AuditEvent
 from safeguarding.people.models import SourceRecord
-from safeguarding.sources.models import ImportBatch
+from safeguarding.sources.background import ProgressFile
+from safeguarding.sources.models import ImportBatch, ImportStatus, QueuedTask
+from safeguarding.sources.task_backend import work
 
 pytestmark = pytest.mark.django_db
 
@@ -36,23 +39,70 @@ def test_only_analysts_see_the_imports_page(client_for, persona, status):
     assert client_for(persona).get(reverse("sources:imports")).status_code == status
 
 
-def test_an_analyst_uploads_a_file_and_sees_its_quality_report(client_for):
+@pytest.mark.parametrize(
+    "persona", ["police_panel_member", "voluntary_panel_member", "outsider", "auditor"]
+)
+def test_only_analysts_may_upload(client_for, persona):
+    assert upload(client_for(persona)).status_code == 403
+    assert not ImportBatch.objects.exists() and not QueuedTask.objects.exists()
+
+
+def test_an_upload_is_queued_then_the_worker_imports_it_and_the_page_shows_its_report(
+    client_for,
+):
     client = client_for("analyst")
     response = upload(client)
     batch = ImportBatch.objects.get()
     assert response.status_code == 302
     assert response.url == reverse("sources:batch", args=[batch.pk])
-    assert (batch.rows_read, batch.rows_imported, batch.rows_quarantined) == (2, 1, 1)
-    assert batch.imported_by.username == "analyst"
-    assert SourceRecord.objects.get().source_record_id == "WP1"
-    page = client.get(response.url).content.decode()
-    assert "DOB &#x27;31/02/2010&#x27; is not a real date in the form dd/mm/yyyy" in page
+    assert batch.status == ImportStatus.QUEUED and batch.imported_by.username == "analyst"
+    assert QueuedTask.objects.get().status == "READY"
+    assert not SourceRecord.objects.exists()
+    waiting = client.get(response.url).content.decode()
+    assert "Waiting to start" in waiting and 'http-equiv="refresh"' in waiting
+    assert 'data-testid="quality-report"' not in waiting
     assert AuditEvent.objects.filter(action=AuditAction.IMPORT, object_id=str(batch.pk)).exists()
+
+    assert work(burst=True) == 1
+
+    batch.refresh_from_db()
+    assert batch.status == ImportStatus.SUCCEEDED
+    assert (batch.rows_read, batch.rows_imported, batch.rows_quarantined) == (2, 1, 1)
+    assert SourceRecord.objects.get().source_record_id == "WP1"
+    assert QueuedTask.objects.get().status == "SUCCESSFUL"
+    page = client.get(response.url).content.decode()
+    assert 'http-equiv="refresh"' not in page
+    assert "DOB &#x27;31/02/2010&#x27; is not a real date in the form dd/mm/yyyy" in page
+
+
+def test_a_running_import_shows_its_progress(client_for, agencies):
+    client = client_for("analyst")
+    upload(client)
+    batch = ImportBatch.objects.get()
+    ImportBatch.objects.filter(pk=batch.pk).update(status=ImportStatus.RUNNING)
+    progress = ProgressFile(batch.pk, rows_expected=150_000)
+    progress(50_000)
+    try:
+        page = client.get(reverse("sources:batch", args=[batch.pk])).content.decode()
+    finally:
+        progress.remove()
+    assert "Importing" in page and "50000 rows read of about 150000" in page
+    assert '<progress value="50000" max="150000">' in page
+
+
+def test_uploading_a_file_already_imported_queues_nothing(client_for):
+    client = client_for("analyst")
+    upload(client)
+    work(burst=True)
+    response = upload(client)
+    assert ImportBatch.objects.count() == 1 and QueuedTask.objects.count() == 1
+    assert "already imported" in client.get(response.url).content.decode()
 
 
 def test_quarantined_rows_download_safely_and_the_download_is_audited(client_for):
     client = client_for("analyst")
     upload(client, NOMINALS.replace("WP2,JONES", "WP2,=cmd|calc"))
+    work(burst=True)
     batch = ImportBatch.objects.get()
     response = client.get(reverse("sources:quarantine", args=[batch.pk]))
     text = response.content.decode()
@@ -61,9 +111,23 @@ def test_quarantined_rows_download_safely_and_the_download_is_audited(client_for
     assert AuditEvent.objects.filter(action=AuditAction.EXPORT, object_type="quarantine").exists()
 
 
-def test_a_file_missing_columns_is_refused_with_a_message(client_for):
+def test_a_file_missing_columns_fails_in_the_worker_and_the_page_says_why(client_for):
     client = client_for("analyst")
     response = upload(client, "NominalID,Surname\nWP1,SMITH\n")
-    assert response.status_code == 302
+    work(burst=True)
+    batch = ImportBatch.objects.get()
+    assert batch.status == ImportStatus.FAILED and batch.rows_read == 0
     page = client.get(response.url).content.decode()
-    assert "was not imported" in page and "no column(s)" in page
+    assert "no column(s)" in page and "Failed" in page
+
+
+def test_a_worker_that_starts_marks_imports_its_predecessor_left_running_as_failed(
+    client_for,
+):
+    upload(client_for("analyst"))
+    ImportBatch.objects.update(status=ImportStatus.RUNNING)
+    QueuedTask.objects.update(status="RUNNING")
+    call_command("worker", burst=True)
+    batch = ImportBatch.objects.get()
+    assert batch.status == ImportStatus.FAILED and "interrupted" in batch.error
+    assert QueuedTask.objects.get().status == "FAILED"

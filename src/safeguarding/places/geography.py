@@ -91,16 +91,17 @@ def load_geography(folder: Path) -> GeographySummary:
         )
         insert_rows(
             Postcode,
-            ["postcode", "latitude", "longitude", "small_area", "community_area", "in_area"],
-            zip(
-                postcodes["postcode"],
-                postcodes["latitude"].astype(float),
-                postcodes["longitude"].astype(float),
-                postcodes["small_area"],
-                postcodes["community_area"],
-                postcodes["in_county"].str.lower().isin(["true", "1", "yes", "y"]),
-                strict=True,
-            ),
+            {
+                "postcode": postcodes["postcode"].tolist(),
+                "latitude": postcodes["latitude"].astype(float).tolist(),
+                "longitude": postcodes["longitude"].astype(float).tolist(),
+                "small_area": postcodes["small_area"].tolist(),
+                "community_area": postcodes["community_area"].tolist(),
+                "in_area": postcodes["in_county"]
+                .str.lower()
+                .isin(["true", "1", "yes", "y"])
+                .tolist(),
+            },
         )
         area_of = dict(zip(postcodes["postcode"], postcodes["community_area"], strict=True))
         School.objects.bulk_create(

@@ -6,7 +6,7 @@ import time
 from dataclasses import dataclass
 
 import pandas as pd
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from safeguarding.access import audit
@@ -110,6 +110,10 @@ def _marked(values) -> str:
     return "," + ",".join(values) + "," if len(values) else ""
 
 
+def _numbers(values: pd.Series, *, kind=float) -> list:
+    return [None if pd.isna(value) else kind(value) for value in values]
+
+
 def _store(scores: Scores, *, seconds: float) -> ScoringRun:
     ScoringRun.objects.filter(
         as_of=scores.as_of, catalogue_version=scores.catalogue_version
@@ -124,58 +128,40 @@ def _store(scores: Scores, *, seconds: float) -> ScoringRun:
     frame = _trajectories(scores.assessments, _previous_assessments(run))
     insert_rows(
         RiskAssessment,
-        [
-            "run",
-            "person",
-            "score",
-            "level",
-            "computed_level",
-            "rules_applied",
-            "trajectory",
-            "previous_score",
-            "current_indicators",
-            "age",
-            "community_area",
-            "school_urn",
-            "agencies",
-            "exploitation_types",
-        ],
-        (
-            (
-                run.pk,
-                int(row.person_id),
-                float(row.score),
-                row.level,
-                row.computed_level,
-                row.rules_applied,
-                row.trajectory,
-                None if pd.isna(row.previous_score) else float(row.previous_score),
-                int(row.current_indicators),
-                None if pd.isna(row.age) else int(row.age),
-                row.community_area,
-                row.school_urn,
-                _marked(row.agencies),
-                _marked(row.types),
-            )
-            for row in frame.itertuples(index=False)
-        ),
+        {
+            "run": [run.pk] * len(frame),
+            "person": frame["person_id"].astype(int).tolist(),
+            "score": frame["score"].astype(float).tolist(),
+            "level": frame["level"].tolist(),
+            "computed_level": frame["computed_level"].tolist(),
+            "rules_applied": frame["rules_applied"].tolist(),
+            "trajectory": frame["trajectory"].tolist(),
+            "previous_score": _numbers(frame["previous_score"]),
+            "current_indicators": frame["current_indicators"].astype(int).tolist(),
+            "age": _numbers(frame["age"], kind=int),
+            "community_area": frame["community_area"].tolist(),
+            "school_urn": frame["school_urn"].tolist(),
+            "agencies": [_marked(codes) for codes in frame["agencies"]],
+            "exploitation_types": [_marked(types) for types in frame["types"]],
+        },
     )
     assessment_of = dict(run.assessments.values_list("person_id", "pk"))
     hits = scores.hits
     insert_rows(
         IndicatorHit,
-        ["assessment", "indicator_id", "recency", "weight", "count", "latest"],
-        (
-            (
-                assessment_of[int(row.person_id)],
-                row.indicator_id,
-                row.recency,
-                float(row.weight),
-                int(row.count),
-                timezone.make_aware(row.latest.to_pydatetime(), datetime.UTC),
-            )
-            for row in hits.itertuples(index=False)
-        ),
+        {
+            "assessment": [assessment_of[int(p)] for p in hits["person_id"]],
+            "indicator_id": hits["indicator_id"].tolist(),
+            "recency": hits["recency"].tolist(),
+            "weight": hits["weight"].astype(float).tolist(),
+            "count": hits["count"].astype(int).tolist(),
+            "latest": [
+                connection.ops.adapt_datetimefield_value(
+                    timezone.make_aware(moment.to_pydatetime(), datetime.UTC)
+                )
+                for moment in hits["latest"]
+            ],
+        },
     )
     hit_of = {
         (assessment, indicator): pk
@@ -183,16 +169,16 @@ def _store(scores: Scores, *, seconds: float) -> ScoringRun:
             assessment__run=run
         ).values_list("pk", "assessment_id", "indicator_id")
     }
+    evidence = [
+        (hit_of[(assessment_of[int(person)], indicator)], int(event))
+        for person, indicator, events in zip(
+            hits["person_id"], hits["indicator_id"], hits["evidence"], strict=True
+        )
+        for event in events
+    ]
     insert_rows(
         IndicatorHit.evidence.through,
-        ["indicatorhit", "event"],
-        (
-            (hit_of[(assessment_of[int(person)], indicator)], int(event))
-            for person, indicator, evidence in zip(
-                hits["person_id"], hits["indicator_id"], hits["evidence"], strict=True
-            )
-            for event in evidence
-        ),
+        {"indicatorhit": [h for h, _ in evidence], "event": [e for _, e in evidence]},
     )
     return run
 

@@ -138,3 +138,7 @@ LOGGING = {
 }
 FEEDS_DIR = PROJECT_ROOT / "feeds"
 INDICATOR_CATALOGUE = PROJECT_ROOT / "indicators" / "catalogue.toml"
+
+# Background work (imports from the Imports page) is queued in the site's own database and run
+# by `safeguarding worker`: no other service to install (see docs/feeds.md).
+TASKS = {"default": {"BACKEND": "safeguarding.sources.task_backend.DatabaseBackend"}}

@@ -11,3 +11,9 @@ STORAGES = {
 # Browser tests use Django's live server: let WhiteNoise find assets without collectstatic.
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
+
+# SQLite tests use a file, as the demo does, not a shared in-memory database: the browser tests
+# run the import worker in a thread beside the live server, and in-memory SQLite would lock
+# whole tables between them where a file in WAL mode lets readers go on while one writes.
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
+    DATABASES["default"]["TEST"] = {"NAME": str(PROJECT_ROOT / "var" / "test.sqlite3")}  # noqa: F405

@@ -1,6 +1,5 @@
 """Importing one agency file through its feed: all of it or none of it, and never twice."""
 
-import itertools
 import logging
 from collections import defaultdict
 from collections.abc import Callable
@@ -8,18 +7,21 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from django.db import transaction
+import pandas as pd
+from django.db import connection, transaction
 from django.utils import timezone
 
 from safeguarding.access.models import Agency
-from safeguarding.sources import loading
+from safeguarding.sources import event_loading, loading
+from safeguarding.sources.bulk import BATCH_SIZE
 from safeguarding.sources.feeds import Feed
 from safeguarding.sources.models import Feed as FeedRow
 from safeguarding.sources.models import ImportBatch, ImportStatus, QuarantinedRow
+from safeguarding.sources.preparing import PreparedChunk, prepare_chunks, read_ahead
 from safeguarding.sources.quality import QualityTally
 from safeguarding.sources.raw_files import keep_raw_file, sha256_of
-from safeguarding.sources.readers import ROW, UnreadableFile, read_chunks
-from safeguarding.sources.validation import ERROR, Issue, validate_chunk
+from safeguarding.sources.readers import ROW, UnreadableFile
+from safeguarding.sources.validation import ERROR, Issue, MissingColumnsError
 
 logger = logging.getLogger(__name__)
 
@@ -66,116 +68,130 @@ def import_file(
 ) -> ImportResult:
     """Import one file. Re-importing a file already imported through this feed changes nothing."""
     checksum = sha256_of(path)
+    done = already_imported(feed=feed, checksum=checksum)
+    if done is not None:
+        return ImportResult(batch=done, already_imported=True)
+    feed_row = register_feed(feed)
+    batch = ImportBatch(
+        feed=feed_row,
+        file_name=path.name,
+        checksum=checksum,
+        raw_path=str(keep_raw_file(path, checksum=checksum)),
+        feed_version=feed.version,
+        started_at=timezone.now(),
+        imported_by=user,
+    )
+    run_batch(batch=batch, feed=feed, path=path, today=today, progress=progress)
+    return ImportResult(batch=batch)
+
+
+def already_imported(*, feed: Feed, checksum: str) -> ImportBatch | None:
     # The same file through the same version of the feed is never imported twice; after the
     # feed is corrected (a new version), the file can be re-run to release quarantined rows.
-    done = ImportBatch.objects.filter(
+    return ImportBatch.objects.filter(
         feed__name=feed.name,
         checksum=checksum,
         feed_version=feed.version,
         status=ImportStatus.SUCCEEDED,
     ).first()
-    if done is not None:
-        return ImportResult(batch=done, already_imported=True)
-    feed_row = register_feed(feed)
-    raw_path = keep_raw_file(path, checksum=checksum)
-    started_at = timezone.now()
+
+
+def run_batch(
+    *,
+    batch: ImportBatch,
+    feed: Feed,
+    path: Path,
+    today: date | None = None,
+    progress: Callable[[int], None] | None = None,
+) -> None:
+    """Import path into batch (a new one, or one an upload queued), in one transaction.
+
+    On failure nothing from the file is kept and the batch is recorded as failed, with why.
+    """
+    queued = batch.pk is not None
     try:
         with transaction.atomic():
-            batch = ImportBatch.objects.create(
-                feed=feed_row,
-                file_name=path.name,
-                checksum=checksum,
-                raw_path=str(raw_path),
-                feed_version=feed.version,
-                status=ImportStatus.SUCCEEDED,
-                started_at=started_at,
-                imported_by=user,
-            )
+            batch.status = ImportStatus.SUCCEEDED
+            batch.save()
             _load(
                 batch=batch,
                 feed=feed,
-                feed_row=feed_row,
+                feed_row=batch.feed,
                 path=path,
                 today=today or timezone.localdate(),
                 progress=progress,
             )
     except ImportFailed as failure:
-        _record_failure(feed_row, path, checksum, started_at, user, str(failure))
+        _record_failure(batch, str(failure), queued=queued)
         raise
     except Exception as error:
         logger.exception("Import of batch for feed %s failed", feed.name)
         _record_failure(
-            feed_row,
-            path,
-            checksum,
-            started_at,
-            user,
+            batch,
             f"The import stopped unexpectedly ({type(error).__name__}); nothing "
             "from this file was stored. Try again, or report the problem.",
+            queued=queued,
         )
         raise
-    return ImportResult(batch=batch)
 
 
-def list_chunks(path: Path, feed: Feed):
-    """The file's chunks, lazily; the first is read now so a file-level problem surfaces here."""
-    chunks = read_chunks(path, feed.file_format)
-    first = next(chunks, None)
-    return itertools.chain([] if first is None else [first], chunks)
-
-
-def _record_failure(feed_row, path, checksum, started_at, user, message) -> None:
-    ImportBatch.objects.create(
-        feed=feed_row,
-        file_name=path.name,
-        checksum=checksum,
-        status=ImportStatus.FAILED,
-        error=message,
-        started_at=started_at,
-        finished_at=timezone.now(),
-        imported_by=user,
-    )
+def _record_failure(batch: ImportBatch, message: str, *, queued: bool) -> None:
+    """Record the failed batch: the transaction that wrote it was undone."""
+    for name in (
+        "rows_read",
+        "rows_imported",
+        "rows_quarantined",
+        "records_created",
+        "records_updated",
+    ):
+        setattr(batch, name, 0)
+    batch.quality_report = {}
+    batch.status, batch.error, batch.finished_at = ImportStatus.FAILED, message, timezone.now()
+    if not queued:
+        batch.pk = None  # its row went with the transaction
+    batch.save(force_insert=not queued)
 
 
 def _load(
     *, batch: ImportBatch, feed: Feed, feed_row: FeedRow, path: Path, today: date, progress
 ) -> None:
-    from safeguarding.sources.validation import MissingColumnsError
-
+    if connection.vendor == "postgresql":
+        # Check each statement's foreign keys as it ends rather than all at commit, so that
+        # the checking overlaps the reading ahead of the next chunk. Still one transaction:
+        # a failed check undoes the whole batch.
+        with connection.cursor() as cursor:
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
     tally = QualityTally(feed)
     feed_rows = {
         row.name: row for row in FeedRow.objects.filter(name__in=feed.depends_on | {feed.name})
     }
     imported = quarantined = 0
+    prepared_chunks = read_ahead(
+        prepare_chunks(path, feed=feed, today=today, vendor=connection.vendor)
+    )
     try:
-        chunks = list_chunks(path, feed)
-    except UnreadableFile as error:
+        for prepared in prepared_chunks:
+            issues = prepared.issues
+            references, unresolved = event_loading.resolve_references(
+                prepared.values, feed=feed, feed_rows=feed_rows
+            )
+            issues += [Issue(row, column, reason) for row, column, reason in unresolved]
+            bad_rows = {issue.row for issue in issues if issue.severity == ERROR}
+            chunk = prepared.chunk
+            tally.add_chunk(chunk.rows, issues, rejected=len(chunk.rejections))
+            _quarantine(
+                batch, chunk.rows, issues, unreadable={r.row: r.raw for r in chunk.rejections}
+            )
+            good = ~prepared.values[ROW].isin(bad_rows)
+            _write(prepared, good, feed=feed, feed_row=feed_row, batch=batch, references=references)
+            imported += int(good.sum())
+            quarantined += len(bad_rows)
+            if progress:
+                progress(prepared.rows_read)
+    except (UnreadableFile, MissingColumnsError) as error:
         raise ImportFailed(str(error)) from error
-    for chunk in chunks:
-        try:
-            validated = validate_chunk(chunk.rows, feed, today=today)
-        except MissingColumnsError as error:
-            raise ImportFailed(str(error)) from error
-        issues = [Issue(r.row, r.column, r.reason) for r in chunk.rejections] + validated.issues
-        good = validated.values[~validated.values[ROW].isin(validated.error_rows)]
-        references, unresolved = loading.resolve_references(good, feed=feed, feed_rows=feed_rows)
-        issues += [Issue(row, column, reason) for row, column, reason in unresolved]
-        bad_rows = {issue.row for issue in issues if issue.severity == ERROR}
-        good = good[~good[ROW].isin(bad_rows)]
-        tally.add_chunk(chunk.rows, issues, rejected=len(chunk.rejections))
-        _quarantine(batch, chunk.rows, issues, unreadable={r.row: r.raw for r in chunk.rejections})
-        _write(
-            good,
-            feed=feed,
-            feed_row=feed_row,
-            batch=batch,
-            references=references,
-            invalid={k: v.loc[good.index] for k, v in validated.invalid.items()},
-        )
-        imported += len(good)
-        quarantined += len({issue.row for issue in issues if issue.severity == ERROR})
-        if progress:
-            progress(len(chunk.rows) + len(chunk.rejections))
+    finally:
+        prepared_chunks.close()  # on any way out, the reading-ahead thread stops with the import
     # Rows quarantined by an earlier run of this file that imported this time are released.
     QuarantinedRow.objects.filter(
         import_batch__feed=feed_row, import_batch__checksum=batch.checksum, released=False
@@ -192,27 +208,39 @@ def _load(
     batch.save()
 
 
-def _write(good, *, feed: Feed, feed_row: FeedRow, batch: ImportBatch, references, invalid):
-    if good.empty:
+def _write(
+    prepared: PreparedChunk, good: pd.Series, *, feed: Feed, feed_row: FeedRow, batch, references
+) -> None:
+    """Write the chunk's good rows: records, then events, then who was involved in them."""
+    if not good.any():
         return
+    values = prepared.values[good]
     record_ids: dict[str, int] = {}
     event_ids: dict[str, int] = {}
     new_events: set[int] = set()
-    if feed.source_record:
+    if prepared.records is not None:
         record_ids, created, updated = loading.upsert_source_records(
-            good, feed=feed, feed_row=feed_row, batch=batch
+            prepared.records[good], feed_row=feed_row, batch=batch
         )
-        batch.records_created += created
+        batch.records_created += len(created)
         batch.records_updated += updated
-        loading.add_identifiers(good, feed=feed, record_ids=record_ids, invalid=invalid)
-        loading.add_objects(good, feed=feed, record_ids=record_ids, batch=batch, feed_row=feed_row)
-    if feed.event:
-        event_ids, new_events = loading.upsert_events(
-            good, feed=feed, feed_row=feed_row, batch=batch
+        loading.add_identifiers(
+            values,
+            feed=feed,
+            record_ids=record_ids,
+            created=created,
+            invalid={name: mask[good] for name, mask in prepared.invalid.items()},
+        )
+        loading.add_objects(
+            values, feed=feed, record_ids=record_ids, batch=batch, feed_row=feed_row
+        )
+    if prepared.events is not None:
+        event_ids, new_events = event_loading.upsert_events(
+            prepared.events[good], feed_row=feed_row, batch=batch
         )
     if feed.involvements:
-        loading.add_involvements(
-            good,
+        event_loading.add_involvements(
+            values,
             feed=feed,
             feed_row=feed_row,
             batch=batch,
@@ -250,5 +278,5 @@ def _quarantine(batch: ImportBatch, rows, issues: list[Issue], *, unreadable: di
             )
             for row, row_issues in sorted(by_row.items())
         ],
-        batch_size=loading.BATCH_SIZE,
+        batch_size=BATCH_SIZE,
     )

@@ -12,9 +12,14 @@ import json
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from xml.etree.ElementTree import ParseError
 
 import duckdb
+import numpy as np
 import pandas as pd
+from openpyxl.utils.cell import get_column_letter
+
+from safeguarding.sources.xlsx import NotAWorkbook, Workbook
 
 ROW = "_row"
 CHUNK_ROWS = 50_000
@@ -64,7 +69,7 @@ def read_chunks(
     if file_format.kind == "csv":
         yield from _read_csv(path, file_format, chunk_rows=chunk_rows)
     elif file_format.kind == "xlsx":
-        yield from _chunked(_read_xlsx(path, file_format), chunk_rows)
+        yield from _read_xlsx(path, file_format, chunk_rows=chunk_rows)
     elif file_format.kind == "json":
         yield from _chunked(_read_json(path, file_format), chunk_rows)
     else:
@@ -104,22 +109,26 @@ def _read_csv(path: Path, file_format: FileFormat, *, chunk_rows: int) -> Iterat
         rejections = _first_rejection_per_row(rejected, file_format)
         rejected_rows = {rejection.row for rejection in rejections}
         total_rows = good_count + len(rejected_rows)
-        if rejected_rows and _line_count(path) - 1 != total_rows:
+        if rejected_rows and count_lines(path) - 1 != total_rows:
             # DuckDB numbers rejected rows by line; a line break inside a quoted value makes
             # lines and rows differ, and then no row number could be trusted.
             raise UnreadableFile(
                 "This file has line breaks inside values as well as rows that cannot be read, "
                 "so its rows cannot be numbered reliably: fix the unreadable rows and import again"
             )
-        row_numbers = (row for row in range(1, total_rows + 1) if row not in rejected_rows)
+        row_numbers = np.setdiff1d(
+            np.arange(1, total_rows + 1), np.fromiter(rejected_rows, int, len(rejected_rows))
+        )
         cursor = connection.execute(CSV_QUERY, params)
         first = True
+        taken = 0
         while True:
             frame = cursor.fetch_df_chunk(max(1, chunk_rows // 2048))
             if frame.empty and not first:
                 break
             frame = frame.fillna("")
-            frame.insert(0, ROW, [next(row_numbers) for _ in range(len(frame))])
+            frame.insert(0, ROW, row_numbers[taken : taken + len(frame)])
+            taken += len(frame)
             yield Chunk(rows=frame, rejections=rejections if first else [])
             first = False
             if frame.empty:
@@ -144,7 +153,7 @@ def _first_rejection_per_row(rejected: list, file_format: FileFormat) -> list[Re
     return list(first_by_row.values())
 
 
-def _line_count(path: Path) -> int:
+def count_lines(path: Path) -> int:
     with path.open("rb") as handle:
         count = sum(block.count(b"\n") for block in iter(lambda: handle.read(1 << 20), b""))
     with path.open("rb") as handle:
@@ -163,11 +172,62 @@ def _csv_header(path: Path, file_format: FileFormat) -> list[str]:
     return next(csv.reader([first_line], delimiter=file_format.delimiter))
 
 
-def _read_xlsx(path: Path, file_format: FileFormat) -> pd.DataFrame:
-    frame = pd.read_excel(
-        path, sheet_name=file_format.sheet or 0, dtype=str, engine="openpyxl", keep_default_na=False
-    )
-    return frame
+def _read_xlsx(path: Path, file_format: FileFormat, *, chunk_rows: int) -> Iterator[Chunk]:
+    """The sheet streamed a chunk at a time; its first row holding a value is the header."""
+    try:
+        workbook = Workbook(path, sheet=file_format.sheet)
+    except NotAWorkbook as error:
+        raise UnreadableFile(str(error)) from error
+    try:
+        yield from _xlsx_chunks(workbook.rows(), chunk_rows=chunk_rows)
+    except (NotAWorkbook, ParseError) as error:
+        raise UnreadableFile(f"The workbook cannot be read: {error}") from error
+    finally:
+        workbook.close()
+
+
+def _xlsx_chunks(rows: Iterator[tuple[int, list[str]]], *, chunk_rows: int) -> Iterator[Chunk]:
+    header_row, header = next(rows, (0, []))
+    duplicated = sorted({name for name in header if name and header.count(name) > 1})
+    if duplicated:
+        raise UnreadableFile(
+            f"The header names {', '.join(duplicated)} more than once: rename the columns"
+        )
+    width = len(header)
+    columns = [name for name in header if name]
+    keep = [position for position, name in enumerate(header) if name]
+    numbers: list[int] = []
+    values: list[list[str]] = []
+    rejections: list[Rejection] = []
+    for row_number, cells in rows:
+        row = row_number - header_row
+        stray = [p for p, text in enumerate(cells) if text and (p >= width or not header[p])]
+        if stray:
+            rejections.append(
+                Rejection(
+                    row=row,
+                    column=get_column_letter(stray[0] + 1),
+                    reason=(
+                        f"The row has a value in column {get_column_letter(stray[0] + 1)}, "
+                        "which has no header: check for a shifted row"
+                    ),
+                    raw=",".join(cells),
+                )
+            )
+        else:
+            cells.extend([""] * (width - len(cells)))
+            numbers.append(row)
+            values.append([cells[p] for p in keep])
+        if len(values) + len(rejections) >= chunk_rows:
+            yield _xlsx_chunk(columns, numbers, values, rejections)
+            numbers, values, rejections = [], [], []
+    yield _xlsx_chunk(columns, numbers, values, rejections)
+
+
+def _xlsx_chunk(columns, numbers, values, rejections) -> Chunk:
+    frame = pd.DataFrame(values, columns=columns, dtype=str)
+    frame.insert(0, ROW, numbers)
+    return Chunk(rows=frame, rejections=rejections)
 
 
 def _read_json(path: Path, file_format: FileFormat) -> pd.DataFrame:

@@ -218,7 +218,8 @@ def _typed(
                 lambda raw: f"{name} '{raw}' is outside -{limit} to {limit}",
             )
             numbers = numbers.where(~out_of_range)
-        return numbers.astype("Int64") if kind == "integer" and not bad.any() else numbers
+        # Whole numbers stay whole even when a bad value elsewhere in the chunk is quarantined.
+        return numbers.where(~bad).astype("Int64") if kind == "integer" else numbers
     if kind == "list":
         return text.map(
             lambda value: [part.strip() for part in value.split(column.separator) if part.strip()]

@@ -11,10 +11,11 @@ from safeguarding.access import audit
 from safeguarding.access.models import AuditAction
 from safeguarding.reports.csv_export import write_csv
 from safeguarding.sources import queries
+from safeguarding.sources.background import queue_upload, read_progress
 from safeguarding.sources.feeds import load_feeds
 from safeguarding.sources.forms import UploadForm
-from safeguarding.sources.importing import ImportFailed, import_file
-from safeguarding.sources.models import ImportBatch
+from safeguarding.sources.importing import ImportFailed
+from safeguarding.sources.models import ImportBatch, ImportStatus
 
 
 @permission_required("sources.view_importbatch", raise_exception=True)
@@ -44,7 +45,7 @@ def _import_upload(request, feed, upload):
             for block in upload.chunks():
                 handle.write(block)
         try:
-            result = import_file(feed=feed, path=path, user=request.user)
+            result = queue_upload(feed=feed, path=path, user=request.user)
         except ImportFailed as failure:
             messages.error(request, f"{upload.name} was not imported. {failure}")
             return redirect("sources:imports")
@@ -76,6 +77,8 @@ def batch_detail(request, batch_id: int):
             "report": batch.quality_report,
             "quarantine_header": header,
             "quarantine_rows": rows[:200],
+            "in_progress": batch.status in {ImportStatus.QUEUED, ImportStatus.RUNNING},
+            "progress": read_progress(batch.pk),
         },
     )
 

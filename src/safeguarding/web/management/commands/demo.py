@@ -1,4 +1,7 @@
 import datetime
+import signal
+import subprocess
+import sys
 
 from django.conf import settings
 from django.core.management import call_command
@@ -56,7 +59,15 @@ class Command(BaseCommand):
         for user in users:
             self.stdout.write(f"  {user.username:<14} {', '.join(user.roles)} ({user.agency_code})")
         if not no_serve:
-            call_command("runserver", address, use_reloader=False, skip_checks=True)
+            # Uploads on the Imports page are imported by the worker, started beside the server.
+            worker = subprocess.Popen([sys.executable, "-m", "safeguarding.cli", "worker"])
+            # Stopped by a signal rather than Ctrl-C, the demo still stops its worker.
+            signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
+            try:
+                call_command("runserver", address, use_reloader=False, skip_checks=True)
+            finally:
+                worker.terminate()
+                worker.wait(timeout=30)
 
     def _score_if_stale(self) -> None:
         """Risk as of today and every six weeks back for six months, so the tracker shows

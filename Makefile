@@ -27,7 +27,7 @@ $(UV):
 # requirements.lock pins every package by version and hash (`make lock` refreshes it).
 $(VENV)/.synced: $(UV) requirements.lock pyproject.toml
 	test -x $(BIN)/python || $(UV) venv --quiet $(VENV) --python $(PYTHON)
-	$(UV) pip sync --quiet --python $(BIN)/python --require-hashes requirements.lock
+	$(UV) pip sync --quiet --compile-bytecode --python $(BIN)/python --require-hashes requirements.lock
 	$(UV) pip install --quiet --python $(BIN)/python --no-deps --no-build-isolation -e .
 	touch $@
 

@@ -2,8 +2,8 @@ import threading
 
 import pytest
 from django.db import connection
+from django_tasks_db.management.commands.db_worker import Worker
 
-from safeguarding.sources.task_backend import work
 from tests.browser.conftest import sign_in
 from tests.conftest import PASSWORD
 
@@ -13,18 +13,27 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 @pytest.fixture
 def worker(live_server):
     """The import worker, as `safeguarding worker` runs it, in a thread beside the live server."""
-    stop = threading.Event()
+    worker = Worker(
+        queue_names=["default"],
+        excluded_queue_names=[],
+        interval=0.2,
+        batch=False,
+        backend_name="default",
+        startup_delay=False,
+        max_tasks=None,
+        worker_id="test-worker",
+    )
 
     def run() -> None:
         try:
-            work(stop=stop, poll_seconds=0.2)
+            worker.run()
         finally:
             connection.close()
 
     thread = threading.Thread(target=run, name="test-worker")
     thread.start()
     yield
-    stop.set()
+    worker.running = False
     thread.join()
 
 

@@ -19,6 +19,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
+    "django_tasks_db",
     "safeguarding.access",
     "safeguarding.sources",
     "safeguarding.linkage",
@@ -139,6 +140,6 @@ LOGGING = {
 FEEDS_DIR = PROJECT_ROOT / "feeds"
 INDICATOR_CATALOGUE = PROJECT_ROOT / "indicators" / "catalogue.toml"
 
-# Background work (imports from the Imports page) is queued in the site's own database and run
-# by `safeguarding worker`: no other service to install (see docs/feeds.md).
-TASKS = {"default": {"BACKEND": "safeguarding.sources.task_backend.DatabaseBackend"}}
+# Background work (imports from the Imports page) is queued in the site's own database
+# (django-tasks-db) and run by `safeguarding worker`: no other service to install.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}

@@ -11,8 +11,9 @@ from pathlib import Path
 
 from django.conf import settings
 from django.db import transaction
-from django.tasks import task
+from django.tasks import TaskResultStatus, task
 from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
 
 from safeguarding.sources.feeds import Feed, load_feeds
 from safeguarding.sources.importing import (
@@ -80,6 +81,23 @@ def import_queued_batch(batch_id: int) -> str:
     finally:
         progress.remove()
     return batch.status
+
+
+def abandon_interrupted_imports() -> int:
+    """Imports a stopped worker left running are failed, with their tasks (one worker per
+    site); each import was one transaction, undone when its worker stopped."""
+    DBTaskResult.objects.filter(status=TaskResultStatus.RUNNING).update(
+        status=TaskResultStatus.FAILED,
+        finished_at=timezone.now(),
+        exception_class_path="safeguarding.sources.background.Interrupted",
+        traceback="The worker stopped while this task was running.",
+    )
+    return ImportBatch.objects.filter(status=ImportStatus.RUNNING).update(
+        status=ImportStatus.FAILED,
+        finished_at=timezone.now(),
+        error="The import was interrupted (its worker stopped); nothing from this file was "
+        "stored. Upload it again.",
+    )
 
 
 def _rows_expected(path: Path, feed: Feed) -> int | None:

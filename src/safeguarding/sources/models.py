@@ -79,27 +79,3 @@ class QuarantinedRow(models.Model):
 
     class Meta:
         ordering = ["import_batch", "row_number"]
-
-
-class QueuedTask(models.Model):
-    """A task waiting for, taken by, or finished by the worker (`safeguarding worker`).
-
-    The queue of the database task backend (sources/task_backend.py): the database the site
-    already has is the queue, so no other service is needed.
-    """
-
-    task_path = models.CharField(max_length=300)
-    queue_name = models.CharField(max_length=100, default="default")
-    arguments = models.JSONField(default=dict, help_text="args and kwargs, as JSON")
-    status = models.CharField(max_length=12)  # django.tasks' TaskResultStatus
-    enqueued_at = models.DateTimeField()
-    started_at = models.DateTimeField(null=True, blank=True)
-    finished_at = models.DateTimeField(null=True, blank=True)
-    worker_id = models.CharField(max_length=64, blank=True)
-    return_value = models.JSONField(null=True, blank=True)
-    error_class = models.CharField(max_length=300, blank=True)
-    traceback = models.TextField(blank=True)
-
-    class Meta:
-        ordering = ["enqueued_at", "pk"]
-        indexes = [models.Index(fields=["status", "queue_name", "enqueued_at"])]

@@ -22,35 +22,4 @@ class Migration(migrations.Migration):
                 max_length=10,
             ),
         ),
-        migrations.CreateModel(
-            name="QueuedTask",
-            fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("task_path", models.CharField(max_length=300)),
-                ("queue_name", models.CharField(default="default", max_length=100)),
-                ("arguments", models.JSONField(default=dict, help_text="args and kwargs, as JSON")),
-                ("status", models.CharField(max_length=12)),
-                ("enqueued_at", models.DateTimeField()),
-                ("started_at", models.DateTimeField(blank=True, null=True)),
-                ("finished_at", models.DateTimeField(blank=True, null=True)),
-                ("worker_id", models.CharField(blank=True, max_length=64)),
-                ("return_value", models.JSONField(blank=True, null=True)),
-                ("error_class", models.CharField(blank=True, max_length=300)),
-                ("traceback", models.TextField(blank=True)),
-            ],
-            options={
-                "ordering": ["enqueued_at", "pk"],
-                "indexes": [
-                    models.Index(
-                        fields=["status", "queue_name", "enqueued_at"],
-                        name="sources_que_status_5673b0_idx",
-                    )
-                ],
-            },
-        ),
     ]

@@ -83,6 +83,8 @@ class SourceRecord(Provenance):
         indexes = [
             models.Index(fields=["family_name", "date_of_birth"]),
             models.Index(fields=["postcode"]),
+            # Name search fetches the records holding the given names a fuzzy match found.
+            models.Index(fields=["given_names"], name="source_record_given_names"),
         ]
 
     def __str__(self) -> str:

@@ -1,0 +1,296 @@
+"""Who a young person appears with, the places and groups they are linked to, and the evidence.
+
+Peer mapping is sensitive (DOMAIN.md): every connection carries its source, and a "found in
+company of" record is a suspected association, never shown as fact.
+"""
+
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+
+from django.urls import reverse
+
+from safeguarding.contexts.models import ContextMember, Reliability
+from safeguarding.linkage.standardise import plain
+from safeguarding.people.access_rules import people_visible_to
+from safeguarding.people.enumerations import EventType, InvolvementRole
+from safeguarding.people.models import Involvement, ObjectLink, Person, SourceRecord
+from safeguarding.people.timeline import TimelineEntry
+
+FOUND_WITH = "Found in company of (suspected association)"
+SAME_EVENT = "In the same event"
+SAME_ADDRESS = "Same address"
+SAME_POSTCODE = "Same postcode"
+SAME_PHONE = "Same phone number"
+SAME_GROUP = "Same peer group or context"
+CHART_PEOPLE = 60
+CHART_PLACES = 8
+
+
+@dataclass
+class Evidence:
+    kind: str
+    text: str
+    source: str
+    suspected: bool = False
+    via: tuple[str, str] | None = None  # what both are linked to: (chart node id, label)
+
+
+@dataclass
+class Connection:
+    """Another person and why they are connected: each piece of evidence with its source."""
+
+    person_id: int | None  # None for a restricted record this user is not named on
+    name: str
+    evidence: list[Evidence] = field(default_factory=list)
+
+    @property
+    def kinds(self) -> list[str]:
+        return list(dict.fromkeys(e.kind for e in self.evidence))
+
+    @property
+    def suspected(self) -> bool:
+        return any(e.kind == FOUND_WITH for e in self.evidence)
+
+
+@dataclass
+class LinkedPlace:
+    place: str
+    events: Counter
+
+    @property
+    def summary(self) -> str:
+        return "; ".join(f"{label} × {n}" for label, n in self.events.most_common())
+
+
+@dataclass
+class Group:
+    name: str
+    kind: str
+    source: str
+    reliability: str
+    members: list[Connection]
+
+
+@dataclass
+class Connections:
+    people: list[Connection]
+    places: list[LinkedPlace]
+    groups: list[Group]
+    self_node: dict = field(default_factory=dict)
+
+    @property
+    def chart(self) -> dict:
+        return network_chart(self)
+
+
+def person_connections(*, person: Person, entries: list[TimelineEntry], user) -> Connections:
+    """Everything the person is connected to, from the events and records the user may see."""
+    people: dict[int, Connection] = {}
+
+    def add(other: Person, evidence: Evidence) -> Connection:
+        linked = people.setdefault(
+            other.pk, Connection(person_id=other.pk, name=other.display_name)
+        )
+        linked.evidence.append(evidence)
+        return linked
+
+    _same_events(person=person, entries=entries, add=add)
+    _same_postcodes(person=person, add=add)
+    _same_phones(person=person, add=add)
+    groups = _groups(person=person, add=add)
+    _anonymise_restricted(people, user=user)
+    return Connections(
+        people=sorted(people.values(), key=lambda c: (not c.suspected, -len(c.evidence), c.name)),
+        places=linked_places(entries),
+        groups=groups,
+        self_node={"id": f"p{person.pk}", "label": person.display_name, "kind": "self"},
+    )
+
+
+def _same_events(*, person, entries, add) -> None:
+    my_roles = {entry.event.pk: entry.role_labels for entry in entries}
+    together = (
+        Involvement.objects.filter(event_id__in=list(my_roles))
+        .exclude(person=person)
+        .exclude(person__isnull=True)
+        .select_related("person", "event__feed__agency")
+        .order_by("event__occurred_at", "event_id", "person_id")
+    )
+    found_with_label = InvolvementRole.FOUND_WITH.label
+    for involvement in together:
+        event = involvement.event
+        mine = my_roles[event.pk]
+        found_with = involvement.role == InvolvementRole.FOUND_WITH or found_with_label in mine
+        add(
+            involvement.person,
+            Evidence(
+                kind=FOUND_WITH if found_with else SAME_EVENT,
+                text=(
+                    f"{event.get_event_type_display()}, {event.occurred_at:%d %b %Y}: "
+                    f"they were {involvement.get_role_display().lower()}; "
+                    f"this young person {', '.join(mine).lower()}"
+                ),
+                source=f"{event.feed.agency.name}, {event.feed.name} {event.source_event_id}",
+                suspected=found_with,
+            ),
+        )
+
+
+def _same_postcodes(*, person, add) -> None:
+    """Records of other people at one of the person's postcodes. Where both records hold an
+    address, only the same address counts; otherwise the shared postcode is shown as such."""
+    my_records = list(person.source_records.all())
+    postcodes = {r.postcode for r in my_records if r.postcode}
+    my_addresses = {(r.postcode, plain(r.address)) for r in my_records if r.address}
+    neighbours = (
+        SourceRecord.objects.filter(postcode__in=postcodes)
+        .exclude(person=person)
+        .exclude(person__isnull=True)
+        .select_related("person", "feed__agency")
+        .order_by("postcode", "person_id", "id")
+    )
+    for record in neighbours:
+        same_address = (record.postcode, plain(record.address)) in my_addresses
+        if record.address and my_addresses and not same_address:
+            continue
+        add(
+            record.person,
+            Evidence(
+                kind=SAME_ADDRESS if same_address else SAME_POSTCODE,
+                text=f"Recorded at {record.postcode}"
+                + ("" if same_address else " (a postcode covers about 15 addresses)"),
+                source=f"{record.feed.agency.name}, {record.feed.name} {record.source_record_id}",
+                via=(f"pc {record.postcode}", record.postcode),
+            ),
+        )
+
+
+def _same_phones(*, person, add) -> None:
+    shared = (
+        ObjectLink.objects.filter(object__links__source_record__person=person)
+        .exclude(source_record__person=person)
+        .exclude(source_record__person__isnull=True)
+        .select_related("object", "source_record__person", "feed__agency")
+        .order_by("object_id", "id")
+        .distinct()
+    )
+    for link in shared:
+        thing = link.object
+        add(
+            link.source_record.person,
+            Evidence(
+                kind=SAME_PHONE,
+                text=f"{thing.get_kind_display()} {thing.value} on both people's records",
+                source=f"{link.feed.agency.name}, {link.feed.name} row {link.row_number}",
+                via=(f"ob {thing.pk}", thing.value),
+            ),
+        )
+
+
+def _groups(*, person, add) -> list[Group]:
+    """Peer groups, schools and places assessed as contexts, and their other members."""
+    memberships = list(ContextMember.objects.filter(person=person).select_related("context"))
+    others = (
+        ContextMember.objects.filter(context__in=[m.context_id for m in memberships])
+        .exclude(person=person)
+        .select_related("person", "context")
+        .order_by("person__display_name", "person_id")
+    )
+    members = defaultdict(list)
+    for other in others:
+        members[other.context_id].append(
+            add(
+                other.person,
+                Evidence(
+                    kind=SAME_GROUP,
+                    text=f"Both members of {other.context.name}",
+                    source=f"{other.source} ({other.get_reliability_display().lower()})",
+                    suspected=other.reliability != Reliability.CONFIRMED,
+                    via=(f"cx {other.context_id}", other.context.name),
+                ),
+            )
+        )
+    return [
+        Group(
+            name=m.context.name,
+            kind=m.context.get_kind_display(),
+            source=m.source,
+            reliability=m.get_reliability_display(),
+            members=members[m.context_id],
+        )
+        for m in memberships
+    ]
+
+
+def _anonymise_restricted(people: dict[int, Connection], *, user) -> None:
+    """A restricted person this user is not named on shows as a restricted record, no name."""
+    visible = set(
+        people_visible_to(user=user).filter(pk__in=list(people)).values_list("pk", flat=True)
+    )
+    for person_id, linked in people.items():
+        if person_id not in visible:
+            linked.person_id, linked.name = None, "Restricted record"
+
+
+def linked_places(entries: list[TimelineEntry]) -> list[LinkedPlace]:
+    """Places in the person's events (where found, where it happened) and their schools."""
+    places: dict[str, LinkedPlace] = {}
+
+    def count(place: str, what: str) -> None:
+        places.setdefault(place, LinkedPlace(place, Counter())).events[what] += 1
+
+    for entry in entries:
+        event = entry.event
+        found = event.details.get("found_postcode")
+        if event.event_type == EventType.MISSING_EPISODE and found:
+            count(found, "Found there after a missing episode")
+        elif event.location_id and (event.location.name or event.location.postcode):
+            count(event.location.name or event.location.postcode, event.get_event_type_display())
+        if event.details.get("school_urn"):
+            count(f"School URN {event.details['school_urn']}", event.get_event_type_display())
+    return sorted(places.values(), key=lambda p: (-p.events.total(), p.place))
+
+
+def network_chart(connections: Connections) -> dict:
+    """Nodes and edges for the chart. The table beside it holds the same facts, for everyone."""
+    me = connections.self_node
+    nodes = {me["id"]: me}
+    edges = {}
+    for number, linked in enumerate(connections.people[:CHART_PEOPLE]):
+        node = f"p{linked.person_id}" if linked.person_id else f"restricted {number}"
+        nodes[node] = {"id": node, "label": linked.name, "kind": "person"}
+        if linked.person_id:
+            nodes[node]["href"] = reverse("people:detail", args=[linked.person_id])
+        for evidence in linked.evidence:
+            if evidence.via is None:
+                key = (me["id"], node)
+                label = "found with (suspected)" if linked.suspected else "same event"
+                edges[key] = {
+                    "source": me["id"],
+                    "target": node,
+                    "label": label,
+                    "suspected": linked.suspected,
+                }
+                continue
+            via, label = evidence.via
+            nodes.setdefault(via, {"id": via, "label": label, "kind": "link"})
+            for end in (me["id"], node):
+                edges.setdefault(
+                    (end, via),
+                    {"source": end, "target": via, "label": "", "suspected": evidence.suspected},
+                )
+    for place in connections.places[:CHART_PLACES]:
+        node = f"pl {place.place}"
+        nodes[node] = {"id": node, "label": place.place, "kind": "place"}
+        edges[(me["id"], node)] = {
+            "source": me["id"],
+            "target": node,
+            "label": f"{place.events.total()} events",
+            "suspected": False,
+        }
+    return {
+        "nodes": list(nodes.values()),
+        "edges": list(edges.values()),
+        "people_shown": min(len(connections.people), CHART_PEOPLE),
+        "people": len(connections.people),
+    }

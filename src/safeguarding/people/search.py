@@ -1,0 +1,239 @@
+"""Find a young person by name (fuzzy: misspellings, nicknames), date of birth or any agency id.
+
+Names are not compared with every record on each search. The distinct names agencies hold (a
+vocabulary that grows far more slowly than the records) are matched in memory with RapidFuzz;
+the records holding the matched names are then fetched through the name indexes and ranked.
+"""
+
+import datetime
+import threading
+import time
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Max, Q
+from nicknames import NickNamer
+from rapidfuzz import fuzz, process
+
+from safeguarding.linkage.standardise import formal_names, name_parts, plain
+from safeguarding.people.access_rules import people_visible_to
+from safeguarding.people.models import Identifier, Person, SourceRecord
+from safeguarding.sources.models import ImportBatch
+
+# fuzz.ratio (normalised Indel similarity): one letter added, dropped, swapped with its
+# neighbour or replaced keeps a name of five letters or more above 80; "jon" and "john" score 86.
+NAME_CUTOFF = 80
+NICKNAME_SCORE = 90  # a nickname of the same formal name, or the formal name itself
+MAX_CANDIDATE_RECORDS = 5000
+RESULT_LIMIT = 50
+VOCABULARY_SECONDS = 600  # at most this stale after an edit outside an import (e.g. the admin)
+
+_nicknames = NickNamer()
+
+
+@dataclass
+class SearchResult:
+    person: Person
+    score: float
+    reasons: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class NameVocabulary:
+    """Every plain name part agencies hold, and the stored values that contain it."""
+
+    given: dict[str, tuple[str, ...]]
+    family: dict[str, tuple[str, ...]]
+    alias_records: dict[str, tuple[int, ...]]
+
+
+_cache: dict = {"key": None, "built": 0.0, "vocabulary": None}
+_cache_lock = threading.Lock()
+
+
+def name_vocabulary() -> NameVocabulary:
+    """The vocabulary, rebuilt when an import has added or changed records (or it is old)."""
+    key = tuple(
+        SourceRecord.objects.aggregate(Count("id"), Max("id"), Max("import_batch_id")).values()
+    ) + (ImportBatch.objects.aggregate(Max("started_at"))["started_at__max"],)
+    with _cache_lock:
+        fresh = time.monotonic() - _cache["built"] < VOCABULARY_SECONDS
+        if _cache["key"] != key or not fresh:
+            _cache.update(key=key, built=time.monotonic(), vocabulary=_build_vocabulary())
+        return _cache["vocabulary"]
+
+
+def _build_vocabulary() -> NameVocabulary:
+    given: dict[str, set[str]] = {}
+    for stored in SourceRecord.objects.values_list("given_names", flat=True).distinct():
+        for part in plain(stored).split():
+            given.setdefault(part, set()).add(stored)
+    family: dict[str, set[str]] = {}
+    for stored in SourceRecord.objects.values_list("family_name", flat=True).distinct():
+        for part in name_parts(plain(stored)):
+            family.setdefault(part, set()).add(stored)
+    aliases: dict[str, set[int]] = {}
+    for record_id, names in SourceRecord.objects.exclude(aliases=[]).values_list("id", "aliases"):
+        for name in names or []:
+            for part in name_parts(plain(name)):
+                aliases.setdefault(part, set()).add(record_id)
+    return NameVocabulary(
+        given={k: tuple(sorted(v)) for k, v in given.items()},
+        family={k: tuple(sorted(v)) for k, v in family.items()},
+        alias_records={k: tuple(sorted(v)) for k, v in aliases.items()},
+    )
+
+
+def name_variants(word: str) -> set[str]:
+    """The word, the formal names it may be short for, and their other nicknames."""
+    formal = set(formal_names(word))
+    return formal | {nick for name in formal for nick in _nicknames.nicknames_of(name)}
+
+
+def similar_parts(word: str, choices: dict, *, nicknames: bool) -> dict[str, float]:
+    """Vocabulary parts close to the word, with a score out of 100."""
+    found = {
+        part: score
+        for part, score, _ in process.extract(
+            word, list(choices), scorer=fuzz.ratio, score_cutoff=NAME_CUTOFF, limit=None
+        )
+    }
+    if nicknames:
+        for variant in name_variants(word) - {word}:
+            if variant in choices:
+                found[variant] = max(found.get(variant, 0), NICKNAME_SCORE)
+    return found
+
+
+def parse_date_of_birth(text: str) -> datetime.date | None:
+    for pattern in ("%d/%m/%Y", "%Y-%m-%d", "%d-%m-%Y", "%d.%m.%Y"):
+        try:
+            return datetime.datetime.strptime(text, pattern).date()
+        except ValueError:
+            continue
+    return None
+
+
+def swapped(date: datetime.date) -> datetime.date | None:
+    """Day and month exchanged, the commonest slip in a date of birth."""
+    if date.day > 12 or date.day == date.month:
+        return None
+    return date.replace(month=date.day, day=date.month)
+
+
+@dataclass(frozen=True)
+class Query:
+    names: list[str]
+    dates: list[datetime.date]
+    ids: list[str]
+
+    @classmethod
+    def parse(cls, text: str) -> "Query":
+        words = text.split()
+        dates = [d for d in map(parse_date_of_birth, words) if d is not None]
+        names = [plain(w) for w in words if not any(ch.isdigit() for ch in w) and len(plain(w)) > 1]
+        coded = [w for w in words if any(ch.isdigit() for ch in w)]
+        # An NHS number is often written in groups ("943 476 5919"): try the digits together too.
+        ids = sorted({w.upper() for w in coded} | {"".join(coded).upper()} - {""})
+        return cls(names=names, dates=dates, ids=ids)
+
+
+def search_people(*, text: str, user, limit: int = RESULT_LIMIT) -> list[SearchResult]:
+    """People this user may open whose records match the text, best first."""
+    query = Query.parse(" ".join(text.split()))
+    visible = people_visible_to(user=user).values("pk")
+    found: dict[int, SearchResult] = {}
+
+    def credit(person_id: int, score: float, reason: str) -> None:
+        result = found.setdefault(person_id, SearchResult(person=None, score=0))  # type: ignore[arg-type]
+        result.score = max(result.score, score)
+        if reason not in result.reasons:
+            result.reasons.append(reason)
+
+    if query.ids:
+        by_id = SourceRecord.objects.filter(
+            person__in=visible, source_record_id__in=query.ids
+        ).values_list("person_id", flat=True)
+        for person_id in by_id:
+            credit(person_id, 100, "Agency id")
+        by_identifier = Identifier.objects.filter(
+            source_record__person__in=visible, value__in=query.ids
+        ).values_list("source_record__person_id", "kind")
+        for person_id, kind in by_identifier:
+            credit(person_id, 100, kind.replace("_", " ").capitalize().replace("Nhs", "NHS"))
+
+    dates = {d for day in query.dates for d in (day, swapped(day)) if d is not None}
+    born_then = Q(person__date_of_birth__in=dates) | Q(
+        person__source_records__date_of_birth__in=dates
+    )
+    if query.names:
+        records = _records_matching_names(query.names, visible=visible)
+        if dates:
+            records = records.filter(born_then)
+        for record in records.distinct()[:MAX_CANDIDATE_RECORDS]:
+            score = _name_score(query.names, record)
+            if score >= NAME_CUTOFF:
+                credit(record["person_id"], score, "Name")
+    elif dates:
+        for person_id, born in (
+            SourceRecord.objects.filter(person__in=visible, date_of_birth__in=dates)
+            .values_list("person_id", "date_of_birth")
+            .distinct()
+        ):
+            exact = born in query.dates
+            credit(
+                person_id,
+                100 if exact else 90,
+                "Date of birth" if exact else "Day and month swapped",
+            )
+    if dates and query.names:
+        for result in found.values():
+            result.reasons.append("Date of birth")
+
+    people = Person.objects.in_bulk(list(found))
+    results = []
+    for person_id, result in found.items():
+        result.person = people[person_id]
+        results.append(result)
+    results.sort(key=lambda r: (-r.score, r.person.display_name, r.person.pk))
+    return results[:limit]
+
+
+def _records_matching_names(names: list[str], *, visible):
+    """Records holding, for every word of the name, a given name, surname or alias close to it."""
+    vocabulary = name_vocabulary()
+    every_word = Q()
+    for word in names:
+        given = similar_parts(word, vocabulary.given, nicknames=True)
+        family = similar_parts(word, vocabulary.family, nicknames=False)
+        aliases = similar_parts(word, vocabulary.alias_records, nicknames=False)
+        every_word &= (
+            Q(given_names__in={v for part in given for v in vocabulary.given[part]})
+            | Q(family_name__in={v for part in family for v in vocabulary.family[part]})
+            | Q(pk__in={r for part in aliases for r in vocabulary.alias_records[part]})
+        )
+    return SourceRecord.objects.filter(every_word, person__in=visible).values(
+        "person_id", "given_names", "family_name", "aliases"
+    )
+
+
+def _name_score(names: list[str], record: dict) -> float:
+    """How well the record's names match every word typed: the mean of each word's best match."""
+    given = plain(record["given_names"]).split()
+    family = name_parts(plain(record["family_name"]))
+    for alias in record["aliases"] or []:
+        family += name_parts(plain(alias))
+    scores = []
+    for word in names:
+        variants = name_variants(word)
+        best = max(
+            [fuzz.ratio(word, part) for part in given + family]
+            + [NICKNAME_SCORE for part in given if part in variants and part != word]
+            + [0]
+        )
+        scores.append(best)
+    return sum(scores) / len(scores) if min(scores) >= NAME_CUTOFF else 0.0
+
+
+def search_detail(results: list[SearchResult]) -> dict:
+    """What the audit trail keeps of a search's results: how many, and whose records."""
+    return {"results": len(results), "people": [r.person.pk for r in results]}

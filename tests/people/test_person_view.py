@@ -133,17 +133,25 @@ def test_the_page_shows_events_from_every_agency_in_time_order_with_role_place_a
     assert f"missing-episodes row {timeline[-1].event.row_number}" in page
 
 
-def test_the_timeline_filters_by_agency_and_by_type(client_for, person):
+def test_the_timeline_filters_by_agency_type_and_period(client_for, person):
     records = records_of(person)
-    event_for(records["wiltshire-police"], "missing_episode", role="missing_person", days_ago=9)
+    event_for(records["wiltshire-police"], "missing_episode", role="missing_person", days_ago=200)
     event_for(records["wiltshire-police"], "arrest", role="suspect", days_ago=8)
     event_for(records["health"], "ed_attendance", days_ago=7)
     client = client_for("analyst")
     by_agency = open_person(client, person, agency="wiltshire-police").context["view"]
     assert [e.event.event_type for e in by_agency.timeline] == ["missing_episode", "arrest"]
     assert by_agency.timeline_total == 3
-    by_type = client.get(reverse("people:detail", args=[person.pk]), {"type": "arrest"})
+    url = reverse("people:detail", args=[person.pk])
+    by_type = client.get(url, {"type": "arrest"})
     assert [e.role_labels for e in by_type.context["view"].timeline] == [["Suspect"]]
+    recent = client.get(url, {"months": "6"}).context["view"]
+    assert [e.event.event_type for e in recent.timeline] == ["arrest", "ed_attendance"]
+    assert recent.missing.summary["episodes"] == 1  # the missing history is always whole
+    page = client.get(url, {"months": "6", "agency": "health"}).content.decode()
+    assert f'href="/people/{person.pk}/pdf/?agency=health&amp;months=6"' in page
+    unknown = client.get(url, {"months": "1000"}).context["view"]
+    assert len(unknown.timeline) == 3
 
 
 def health_event(person):

@@ -14,7 +14,7 @@ from safeguarding.linkage.standardise import plain
 from safeguarding.people.access_rules import people_visible_to
 from safeguarding.people.enumerations import EventType, InvolvementRole
 from safeguarding.people.models import Involvement, ObjectLink, Person, SourceRecord
-from safeguarding.people.timeline import TimelineEntry
+from safeguarding.people.timeline import ROLE_LABELS, TimelineEntry, when
 
 FOUND_WITH = "Found in company of (suspected association)"
 SAME_EVENT = "In the same event"
@@ -51,6 +51,20 @@ class Connection:
     def suspected(self) -> bool:
         return any(e.kind == FOUND_WITH for e in self.evidence)
 
+    @property
+    def href(self) -> str:
+        return reverse("people:detail", args=[self.person_id]) if self.person_id else ""
+
+    def cells(self) -> tuple:
+        """What the connections table shows, worked out once per person."""
+        return (
+            self.href,
+            self.name or "(no name recorded)",
+            self.kinds,
+            self.suspected,
+            [f"{e.text}. Source: {e.source}" for e in self.evidence],
+        )
+
 
 @dataclass
 class LinkedPlace:
@@ -82,15 +96,17 @@ class Connections:
     def chart(self) -> dict:
         return network_chart(self)
 
+    @property
+    def rows(self) -> list[tuple]:
+        return [linked.cells() for linked in self.people]
+
 
 def person_connections(*, person: Person, entries: list[TimelineEntry], user) -> Connections:
     """Everything the person is connected to, from the events and records the user may see."""
     people: dict[int, Connection] = {}
 
-    def add(other: Person, evidence: Evidence) -> Connection:
-        linked = people.setdefault(
-            other.pk, Connection(person_id=other.pk, name=other.display_name)
-        )
+    def add(person_id: int, name: str, evidence: Evidence) -> Connection:
+        linked = people.setdefault(person_id, Connection(person_id=person_id, name=name))
         linked.evidence.append(evidence)
         return linked
 
@@ -108,27 +124,27 @@ def person_connections(*, person: Person, entries: list[TimelineEntry], user) ->
 
 
 def _same_events(*, person, entries, add) -> None:
-    my_roles = {entry.event.pk: entry.role_labels for entry in entries}
+    mine = {entry.event.pk: entry for entry in entries}
     together = (
-        Involvement.objects.filter(event_id__in=list(my_roles))
+        Involvement.objects.filter(event_id__in=list(mine))
         .exclude(person=person)
         .exclude(person__isnull=True)
-        .select_related("person", "event__feed__agency")
         .order_by("event__occurred_at", "event_id", "person_id")
+        .values_list("event_id", "person_id", "person__display_name", "role")
     )
-    found_with_label = InvolvementRole.FOUND_WITH.label
-    for involvement in together:
-        event = involvement.event
-        mine = my_roles[event.pk]
-        found_with = involvement.role == InvolvementRole.FOUND_WITH or found_with_label in mine
+    for event_id, other_id, other_name, role in together:
+        entry = mine[event_id]
+        event = entry.event
+        found_with = InvolvementRole.FOUND_WITH in (role, *entry.roles)
         add(
-            involvement.person,
+            other_id,
+            other_name,
             Evidence(
                 kind=FOUND_WITH if found_with else SAME_EVENT,
                 text=(
-                    f"{event.get_event_type_display()}, {event.occurred_at:%d %b %Y}: "
-                    f"they were {involvement.get_role_display().lower()}; "
-                    f"this young person {', '.join(mine).lower()}"
+                    f"{event.type_label}, {when(event.occurred_at, '%-d %b %Y')}: "
+                    f"they were {ROLE_LABELS[role].lower()}; "
+                    f"this young person {', '.join(entry.role_labels).lower()}"
                 ),
                 source=f"{event.feed.agency.name}, {event.feed.name} {event.source_event_id}",
                 suspected=found_with,
@@ -154,7 +170,8 @@ def _same_postcodes(*, person, add) -> None:
         if record.address and my_addresses and not same_address:
             continue
         add(
-            record.person,
+            record.person_id,
+            record.person.display_name,
             Evidence(
                 kind=SAME_ADDRESS if same_address else SAME_POSTCODE,
                 text=f"Recorded at {record.postcode}"
@@ -177,7 +194,8 @@ def _same_phones(*, person, add) -> None:
     for link in shared:
         thing = link.object
         add(
-            link.source_record.person,
+            link.source_record.person_id,
+            link.source_record.person.display_name,
             Evidence(
                 kind=SAME_PHONE,
                 text=f"{thing.get_kind_display()} {thing.value} on both people's records",
@@ -200,7 +218,8 @@ def _groups(*, person, add) -> list[Group]:
     for other in others:
         members[other.context_id].append(
             add(
-                other.person,
+                other.person_id,
+                other.person.display_name,
                 Evidence(
                     kind=SAME_GROUP,
                     text=f"Both members of {other.context.name}",
@@ -244,10 +263,10 @@ def linked_places(entries: list[TimelineEntry]) -> list[LinkedPlace]:
         found = event.details.get("found_postcode")
         if event.event_type == EventType.MISSING_EPISODE and found:
             count(found, "Found there after a missing episode")
-        elif event.location_id and (event.location.name or event.location.postcode):
-            count(event.location.name or event.location.postcode, event.get_event_type_display())
+        elif event.place or event.postcode:
+            count(event.place or event.postcode, event.type_label)
         if event.details.get("school_urn"):
-            count(f"School URN {event.details['school_urn']}", event.get_event_type_display())
+            count(f"School URN {event.details['school_urn']}", event.type_label)
     return sorted(places.values(), key=lambda p: (-p.events.total(), p.place))
 
 
@@ -260,7 +279,7 @@ def network_chart(connections: Connections) -> dict:
         node = f"p{linked.person_id}" if linked.person_id else f"restricted {number}"
         nodes[node] = {"id": node, "label": linked.name, "kind": "person"}
         if linked.person_id:
-            nodes[node]["href"] = reverse("people:detail", args=[linked.person_id])
+            nodes[node]["href"] = linked.href
         for evidence in linked.evidence:
             if evidence.via is None:
                 key = (me["id"], node)

@@ -41,7 +41,7 @@ def services(*, records: list[SourceRecord], entries: list[TimelineEntry]) -> li
         when = entry.event.occurred_at
         service.events += 1
         service.first_contact = service.first_contact or when
-        service.latest_contact, service.latest_event = when, entry.event.get_event_type_display()
+        service.latest_contact, service.latest_event = when, entry.event.type_label
         if entry.details_visible and entry.event.details.get(LEAD_PROFESSIONAL_KEY):
             service.lead_professional = str(entry.event.details[LEAD_PROFESSIONAL_KEY])
     never = datetime.datetime.min.replace(tzinfo=datetime.UTC)

@@ -10,13 +10,15 @@ from django.utils import timezone
 
 from safeguarding.access.models import AgencyKind
 from safeguarding.people.enumerations import EventType, MissingKind, MissingRiskGrade
-from safeguarding.people.timeline import TimelineEntry
+from safeguarding.people.timeline import TimelineEntry, when
 
 # The police and the missing service each record an episode, not always at the same minute.
 # Reports from different agencies starting this close, and not after the other has ended, are
 # taken to be one episode (both records stay listed as its sources).
 SAME_EPISODE_WITHIN = datetime.timedelta(hours=12)
 RECENT = datetime.timedelta(days=90)
+MISSING_KINDS = dict(MissingKind.choices)
+RISK_GRADES = dict(MissingRiskGrade.choices)
 INTERVIEW_ANSWERS = {
     "offered": "return_interview_offered",
     "accepted": "return_interview_accepted",
@@ -45,18 +47,17 @@ class MissingEpisode:
 
     @property
     def kind(self) -> str:
-        return dict(MissingKind.choices).get(self.facts.get("missing_kind", ""), "")
+        return MISSING_KINDS.get(self.facts.get("missing_kind", ""), "")
 
     @property
     def risk_grade(self) -> str:
-        return dict(MissingRiskGrade.choices).get(self.facts.get("risk_grade", ""), "Not graded")
+        return RISK_GRADES.get(self.facts.get("risk_grade", ""), "Not graded")
 
     @property
     def found_at(self) -> str:
         if self.facts.get("found_postcode"):
             return self.facts["found_postcode"]
-        located = [e.event.location for e in self.entries if e.event.location_id]
-        return located[0].postcode if located else ""
+        return next((e.event.postcode for e in self.entries if e.event.postcode), "")
 
     @property
     def reported_to_police(self) -> list[str]:
@@ -74,6 +75,33 @@ class MissingEpisode:
             answers[name] = next((v for v in values if v not in ("", None, [])), "")
         return answers
 
+    def cells(self, zone) -> tuple[str, ...]:
+        """What the episodes table shows, worked out once per episode."""
+        interview = self.return_interview
+        answers = [
+            f"{label}: {interview[key].capitalize()}"
+            for key, label in (
+                ("offered", "Offered"),
+                ("accepted", "accepted"),
+                ("within_72_hours", "within 72 hours"),
+            )
+            if interview[key]
+        ]
+        factors = [
+            f"{label}: {interview[key]}"
+            for key, label in (("push_factors", "Push"), ("pull_factors", "Pull"))
+            if interview[key]
+        ]
+        return (
+            when(self.started_at, zone=zone),
+            self.duration_text,
+            f"{self.kind or 'Kind not recorded'}; {self.risk_grade}",
+            self.found_at or "Not recorded",
+            "; ".join(answers) or "Not recorded",
+            "; ".join(factors),
+            "; ".join(f"{e.agency.name} {e.event.source_event_id}" for e in self.entries),
+        )
+
 
 def describe_duration(duration: datetime.timedelta | None) -> str:
     if duration is None:
@@ -89,6 +117,11 @@ def describe_duration(duration: datetime.timedelta | None) -> str:
 @dataclass
 class MissingHistory:
     episodes: list[MissingEpisode]
+
+    @property
+    def rows(self) -> list[tuple[str, ...]]:
+        zone = timezone.get_current_timezone()
+        return [episode.cells(zone) for episode in self.episodes]
 
     @property
     def summary(self) -> dict:

@@ -21,6 +21,12 @@ def person_pdf(
     *, view: SingleView, user, purpose: str, printed_at: datetime.datetime
 ) -> PrintedDocument:
     """A PDF marked OFFICIAL-SENSITIVE on every page, naming who printed it, when and why."""
+    document = laid_out(view=view, user=user, purpose=purpose, printed_at=printed_at)
+    return PrintedDocument(content=document.write_pdf(), pages=len(document.pages))
+
+
+def laid_out(*, view: SingleView, user, purpose: str, printed_at: datetime.datetime):
+    """The pages, laid out by WeasyPrint, before they are written as PDF."""
     # Imported here: WeasyPrint takes seconds to load Pango, which only printing needs.
     from weasyprint import CSS, HTML
 
@@ -35,5 +41,4 @@ def person_pdf(
             "purpose": purpose,
         },
     )
-    document = HTML(string=html).render(stylesheets=[CSS(filename=str(PRINT_CSS))])
-    return PrintedDocument(content=document.write_pdf(), pages=len(document.pages))
+    return HTML(string=html).render(stylesheets=[CSS(filename=str(PRINT_CSS))])

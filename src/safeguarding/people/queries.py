@@ -1,6 +1,7 @@
 """What the people pages read: the single view of one young person, as one user may see it."""
 
 from dataclasses import dataclass
+from functools import cached_property
 
 from django.db.models import Prefetch
 
@@ -10,12 +11,15 @@ from safeguarding.people.involvement import PanelHistory, Service, panel_history
 from safeguarding.people.missing import MissingHistory, missing_history
 from safeguarding.people.models import Identifier, Person, SourceRecord
 from safeguarding.people.timeline import (
+    PERIODS,
     TimelineEntry,
+    TimelineFilter,
     filter_choices,
-    filter_timeline,
-    person_involvements,
     timeline_entries,
+    timeline_rows,
 )
+
+EVERYTHING = TimelineFilter()
 
 
 def person_with_records(*, person_id: int) -> Person:
@@ -60,6 +64,7 @@ class SingleView:
     person: Person
     identity: Identity
     timeline: list[TimelineEntry]
+    timeline_filter: TimelineFilter
     timeline_total: int
     agencies: list
     event_types: list[tuple[str, str]]
@@ -69,10 +74,18 @@ class SingleView:
     panel: PanelHistory
     only_shared_categories: bool
 
+    periods = PERIODS
 
-def single_view(*, person: Person, user, agency: str = "", event_type: str = "") -> SingleView:
+    @cached_property
+    def timeline_rows(self) -> list[tuple[str, ...]]:
+        return timeline_rows(self.timeline)
+
+
+def single_view(
+    *, person: Person, user, timeline_filter: TimelineFilter = EVERYTHING
+) -> SingleView:
     """Everything the page (and its PDF) shows, filtered by what this user may see."""
-    entries = timeline_entries(involvements=person_involvements(person=person), user=user)
+    entries = timeline_entries(person=person, user=user)
     records = list(person.source_records.all())
     agencies, event_types = filter_choices(entries)
     return SingleView(
@@ -80,7 +93,8 @@ def single_view(*, person: Person, user, agency: str = "", event_type: str = "")
         identity=Identity(
             records=records, show_identifiers=access_rules.may_see_agency_identifiers(user=user)
         ),
-        timeline=filter_timeline(entries, agency=agency, event_type=event_type),
+        timeline=timeline_filter.apply(entries),
+        timeline_filter=timeline_filter,
         timeline_total=len(entries),
         agencies=agencies,
         event_types=event_types,

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from django.db.models import Count, Max, Q
 from nicknames import NickNamer
 from rapidfuzz import fuzz, process
+from rapidfuzz.distance import OSA
 
 from safeguarding.linkage.standardise import formal_names, name_parts, plain
 from safeguarding.people.access_rules import people_visible_to
@@ -23,6 +24,7 @@ from safeguarding.sources.models import ImportBatch
 # neighbour or replaced keeps a name of five letters or more above 80; "jon" and "john" score 86.
 NAME_CUTOFF = 80
 NICKNAME_SCORE = 90  # a nickname of the same formal name, or the formal name itself
+ONE_SLIP_SCORE = 85
 MAX_CANDIDATE_RECORDS = 5000
 RESULT_LIMIT = 50
 VOCABULARY_SECONDS = 600  # at most this stale after an edit outside an import (e.g. the admin)
@@ -89,14 +91,30 @@ def name_variants(word: str) -> set[str]:
     return formal | {nick for name in formal for nick in _nicknames.nicknames_of(name)}
 
 
+def similarity(word: str, part: str) -> float:
+    """Out of 100: RapidFuzz's ratio, raised for a single slip in a name of four letters or
+    more (one letter added, dropped, changed, or swapped with its neighbour: "hart", "hrat")."""
+    score = fuzz.ratio(word, part)
+    if score < ONE_SLIP_SCORE and min(len(word), len(part)) >= 4 and OSA.distance(word, part) == 1:
+        return ONE_SLIP_SCORE
+    return score
+
+
 def similar_parts(word: str, choices: dict, *, nicknames: bool) -> dict[str, float]:
     """Vocabulary parts close to the word, with a score out of 100."""
+    names = list(choices)
     found = {
         part: score
         for part, score, _ in process.extract(
-            word, list(choices), scorer=fuzz.ratio, score_cutoff=NAME_CUTOFF, limit=None
+            word, names, scorer=fuzz.ratio, score_cutoff=NAME_CUTOFF, limit=None
         )
     }
+    if len(word) >= 4:
+        for part, _, _ in process.extract(
+            word, names, scorer=OSA.distance, score_cutoff=1, limit=None
+        ):
+            if len(part) >= 4:
+                found[part] = max(found.get(part, 0), ONE_SLIP_SCORE)
     if nicknames:
         for variant in name_variants(word) - {word}:
             if variant in choices:
@@ -122,7 +140,7 @@ def swapped(date: datetime.date) -> datetime.date | None:
 
 @dataclass(frozen=True)
 class Query:
-    names: list[str]
+    names: list[tuple[str, ...]]  # each word typed, as the alternatives any of which may match
     dates: list[datetime.date]
     ids: list[str]
 
@@ -130,7 +148,12 @@ class Query:
     def parse(cls, text: str) -> "Query":
         words = text.split()
         dates = [d for d in map(parse_date_of_birth, words) if d is not None]
-        names = [plain(w) for w in words if not any(ch.isdigit() for ch in w) and len(plain(w)) > 1]
+        # A double-barrelled name may be held whole or as either part.
+        names = [
+            tuple(name_parts(plain(w))) if "-" in plain(w) else (plain(w),)
+            for w in words
+            if not any(ch.isdigit() for ch in w) and len(plain(w).replace("-", "")) > 1
+        ]
         coded = [w for w in words if any(ch.isdigit() for ch in w)]
         # An NHS number is often written in groups ("943 476 5919"): try the digits together too.
         ids = sorted({w.upper() for w in coded} | {"".join(coded).upper()} - {""})
@@ -198,14 +221,16 @@ def search_people(*, text: str, user, limit: int = RESULT_LIMIT) -> list[SearchR
     return results[:limit]
 
 
-def _records_matching_names(names: list[str], *, visible):
+def _records_matching_names(names: list[tuple[str, ...]], *, visible):
     """Records holding, for every word of the name, a given name, surname or alias close to it."""
     vocabulary = name_vocabulary()
     every_word = Q()
-    for word in names:
-        given = similar_parts(word, vocabulary.given, nicknames=True)
-        family = similar_parts(word, vocabulary.family, nicknames=False)
-        aliases = similar_parts(word, vocabulary.alias_records, nicknames=False)
+    for alternatives in names:
+        given, family, aliases = set(), set(), set()
+        for word in alternatives:
+            given |= set(similar_parts(word, vocabulary.given, nicknames=True))
+            family |= set(similar_parts(word, vocabulary.family, nicknames=False))
+            aliases |= set(similar_parts(word, vocabulary.alias_records, nicknames=False))
         every_word &= (
             Q(given_names__in={v for part in given for v in vocabulary.given[part]})
             | Q(family_name__in={v for part in family for v in vocabulary.family[part]})
@@ -216,20 +241,24 @@ def _records_matching_names(names: list[str], *, visible):
     )
 
 
-def _name_score(names: list[str], record: dict) -> float:
+def _name_score(names: list[tuple[str, ...]], record: dict) -> float:
     """How well the record's names match every word typed: the mean of each word's best match."""
     given = plain(record["given_names"]).split()
     family = name_parts(plain(record["family_name"]))
     for alias in record["aliases"] or []:
         family += name_parts(plain(alias))
     scores = []
-    for word in names:
-        variants = name_variants(word)
-        best = max(
-            [fuzz.ratio(word, part) for part in given + family]
-            + [NICKNAME_SCORE for part in given if part in variants and part != word]
-            + [0]
-        )
+    for alternatives in names:
+        best = 0.0
+        for word in alternatives:
+            variants = name_variants(word) - {word}
+            best = max(
+                [
+                    best,
+                    *(similarity(word, part) for part in given + family),
+                    *(NICKNAME_SCORE for part in given if part in variants),
+                ]
+            )
         scores.append(best)
     return sum(scores) / len(scores) if min(scores) >= NAME_CUTOFF else 0.0
 

@@ -1,11 +1,29 @@
-"""A person's events from every agency, in time order, as the user may see them."""
+"""A person's events from every agency, in time order, as the user may see them.
 
-from dataclasses import dataclass
+A long history is hundreds of events, so they are read as plain rows (one query, no model
+instances) and everything the page prints is worked out once here, not in the template.
+"""
+
+import datetime
+from dataclasses import dataclass, field
+from urllib.parse import urlencode
+
+from django.utils import timezone
 
 from safeguarding.people.access_rules import may_see_event_details, may_see_event_type
-from safeguarding.people.enumerations import CinFactor, MissingKind, MissingRiskGrade
-from safeguarding.people.models import Event, Involvement, Person
+from safeguarding.people.enumerations import (
+    CinFactor,
+    EventType,
+    InvolvementRole,
+    MissingKind,
+    MissingRiskGrade,
+)
+from safeguarding.people.models import Involvement, Person
+from safeguarding.sources.models import Feed
 
+HIDDEN_DETAILS = "Visible to health staff and statutory panel members only"
+EVENT_TYPE_LABELS = dict(EventType.choices)
+ROLE_LABELS = dict(InvolvementRole.choices)
 DETAIL_LABELS = {
     "missing_kind": "Kind",
     "risk_grade": "Risk grade",
@@ -40,30 +58,63 @@ def detail_value(key: str, value) -> str:
     return codes.get(str(value), str(value))
 
 
-def readable_details(details: dict) -> list[tuple[str, str]]:
-    return [
-        (detail_label(key), detail_value(key, value))
+def readable_details(details: dict) -> str:
+    return "; ".join(
+        f"{detail_label(key)}: {detail_value(key, value)}"
         for key, value in details.items()
         if value not in ("", None, [])
-    ]
+    )
+
+
+def when(moment: datetime.datetime | None, pattern: str = "%-d %b %Y %H:%M", zone=None) -> str:
+    """A moment in local time; pass the zone when formatting many (looking it up is not free)."""
+    if moment is None:
+        return ""
+    return moment.astimezone(zone or timezone.get_current_timezone()).strftime(pattern)
+
+
+@dataclass
+class EventRow:
+    """An event as the pages need it: what, when, where, and where the record came from."""
+
+    pk: int
+    event_type: str
+    occurred_at: datetime.datetime
+    ended_at: datetime.datetime | None
+    description: str
+    details: dict
+    source_event_id: str
+    row_number: int
+    import_batch_id: int
+    feed: Feed
+    location_id: int | None
+    place: str
+    postcode: str
+
+    @property
+    def type_label(self) -> str:
+        return EVENT_TYPE_LABELS.get(self.event_type, self.event_type)
 
 
 @dataclass
 class TimelineEntry:
     """One event, the roles the person had in it, and what this user may see of it."""
 
-    event: Event
-    roles: list[str]
-    role_labels: list[str]
+    event: EventRow
     details_visible: bool
+    roles: list[str] = field(default_factory=list)
 
     @property
     def agency(self):
         return self.event.feed.agency
 
     @property
-    def details(self) -> list[tuple[str, str]]:
-        return readable_details(self.event.details) if self.details_visible else []
+    def role_labels(self) -> list[str]:
+        return [ROLE_LABELS.get(role, role) for role in self.roles]
+
+    @property
+    def details(self) -> str:
+        return readable_details(self.event.details) if self.details_visible else ""
 
     @property
     def provenance(self) -> str:
@@ -73,52 +124,120 @@ class TimelineEntry:
             f"(import batch {event.import_batch_id})"
         )
 
+    def cells(self, zone) -> tuple[str, ...]:
+        """What the timeline table shows, worked out once: a long history has hundreds of rows."""
+        event = self.event
+        return (
+            when(event.occurred_at, zone=zone),
+            event.type_label,
+            event.description,
+            ", ".join(self.role_labels),
+            ", ".join(part for part in (event.place, event.postcode) if part),
+            self.details if self.details_visible else HIDDEN_DETAILS,
+            self.provenance,
+        )
 
-def person_involvements(*, person: Person) -> list[Involvement]:
-    """Every involvement of the person, with its event and provenance, in one query."""
-    return list(
+
+def timeline_rows(entries: list[TimelineEntry]) -> list[tuple[str, ...]]:
+    zone = timezone.get_current_timezone()
+    return [entry.cells(zone) for entry in entries]
+
+
+EVENT_COLUMNS = {
+    "pk": "event_id",
+    "event_type": "event__event_type",
+    "occurred_at": "event__occurred_at",
+    "ended_at": "event__ended_at",
+    "description": "event__description",
+    "details": "event__details",
+    "source_event_id": "event__source_event_id",
+    "row_number": "event__row_number",
+    "import_batch_id": "event__import_batch_id",
+    "feed": "event__feed_id",
+    "location_id": "event__location_id",
+    "place": "event__location__name",
+    "postcode": "event__location__postcode",
+}
+
+
+def timeline_entries(*, person: Person, user) -> list[TimelineEntry]:
+    """One entry per event, oldest first (a person linked from two records may be in an event
+    twice), leaving out the kinds of event this user's agency is not shared."""
+    feeds = {feed.pk: feed for feed in Feed.objects.select_related("agency")}
+    rows = (
         Involvement.objects.filter(person=person)
-        .select_related("event__feed__agency", "event__location")
         .order_by("event__occurred_at", "event_id", "role")
+        .values_list("role", *EVENT_COLUMNS.values())
     )
-
-
-def timeline_entries(*, involvements: list[Involvement], user) -> list[TimelineEntry]:
-    """One entry per event (a person linked from two records may be in an event twice)."""
     entries: dict[int, TimelineEntry] = {}
-    for involvement in involvements:
-        event = involvement.event
-        if not may_see_event_type(user=user, event_type=event.event_type):
-            continue
-        entry = entries.get(event.pk)
+    for role, *values in rows:
+        entry = entries.get(values[0])
         if entry is None:
+            event = EventRow(**dict(zip(EVENT_COLUMNS, values, strict=True)))
+            if not may_see_event_type(user=user, event_type=event.event_type):
+                continue
+            event.feed = feeds[event.feed]
+            event.place, event.postcode = event.place or "", event.postcode or ""
             entry = entries[event.pk] = TimelineEntry(
-                event=event,
-                roles=[],
-                role_labels=[],
-                details_visible=may_see_event_details(user=user, event=event),
+                event=event, details_visible=may_see_event_details(user=user, event=event)
             )
-        if involvement.role not in entry.roles:
-            entry.roles.append(involvement.role)
-            entry.role_labels.append(involvement.get_role_display())
+        if role not in entry.roles:
+            entry.roles.append(role)
     return list(entries.values())
 
 
-def filter_timeline(
-    entries: list[TimelineEntry], *, agency: str = "", event_type: str = ""
-) -> list[TimelineEntry]:
-    return [
-        entry
-        for entry in entries
-        if (not agency or entry.agency.code == agency)
-        and (not event_type or entry.event.event_type == event_type)
-    ]
+PERIODS = [
+    ("", "All time"),
+    ("12", "Last 12 months"),
+    ("6", "Last 6 months"),
+    ("3", "Last 3 months"),
+]
+
+
+@dataclass(frozen=True)
+class TimelineFilter:
+    """Which events the timeline shows: an agency, a kind of event, a recent period."""
+
+    agency: str = ""
+    event_type: str = ""
+    months: str = ""
+
+    @classmethod
+    def from_query(cls, query) -> "TimelineFilter":
+        months = query.get("months", "")
+        return cls(
+            agency=query.get("agency", ""),
+            event_type=query.get("type", ""),
+            months=months if months in dict(PERIODS) else "",
+        )
+
+    @property
+    def since(self) -> datetime.datetime | None:
+        if not self.months:
+            return None
+        return timezone.now() - datetime.timedelta(days=round(int(self.months) * 30.44))
+
+    @property
+    def query_string(self) -> str:
+        chosen = {"agency": self.agency, "type": self.event_type, "months": self.months}
+        return urlencode({key: value for key, value in chosen.items() if value})
+
+    def keeps(self, entry: TimelineEntry) -> bool:
+        since = self.since
+        return (
+            (not self.agency or entry.agency.code == self.agency)
+            and (not self.event_type or entry.event.event_type == self.event_type)
+            and (since is None or entry.event.occurred_at >= since)
+        )
+
+    def apply(self, entries: list[TimelineEntry]) -> list[TimelineEntry]:
+        return [entry for entry in entries if self.keeps(entry)]
 
 
 def filter_choices(entries: list[TimelineEntry]) -> tuple[list, list[tuple[str, str]]]:
     """The agencies and kinds of event in this person's timeline, for the filter."""
     agencies = {entry.agency.code: entry.agency for entry in entries}
-    types = {entry.event.event_type: entry.event.get_event_type_display() for entry in entries}
+    types = {entry.event.event_type: entry.event.type_label for entry in entries}
     return (
         sorted(agencies.values(), key=lambda agency: agency.name),
         sorted(types.items(), key=lambda item: item[1]),

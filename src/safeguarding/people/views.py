@@ -10,6 +10,7 @@ from safeguarding.people import printing, queries
 from safeguarding.people import search as person_search
 from safeguarding.people.access_rules import may_open_person
 from safeguarding.people.models import Person
+from safeguarding.people.timeline import TimelineFilter
 
 
 def _open_person(request, person_id: int) -> tuple[Person, str]:
@@ -43,15 +44,10 @@ def person_detail(request, person_id: int):
         object_id=person.pk,
         purpose=stated_purpose,
     )
-    agency, event_type = request.GET.get("agency", ""), request.GET.get("type", "")
     view = queries.single_view(
-        person=person, user=request.user, agency=agency, event_type=event_type
+        person=person, user=request.user, timeline_filter=TimelineFilter.from_query(request.GET)
     )
-    return render(
-        request,
-        "people/person_detail.html",
-        {"view": view, "person": person, "agency": agency, "event_type": event_type},
-    )
+    return render(request, "people/person_detail.html", {"view": view, "person": person})
 
 
 @permission_required("people.view_person", raise_exception=True)
@@ -60,10 +56,8 @@ def person_pdf(request, person_id: int):
     person, stated_purpose = _open_person(request, person_id)
     if not stated_purpose:
         return purpose.ask_for_purpose(request)
-    agency, event_type = request.GET.get("agency", ""), request.GET.get("type", "")
-    view = queries.single_view(
-        person=person, user=request.user, agency=agency, event_type=event_type
-    )
+    timeline_filter = TimelineFilter.from_query(request.GET)
+    view = queries.single_view(person=person, user=request.user, timeline_filter=timeline_filter)
     document = printing.person_pdf(
         view=view, user=request.user, purpose=stated_purpose, printed_at=timezone.now()
     )
@@ -73,7 +67,7 @@ def person_pdf(request, person_id: int):
         object_type="person",
         object_id=person.pk,
         purpose=stated_purpose,
-        detail={"format": "pdf", "pages": document.pages, "agency": agency, "type": event_type},
+        detail={"format": "pdf", "pages": document.pages, "timeline": timeline_filter.query_string},
     )
     response = HttpResponse(document.content, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="young-person-{person.pk}.pdf"'

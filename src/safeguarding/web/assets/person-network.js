@@ -7,6 +7,13 @@
   if (!island || !container || typeof cytoscape !== "function") {
     return;
   }
+  // Cytoscape adds a <style> element for its container unless one with this id exists; the CSP
+  // forbids inline styles, so a marker takes its place and application.scss holds the rule.
+  if (!document.getElementById("__________cytoscape_stylesheet")) {
+    var marker = document.createElement("meta");
+    marker.id = "__________cytoscape_stylesheet";
+    document.head.appendChild(marker);
+  }
   var data = JSON.parse(island.textContent);
   var elements = data.nodes.map(function (node) {
     return { group: "nodes", data: node };
@@ -18,7 +25,8 @@
     container: container,
     elements: elements,
     layout: { name: "cose", animate: false, randomize: false, nodeRepulsion: 8000 },
-    wheelSensitivity: 0.3,
+    minZoom: 0.2,
+    maxZoom: 1.5,
     style: [
       {
         selector: "node",

@@ -54,6 +54,17 @@ def timed(call, repeat: int) -> tuple[float, float, object]:
     return statistics.median(times), max(times), result
 
 
+def cpu_ms(call, repeat: int) -> float:
+    """Median CPU time of this process per call: on a shared machine, the part that is ours (on
+    SQLite that includes the database; PostgreSQL's work is in its own processes)."""
+    times = []
+    for _ in range(repeat):
+        started = time.process_time()
+        call()
+        times.append((time.process_time() - started) * 1000)
+    return statistics.median(times)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--repeat", type=int, default=20)
@@ -103,7 +114,8 @@ def run(options) -> None:
     session = client.session
     session["access_purpose"] = PURPOSE
     session.save()
-    print(f"database: {connection.vendor}; {Person.objects.count():,} people")
+    load = ", ".join(f"{n:.1f}" for n in os.getloadavg())
+    print(f"database: {connection.vendor}; {Person.objects.count():,} people; load average {load}")
 
     top = (
         Involvement.objects.values("person_id").annotate(n=Count("id")).order_by("-n", "person_id")
@@ -118,10 +130,11 @@ def run(options) -> None:
 
     def report(label: str) -> None:
         median, slowest, queries = timed(page, options.repeat)
+        cpu = cpu_ms(page, options.repeat)
         events = Involvement.objects.filter(person_id=top["person_id"]).count()
         print(
             f"person page, {label} ({events} involvements): median {median:.0f} ms, "
-            f"slowest {slowest:.0f} ms, {queries} queries"
+            f"slowest {slowest:.0f} ms, CPU {cpu:.0f} ms, {queries} queries"
         )
 
     started = time.perf_counter()

@@ -144,6 +144,13 @@ def test_searching_is_audited_with_the_terms_and_whose_records_were_listed(clien
     assert details[1] == {"terms": "WP000123", "results": 1, "people": [county.pk]}
 
 
+def test_control_characters_are_left_out_of_the_search_and_its_audit(client_for, county):
+    response = client_for("analyst").get(reverse("people:search"), {"q": "jade\x00 exa\x07mple"})
+    assert response.status_code == 200
+    assert county in [r.person for r in response.context["results"]]
+    assert AuditEvent.objects.get(action=AuditAction.SEARCH).detail["terms"] == "jade example"
+
+
 def test_outsiders_cannot_search_for_people(client_for):
     assert client_for("outsider").get(reverse("people:search"), {"q": "x"}).status_code == 403
 

@@ -8,6 +8,7 @@ the records holding the matched names are then fetched through the name indexes 
 import datetime
 import threading
 import time
+import unicodedata
 from dataclasses import dataclass, field
 
 from django.db.models import Count, Max, Q
@@ -160,9 +161,19 @@ class Query:
         return cls(names=names, dates=dates, ids=ids)
 
 
+MAX_SEARCH_LENGTH = 200
+
+
+def clean_search_text(text: str) -> str:
+    """What was typed, without control characters (PostgreSQL refuses NUL, even in the audit
+    trail) or runs of spaces, and not absurdly long."""
+    printable = "".join(ch for ch in text if unicodedata.category(ch)[0] != "C")
+    return " ".join(printable.split())[:MAX_SEARCH_LENGTH]
+
+
 def search_people(*, text: str, user, limit: int = RESULT_LIMIT) -> list[SearchResult]:
     """People this user may open whose records match the text, best first."""
-    query = Query.parse(" ".join(text.split()))
+    query = Query.parse(clean_search_text(text))
     visible = people_visible_to(user=user).values("pk")
     found: dict[int, SearchResult] = {}
 

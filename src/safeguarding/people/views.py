@@ -76,7 +76,7 @@ def person_pdf(request, person_id: int):
 
 @permission_required("people.view_person", raise_exception=True)
 def search(request):
-    text = request.GET.get("q", "").strip()
+    text = person_search.clean_search_text(request.GET.get("q", ""))
     results = person_search.search_people(text=text, user=request.user) if text else []
     if text:
         audit.record(

@@ -239,3 +239,23 @@ def test_the_page_reads_a_person_in_a_fixed_number_of_queries(client_for, cast, 
     assert (len(small.connections.people), len(large.connections.people)) == (1, 21)
     assert (len(small.panel.items), len(large.panel.items)) == (1, 21)
     assert many == few <= 30
+
+
+def test_the_identity_gives_the_link_confidence_as_the_weakest_records_match(client_for, person):
+    for record, weight in zip(person.source_records.order_by("pk"), (12.0, 3.0), strict=True):
+        record.match_weight, record.link_model_version = weight, "20261201"
+        record.save()
+    page = open_person(client_for("analyst"), person).content.decode()
+    assert (
+        "The weakest link: match weight 3.0, a match probability 88.89% "
+        "(linkage model 20261201)." in page
+    )
+    assert "linkage-links" not in page  # the linkage pages do not exist in this build
+
+
+@pytest.mark.urls("tests.people.urls_with_linkage")
+@pytest.mark.parametrize("persona,sees_links", [("analyst", True), ("police_panel_member", False)])
+def test_analysts_get_the_linkage_pages_once_they_exist(client_for, person, persona, sees_links):
+    page = open_person(client_for(persona), person).content.decode()
+    assert (f'href="/linkage/people/{person.pk}/"' in page) is sees_links
+    assert ('href="/linkage/review/"' in page) is sees_links

@@ -210,6 +210,9 @@ def test_a_restricted_person_among_the_connections_is_not_named(person, cast):
     found_together(police, SourceRecordFactory(person=hidden))
     [linked] = view_for(person, cast["analyst"]).connections.people
     assert (linked.person_id, linked.name) == (None, "Restricted record")
+    assert [(e.text, e.source) for e in linked.evidence] == [
+        ("Found in company of (suspected association)", "withheld (a restricted record)")
+    ]
     hidden.allowed_users.add(cast["analyst"])
     [linked] = view_for(person, cast["analyst"]).connections.people
     assert linked.name == "Hidden Name"

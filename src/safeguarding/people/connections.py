@@ -6,6 +6,7 @@ company of" record is a suspected association, never shown as fact.
 
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from django.urls import reverse
 
@@ -22,6 +23,7 @@ SAME_ADDRESS = "Same address"
 SAME_POSTCODE = "Same postcode"
 SAME_PHONE = "Same phone number"
 SAME_GROUP = "Same peer group or context"
+WITHHELD = "withheld (a restricted record)"
 CHART_PEOPLE = 60
 CHART_PLACES = 8
 
@@ -92,11 +94,11 @@ class Connections:
     groups: list[Group]
     self_node: dict = field(default_factory=dict)
 
-    @property
+    @cached_property
     def chart(self) -> dict:
         return network_chart(self)
 
-    @property
+    @cached_property
     def rows(self) -> list[tuple]:
         return [linked.cells() for linked in self.people]
 
@@ -242,13 +244,20 @@ def _groups(*, person, add) -> list[Group]:
 
 
 def _anonymise_restricted(people: dict[int, Connection], *, user) -> None:
-    """A restricted person this user is not named on shows as a restricted record, no name."""
+    """A person this user may not open shows as a restricted record: the kind of connection,
+    but no name, link, or the agency ids and dates in the evidence that would identify them."""
     visible = set(
         people_visible_to(user=user).filter(pk__in=list(people)).values_list("pk", flat=True)
     )
     for person_id, linked in people.items():
         if person_id not in visible:
             linked.person_id, linked.name = None, "Restricted record"
+            linked.evidence = [
+                Evidence(
+                    kind=e.kind, text=e.kind, source=WITHHELD, suspected=e.suspected, via=e.via
+                )
+                for e in linked.evidence
+            ]
 
 
 def linked_places(entries: list[TimelineEntry]) -> list[LinkedPlace]:

@@ -55,9 +55,8 @@ class MissingEpisode:
 
     @property
     def found_at(self) -> str:
-        if self.facts.get("found_postcode"):
-            return self.facts["found_postcode"]
-        return next((e.event.postcode for e in self.entries if e.event.postcode), "")
+        # Only a found location: a police report's location is where it was reported.
+        return self.facts.get("found_postcode", "")
 
     @property
     def reported_to_police(self) -> list[str]:

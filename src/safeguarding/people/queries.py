@@ -48,11 +48,17 @@ class Identity:
 
     @property
     def weakest_link(self) -> float | None:
-        """The lowest probability among the records' best matches: how sure the linking is."""
-        if len(self.records) < 2:
-            return None
+        """The lowest match weight among the records' best matches: how sure the linking is."""
         weights = [r.match_weight for r in self.records if r.match_weight is not None]
-        return match_probability(min(weights)) if weights else None
+        return min(weights) if len(self.records) > 1 and weights else None
+
+    @property
+    def weakest_link_text(self) -> str:
+        probability = match_probability(self.weakest_link)
+        if probability is None:
+            return ""
+        shown = "above 99.99%" if probability > 0.9999 else f"{probability:.2%}"
+        return f"match weight {self.weakest_link:.1f}, a match probability {shown}"
 
     @property
     def model_versions(self) -> list[str]:

@@ -207,6 +207,8 @@ def search_people(*, text: str, user, limit: int = RESULT_LIMIT) -> list[SearchR
             score = _name_score(query.names, record)
             if score >= NAME_CUTOFF:
                 credit(record["person_id"], score, "Name")
+                if dates:
+                    credit(record["person_id"], score, "Date of birth")
     elif dates:
         for person_id, born in (
             SourceRecord.objects.filter(person__in=visible, date_of_birth__in=dates)
@@ -219,10 +221,6 @@ def search_people(*, text: str, user, limit: int = RESULT_LIMIT) -> list[SearchR
                 100 if exact else 90,
                 "Date of birth" if exact else "Day and month swapped",
             )
-    if dates and query.names:
-        for result in found.values():
-            result.reasons.append("Date of birth")
-
     people = Person.objects.in_bulk(list(found))
     results = []
     for person_id, result in found.items():

@@ -24,7 +24,7 @@
   var chart = cytoscape({
     container: container,
     elements: elements,
-    layout: { name: "cose", animate: false, randomize: false, nodeRepulsion: 8000 },
+    layout: { name: "cose", animate: false, randomize: false, nodeRepulsion: 20000, idealEdgeLength: 80 },
     minZoom: 0.2,
     maxZoom: 1.5,
     style: [
@@ -49,10 +49,7 @@
         style: {
           width: 1.5,
           "line-color": "#b1b4b6",
-          "curve-style": "bezier",
-          label: "data(label)",
-          "font-size": 8,
-          "text-rotation": "autorotate"
+          "curve-style": "bezier"
         }
       },
       { selector: "edge[?suspected]", style: { "line-style": "dashed", "line-color": "#d4351c" } }

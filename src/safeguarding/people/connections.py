@@ -107,8 +107,8 @@ def person_connections(*, person: Person, entries: list[TimelineEntry], user) ->
     """Everything the person is connected to, from the events and records the user may see."""
     people: dict[int, Connection] = {}
 
-    def add(person_id: int, name: str, evidence: Evidence) -> Connection:
-        linked = people.setdefault(person_id, Connection(person_id=person_id, name=name))
+    def add(person_id: int, evidence: Evidence) -> Connection:
+        linked = people.setdefault(person_id, Connection(person_id=person_id, name=""))
         linked.evidence.append(evidence)
         return linked
 
@@ -116,7 +116,9 @@ def person_connections(*, person: Person, entries: list[TimelineEntry], user) ->
     _same_postcodes(person=person, add=add)
     _same_phones(person=person, add=add)
     groups = _groups(person=person, add=add)
-    _anonymise_restricted(people, user=user)
+    _name_or_withhold(people, user=user)
+    for group in groups:
+        group.members.sort(key=lambda linked: linked.name)
     return Connections(
         people=sorted(people.values(), key=lambda c: (not c.suspected, -len(c.evidence), c.name)),
         places=linked_places(entries),
@@ -126,21 +128,21 @@ def person_connections(*, person: Person, entries: list[TimelineEntry], user) ->
 
 
 def _same_events(*, person, entries, add) -> None:
-    mine = {entry.event.pk: entry for entry in entries}
+    mine = {entry.event.pk: (number, entry) for number, entry in enumerate(entries)}
+    # No joins: PostgreSQL plans this as an index scan even before the tables are analysed.
     together = (
-        Involvement.objects.filter(event_id__in=list(mine))
-        .exclude(person=person)
-        .exclude(person__isnull=True)
-        .order_by("event__occurred_at", "event_id", "person_id")
-        .values_list("event_id", "person_id", "person__display_name", "role")
+        Involvement.objects.filter(event_id__in=list(mine), person__isnull=False)
+        .exclude(person_id=person.pk)
+        .values_list("event_id", "person_id", "role")
     )
-    for event_id, other_id, other_name, role in together:
-        entry = mine[event_id]
+    for _, entry, other_id, role in sorted(
+        (mine[event_id][0], mine[event_id][1], other_id, role)
+        for event_id, other_id, role in together
+    ):
         event = entry.event
         found_with = InvolvementRole.FOUND_WITH in (role, *entry.roles)
         add(
             other_id,
-            other_name,
             Evidence(
                 kind=FOUND_WITH if found_with else SAME_EVENT,
                 text=(
@@ -161,10 +163,9 @@ def _same_postcodes(*, person, add) -> None:
     postcodes = {r.postcode for r in my_records if r.postcode}
     my_addresses = {(r.postcode, plain(r.address)) for r in my_records if r.address}
     neighbours = (
-        SourceRecord.objects.filter(postcode__in=postcodes)
-        .exclude(person=person)
-        .exclude(person__isnull=True)
-        .select_related("person", "feed__agency")
+        SourceRecord.objects.filter(postcode__in=postcodes, person__isnull=False)
+        .exclude(person_id=person.pk)
+        .select_related("feed__agency")
         .order_by("postcode", "person_id", "id")
     )
     for record in neighbours:
@@ -173,7 +174,6 @@ def _same_postcodes(*, person, add) -> None:
             continue
         add(
             record.person_id,
-            record.person.display_name,
             Evidence(
                 kind=SAME_ADDRESS if same_address else SAME_POSTCODE,
                 text=f"Recorded at {record.postcode}"
@@ -186,10 +186,11 @@ def _same_postcodes(*, person, add) -> None:
 
 def _same_phones(*, person, add) -> None:
     shared = (
-        ObjectLink.objects.filter(object__links__source_record__person=person)
-        .exclude(source_record__person=person)
-        .exclude(source_record__person__isnull=True)
-        .select_related("object", "source_record__person", "feed__agency")
+        ObjectLink.objects.filter(
+            object__links__source_record__person=person, source_record__person__isnull=False
+        )
+        .exclude(source_record__person_id=person.pk)
+        .select_related("object", "source_record", "feed__agency")
         .order_by("object_id", "id")
         .distinct()
     )
@@ -197,7 +198,6 @@ def _same_phones(*, person, add) -> None:
         thing = link.object
         add(
             link.source_record.person_id,
-            link.source_record.person.display_name,
             Evidence(
                 kind=SAME_PHONE,
                 text=f"{thing.get_kind_display()} {thing.value} on both people's records",
@@ -212,16 +212,15 @@ def _groups(*, person, add) -> list[Group]:
     memberships = list(ContextMember.objects.filter(person=person).select_related("context"))
     others = (
         ContextMember.objects.filter(context__in=[m.context_id for m in memberships])
-        .exclude(person=person)
-        .select_related("person", "context")
-        .order_by("person__display_name", "person_id")
+        .exclude(person_id=person.pk)
+        .select_related("context")
+        .order_by("person_id")
     )
     members = defaultdict(list)
     for other in others:
         members[other.context_id].append(
             add(
                 other.person_id,
-                other.person.display_name,
                 Evidence(
                     kind=SAME_GROUP,
                     text=f"Both members of {other.context.name}",
@@ -243,14 +242,16 @@ def _groups(*, person, add) -> list[Group]:
     ]
 
 
-def _anonymise_restricted(people: dict[int, Connection], *, user) -> None:
-    """A person this user may not open shows as a restricted record: the kind of connection,
-    but no name, link, or the agency ids and dates in the evidence that would identify them."""
-    visible = set(
-        people_visible_to(user=user).filter(pk__in=list(people)).values_list("pk", flat=True)
+def _name_or_withhold(people: dict[int, Connection], *, user) -> None:
+    """Names for the people this user may open. Anyone else shows as a restricted record: the
+    kind of connection, but no name, link, or the ids and dates that would identify them."""
+    names = dict(
+        people_visible_to(user=user).filter(pk__in=list(people)).values_list("pk", "display_name")
     )
     for person_id, linked in people.items():
-        if person_id not in visible:
+        if person_id in names:
+            linked.name = names[person_id] or "(no name recorded)"
+        else:
             linked.person_id, linked.name = None, "Restricted record"
             linked.evidence = [
                 Evidence(

@@ -4,6 +4,7 @@ from dataclasses import dataclass
 from functools import cached_property
 
 from django.db.models import Prefetch
+from django.utils.safestring import SafeString
 
 from safeguarding.people import access_rules
 from safeguarding.people.connections import Connections, person_connections
@@ -83,7 +84,7 @@ class SingleView:
     periods = PERIODS
 
     @cached_property
-    def timeline_rows(self) -> list[tuple[str, ...]]:
+    def timeline_rows(self) -> SafeString:
         return timeline_rows(self.timeline)
 
 

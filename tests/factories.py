@@ -13,6 +13,8 @@ from safeguarding.people.models import (
     Identifier,
     Involvement,
     Location,
+    Object,
+    ObjectLink,
     Person,
     SourceRecord,
 )
@@ -133,3 +135,22 @@ class InvolvementFactory(factory.django.DjangoModelFactory):
     import_batch = factory.SelfAttribute("event.import_batch")
     row_number = factory.SelfAttribute("event.row_number")
     role = InvolvementRole.MISSING_PERSON
+
+
+class ObjectFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Object
+
+    kind = "phone"
+    value = factory.Sequence(lambda n: f"07700 9{n:05d}")
+
+
+class ObjectLinkFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ObjectLink
+
+    object = factory.SubFactory(ObjectFactory)
+    source_record = factory.SubFactory(SourceRecordFactory)
+    feed = factory.SelfAttribute("source_record.feed")
+    import_batch = factory.SelfAttribute("source_record.import_batch")
+    row_number = factory.SelfAttribute("source_record.row_number")

@@ -10,6 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from safeguarding.access.models import AuditAction, AuditEvent
+from safeguarding.panel.models import AgendaItem, Meeting
 from safeguarding.places.models import School
 from safeguarding.risk.models import Override, RiskAssessment
 from safeguarding.risk.services import score_everyone
@@ -57,12 +58,28 @@ def names_in(response) -> list[str]:
     return [row["name"] for row in response.context["rows"]]
 
 
-@pytest.mark.parametrize("persona", ["analyst", "police_panel_member", "voluntary_panel_member"])
+@pytest.mark.parametrize("persona", ["analyst", "police_panel_member"])
 def test_people_with_the_tracker_role_see_the_ranked_list(client_for, scored, persona):
     response = open_tracker(client_for(persona))
     assert response.status_code == 200
     assert names_in(response) == ["High Person", "Medium Person", "Low Person"]
     assert b"Chippenham North Academy" in response.content
+
+
+def test_the_voluntary_sector_sees_only_who_the_panel_is_discussing_and_what_it_shares(
+    client_for, scored, cast
+):
+    client = client_for("voluntary_panel_member")
+    assert names_in(open_tracker(client)) == []
+    meeting = Meeting.objects.create(
+        title="VACS panel", held_on=datetime.date.today(), chair=cast["police_panel_member"]
+    )
+    AgendaItem.objects.create(meeting=meeting, order=1, person=scored["Medium Person"])
+    response = open_tracker(client)
+    assert names_in(response) == ["Medium Person"]
+    row = response.context["rows"][0]
+    assert row["indicators"] == [] and row["unshared_indicators"] == 3  # care and school
+    assert b"and 3 from records not shared with your organisation" in response.content
 
 
 @pytest.mark.parametrize("persona", ["outsider", "auditor"])

@@ -83,6 +83,11 @@ class SourceRecord(Provenance):
         indexes = [
             models.Index(fields=["family_name", "date_of_birth"]),
             models.Index(fields=["postcode"]),
+            # Search fetches records by the given names a fuzzy match found, an agency's id
+            # (unique only within its feed) or a date of birth.
+            models.Index(fields=["given_names"], name="source_record_given_names"),
+            models.Index(fields=["source_record_id"], name="source_record_agency_id"),
+            models.Index(fields=["date_of_birth"], name="source_record_date_of_birth"),
         ]
 
     def __str__(self) -> str:
@@ -103,7 +108,10 @@ class Identifier(models.Model):
                 fields=["source_record", "kind", "value"], name="one_identifier_value_per_record"
             )
         ]
-        indexes = [models.Index(fields=["kind", "value"])]
+        indexes = [
+            models.Index(fields=["kind", "value"]),
+            models.Index(fields=["value"], name="identifier_value"),  # any kind, in search
+        ]
 
 
 class Location(models.Model):

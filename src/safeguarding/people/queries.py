@@ -1,81 +1,121 @@
-"""What the people pages read."""
+"""What the people pages read: the single view of one young person, as one user may see it."""
 
-import datetime
+from dataclasses import dataclass
+from functools import cached_property
 
-from django.db.models import Prefetch, Q
+from django.db.models import Prefetch
+from django.utils.safestring import SafeString
 
-from safeguarding.people.access_rules import may_see_event_details
-from safeguarding.people.models import Involvement, Person, SourceRecord
+from safeguarding.people import access_rules
+from safeguarding.people.connections import Connections, person_connections
+from safeguarding.people.involvement import PanelHistory, Service, panel_history, services
+from safeguarding.people.missing import MissingHistory, missing_history
+from safeguarding.people.models import Identifier, Person, SourceRecord
+from safeguarding.people.timeline import (
+    PERIODS,
+    TimelineEntry,
+    TimelineFilter,
+    filter_choices,
+    timeline_entries,
+    timeline_rows,
+)
+from safeguarding.risk.catalogue import load_catalogue
+from safeguarding.risk.queries import person_risk
+
+EVERYTHING = TimelineFilter()
 
 
 def person_with_records(*, person_id: int) -> Person:
-    records = SourceRecord.objects.select_related("feed__agency").order_by(
-        "feed__agency__name", "source_record_id"
+    """The person with every source record behind them, its agency and identifiers."""
+    records = (
+        SourceRecord.objects.select_related("feed__agency")
+        .prefetch_related(Prefetch("identifiers", queryset=Identifier.objects.order_by("kind")))
+        .order_by("feed__agency__name", "source_record_id")
     )
     return Person.objects.prefetch_related(Prefetch("source_records", queryset=records)).get(
         pk=person_id
     )
 
 
-def search_people(*, text: str, limit: int = 50) -> list[Person]:
-    """People whose records match a name, an agency's id, an identifier or a date of birth."""
-    text = " ".join(text.split())
-    if not text:
-        return []
-    matches = Q(source_records__source_record_id__iexact=text) | Q(
-        source_records__identifiers__value__iexact=text.replace(" ", "")
+def match_probability(match_weight: float | None) -> float | None:
+    """Splink's match weight is log2 of the Bayes factor: back to a probability."""
+    if match_weight is None:
+        return None
+    return 2**match_weight / (1 + 2**match_weight)
+
+
+@dataclass
+class Identity:
+    records: list[SourceRecord]
+    show_identifiers: bool
+
+    @property
+    def weakest_link(self) -> float | None:
+        """The lowest match weight among the records' best matches: how sure the linking is."""
+        weights = [r.match_weight for r in self.records if r.match_weight is not None]
+        return min(weights) if len(self.records) > 1 and weights else None
+
+    @property
+    def weakest_link_text(self) -> str:
+        probability = match_probability(self.weakest_link)
+        if probability is None:
+            return ""
+        shown = "above 99.99%" if probability > 0.9999 else f"{probability:.2%}"
+        return f"match weight {self.weakest_link:.1f}, a match probability {shown}"
+
+    @property
+    def model_versions(self) -> list[str]:
+        return sorted({r.link_model_version for r in self.records if r.link_model_version})
+
+
+@dataclass
+class SingleView:
+    person: Person
+    identity: Identity
+    timeline: list[TimelineEntry]
+    timeline_filter: TimelineFilter
+    timeline_total: int
+    agencies: list
+    event_types: list[tuple[str, str]]
+    missing: MissingHistory
+    connections: Connections | None
+    services: list[Service]
+    panel: PanelHistory
+    only_shared_categories: bool
+    risk: dict | None
+
+    periods = PERIODS
+
+    @cached_property
+    def timeline_rows(self) -> SafeString:
+        return timeline_rows(self.timeline)
+
+
+def single_view(
+    *, person: Person, user, timeline_filter: TimelineFilter = EVERYTHING
+) -> SingleView:
+    """Everything the page (and its PDF) shows, filtered by what this user may see."""
+    entries = timeline_entries(person=person, user=user)
+    records = list(person.source_records.all())
+    agencies, event_types = filter_choices(entries)
+    return SingleView(
+        person=person,
+        identity=Identity(
+            records=records, show_identifiers=access_rules.may_see_agency_identifiers(user=user)
+        ),
+        timeline=timeline_filter.apply(entries),
+        timeline_filter=timeline_filter,
+        timeline_total=len(entries),
+        agencies=agencies,
+        event_types=event_types,
+        missing=missing_history(entries),
+        connections=(
+            person_connections(person=person, entries=entries, user=user)
+            if access_rules.may_see_connections(user=user)
+            else None
+        ),
+        services=services(records=records, entries=entries),
+        panel=panel_history(person=person),
+        only_shared_categories=access_rules.is_voluntary_sector(user),
+        risk=person_risk(person=person, catalogue=load_catalogue(), user=user),
     )
-    birth = parse_date_of_birth(text)
-    if birth is not None:
-        matches |= Q(date_of_birth=birth) | Q(source_records__date_of_birth=birth)
-    words = [word for word in text.split() if not any(ch.isdigit() for ch in word)]
-    if words:
-        by_name = Q()
-        for word in words:
-            by_name &= (
-                Q(source_records__given_names__icontains=word)
-                | Q(source_records__family_name__icontains=word)
-                | Q(display_name__icontains=word)
-            )
-        matches |= by_name
-    return list(Person.objects.filter(matches).distinct().order_by("display_name")[:limit])
-
-
-def parse_date_of_birth(text: str):
-    for pattern in ("%d/%m/%Y", "%Y-%m-%d"):
-        try:
-            return datetime.datetime.strptime(text, pattern).date()
-        except ValueError:
-            continue
-    return None
-
-
-def timeline(*, person: Person, agency: str = "", event_type: str = "") -> list[Involvement]:
-    """The person's events from every agency, oldest first, each with their role in it."""
-    involvements = (
-        Involvement.objects.filter(person=person)
-        .select_related("event__feed__agency", "event__location")
-        .order_by("event__occurred_at", "event_id")
-    )
-    if agency:
-        involvements = involvements.filter(event__feed__agency__code=agency)
-    if event_type:
-        involvements = involvements.filter(event__event_type=event_type)
-    return list(involvements)
-
-
-def timeline_rows(*, person: Person, user, agency: str = "", event_type: str = "") -> list[dict]:
-    """The timeline as the page shows it: each event, whether the user may see its details,
-    and those details as readable labels."""
-    return [
-        {
-            "involvement": involvement,
-            "details_visible": may_see_event_details(user=user, event=involvement.event),
-            "details": [
-                (key.replace("_", " ").capitalize(), value)
-                for key, value in involvement.event.details.items()
-                if value not in ("", None, [])
-            ],
-        }
-        for involvement in timeline(person=person, agency=agency, event_type=event_type)
-    ]

@@ -6,4 +6,5 @@ app_name = "people"
 urlpatterns = [
     path("", views.search, name="search"),
     path("<int:person_id>/", views.person_detail, name="detail"),
+    path("<int:person_id>/pdf/", views.person_pdf, name="pdf"),
 ]

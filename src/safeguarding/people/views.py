@@ -1,18 +1,20 @@
 from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import render
+from django.utils import timezone
 
 from safeguarding.access import audit, purpose
 from safeguarding.access.models import AuditAction
-from safeguarding.people import queries
+from safeguarding.people import printing, queries
+from safeguarding.people import search as person_search
 from safeguarding.people.access_rules import may_open_person
-from safeguarding.people.enumerations import EventType
 from safeguarding.people.models import Person
+from safeguarding.people.timeline import TimelineFilter
 
 
-@permission_required("people.view_person", raise_exception=True)
-def person_detail(request, person_id: int):
+def _open_person(request, person_id: int) -> tuple[Person, str]:
+    """The person if this user may open them, with the stated purpose; a refusal is audited."""
     try:
         person = queries.person_with_records(person_id=person_id)
     except Person.DoesNotExist as missing:
@@ -26,7 +28,13 @@ def person_detail(request, person_id: int):
             object_id=person.pk,
             purpose=stated_purpose,
         )
-        raise PermissionDenied("This record is restricted.")
+        raise PermissionDenied("You may not open this record.")
+    return person, stated_purpose
+
+
+@permission_required("people.view_person", raise_exception=True)
+def person_detail(request, person_id: int):
+    person, stated_purpose = _open_person(request, person_id)
     if not stated_purpose:
         return purpose.ask_for_purpose(request)
     audit.record(
@@ -36,36 +44,46 @@ def person_detail(request, person_id: int):
         object_id=person.pk,
         purpose=stated_purpose,
     )
-    agency, event_type = request.GET.get("agency", ""), request.GET.get("type", "")
-    timeline = queries.timeline_rows(
-        person=person, user=request.user, agency=agency, event_type=event_type
+    view = queries.single_view(
+        person=person, user=request.user, timeline_filter=TimelineFilter.from_query(request.GET)
     )
-    return render(
-        request,
-        "people/person_detail.html",
-        {
-            "person": person,
-            "timeline": timeline,
-            "agency": agency,
-            "event_type": event_type,
-            "agencies": sorted(
-                {r.feed.agency for r in person.source_records.all()}, key=lambda a: a.name
-            ),
-            "event_types": EventType.choices,
-        },
+    return render(request, "people/person_detail.html", {"view": view, "person": person})
+
+
+@permission_required("people.view_person", raise_exception=True)
+def person_pdf(request, person_id: int):
+    """The single view as a PDF for a meeting, marked OFFICIAL-SENSITIVE, its export audited."""
+    person, stated_purpose = _open_person(request, person_id)
+    if not stated_purpose:
+        return purpose.ask_for_purpose(request)
+    timeline_filter = TimelineFilter.from_query(request.GET)
+    view = queries.single_view(person=person, user=request.user, timeline_filter=timeline_filter)
+    document = printing.person_pdf(
+        view=view, user=request.user, purpose=stated_purpose, printed_at=timezone.now()
     )
+    audit.record(
+        action=AuditAction.EXPORT,
+        request=request,
+        object_type="person",
+        object_id=person.pk,
+        purpose=stated_purpose,
+        detail={"format": "pdf", "pages": document.pages, "timeline": timeline_filter.query_string},
+    )
+    response = HttpResponse(document.content, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="young-person-{person.pk}.pdf"'
+    return response
 
 
 @permission_required("people.view_person", raise_exception=True)
 def search(request):
-    text = request.GET.get("q", "").strip()
-    people = queries.search_people(text=text) if text else []
+    text = person_search.clean_search_text(request.GET.get("q", ""))
+    results = person_search.search_people(text=text, user=request.user) if text else []
     if text:
         audit.record(
             action=AuditAction.SEARCH,
             request=request,
             object_type="person",
             purpose=purpose.current_purpose(request),
-            detail={"terms": text, "results": len(people)},
+            detail={"terms": text, **person_search.search_detail(results)},
         )
-    return render(request, "people/search.html", {"text": text, "people": people})
+    return render(request, "people/search.html", {"text": text, "results": results})

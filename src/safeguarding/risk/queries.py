@@ -8,7 +8,12 @@ from django.db.models.functions import Coalesce
 
 from safeguarding.access.models import Agency
 from safeguarding.panel.models import Action, ActionStatus, Meeting
-from safeguarding.people.access_rules import may_see_health_details
+from safeguarding.people.access_rules import (
+    is_voluntary_sector,
+    may_see_event_type,
+    may_see_health_details,
+    people_visible_to,
+)
 from safeguarding.places.models import School
 from safeguarding.risk.catalogue import DOMAINS, EXPLOITATION_TYPES, Catalogue
 from safeguarding.risk.models import (
@@ -74,9 +79,11 @@ def _active_override(field: str) -> Subquery:
     )
 
 
-def tracker_assessments(*, run: ScoringRun, filters: TrackerFilters):
+def tracker_assessments(*, run: ScoringRun, filters: TrackerFilters, user):
     """The run's assessments, filtered and ordered, with the level a professional set (if any)
-    and the number of open panel actions."""
+    and the number of open panel actions. Restricted people stay on the list (shown without
+    name or evidence, so the panel knows to ask); people not shared with the user's
+    organisation at all are left out."""
     open_actions = (
         Action.objects.filter(
             decision__agenda_item__person=OuterRef("person_id"), status=ActionStatus.OPEN
@@ -104,6 +111,8 @@ def tracker_assessments(*, run: ScoringRun, filters: TrackerFilters):
             )
         )
     )
+    if user is not None and is_voluntary_sector(user):  # None: the command line
+        assessments = assessments.filter(person__in=people_visible_to(user=user).values("pk"))
     if filters.area:
         assessments = assessments.filter(community_area=filters.area)
     if filters.school:
@@ -129,6 +138,16 @@ def tracker_assessments(*, run: ScoringRun, filters: TrackerFilters):
             assessments = assessments.exclude(person_id__in=known.values("person_id"))
     order = SORTS.get(filters.sort, SORTS["score"])[1]
     return assessments.order_by(*order)
+
+
+def indicator_shared(indicator, *, user) -> bool:
+    """The voluntary sector sees only indicators drawn wholly from what the panel shares with
+    it (missing episodes, return interviews, partners' concerns)."""
+    if indicator is None or not is_voluntary_sector(user):
+        return True
+    return bool(indicator.event_types) and all(
+        may_see_event_type(user=user, event_type=event_type) for event_type in indicator.event_types
+    )
 
 
 def indicator_label(indicator, *, user) -> str:
@@ -185,7 +204,14 @@ def tracker_rows(*, assessments, catalogue: Catalogue, user) -> list[dict]:
                         "current": hit.recency == Recency.CURRENT,
                     }
                     for hit in hits_of.get(assessment.pk, [])
+                    if indicator_shared(catalogue.by_id.get(hit.indicator_id), user=user)
                 ],
+                "unshared_indicators": 0
+                if hidden
+                else sum(
+                    not indicator_shared(catalogue.by_id.get(hit.indicator_id), user=user)
+                    for hit in hits_of.get(assessment.pk, [])
+                ),
             }
         )
     return rows
@@ -248,7 +274,7 @@ def person_risk(*, person, catalogue: Catalogue, user) -> dict | None:
         and latest_run_overall is not None
         and (latest.run_id == latest_run_overall.pk)
     )
-    hits = []
+    hits, unshared = [], 0
     if latest is not None and current:
         for hit in (
             IndicatorHit.objects.filter(assessment=latest)
@@ -256,6 +282,9 @@ def person_risk(*, person, catalogue: Catalogue, user) -> dict | None:
             .order_by("-weight", "indicator_id")
         ):
             indicator = catalogue.by_id.get(hit.indicator_id)
+            if not indicator_shared(indicator, user=user):
+                unshared += 1
+                continue
             health_hidden = (
                 indicator is not None
                 and indicator.domain == "health"
@@ -273,6 +302,7 @@ def person_risk(*, person, catalogue: Catalogue, user) -> dict | None:
     return {
         "latest": latest if current else None,
         "hits": hits,
+        "unshared_indicators": unshared,
         "override": override,
         "history": [{"as_of": a.run.as_of, "score": a.score, "level": a.level} for a in history],
         "chart": history_chart(history),

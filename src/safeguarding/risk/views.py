@@ -35,7 +35,7 @@ def tracker(request):
     if run is not None:
         if "new_since" not in request.GET:
             context["last_panel"] = queries.last_panel_date(before=run.as_of)
-        assessments = queries.tracker_assessments(run=run, filters=filters)
+        assessments = queries.tracker_assessments(run=run, filters=filters, user=request.user)
         page = Paginator(assessments, PAGE_SIZE).get_page(request.GET.get("page"))
         context |= {
             "page": page,
@@ -67,7 +67,9 @@ def tracker_export(request):
     _, run, filters = _run_and_filters(request)
     if run is None:
         raise Http404("Nothing has been scored yet.")
-    rows = queries.export_rows(assessments=queries.tracker_assessments(run=run, filters=filters))
+    rows = queries.export_rows(
+        assessments=queries.tracker_assessments(run=run, filters=filters, user=request.user)
+    )
     audit.record(
         action=AuditAction.EXPORT,
         request=request,

@@ -54,6 +54,6 @@ class Command(BaseCommand):
             self.stdout.write(f"Scoring risk as of {as_of} first.")
             run = score_everyone(as_of=as_of).run
         assessments = risk_queries.tracker_assessments(
-            run=run, filters=risk_queries.TrackerFilters()
+            run=run, filters=risk_queries.TrackerFilters(), user=None
         )
         return risk_queries.export_rows(assessments=assessments)

@@ -1,0 +1,67 @@
+"""A panel member finds a young person by a misspelt name, reads the single view, filters the
+timeline, sees the connections chart and downloads the PDF for the meeting."""
+
+import pytest
+
+from safeguarding.access.models import AuditAction, AuditEvent
+from tests.browser.conftest import sign_in
+from tests.conftest import PASSWORD
+from tests.factories import FeedFactory, InvolvementFactory, PersonFactory, SourceRecordFactory
+from tests.people.conftest import FEEDS, event_for, record_for
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def known_to_police_and_health(cast, agencies):
+    feeds = {code: FeedFactory(name=name, agency=agencies[code]) for code, name in FEEDS.items()}
+    person = PersonFactory(display_name="Jade Example")
+    police = record_for(person, feeds["wiltshire-police"], source_record_id="WP000123")
+    health = record_for(person, feeds["health"], source_record_id="H-77", given_names="Jayde")
+    event_for(police, "missing_episode", role="missing_person", days_ago=40)
+    event_for(police, "stop_and_search", days_ago=30, details={"found": ["cash"]})
+    event_for(health, "ed_attendance", days_ago=20, details={"attendance_reason": "Assault"})
+    adult = SourceRecordFactory(person=PersonFactory(display_name="Older Male"))
+    found = event_for(police, "incident", role="missing_person", days_ago=10)
+    InvolvementFactory(event=found, source_record=adult, person=adult.person, role="found_with")
+    return person
+
+
+def test_a_panel_member_finds_a_misspelt_name_filters_the_timeline_and_downloads_the_pdf(
+    page, known_to_police_and_health
+):
+    person = known_to_police_and_health
+    sign_in(page, username="police_panel_member", password=PASSWORD)
+    page.get_by_role("navigation", name="Menu").get_by_role("link", name="People").click()
+    page.get_by_label("Name, date of birth (dd/mm/yyyy) or any agency's id").fill("jade exmaple")
+    page.get_by_role("button", name="Search").click()
+    page.get_by_test_id("search-results").get_by_role("link", name="Jade Example").click()
+
+    page.get_by_label("Preparing for or attending a multi-agency panel").check()
+    page.get_by_role("button", name="Continue").click()
+    timeline = page.get_by_test_id("timeline")
+    assert timeline.locator("tbody tr").count() == 4
+    assert "Reason: Assault" in timeline.inner_text()
+
+    page.get_by_label("Agency").select_option(label="NHS Integrated Care Board")
+    page.get_by_role("button", name="Filter").click()
+    rows = page.get_by_test_id("timeline").locator("tbody tr")
+    assert rows.count() == 1
+    assert "Emergency department attendance" in rows.first.inner_text()
+
+    connections = page.get_by_test_id("connections").inner_text()
+    assert "Older Male" in connections and "Suspected" in connections
+    chart = page.get_by_test_id("connections-chart")
+    chart.wait_for(state="attached")
+    page.wait_for_function("document.getElementById('connections-chart').dataset.ready")
+    assert chart.locator("canvas").count() >= 1
+
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Download a PDF for a meeting").click()
+    pdf = download.value
+    assert pdf.suggested_filename == f"young-person-{person.pk}.pdf"
+    with open(pdf.path(), "rb") as handle:
+        assert handle.read(5) == b"%PDF-"
+    export = AuditEvent.objects.get(action=AuditAction.EXPORT)
+    assert export.purpose == "Preparing for or attending a multi-agency panel"
+    assert export.detail["timeline"] == "agency=health"

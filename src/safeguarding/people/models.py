@@ -150,7 +150,36 @@ class ObjectLink(Provenance):
     )
 
 
-class Event(Provenance):
+class BulkProvenance(Provenance):
+    """Provenance for the tables an import writes by the hundred thousand: events and
+    involvements.
+
+    The import creates their feed and batch first, in the same transaction, and Django keeps
+    both from being deleted while rows point at them (PROTECT), so the database does not check
+    these two keys again for every row: on PostgreSQL those checks cost more than the writes.
+    Nothing looks rows up by feed or batch (the feed leads the unique constraints' indexes),
+    so the keys carry no index of their own either."""
+
+    feed = models.ForeignKey(
+        "sources.Feed",
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
+        db_constraint=False,
+    )
+    import_batch = models.ForeignKey(
+        "sources.ImportBatch",
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
+        db_constraint=False,
+    )
+
+    class Meta:
+        abstract = True
+
+
+class Event(BulkProvenance):
     """Something that happened, as one agency recorded it."""
 
     source_event_id = models.CharField(max_length=100, help_text="The agency's own id")
@@ -176,10 +205,13 @@ class Event(Provenance):
         indexes = [models.Index(fields=["event_type", "occurred_at"])]
 
 
-class Involvement(Provenance):
+class Involvement(BulkProvenance):
     """A person (as the agency recorded them) in an event, in a role."""
 
-    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="involvements")
+    # Found through the unique constraint's index (event first) and the (person, role) index.
+    event = models.ForeignKey(
+        Event, on_delete=models.CASCADE, related_name="involvements", db_index=False
+    )
     source_record = models.ForeignKey(
         SourceRecord, on_delete=models.CASCADE, related_name="involvements"
     )
@@ -190,6 +222,7 @@ class Involvement(Provenance):
         blank=True,
         related_name="involvements",
         help_text="Kept in step with the source record's person by linkage",
+        db_index=False,
     )
     role = models.CharField(max_length=20, choices=InvolvementRole.choices)
 

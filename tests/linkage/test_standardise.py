@@ -32,6 +32,9 @@ def records(**overrides) -> pd.DataFrame:
         "postcode": "SN15 1AA",
         "nhs_number": "9434765919",
         "upn": None,
+        "history": [{"postcode": "SN14 6QQ", "family_name": "Smith"}],
+        "latitude": 51.46,
+        "longitude": -2.12,
     }
     row.update(overrides)
     return pd.DataFrame([row])
@@ -54,3 +57,18 @@ def test_an_nhs_number_that_fails_its_check_digit_is_not_compared():
 def test_a_date_that_cannot_be_swapped_has_no_swapped_form():
     row = standardise(records(date_of_birth=datetime.date(2009, 4, 23))).iloc[0]
     assert pd.isna(row["date_of_birth_swapped"])
+
+
+def test_a_postcode_is_compared_whole_by_sector_by_district_and_with_earlier_addresses():
+    row = standardise(records()).iloc[0]
+    assert row["postcode"] == "SN15 1AA"
+    assert row["postcode_sector"] == "SN15 1"
+    assert row["postcode_district"] == "SN15"
+    assert row["postcodes"] == ["SN14 6QQ", "SN15 1AA"]
+    assert (row["latitude"], row["longitude"]) == (51.46, -2.12)
+
+
+def test_a_record_without_a_postcode_has_none_to_compare():
+    row = standardise(records(postcode="", history=[])).iloc[0]
+    assert pd.isna(row["postcode"]) and pd.isna(row["postcode_sector"])
+    assert row["postcodes"] is None

@@ -1,7 +1,7 @@
-"""The linkage model: Splink (Fellegi–Sunter) comparisons, blocking, training and clustering.
+"""The linkage model: Splink (Fellegi–Sunter) comparisons, blocking, training and scoring.
 
-The settings are data a user can read (`settings()`); training writes the model to a versioned
-JSON file that the same code, or Splink's Spark backend, can load.
+The settings are data a user can read (`settings()`); training gives the model as the JSON
+Splink saves, which the same code, or Splink's Spark backend, loads to score new records.
 """
 
 import logging
@@ -12,9 +12,18 @@ import splink.comparison_level_library as cll
 import splink.comparison_library as cl
 from splink import DuckDBAPI, Linker, SettingsCreator, block_on
 
-logging.getLogger("splink").setLevel(logging.WARNING)
+from safeguarding.linkage.clustering import cluster
+
+# Splink warns about levels no pair reached (a UPN is held by one agency only): not news.
+logging.getLogger("splink").setLevel(logging.ERROR)
 
 DEFAULT_THRESHOLD = 0.95  # match probability at which two records become one person
+# Pairs whose match probability falls in this band go to the clerical review queue. Pairs
+# below it are not kept: they neither link nor need a person's eye.
+REVIEW_BAND = (0.5, 0.99)
+# Clerical "same person" decisions train the m-probabilities once there are enough of them
+# for the estimate to beat expectation maximisation's.
+LABELS_TO_TRAIN = 200
 
 
 def _names(column: str, alternatives: str, label: str) -> cl.CustomComparison:
@@ -45,9 +54,41 @@ def _date_of_birth() -> cl.CustomComparison:
                 "date_of_birth_l = date_of_birth_swapped_r",
                 label_for_charts="Day and month swapped",
             ),
-            cll.LevenshteinLevel("date_of_birth", 1),
+            cll.LevenshteinLevel("date_of_birth", 1).configure(
+                label_for_charts="One digit different"
+            ),
             cll.ElseLevel(),
         ],
+    )
+
+
+def _address() -> cl.CustomComparison:
+    """The postcode, finest agreement first; an address either record held earlier counts."""
+    return cl.CustomComparison(
+        output_column_name="postcode",
+        comparison_description="Address",
+        comparison_levels=[
+            cll.NullLevel("postcode"),
+            cll.ExactMatchLevel("postcode").configure(label_for_charts="Same postcode"),
+            cll.ArrayIntersectLevel("postcodes", min_intersection=1).configure(
+                label_for_charts="A postcode they shared at some time"
+            ),
+            cll.ExactMatchLevel("postcode_sector").configure(label_for_charts="Same sector"),
+            cll.ExactMatchLevel("postcode_district").configure(label_for_charts="Same district"),
+            cll.DistanceInKMLevel("latitude", "longitude", 5, not_null=True).configure(
+                label_for_charts="Within 5 km"
+            ),
+            cll.ElseLevel(),
+        ],
+    )
+
+
+def _identifier(column: str, label: str) -> cl.CustomComparison:
+    """Exact only: standardisation has already dropped identifiers that fail their check."""
+    return cl.CustomComparison(
+        output_column_name=column,
+        comparison_description=label,
+        comparison_levels=[cll.NullLevel(column), cll.ExactMatchLevel(column), cll.ElseLevel()],
     )
 
 
@@ -59,8 +100,9 @@ def settings(*, probability_two_random_records_match: float = 1e-4) -> SettingsC
             _names("first_name", "first_name_alternatives", "First name"),
             _names("surname", "surname_alternatives", "Surname"),
             _date_of_birth(),
-            cl.PostcodeComparison("postcode"),
-            cl.ExactMatch("nhs_number"),
+            _address(),
+            _identifier("nhs_number", "NHS number"),
+            _identifier("upn", "Unique pupil number"),
             cl.ExactMatch("sex"),
         ],
         blocking_rules_to_generate_predictions=BLOCKING_RULES,
@@ -89,10 +131,12 @@ def baseline_settings(*, probability_two_random_records_match: float = 1e-4) -> 
 
 
 # Each rule finds candidate pairs that agree on something hard to get wrong by chance; a pair
-# is compared if any rule finds it. Together they keep recall high while bounding comparisons.
+# is compared if any rule finds it. Together they keep recall high while bounding comparisons:
+# none pairs records on anything common, such as a postcode alone or a first name alone.
 BLOCKING_RULES = [
     block_on("date_of_birth"),
     block_on("nhs_number"),
+    block_on("upn"),
     block_on("surname", "year_of_birth"),
     block_on("first_name", "surname"),
     block_on("first_name", "postcode"),
@@ -101,20 +145,32 @@ BLOCKING_RULES = [
 
 
 @dataclass
-class LinkResult:
-    clusters: pd.DataFrame  # unique_id, cluster_id
-    pairs: pd.DataFrame  # unique_id_l, unique_id_r, match_weight, match_probability
+class Scored:
+    """Pairs scored by a model, and the model as Splink saves it."""
+
+    pairs: pd.DataFrame  # unique_id_l, unique_id_r, match_weight, match_probability, gamma_*
     model_json: dict
+    labels_used: int = 0
 
 
-def train_and_link(
+def _pairs(predictions) -> pd.DataFrame:
+    frame = predictions.as_pandas_dataframe()
+    gammas = [c for c in frame.columns if c.startswith("gamma_")]
+    return frame[["unique_id_l", "unique_id_r", "match_weight", "match_probability", *gammas]]
+
+
+def train_and_score(
     records: pd.DataFrame,
     *,
-    threshold: float = DEFAULT_THRESHOLD,
     seed: int = 1,
     model_settings: SettingsCreator | None = None,
-) -> LinkResult:
-    """Train without labels (u by random sampling, m by EM), score candidate pairs, cluster."""
+    labels: pd.DataFrame | None = None,
+) -> Scored:
+    """Train without labels (u by random sampling, m by expectation maximisation; then m from
+    people's "same person" decisions when there are enough), and score every blocked pair
+    that could link or needs review.
+
+    `labels`: unique_id_l, unique_id_r of pairs people decided are the same person."""
     database = DuckDBAPI()
     linker = Linker(database.register(records), model_settings or settings(), log_level=None)
     linker.training.estimate_probability_two_random_records_match(
@@ -127,15 +183,54 @@ def train_and_link(
         block_on("postcode"),
     ):
         linker.training.estimate_parameters_using_expectation_maximisation(rule)
-    predictions = linker.inference.predict(threshold_match_probability=0.05)
-    clusters = linker.clustering.cluster_pairwise_predictions_at_threshold(
-        predictions, threshold_match_probability=threshold
-    )
-    pairs = predictions.as_pandas_dataframe()[
-        ["unique_id_l", "unique_id_r", "match_weight", "match_probability"]
+    labels_used = 0
+    if labels is not None and len(labels) >= LABELS_TO_TRAIN:
+        linker.training.estimate_m_from_pairwise_labels(
+            database.register(labels.assign(source_dataset_l="records", source_dataset_r="records"))
+        )
+        labels_used = len(labels)
+    predictions = linker.inference.predict(threshold_match_probability=REVIEW_BAND[0])
+    return Scored(_pairs(predictions), linker.misc.save_model_to_json(), labels_used)
+
+
+def score_new(model_json: dict, existing: pd.DataFrame, new: pd.DataFrame) -> pd.DataFrame:
+    """Score the new records against each other and against the existing ones with a saved
+    model, without comparing existing records among themselves again."""
+    database = DuckDBAPI()
+    linker = Linker(database.register(pd.concat([existing, new])), model_json, log_level=None)
+    existing_table, new_table = database.register(existing), database.register(new)
+    frames = [
+        _pairs(
+            linker.inference.predict_within(
+                new_table, threshold_match_probability=REVIEW_BAND[0], warning_mode="never"
+            )
+        )
     ]
-    return LinkResult(
-        clusters=clusters.as_pandas_dataframe()[["unique_id", "cluster_id"]],
-        pairs=pairs,
-        model_json=linker.misc.save_model_to_json(),
+    if len(existing):
+        frames.append(
+            _pairs(
+                linker.inference.predict_between(
+                    existing_table,
+                    new_table,
+                    threshold_match_probability=REVIEW_BAND[0],
+                    warning_mode="never",
+                )
+            )
+        )
+    return pd.concat(frames, ignore_index=True)
+
+
+def ordered(pairs: pd.DataFrame) -> pd.DataFrame:
+    """Each pair with the lower record id on the left, as the database keeps them."""
+    low = pairs[["unique_id_l", "unique_id_r"]].min(axis=1)
+    high = pairs[["unique_id_l", "unique_id_r"]].max(axis=1)
+    return pairs.assign(unique_id_l=low, unique_id_r=high)
+
+
+def clusters_at(pairs: pd.DataFrame, record_ids, threshold: float) -> dict[int, int]:
+    """The model's own clusters, before any person's decision: for measuring the model."""
+    linked = pairs[pairs["match_probability"] >= threshold]
+    return cluster(
+        record_ids,
+        zip(linked["unique_id_l"], linked["unique_id_r"], linked["match_weight"], strict=True),
     )

@@ -1,20 +1,35 @@
-"""Linking every source record into people: read from the database, link, write back in bulk."""
+"""Linking source records into people: read from the database, link, write back in bulk.
 
+A full run trains a new model and re-links everyone; an incremental run scores only the
+records no one has linked yet with the saved model. Both keep the pairs they scored, and both
+cluster through `relink`, so people's decisions win either way.
+"""
+
+import json
 import logging
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
 from django.conf import settings
-from django.db import connection, transaction
-from django.db.models import OuterRef, Subquery
+from django.db import transaction
 from django.utils import timezone
 
-from safeguarding.linkage.model import DEFAULT_THRESHOLD, train_and_link
-from safeguarding.linkage.models import LinkModelVersion
+from safeguarding.linkage.model import (
+    DEFAULT_THRESHOLD,
+    REVIEW_BAND,
+    ordered,
+    score_new,
+    train_and_score,
+)
+from safeguarding.linkage.models import LinkModelVersion, LinkPair
+from safeguarding.linkage.relink import decisions_in_force, relink
 from safeguarding.linkage.standardise import standardise
-from safeguarding.people.models import Identifier, Involvement, Person, SourceRecord
+from safeguarding.people.models import Identifier, SourceRecord
+from safeguarding.places.models import Postcode
+from safeguarding.sources.bulk import insert_rows
 
 logger = logging.getLogger(__name__)
 
@@ -22,44 +37,53 @@ logger = logging.getLogger(__name__)
 @dataclass(frozen=True)
 class LinkSummary:
     records: int
+    new_records: int
     people: int
     candidate_pairs: int
     model_version: str
+    full: bool
     seconds: float
+    labels_used: int = 0
 
 
-def source_records_frame() -> pd.DataFrame:
-    """Every source record with its valid NHS number and UPN, as one frame."""
-    records = pd.DataFrame.from_records(
-        SourceRecord.objects.values(
-            "id",
-            "feed__name",
-            "source_record_id",
-            "given_names",
-            "family_name",
-            "aliases",
-            "date_of_birth",
-            "sex",
-            "postcode",
-        )
-    ).rename(columns={"feed__name": "feed"})
+def source_records_frame(ids: list[int] | None = None) -> pd.DataFrame:
+    """Source records (all, or these) with their valid NHS number and UPN and the position
+    of their postcode, as one frame."""
+    chosen = SourceRecord.objects.all() if ids is None else SourceRecord.objects.filter(pk__in=ids)
+    columns = [
+        "id",
+        "feed__name",
+        "source_record_id",
+        "given_names",
+        "family_name",
+        "aliases",
+        "date_of_birth",
+        "sex",
+        "postcode",
+        "history",
+        "person_id",
+    ]
+    records = pd.DataFrame.from_records(chosen.values(*columns), columns=columns).rename(
+        columns={"feed__name": "feed"}
+    )
     identifiers = pd.DataFrame.from_records(
         Identifier.objects.filter(kind__in=["nhs_number", "upn"], valid=True).values(
             "source_record_id", "kind", "value"
-        )
+        ),
+        columns=["source_record_id", "kind", "value"],
     )
     for kind in ("nhs_number", "upn"):
-        chosen = (
-            (
-                identifiers[identifiers["kind"] == kind]
-                .drop_duplicates("source_record_id")
-                .set_index("source_record_id")["value"]
-            )
-            if len(identifiers)
-            else pd.Series()
+        chosen_ids = (
+            identifiers[identifiers["kind"] == kind]
+            .drop_duplicates("source_record_id")
+            .set_index("source_record_id")["value"]
         )
-        records[kind] = records["id"].map(chosen)
-    return records
+        records[kind] = records["id"].map(chosen_ids)
+    positions = pd.DataFrame.from_records(
+        Postcode.objects.values("postcode", "latitude", "longitude"),
+        columns=["postcode", "latitude", "longitude"],
+    )
+    return records.merge(positions, on="postcode", how="left")
 
 
 def linked_records_frame() -> pd.DataFrame:
@@ -70,121 +94,116 @@ def linked_records_frame() -> pd.DataFrame:
     ).rename(columns={"feed__name": "feed"})
 
 
-def link_all(*, threshold: float = DEFAULT_THRESHOLD) -> LinkSummary:
-    """Re-link every source record and write the people back."""
+def current_model() -> LinkModelVersion | None:
+    return LinkModelVersion.objects.order_by("-trained_at", "-pk").first()
+
+
+def link_all(
+    *,
+    full: bool = False,
+    threshold: float | None = None,
+    progress: Callable[[str], None] = lambda step: None,
+) -> LinkSummary:
+    """Link the records no one has linked yet with the saved model, or (`full`, or when there
+    is no model yet) train a new model and re-link everyone."""
+    model = current_model()
+    if full or model is None:
+        return _link_everyone(threshold=threshold or DEFAULT_THRESHOLD, progress=progress)
+    return _link_new(model, threshold=threshold or model.threshold, progress=progress)
+
+
+def _link_everyone(*, threshold: float, progress) -> LinkSummary:
     started = time.monotonic()
+    progress("reading source records")
     records = source_records_frame()
-    result = train_and_link(standardise(records), threshold=threshold)
-    version = timezone.now().strftime("%Y%m%d%H%M%S")
-    model_dir = Path(settings.MEDIA_ROOT) / "linkage"
-    model_dir.mkdir(parents=True, exist_ok=True)
-    model_path = model_dir / f"model-{version}.json"
-    model_path.write_text(pd.io.json.ujson_dumps(result.model_json, indent=1))
-    best_weight = (
-        pd.concat(
-            [
-                result.pairs[["unique_id_l", "match_weight"]].rename(columns={"unique_id_l": "id"}),
-                result.pairs[["unique_id_r", "match_weight"]].rename(columns={"unique_id_r": "id"}),
-            ]
-        )
-        .groupby("id")["match_weight"]
-        .max()
-    )
+    same, _ = decisions_in_force()
+    labels = pd.DataFrame(same, columns=["unique_id_l", "unique_id_r"])
+    progress(f"training and scoring {len(records):,} records")
+    scored = train_and_score(standardise(records), labels=labels)
+    version = _save_model(scored.model_json)
+    progress(f"writing {len(scored.pairs):,} scored pairs and the people")
     with transaction.atomic():
-        people = _write_people(result.clusters, best_weight, version)
-        LinkModelVersion.objects.create(
+        LinkPair.objects.all().delete()
+        _store_pairs(scored.pairs, version)
+        model = LinkModelVersion.objects.create(
             version=version,
             trained_at=timezone.now(),
-            path=str(model_path),
+            path=str(_model_path(version)),
             threshold=threshold,
-            summary={"records": len(records), "people": people},
+            summary={"records": len(records), "labels_used": scored.labels_used},
         )
+        people = relink(records["id"].tolist(), threshold=threshold, everyone=True)
+        model.summary["people"] = people
+        model.save(update_fields=["summary"])
     return LinkSummary(
         records=len(records),
+        new_records=int(records["person_id"].isna().sum()),
         people=people,
-        candidate_pairs=len(result.pairs),
+        candidate_pairs=len(scored.pairs),
         model_version=version,
+        full=True,
+        seconds=time.monotonic() - started,
+        labels_used=scored.labels_used,
+    )
+
+
+def _link_new(model: LinkModelVersion, *, threshold: float, progress) -> LinkSummary:
+    started = time.monotonic()
+    new_ids = list(SourceRecord.objects.filter(person__isnull=True).values_list("pk", flat=True))
+    pairs = pd.DataFrame()
+    if new_ids:
+        progress(f"scoring {len(new_ids):,} new records with model {model.version}")
+        records = standardise(source_records_frame())
+        is_new = records["unique_id"].isin(new_ids)
+        pairs = score_new(
+            json.loads(Path(model.path).read_text()), records[~is_new], records[is_new]
+        )
+        with transaction.atomic():
+            _store_pairs(pairs, model.version)
+            relink(new_ids, threshold=threshold)
+    return LinkSummary(
+        records=SourceRecord.objects.count(),
+        new_records=len(new_ids),
+        people=SourceRecord.objects.values("person_id").distinct().count(),
+        candidate_pairs=len(pairs),
+        model_version=model.version,
+        full=False,
         seconds=time.monotonic() - started,
     )
 
 
-def _write_people(clusters: pd.DataFrame, best_weight: pd.Series, version: str) -> int:
-    """Keep each cluster's existing person where it has one; create the rest; drop the empty."""
-    current = dict(SourceRecord.objects.values_list("id", "person_id"))
-    clusters = clusters.assign(current=clusters["unique_id"].map(current))
-    keep = (
-        clusters.dropna(subset=["current"])
-        .groupby("cluster_id")["current"]
-        .agg(lambda ids: ids.mode().iloc[0])
-        .astype("int64")
-    )
-    keep = keep[~keep.duplicated()]  # a person split in two keeps its id in one part only
-    new_clusters = sorted(set(clusters["cluster_id"]) - set(keep.index))
-    created = Person.objects.bulk_create([Person() for _ in new_clusters], batch_size=2000)
-    person_of_cluster = {
-        **keep.to_dict(),
-        **{c: p.pk for c, p in zip(new_clusters, created, strict=True)},
-    }
-    clusters["person"] = clusters["cluster_id"].map(person_of_cluster)
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "CREATE TEMPORARY TABLE link_assignment (record_id bigint PRIMARY KEY, "
-            "person_id bigint, match_weight double precision)"
-        )
-        cursor.executemany(
-            "INSERT INTO link_assignment VALUES (%s, %s, %s)",
-            [
-                (int(r), int(p), _float(best_weight.get(r)))
-                for r, p in zip(clusters["unique_id"], clusters["person"], strict=True)
-            ],
-        )
-        cursor.execute(
-            "UPDATE people_sourcerecord SET person_id = (SELECT person_id FROM link_assignment "
-            "WHERE record_id = people_sourcerecord.id), match_weight = (SELECT match_weight FROM "
-            "link_assignment WHERE record_id = people_sourcerecord.id), link_model_version = %s",
-            [version],
-        )
-        cursor.execute("DROP TABLE link_assignment")
-    Involvement.objects.update(
-        person_id=Subquery(
-            SourceRecord.objects.filter(pk=OuterRef("source_record_id")).values("person_id")[:1]
-        )
-    )
-    Person.objects.filter(source_records__isnull=True).delete()
-    _describe_people()
-    return Person.objects.count()
+def _model_path(version: str) -> Path:
+    return Path(settings.MEDIA_ROOT) / "linkage" / f"model-{version}.json"
 
 
-def _float(value) -> float | None:
-    return None if value is None or pd.isna(value) else float(value)
+def _save_model(model_json: dict) -> str:
+    version = timezone.now().strftime("%Y%m%d%H%M%S%f")
+    path = _model_path(version)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(model_json, indent=1))
+    return version
 
 
-def _most_common(frame: pd.DataFrame, column: str) -> pd.Series:
-    """Per person, the value of column that most of their records give."""
-    counts = frame.dropna(subset=[column]).groupby(["person_id", column]).size().rename("n")
-    ordered = counts.reset_index().sort_values(["person_id", "n"], kind="stable")
-    return ordered.drop_duplicates("person_id", keep="last").set_index("person_id")[column]
-
-
-def _describe_people() -> None:
-    """Each person shows the name, date of birth and sex most of their records give."""
-    frame = pd.DataFrame.from_records(
-        SourceRecord.objects.values(
-            "person_id", "given_names", "family_name", "date_of_birth", "sex"
-        )
-    )
-    frame["name"] = (
-        frame["given_names"].str.strip() + " " + frame["family_name"].str.title()
-    ).str.strip()
-    frame["date_of_birth"] = pd.to_datetime(frame["date_of_birth"]).dt.date
-    names, births, sexes = (_most_common(frame, c) for c in ("name", "date_of_birth", "sex"))
-    people = [
-        Person(
-            pk=int(pk),
-            display_name=names.get(pk, ""),
-            date_of_birth=births.get(pk),
-            sex=sexes.get(pk, "unknown"),
-        )
-        for pk in frame["person_id"].unique()
+def _store_pairs(pairs: pd.DataFrame, version: str) -> None:
+    """Keep the pairs that link or need review, with the level each comparison reached."""
+    if pairs.empty:
+        return
+    pairs = ordered(pairs[pairs["match_probability"] >= REVIEW_BAND[0]])
+    pairs = pairs.drop_duplicates(["unique_id_l", "unique_id_r"])
+    gammas = [c for c in pairs.columns if c.startswith("gamma_")]
+    levels = [
+        json.dumps({column.removeprefix("gamma_"): int(value) for column, value in row.items()})
+        for row in pairs[gammas].to_dict("records")
     ]
-    Person.objects.bulk_update(people, ["display_name", "date_of_birth", "sex"], batch_size=2000)
+    insert_rows(
+        LinkPair,
+        {
+            "record_a": pairs["unique_id_l"].astype("int64").tolist(),
+            "record_b": pairs["unique_id_r"].astype("int64").tolist(),
+            "match_weight": pairs["match_weight"].astype(float).tolist(),
+            "match_probability": pairs["match_probability"].astype(float).tolist(),
+            "model_version": [version] * len(pairs),
+            "levels": levels,
+        },
+        ignore_conflicts=True,
+    )

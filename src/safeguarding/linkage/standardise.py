@@ -44,6 +44,7 @@ def standardise(records: pd.DataFrame) -> pd.DataFrame:
         lambda aliases: [plain(a).split()[-1] for a in aliases or [] if plain(a)]
     )
     dob = pd.to_datetime(records["date_of_birth"], errors="coerce")
+    postcode = records["postcode"].fillna("")
     frame = pd.DataFrame(
         {
             "unique_id": records["id"].astype("int64"),
@@ -59,7 +60,15 @@ def standardise(records: pd.DataFrame) -> pd.DataFrame:
             "date_of_birth_swapped": _swapped(dob),
             "year_of_birth": dob.dt.year.astype("Int64").astype(str).where(dob.notna(), None),
             "sex": records["sex"].where(records["sex"].isin(["male", "female"]), None),
-            "postcode": records["postcode"].replace("", None),
+            "postcode": postcode.replace("", None),
+            "postcodes": [
+                sorted({code, *earlier} - {""}) or None
+                for code, earlier in zip(postcode, _earlier_postcodes(records), strict=True)
+            ],
+            "postcode_sector": postcode.str[:-2].str.strip().replace("", None),
+            "postcode_district": postcode.str.split().str[0].replace("", None),
+            "latitude": records["latitude"],
+            "longitude": records["longitude"],
             "nhs_number": records["nhs_number"].where(
                 records["nhs_number"].fillna("").map(nhs_number_is_valid), None
             ),
@@ -67,6 +76,13 @@ def standardise(records: pd.DataFrame) -> pd.DataFrame:
         }
     )
     return frame
+
+
+def _earlier_postcodes(records: pd.DataFrame) -> list[set[str]]:
+    """The postcodes a record held before later extracts changed it."""
+    return [
+        {entry.get("postcode") or "" for entry in history or []} for history in records["history"]
+    ]
 
 
 def _swapped(dob: pd.Series) -> pd.Series:

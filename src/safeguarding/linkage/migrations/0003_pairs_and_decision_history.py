@@ -5,37 +5,70 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('linkage', '0002_initial'),
-        ('people', '0004_lighter_bulk_tables'),
+        ("linkage", "0002_initial"),
+        ("people", "0004_lighter_bulk_tables"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='linkdecision',
-            name='origin',
-            field=models.CharField(choices=[('review', 'Review queue'), ('merge', 'Merge'), ('unmerge', 'Unmerge')], default='review', max_length=10),
+            model_name="linkdecision",
+            name="origin",
+            field=models.CharField(
+                choices=[("review", "Review queue"), ("merge", "Merge"), ("unmerge", "Unmerge")],
+                default="review",
+                max_length=10,
+            ),
         ),
         migrations.AddField(
-            model_name='linkdecision',
-            name='superseded_at',
-            field=models.DateTimeField(blank=True, help_text='When a later decision on these records replaced it', null=True),
+            model_name="linkdecision",
+            name="superseded_at",
+            field=models.DateTimeField(
+                blank=True,
+                help_text="When a later decision on these records replaced it",
+                null=True,
+            ),
         ),
         migrations.CreateModel(
-            name='LinkPair',
+            name="LinkPair",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('match_weight', models.FloatField()),
-                ('match_probability', models.FloatField()),
-                ('model_version', models.CharField(max_length=40)),
-                ('levels', models.JSONField(default=dict)),
-                ('record_a', models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='people.sourcerecord')),
-                ('record_b', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='people.sourcerecord')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("match_weight", models.FloatField()),
+                ("match_probability", models.FloatField()),
+                ("model_version", models.CharField(max_length=40)),
+                ("levels", models.JSONField(default=dict)),
+                (
+                    "record_a",
+                    models.ForeignKey(
+                        db_index=False,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="people.sourcerecord",
+                    ),
+                ),
+                (
+                    "record_b",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="people.sourcerecord",
+                    ),
+                ),
             ],
             options={
-                'indexes': [models.Index(fields=['match_probability'], name='link_pair_probability')],
-                'constraints': [models.UniqueConstraint(fields=('record_a', 'record_b'), name='one_pair_per_records')],
+                "indexes": [
+                    models.Index(fields=["match_probability"], name="link_pair_probability")
+                ],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("record_a", "record_b"), name="one_pair_per_records"
+                    )
+                ],
             },
         ),
     ]

@@ -2,7 +2,6 @@ from django.conf import settings
 from django.core.management.base import BaseCommand
 
 from safeguarding.linkage.evaluate import evaluate_against_truth, truth_clusters
-from safeguarding.linkage.model import DEFAULT_THRESHOLD
 from safeguarding.linkage.pipeline import link_all, linked_records_frame
 from safeguarding.sources.feeds import load_feeds
 
@@ -12,26 +11,43 @@ UNLINKABLE_FEEDS = {"partner-concerns"}
 
 
 class Command(BaseCommand):
-    help = "Link every source record into people (Splink), optionally measuring against truth."
+    help = (
+        "Link the source records no one has linked yet with the saved model; --full trains a "
+        "new model and re-links everyone. People's decisions win either way."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument(
+            "--full", action="store_true", help="train a new model and re-link every record"
+        )
+        parser.add_argument(
             "--threshold",
             type=float,
-            default=DEFAULT_THRESHOLD,
-            help="match probability at which records become one person",
+            help="match probability at which records become one person (default: the model's, "
+            "or 0.95 for a new model)",
         )
         parser.add_argument(
             "--evaluate", metavar="TRUTH_DIR", help="the synthetic county's truth folder"
         )
 
-    def handle(self, *args, threshold, evaluate, **options):
-        summary = link_all(threshold=threshold)
-        self.stdout.write(
-            f"Linked {summary.records} source records into {summary.people} people "
-            f"({summary.candidate_pairs} candidate pairs scored) in {summary.seconds:.1f} s; "
-            f"model {summary.model_version}."
+    def handle(self, *args, full, threshold, evaluate, **options):
+        summary = link_all(
+            full=full, threshold=threshold, progress=lambda step: self.stderr.write(f"  {step}")
         )
+        if summary.full:
+            self.stdout.write(
+                f"Linked {summary.records} source records into {summary.people} people "
+                f"({summary.candidate_pairs} pairs kept) in {summary.seconds:.1f} s with a new "
+                f"model {summary.model_version}"
+                + (f", trained on {summary.labels_used} decisions" if summary.labels_used else "")
+                + "."
+            )
+        else:
+            self.stdout.write(
+                f"Linked {summary.new_records} new source records with model "
+                f"{summary.model_version} ({summary.candidate_pairs} pairs kept) in "
+                f"{summary.seconds:.1f} s; {summary.records} records in {summary.people} people."
+            )
         if evaluate:
             records = linked_records_frame()
             truth = truth_clusters(truth_dir=evaluate, feeds=load_feeds(settings.FEEDS_DIR))

@@ -1,0 +1,280 @@
+"""Re-clustering some (or all) records from the stored pairs and people's decisions, and
+writing the people back in bulk.
+
+A person keeps their id where most of their records stay together. A person whose records
+all move elsewhere hands what people recorded about them (overrides, panel items, contexts) to
+the person who received most of their records, then goes.
+"""
+
+from collections import Counter
+
+import pandas as pd
+from django.db import IntegrityError, connection, transaction
+from django.db.models import Q
+
+from safeguarding.linkage.clustering import cluster
+from safeguarding.linkage.models import LinkDecision, LinkDecisionKind, LinkPair
+from safeguarding.people.models import Person, SourceRecord
+
+# Rows computed from the records and recomputed by the next scoring run: not handed on.
+RECOMPUTED = {"risk.riskassessment"}
+HANDLED_HERE = {"people.sourcerecord", "people.involvement"}
+# Beyond this many records, re-clustering everyone from the stored pairs is quicker than
+# finding who they reach a query at a time.
+LOCAL_LIMIT = 2000
+
+
+def decisions_in_force(
+    records: list[int] | None = None,
+) -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:
+    """(same person, not the same) record pairs people decided, latest decision per pair."""
+    decisions = LinkDecision.objects.filter(superseded_at__isnull=True).exclude(
+        kind=LinkDecisionKind.NOT_SURE
+    )
+    if records is not None:
+        decisions = decisions.filter(record_a__in=records, record_b__in=records)
+    same, apart = [], []
+    for a, b, kind in decisions.values_list("record_a", "record_b", "kind"):
+        (same if kind == LinkDecisionKind.SAME_PERSON else apart).append((a, b))
+    return same, apart
+
+
+def relink(record_ids: list[int], *, threshold: float, everyone: bool = False) -> int:
+    """Re-cluster these records with everyone they are, or could be, linked to, and write
+    back the records whose person or strongest link changed; return the number of people
+    that now hold them."""
+    everyone = everyone or len(record_ids) > LOCAL_LIMIT
+    records = (
+        list(SourceRecord.objects.values_list("pk", flat=True))
+        if everyone
+        else _reach(record_ids, threshold)
+    )
+    links = _links(None if everyone else records, threshold)
+    same, apart = decisions_in_force(None if everyone else records)
+    clusters = cluster(
+        records,
+        zip(links["record_a"], links["record_b"], links["match_weight"], strict=True),
+        same=same,
+        apart=apart,
+    )
+    return _write_people(clusters, links)
+
+
+def _reach(record_ids: list[int], threshold: float) -> list[int]:
+    """These records, every record of their people, and every record a link above the
+    threshold or a decision ties to them, until nothing more is reached."""
+    reached: set[int] = set()
+    frontier = set(record_ids)
+    while frontier:
+        reached |= frontier
+        people = set(
+            SourceRecord.objects.filter(pk__in=frontier, person__isnull=False).values_list(
+                "person_id", flat=True
+            )
+        )
+        found = set(SourceRecord.objects.filter(person__in=people).values_list("pk", flat=True))
+        strong = LinkPair.objects.filter(match_probability__gte=threshold)
+        for a, b in strong.filter(Q(record_a__in=frontier) | Q(record_b__in=frontier)).values_list(
+            "record_a", "record_b"
+        ):
+            found.update((a, b))
+        for a, b in LinkDecision.objects.filter(
+            Q(record_a__in=frontier) | Q(record_b__in=frontier), superseded_at__isnull=True
+        ).values_list("record_a", "record_b"):
+            found.update((a, b))
+        frontier = found - reached
+    return sorted(reached)
+
+
+def _links(records: list[int] | None, threshold: float) -> pd.DataFrame:
+    pairs = LinkPair.objects.filter(match_probability__gte=threshold)
+    if records is not None:
+        pairs = pairs.filter(record_a__in=records, record_b__in=records)
+    columns = ["record_a", "record_b", "match_weight", "model_version"]
+    return pd.DataFrame.from_records(pairs.values_list(*columns), columns=columns)
+
+
+def _write_people(clusters: dict[int, int], links: pd.DataFrame) -> int:
+    frame = pd.DataFrame({"record": list(clusters), "cluster": list(clusters.values())})
+    current = pd.DataFrame.from_records(
+        _records_among(frame["record"]).values_list(
+            "pk", "person_id", "match_weight", "link_model_version"
+        ),
+        columns=["record", "current", "current_weight", "current_version"],
+    )
+    frame = frame.merge(current, on="record", how="left")
+    frame["person"] = frame["cluster"].map(_people_for(frame)).astype("int64")
+    frame = frame.merge(_strongest_links(frame, links), on="record", how="left")
+    moved = (frame["person"] != frame["current"]) | frame["current"].isna()
+    reweighed = (frame["match_weight"].fillna(0) != frame["current_weight"].fillna(0)) | (
+        frame["model_version"].fillna("") != frame["current_version"].fillna("")
+    )
+    _update_records(frame[moved | reweighed])
+    _hand_on(frame)
+    if moved.any():
+        _update_involvements(frame.loc[moved, "record"].tolist())
+        touched = set(frame.loc[moved, "person"]) | set(frame.loc[moved, "current"].dropna())
+        _describe_people(None if len(touched) > LOCAL_LIMIT else sorted(int(p) for p in touched))
+    return int(frame["person"].nunique())
+
+
+def _records_among(records: pd.Series):
+    if len(records) > LOCAL_LIMIT:
+        return SourceRecord.objects.all()
+    return SourceRecord.objects.filter(pk__in=records.tolist())
+
+
+def _people_for(frame: pd.DataFrame) -> dict[int, int]:
+    """Cluster → person: the person most of its records had, each person for one cluster
+    only (the one holding most of their records); new people for the rest."""
+    held = frame.dropna(subset=["current"]).groupby(["cluster", "current"]).size()
+    ranked = (
+        held.rename("n")
+        .reset_index()
+        .sort_values(["n", "cluster"], ascending=[False, True])
+        .astype({"cluster": "int64", "current": "int64"})
+    )
+    person_of_cluster: dict[int, int] = {}
+    taken: set[int] = set()
+    for cluster_id, person in zip(ranked["cluster"], ranked["current"], strict=True):
+        if cluster_id not in person_of_cluster and person not in taken:
+            person_of_cluster[int(cluster_id)] = int(person)
+            taken.add(int(person))
+    without = sorted(set(frame["cluster"]) - set(person_of_cluster))
+    created = Person.objects.bulk_create([Person() for _ in without], batch_size=2000)
+    person_of_cluster.update({c: p.pk for c, p in zip(without, created, strict=True)})
+    return person_of_cluster
+
+
+def _strongest_links(frame: pd.DataFrame, links: pd.DataFrame) -> pd.DataFrame:
+    """Each record's strongest link to another record of its person, and that model."""
+    person = frame.set_index("record")["person"]
+    both = pd.concat(
+        [
+            links.rename(columns={"record_a": "record", "record_b": "other"}),
+            links.rename(columns={"record_b": "record", "record_a": "other"}),
+        ]
+    )
+    both = both[both["record"].map(person) == both["other"].map(person)]
+    best = both.sort_values("match_weight").drop_duplicates("record", keep="last")
+    return best[["record", "match_weight", "model_version"]]
+
+
+def _update_records(frame: pd.DataFrame) -> None:
+    if frame.empty:
+        return
+    rows = [
+        (
+            int(record),
+            int(person),
+            None if pd.isna(weight) else float(weight),
+            "" if pd.isna(version) else str(version),
+        )
+        for record, person, weight, version in zip(
+            frame["record"],
+            frame["person"],
+            frame["match_weight"],
+            frame["model_version"],
+            strict=True,
+        )
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "CREATE TEMPORARY TABLE link_assignment (record_id bigint PRIMARY KEY, "
+            "person_id bigint, match_weight double precision, model_version varchar(40))"
+        )
+        cursor.executemany("INSERT INTO link_assignment VALUES (%s, %s, %s, %s)", rows)
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                "UPDATE people_sourcerecord AS r SET person_id = a.person_id, "
+                "match_weight = a.match_weight, link_model_version = a.model_version "
+                "FROM link_assignment AS a WHERE a.record_id = r.id"
+            )
+        else:
+            cursor.execute(
+                "UPDATE people_sourcerecord SET (person_id, match_weight, link_model_version) = "
+                "(SELECT person_id, match_weight, model_version FROM link_assignment "
+                "WHERE record_id = people_sourcerecord.id) "
+                "WHERE id IN (SELECT record_id FROM link_assignment)"
+            )
+        cursor.execute("DROP TABLE link_assignment")
+
+
+def _update_involvements(records: list[int]) -> None:
+    with connection.cursor() as cursor:
+        cursor.execute("CREATE TEMPORARY TABLE link_changed (record_id bigint PRIMARY KEY)")
+        cursor.executemany("INSERT INTO link_changed VALUES (%s)", [(r,) for r in records])
+        cursor.execute(
+            "UPDATE people_involvement SET person_id = (SELECT person_id FROM "
+            "people_sourcerecord WHERE id = people_involvement.source_record_id) "
+            "WHERE source_record_id IN (SELECT record_id FROM link_changed)"
+        )
+        cursor.execute("DROP TABLE link_changed")
+
+
+def _hand_on(frame: pd.DataFrame) -> None:
+    """People left without records hand what people recorded about them to their successor."""
+    before = frame.dropna(subset=["current"])
+    gone = set(before["current"].astype("int64")) - set(frame["person"])
+    gone -= set(SourceRecord.objects.filter(person__in=gone).values_list("person_id", flat=True))
+    for old in sorted(gone):
+        moved = before[before["current"] == old]["person"]
+        successor = Counter(moved.tolist()).most_common(1)[0][0]
+        _hand_on_person(Person.objects.get(pk=old), Person.objects.get(pk=successor))
+
+
+def _hand_on_person(old: Person, successor: Person) -> None:
+    if old.restricted:
+        # Whatever was restricted stays restricted: the successor is now as closed as either.
+        successor.restricted = True
+        successor.save(update_fields=["restricted"])
+        successor.allowed_users.add(*old.allowed_users.all())
+    for relation in Person._meta.related_objects:
+        label = relation.related_model._meta.label_lower
+        if label in RECOMPUTED | HANDLED_HERE or relation.many_to_many:
+            continue
+        for row in relation.related_model.objects.filter(**{relation.field.name: old}):
+            try:
+                with transaction.atomic():
+                    setattr(row, relation.field.name, successor)
+                    row.save(update_fields=[relation.field.name])
+            except IntegrityError:
+                row.delete()  # the successor already holds the same (e.g. a context membership)
+    old.delete()
+
+
+def _most_common(frame: pd.DataFrame, column: str) -> pd.Series:
+    """Per person, the value of column that most of their records give."""
+    counts = frame.dropna(subset=[column]).groupby(["person_id", column]).size().rename("n")
+    ordered = counts.reset_index().sort_values(["person_id", "n"], kind="stable")
+    return ordered.drop_duplicates("person_id", keep="last").set_index("person_id")[column]
+
+
+def _describe_people(people: list[int] | None) -> None:
+    """Each person (these, or everyone) shows the name, date of birth and sex most of their
+    records give."""
+    records = (
+        SourceRecord.objects.all()
+        if people is None
+        else SourceRecord.objects.filter(person__in=people)
+    )
+    frame = pd.DataFrame.from_records(
+        records.values("person_id", "given_names", "family_name", "date_of_birth", "sex")
+    )
+    if frame.empty:
+        return
+    frame["name"] = (
+        frame["given_names"].str.strip() + " " + frame["family_name"].str.title()
+    ).str.strip()
+    frame["date_of_birth"] = pd.to_datetime(frame["date_of_birth"]).dt.date
+    names, births, sexes = (_most_common(frame, c) for c in ("name", "date_of_birth", "sex"))
+    described = [
+        Person(
+            pk=int(pk),
+            display_name=names.get(pk, ""),
+            date_of_birth=births.get(pk),
+            sex=sexes.get(pk, "unknown"),
+        )
+        for pk in frame["person_id"].unique()
+    ]
+    Person.objects.bulk_update(described, ["display_name", "date_of_birth", "sex"], batch_size=2000)

@@ -3,15 +3,19 @@
 import csv
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from django.conf import settings
 from django.core.management import call_command
 
+from safeguarding.linkage.decisions import merge_people
 from safeguarding.linkage.evaluate import evaluate_against_truth, truth_clusters
-from safeguarding.linkage.pipeline import link_all, linked_records_frame
+from safeguarding.linkage.pipeline import current_model, link_all, linked_records_frame
+from safeguarding.people.identifiers import upn_check_letter
 from safeguarding.people.models import Involvement, Person, SourceRecord
 from safeguarding.sources.feeds import load_feeds
 from safeguarding.synth.county import build_county
+from tests.factories import UserFactory
 
 pytestmark = [pytest.mark.django_db, pytest.mark.slow]
 
@@ -45,6 +49,19 @@ def test_the_county_links_accurately_and_every_record_has_one_person(imported_co
     unchanged = sum(before[pk] == after[pk] for pk in before)
     assert unchanged / len(before) > 0.99
 
+    # People's decisions survive a full re-link with a newly trained model.
+    analyst = UserFactory(roles=["analyst"])
+    person = Person.objects.filter(source_records__feed__name="police-nominals").first()
+    records = sorted(person.source_records.values_list("pk", flat=True))
+    other = Person.objects.exclude(pk=person.pk).order_by("pk").first()
+    survivor = merge_people(user=analyst, person=person, other=other, reason="Confirmed")
+    merged = sorted(survivor.source_records.values_list("pk", flat=True))
+    model = current_model().version
+    link_all(full=True)
+    assert current_model().version != model
+    assert SourceRecord.objects.filter(pk__in=merged).values("person").distinct().count() == 1
+    assert set(records) <= set(merged)
+
     out = tmp_path / "links.csv"
     call_command("export", "links", str(out))
     with out.open(newline="") as handle:
@@ -52,3 +69,41 @@ def test_the_county_links_accurately_and_every_record_has_one_person(imported_co
     assert list(rows[0]) == ["source", "source_record_id", "person_id"]
     assert len(rows) == SourceRecord.objects.count()
     assert {row["source"] for row in rows} >= {"police-nominals", "education-pupils"}
+
+
+def test_a_new_extract_links_its_records_with_the_saved_model(imported_county, tmp_path):
+    link_all()
+    model = current_model().version
+    known = SourceRecord.objects.filter(feed__name="education-pupils").order_by("pk")[:5]
+    # The same five children in another school's later extract, under new pupil numbers.
+    pupils = pd.DataFrame(
+        {
+            "UPN": [upn_check_letter(f"9{n:011d}") + f"9{n:011d}" for n in range(5)],
+            "LegalSurname": [record.family_name for record in known],
+            "Forename": [record.given_names for record in known],
+            "DOB": [record.date_of_birth.isoformat() for record in known],
+            "Gender": [{"male": "M", "female": "F"}.get(record.sex, "U") for record in known],
+            "Ethnicity": [record.ethnicity for record in known],
+            "Postcode": [record.postcode for record in known],
+            "URN": "100001",
+        }
+    )
+    drop = tmp_path / "drop"
+    drop.mkdir()
+    pupils.to_csv(drop / "education_pupils_2026b.csv", index=False)
+    call_command("import", dir=drop, feeds=settings.FEEDS_DIR)
+    new = SourceRecord.objects.filter(source_record_id__in=pupils["UPN"].tolist())
+    assert new.filter(person__isnull=True).count() == 5
+
+    summary = link_all()
+    assert not summary.full and summary.new_records == 5
+    assert current_model().version == model
+    for record in new.all():
+        twin = SourceRecord.objects.filter(
+            feed__name="education-pupils",
+            given_names=record.given_names,
+            family_name=record.family_name,
+            date_of_birth=record.date_of_birth,
+        ).exclude(pk=record.pk)
+        assert twin.get().person_id == record.person_id
+        assert record.link_model_version == model

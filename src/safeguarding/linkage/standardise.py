@@ -7,7 +7,12 @@ from functools import cache
 import pandas as pd
 from nicknames import NickNamer
 
-from safeguarding.people.identifiers import nhs_number_is_valid, upn_is_valid
+from safeguarding.people.identifiers import (
+    nhs_number_is_valid,
+    postcode_district,
+    postcode_sector,
+    upn_is_valid,
+)
 
 _NICKNAMES = NickNamer()
 
@@ -65,8 +70,10 @@ def standardise(records: pd.DataFrame) -> pd.DataFrame:
                 sorted({code, *earlier} - {""}) or None
                 for code, earlier in zip(postcode, _earlier_postcodes(records), strict=True)
             ],
-            "postcode_sector": postcode.str[:-2].str.strip().replace("", None),
-            "postcode_district": postcode.str.split().str[0].replace("", None),
+            "postcode_sector": postcode.map(lambda code: postcode_sector(code) if code else None),
+            "postcode_district": postcode.map(
+                lambda code: postcode_district(code) if code else None
+            ),
             "latitude": records["latitude"],
             "longitude": records["longitude"],
             "nhs_number": records["nhs_number"].where(

@@ -1,0 +1,116 @@
+"""Each comparison level on a hand-made pair of records, through standardisation and Splink."""
+
+import datetime
+
+import pandas as pd
+import pytest
+from splink import DuckDBAPI, Linker
+
+from safeguarding.linkage.model import settings
+from safeguarding.linkage.standardise import standardise
+from safeguarding.people.identifiers import upn_check_letter
+
+CHILD = {
+    "id": 1,
+    "feed": "police-nominals",
+    "given_names": "Anthony",
+    "family_name": "Walsh",
+    "aliases": [],
+    "date_of_birth": datetime.date(2010, 3, 4),
+    "sex": "male",
+    "postcode": "SN15 1AA",
+    "nhs_number": "9434765919",
+    "upn": None,
+    "history": [],
+    "latitude": 51.46,
+    "longitude": -2.12,
+}
+
+
+def levels(other: dict, child: dict | None = None) -> dict[str, str]:
+    """The level each comparison reaches for the child and the other record."""
+    frame = standardise(pd.DataFrame([child or CHILD, {**CHILD, "id": 2, **other}]))
+    database = DuckDBAPI()
+    linker = Linker(database.register(frame), settings(), log_level=None)
+    left, right = (database.register(frame.iloc[[i]]) for i in (0, 1))
+    scored = linker.inference.score_pairs(left, right).as_pandas_dataframe().iloc[0]
+    found = {}
+    for comparison in linker._settings_obj.comparisons:
+        gamma = int(scored[f"gamma_{comparison.output_column_name}"])
+        level = next(
+            level
+            for level in comparison.comparison_levels
+            if level.comparison_vector_value == gamma
+        )
+        found[comparison.output_column_name] = level.label_for_charts
+    return found
+
+
+@pytest.mark.parametrize(
+    ("given_names", "expected"),
+    [
+        ("Anthony", "Exact match on first_name"),
+        ("Tony", "First name: a shared part, nickname or alias"),
+        ("Antony", "Jaro-Winkler distance of first_name >= 0.92"),
+        ("Simon", "All other comparisons"),
+    ],
+)
+def test_first_names(given_names, expected):
+    assert levels({"given_names": given_names})["first_name"] == expected
+
+
+def test_a_double_barrelled_surname_matches_either_part():
+    found = levels({"family_name": "Walsh-Okafor"})
+    assert found["surname"] == "Surname: a shared part, nickname or alias"
+
+
+def test_a_police_alias_matches_the_surname_another_agency_holds():
+    found = levels({"family_name": "Byrne"}, child={**CHILD, "aliases": ["Tony Byrne"]})
+    assert found["surname"] == "Surname: a shared part, nickname or alias"
+
+
+@pytest.mark.parametrize(
+    ("born", "expected"),
+    [
+        (datetime.date(2010, 3, 4), "Exact match on date_of_birth"),
+        (datetime.date(2010, 4, 3), "Day and month swapped"),
+        (datetime.date(2010, 3, 5), "One digit different"),
+        (datetime.date(2011, 9, 28), "All other comparisons"),
+    ],
+)
+def test_dates_of_birth(born, expected):
+    assert levels({"date_of_birth": born})["date_of_birth"] == expected
+
+
+@pytest.mark.parametrize(
+    ("other", "expected"),
+    [
+        ({"postcode": "SN15 1AA"}, "Same postcode"),
+        (
+            {"postcode": "SN14 6QQ", "history": [{"postcode": "SN15 1AA"}]},
+            ("A postcode they shared at some time"),
+        ),
+        ({"postcode": "SN15 1ZZ"}, "Same sector"),
+        ({"postcode": "SN15 9ZZ"}, "Same district"),
+        ({"postcode": "SN14 6QQ", "latitude": 51.48, "longitude": -2.15}, "Within 5 km"),
+        ({"postcode": "BA14 8AA", "latitude": 51.32, "longitude": -2.21}, "All other comparisons"),
+    ],
+)
+def test_addresses(other, expected):
+    assert levels(other)["postcode"] == expected
+
+
+def test_an_nhs_number_counts_only_when_both_pass_the_check_digit():
+    assert levels({})["nhs_number"] == "Exact match on nhs_number"
+    bad = {**CHILD, "nhs_number": "9434765918"}  # fails its check digit
+    assert levels({"nhs_number": "9434765918"}, child=bad)["nhs_number"] == "nhs_number is NULL"
+    assert levels({"nhs_number": "4010232137"})["nhs_number"] == "All other comparisons"
+
+
+def test_a_upn_counts_only_when_its_check_letter_is_right():
+    rest = "820200101001"
+    valid = upn_check_letter(rest) + rest
+    invalid = next(letter for letter in "ABC" if letter != valid[0]) + rest
+    pupil = {**CHILD, "upn": valid}
+    assert levels({"upn": valid}, child=pupil)["upn"] == "Exact match on upn"
+    assert levels({"upn": invalid}, child={**CHILD, "upn": invalid})["upn"] == "upn is NULL"

@@ -19,6 +19,8 @@ from pathlib import Path
 
 import pandas as pd
 
+from safeguarding.linkage.model import BLOCKING_KEYS
+
 ROOT = Path(__file__).resolve().parents[1]
 
 
@@ -92,18 +94,6 @@ def main() -> None:
     sys.stdout.flush()
 
 
-# Column pairs each blocking rule asks to be equal (BLOCKING_RULES in linkage/model.py).
-RULES = [
-    [("date_of_birth", "date_of_birth")],
-    [("nhs_number", "nhs_number")],
-    [("upn", "upn")],
-    [("surname", "surname"), ("year_of_birth", "year_of_birth")],
-    [("first_name", "first_name"), ("surname", "surname")],
-    [("first_name", "first_name"), ("postcode", "postcode")],
-    [("date_of_birth", "date_of_birth_swapped")],
-]
-
-
 def blocking_recall(assigned, truth, standardised) -> float:
     """The share of true pairs that blocking puts in front of the model at all."""
     members = assigned.merge(truth, on=["feed", "source_record_id"])[["id", "true"]]
@@ -112,11 +102,12 @@ def blocking_recall(assigned, truth, standardised) -> float:
     left = standardised.set_index("unique_id").loc[pairs["id_x"]].reset_index(drop=True)
     right = standardised.set_index("unique_id").loc[pairs["id_y"]].reset_index(drop=True)
     found = pd.Series(False, index=left.index)
-    for rule in RULES:
-        agree = pd.Series(True, index=left.index)
-        for l_column, r_column in rule:
-            agree &= left[l_column].notna() & (left[l_column] == right[r_column])
-        found |= agree
+    for keys in BLOCKING_KEYS:
+        for one, other in ((left, right), (right, left)):  # a rule may compare two columns
+            agree = pd.Series(True, index=left.index)
+            for one_column, other_column in keys:
+                agree &= one[one_column].notna() & (one[one_column] == other[other_column])
+            found |= agree
     return float(found.mean()) if len(found) else 1.0
 
 

@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 from splink import DuckDBAPI, Linker
 
-from safeguarding.linkage.model import settings
+from safeguarding.linkage.model import held_for_review, settings
 from safeguarding.linkage.standardise import standardise
 from safeguarding.people.identifiers import upn_check_letter
 
@@ -27,13 +27,18 @@ CHILD = {
 }
 
 
-def levels(other: dict, child: dict | None = None) -> dict[str, str]:
-    """The level each comparison reaches for the child and the other record."""
+def scored_pair(other: dict, child: dict | None = None) -> tuple[Linker, pd.Series]:
+    """The child and the other record scored by an untrained model: its levels are real."""
     frame = standardise(pd.DataFrame([child or CHILD, {**CHILD, "id": 2, **other}]))
     database = DuckDBAPI()
     linker = Linker(database.register(frame), settings(), log_level=None)
     left, right = (database.register(frame.iloc[[i]]) for i in (0, 1))
-    scored = linker.inference.score_pairs(left, right).as_pandas_dataframe().iloc[0]
+    return linker, linker.inference.score_pairs(left, right).as_pandas_dataframe().iloc[0]
+
+
+def levels(other: dict, child: dict | None = None) -> dict[str, str]:
+    """The level each comparison reaches for the child and the other record."""
+    linker, scored = scored_pair(other, child)
     found = {}
     for comparison in linker._settings_obj.comparisons:
         gamma = int(scored[f"gamma_{comparison.output_column_name}"])
@@ -114,3 +119,18 @@ def test_a_upn_counts_only_when_its_check_letter_is_right():
     pupil = {**CHILD, "upn": valid}
     assert levels({"upn": valid}, child=pupil)["upn"] == "Exact match on upn"
     assert levels({"upn": invalid}, child={**CHILD, "upn": invalid})["upn"] == "upn is NULL"
+
+
+@pytest.mark.parametrize(
+    ("given_names", "held"),
+    [("Simon", True), ("Tony", False), ("Antony", False), ("Anthony", False)],
+)
+def test_records_whose_first_names_share_nothing_wait_for_a_person(given_names, held):
+    # A twin: same surname, date of birth, sex and address; only the first name differs.
+    _, scored = scored_pair({"given_names": given_names, "nhs_number": None})
+    assert bool(held_for_review(pd.DataFrame([scored])).iloc[0]) is held
+
+
+def test_the_same_nhs_number_links_records_whatever_their_first_names():
+    _, scored = scored_pair({"given_names": "Simon"})
+    assert not held_for_review(pd.DataFrame([scored])).iloc[0]

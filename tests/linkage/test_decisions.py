@@ -50,6 +50,24 @@ def jade():
     return police, school, health
 
 
+def test_a_pair_held_for_review_waits_in_the_queue_however_high_it_scores(analyst):
+    twin, other_twin = SourceRecordFactory(), SourceRecordFactory()
+    held = pair(twin, other_twin, 0.9999)
+    LinkPair.objects.filter(pk=held.pk).update(held_for_review=True)
+    relink([twin.pk, other_twin.pk], threshold=DEFAULT_THRESHOLD)
+    assert person_of(twin) != person_of(other_twin)
+    assert list(review_queue()) == [held]
+    decide(
+        user=analyst,
+        record_a=twin.pk,
+        record_b=other_twin.pk,
+        kind=LinkDecisionKind.SAME_PERSON,
+        reason="Same child: the school records her middle name",
+    )
+    assert person_of(twin) == person_of(other_twin)
+    assert not review_queue().exists()
+
+
 def test_the_queue_holds_uncertain_pairs_until_someone_decides(jade, analyst):
     police, school, health = jade
     assert [(p.record_a_id, p.record_b_id) for p in review_queue()] == [(school.pk, health.pk)]

@@ -7,8 +7,11 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from safeguarding.sources.bulk import db_datetimes, json_objects
+from safeguarding.people.enumerations import Sex
+from safeguarding.people.models import Person
+from safeguarding.sources.bulk import db_datetimes, json_objects, update_rows
 from safeguarding.sources.preparing import read_ahead
+from tests.factories import PersonFactory
 
 
 def test_read_ahead_gives_every_item_in_order():
@@ -139,3 +142,25 @@ def test_an_import_that_fails_stops_its_reading_ahead(agencies, tmp_path, monkey
     with pytest.raises(RuntimeError):
         import_file(feed=feed, path=path, today=date(2026, 11, 23))
     assert not [t for t in threading.enumerate() if t.name == "import-read-ahead"]
+
+
+@pytest.mark.django_db
+def test_many_rows_are_updated_at_once_and_others_left_alone():
+    changed, untouched = PersonFactory(display_name="A"), PersonFactory(display_name="B")
+    update_rows(
+        Person,
+        {
+            "pk": [changed.pk],
+            "display_name": ["Jade Smith"],
+            "date_of_birth": ["2010-03-04"],
+            "sex": [Sex.FEMALE],
+        },
+    )
+    changed.refresh_from_db()
+    untouched.refresh_from_db()
+    assert (changed.display_name, changed.date_of_birth, changed.sex) == (
+        "Jade Smith",
+        datetime.date(2010, 3, 4),
+        Sex.FEMALE,
+    )
+    assert untouched.display_name == "B"

@@ -36,14 +36,15 @@ def threshold() -> float:
 
 
 def review_queue() -> QuerySet[LinkPair]:
-    """Pairs in the review band that no decision in force covers, most uncertain first:
-    nearest the threshold at which the model links them."""
+    """Pairs in the review band, or held for review however high they score, that no decision
+    in force covers, most uncertain first: nearest the threshold at which the model links them."""
     decided = LinkDecision.objects.filter(
         superseded_at__isnull=True, record_a=OuterRef("record_a"), record_b=OuterRef("record_b")
     )
     return (
         LinkPair.objects.filter(
-            match_probability__gte=REVIEW_BAND[0], match_probability__lt=REVIEW_BAND[1]
+            Q(match_probability__lt=REVIEW_BAND[1]) | Q(held_for_review=True),
+            match_probability__gte=REVIEW_BAND[0],
         )
         .exclude(Exists(decided))
         .annotate(uncertainty=Abs(F("match_probability") - threshold()))

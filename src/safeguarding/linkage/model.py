@@ -57,6 +57,12 @@ def _date_of_birth() -> cl.CustomComparison:
             cll.LevenshteinLevel("date_of_birth", 1).configure(
                 label_for_charts="One digit different"
             ),
+            # A slip of a few days across a month's end changes two digits. It also sets the
+            # dates of brothers and sisters, which differ by a year or more, apart from a
+            # slip, so that the level below it weighs heavily against a link.
+            cll.AbsoluteDateDifferenceLevel(
+                "date_of_birth", input_is_string=True, threshold=31, metric="day"
+            ).configure(label_for_charts="Within a month"),
             cll.ElseLevel(),
         ],
     )
@@ -125,23 +131,42 @@ def baseline_settings(*, probability_two_random_records_match: float = 1e-4) -> 
             cl.ExactMatch("nhs_number"),
             cl.ExactMatch("sex"),
         ],
-        blocking_rules_to_generate_predictions=BLOCKING_RULES[:-1],
+        blocking_rules_to_generate_predictions=[
+            _rule(keys) for keys in BLOCKING_KEYS if _SWAPPED not in keys
+        ],
         retain_intermediate_calculation_columns=False,
     )
 
 
-# Each rule finds candidate pairs that agree on something hard to get wrong by chance; a pair
-# is compared if any rule finds it. Together they keep recall high while bounding comparisons:
-# none pairs records on anything common, such as a postcode alone or a first name alone.
-BLOCKING_RULES = [
-    block_on("date_of_birth"),
-    block_on("nhs_number"),
-    block_on("upn"),
-    block_on("surname", "year_of_birth"),
-    block_on("first_name", "surname"),
-    block_on("first_name", "postcode"),
-    "l.date_of_birth = r.date_of_birth_swapped",
+def _agree(*columns: str) -> tuple[tuple[str, str], ...]:
+    return tuple((column, column) for column in columns)
+
+
+_SWAPPED = ("date_of_birth", "date_of_birth_swapped")
+# Each rule lists the columns two records must agree on, as (left, right): a pair is compared
+# if any rule finds it. Every rule asks for two things, so one mistake in a record (a typo, a
+# nickname, a moved address, a slipped date) leaves another rule to find the pair; none asks
+# for one common thing alone (a date of birth is shared by 150 young people in a county of a
+# million records), so the comparisons grow with the records, not with their square.
+BLOCKING_KEYS: list[tuple[tuple[str, str], ...]] = [
+    _agree("date_of_birth", "surname"),
+    _agree("date_of_birth", "first_name"),
+    _agree("date_of_birth", "postcode_sector"),
+    _agree("nhs_number"),
+    _agree("upn"),
+    _agree("first_name", "surname"),
+    _agree("first_name", "postcode"),
+    _agree("surname", "postcode"),
+    (_SWAPPED, ("surname", "surname")),
+    (_SWAPPED, ("first_name", "first_name")),
 ]
+
+
+def _rule(keys: tuple[tuple[str, str], ...]) -> str:
+    return " AND ".join(f"l.{left} = r.{right}" for left, right in keys)
+
+
+BLOCKING_RULES = [_rule(keys) for keys in BLOCKING_KEYS]
 
 
 @dataclass
@@ -153,10 +178,24 @@ class Scored:
     labels_used: int = 0
 
 
-def _pairs(predictions) -> pd.DataFrame:
+def _pairs(predictions, *, hold: bool = True) -> pd.DataFrame:
+    """The scored pairs; `hold` marks those the model must not link alone (ours only: the
+    baseline is Splink out of the box)."""
     frame = predictions.as_pandas_dataframe()
     gammas = [c for c in frame.columns if c.startswith("gamma_")]
-    return frame[["unique_id_l", "unique_id_r", "match_weight", "match_probability", *gammas]]
+    frame = frame[["unique_id_l", "unique_id_r", "match_weight", "match_probability", *gammas]]
+    return frame.assign(held_for_review=held_for_review(frame) if hold else False)
+
+
+def held_for_review(pairs: pd.DataFrame) -> pd.Series:
+    """Pairs the model may score highly but must not link alone: first names that differ
+    entirely (Splink's else level is gamma 0), unless an NHS number or UPN says they are one.
+
+    Twins share a surname, a date of birth, a sex and an address; the model counts each of
+    these as independent evidence and would join them. A true match whose first names share
+    nothing (not a nickname, a part or a near spelling) is rare, so these wait for a person."""
+    same_identifier = (pairs["gamma_nhs_number"] == 1) | (pairs["gamma_upn"] == 1)
+    return (pairs["gamma_first_name"] == 0) & ~same_identifier
 
 
 def train_and_score(
@@ -177,10 +216,15 @@ def train_and_score(
         [block_on("nhs_number"), block_on("first_name", "surname", "date_of_birth")], recall=0.8
     )
     linker.training.estimate_u_using_random_sampling(max_pairs=2e6, seed=seed)
+    # Expectation maximisation on pairs that share a postcode takes brothers and sisters for
+    # matches, and then learns that a match's first names and dates of birth often differ.
+    # So each session blocks on something siblings rarely share, and on two things, so that
+    # its pairs stay few in a large county.
     for rule in (
-        block_on("date_of_birth"),
-        block_on("surname", "first_name"),
-        block_on("postcode"),
+        block_on("date_of_birth", "surname"),
+        block_on("date_of_birth", "first_name"),
+        block_on("first_name", "surname", "postcode"),
+        block_on("nhs_number"),
     ):
         linker.training.estimate_parameters_using_expectation_maximisation(rule)
     labels_used = 0
@@ -190,7 +234,11 @@ def train_and_score(
         )
         labels_used = len(labels)
     predictions = linker.inference.predict(threshold_match_probability=REVIEW_BAND[0])
-    return Scored(_pairs(predictions), linker.misc.save_model_to_json(), labels_used)
+    return Scored(
+        _pairs(predictions, hold=model_settings is None),
+        linker.misc.save_model_to_json(),
+        labels_used,
+    )
 
 
 def score_new(model_json: dict, existing: pd.DataFrame, new: pd.DataFrame) -> pd.DataFrame:
@@ -229,7 +277,7 @@ def ordered(pairs: pd.DataFrame) -> pd.DataFrame:
 
 def clusters_at(pairs: pd.DataFrame, record_ids, threshold: float) -> dict[int, int]:
     """The model's own clusters, before any person's decision: for measuring the model."""
-    linked = pairs[pairs["match_probability"] >= threshold]
+    linked = pairs[(pairs["match_probability"] >= threshold) & ~pairs["held_for_review"]]
     return cluster(
         record_ids,
         zip(linked["unique_id_l"], linked["unique_id_r"], linked["match_weight"], strict=True),

@@ -17,6 +17,9 @@ class LinkPair(models.Model):
     model_version = models.CharField(max_length=40)
     # The comparison level (Splink's gamma) each comparison reached: the waterfall's input.
     levels = models.JSONField(default=dict)
+    held_for_review = models.BooleanField(
+        default=False, help_text="The model alone may not link these records: a person decides"
+    )
 
     class Meta:
         constraints = [

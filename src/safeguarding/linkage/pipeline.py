@@ -204,6 +204,7 @@ def _store_pairs(pairs: pd.DataFrame, version: str) -> None:
             "match_probability": pairs["match_probability"].astype(float).tolist(),
             "model_version": [version] * len(pairs),
             "levels": levels,
+            "held_for_review": pairs["held_for_review"].astype(bool).tolist(),
         },
         ignore_conflicts=True,
     )

@@ -15,6 +15,7 @@ from django.db.models import Q
 from safeguarding.linkage.clustering import cluster
 from safeguarding.linkage.models import LinkDecision, LinkDecisionKind, LinkPair
 from safeguarding.people.models import Person, SourceRecord
+from safeguarding.sources.bulk import db_dates, db_values, update_rows
 
 # Rows computed from the records and recomputed by the next scoring run: not handed on.
 RECOMPUTED = {"risk.riskassessment"}
@@ -73,7 +74,7 @@ def _reach(record_ids: list[int], threshold: float) -> list[int]:
             )
         )
         found = set(SourceRecord.objects.filter(person__in=people).values_list("pk", flat=True))
-        strong = LinkPair.objects.filter(match_probability__gte=threshold)
+        strong = _linking_pairs(threshold)
         for a, b in strong.filter(Q(record_a__in=frontier) | Q(record_b__in=frontier)).values_list(
             "record_a", "record_b"
         ):
@@ -86,8 +87,12 @@ def _reach(record_ids: list[int], threshold: float) -> list[int]:
     return sorted(reached)
 
 
+def _linking_pairs(threshold: float):
+    return LinkPair.objects.filter(match_probability__gte=threshold, held_for_review=False)
+
+
 def _links(records: list[int] | None, threshold: float) -> pd.DataFrame:
-    pairs = LinkPair.objects.filter(match_probability__gte=threshold)
+    pairs = _linking_pairs(threshold)
     if records is not None:
         pairs = pairs.filter(record_a__in=records, record_b__in=records)
     columns = ["record_a", "record_b", "match_weight", "model_version"]
@@ -161,43 +166,15 @@ def _strongest_links(frame: pd.DataFrame, links: pd.DataFrame) -> pd.DataFrame:
 
 
 def _update_records(frame: pd.DataFrame) -> None:
-    if frame.empty:
-        return
-    rows = [
-        (
-            int(record),
-            int(person),
-            None if pd.isna(weight) else float(weight),
-            "" if pd.isna(version) else str(version),
-        )
-        for record, person, weight, version in zip(
-            frame["record"],
-            frame["person"],
-            frame["match_weight"],
-            frame["model_version"],
-            strict=True,
-        )
-    ]
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "CREATE TEMPORARY TABLE link_assignment (record_id bigint PRIMARY KEY, "
-            "person_id bigint, match_weight double precision, model_version varchar(40))"
-        )
-        cursor.executemany("INSERT INTO link_assignment VALUES (%s, %s, %s, %s)", rows)
-        if connection.vendor == "postgresql":
-            cursor.execute(
-                "UPDATE people_sourcerecord AS r SET person_id = a.person_id, "
-                "match_weight = a.match_weight, link_model_version = a.model_version "
-                "FROM link_assignment AS a WHERE a.record_id = r.id"
-            )
-        else:
-            cursor.execute(
-                "UPDATE people_sourcerecord SET (person_id, match_weight, link_model_version) = "
-                "(SELECT person_id, match_weight, model_version FROM link_assignment "
-                "WHERE record_id = people_sourcerecord.id) "
-                "WHERE id IN (SELECT record_id FROM link_assignment)"
-            )
-        cursor.execute("DROP TABLE link_assignment")
+    update_rows(
+        SourceRecord,
+        {
+            "pk": frame["record"].astype("int64").tolist(),
+            "person": frame["person"].astype("int64").tolist(),
+            "match_weight": db_values(frame["match_weight"].astype(float)),
+            "link_model_version": frame["model_version"].fillna("").astype(str).tolist(),
+        },
+    )
 
 
 def _update_involvements(records: list[int]) -> None:
@@ -267,14 +244,14 @@ def _describe_people(people: list[int] | None) -> None:
         frame["given_names"].str.strip() + " " + frame["family_name"].str.title()
     ).str.strip()
     frame["date_of_birth"] = pd.to_datetime(frame["date_of_birth"]).dt.date
+    people = pd.Series(frame["person_id"].unique())
     names, births, sexes = (_most_common(frame, c) for c in ("name", "date_of_birth", "sex"))
-    described = [
-        Person(
-            pk=int(pk),
-            display_name=names.get(pk, ""),
-            date_of_birth=births.get(pk),
-            sex=sexes.get(pk, "unknown"),
-        )
-        for pk in frame["person_id"].unique()
-    ]
-    Person.objects.bulk_update(described, ["display_name", "date_of_birth", "sex"], batch_size=2000)
+    update_rows(
+        Person,
+        {
+            "pk": people.astype("int64").tolist(),
+            "display_name": people.map(names).fillna("").tolist(),
+            "date_of_birth": db_dates(people.map(births)),
+            "sex": people.map(sexes).fillna("unknown").tolist(),
+        },
+    )

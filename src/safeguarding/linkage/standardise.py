@@ -1,5 +1,6 @@
 """Source records made comparable: case, accents and punctuation gone, names split into
-alternatives, nicknames mapped to their formal names, identifiers kept only when they check."""
+alternatives, nicknames and formal names alternatives of each other, identifiers kept only
+when they check."""
 
 import unicodedata
 from functools import cache
@@ -33,11 +34,13 @@ def name_parts(text: str) -> list[str]:
 
 
 @cache
-def formal_names(first_name: str) -> tuple[str, ...]:
-    """A first name with the formal names it may be short for (`jay` → `james`, `jason`...)."""
+def first_name_alternatives(first_name: str) -> tuple[str, ...]:
+    """A first name with the formal names it may be short for (`jay` → `james`, `jason`...)
+    and its own short forms (`casey` → `kc`), so a nickname meets its name either way."""
     if not first_name:
         return ()
-    return tuple(sorted({first_name, *_NICKNAMES.canonicals_of(first_name)}))
+    short_forms = {plain(nickname) for nickname in _NICKNAMES.nicknames_of(first_name)}
+    return tuple(sorted({first_name, *_NICKNAMES.canonicals_of(first_name), *short_forms} - {""}))
 
 
 def standardise(records: pd.DataFrame) -> pd.DataFrame:
@@ -55,7 +58,9 @@ def standardise(records: pd.DataFrame) -> pd.DataFrame:
             "unique_id": records["id"].astype("int64"),
             "source": records["feed"],
             "first_name": first.replace("", None),
-            "first_name_alternatives": first.map(lambda name: list(formal_names(name)) or None),
+            "first_name_alternatives": first.map(
+                lambda name: list(first_name_alternatives(name)) or None
+            ),
             "surname": surname.replace("", None),
             "surname_alternatives": [
                 (name_parts(name) + alias) or None

@@ -17,7 +17,7 @@ from nicknames import NickNamer
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA
 
-from safeguarding.linkage.standardise import formal_names, name_parts, plain
+from safeguarding.linkage.standardise import first_name_alternatives, name_parts, plain
 from safeguarding.people.access_rules import people_visible_to
 from safeguarding.people.models import Identifier, Person, SourceRecord
 from safeguarding.sources.models import ImportBatch
@@ -94,7 +94,7 @@ def _build_vocabulary() -> NameVocabulary:
 
 def name_variants(word: str) -> set[str]:
     """The word, the formal names it may be short for, and their other nicknames."""
-    formal = set(formal_names(word))
+    formal = set(first_name_alternatives(word))
     return formal | {nick for name in formal for nick in _nicknames.nicknames_of(name)}
 
 

@@ -32,11 +32,49 @@ def insert_rows(model, columns: Mapping[str, Sequence], *, ignore_conflicts: boo
     if connection.vendor == "postgresql":
         _copy_rows(table, names, rows, ignore_conflicts=ignore_conflicts)
         return
+    _insert_rows_sqlite(table, names, rows, len(columns), ignore_conflicts=ignore_conflicts)
+
+
+def update_rows(model, columns: Mapping[str, Sequence]) -> None:
+    """Set fields of many rows at once: `columns` holds the primary keys under "pk" and each
+    field's new values (in the database's form). The values go into a scratch table shaped
+    like the model's own, and one UPDATE … FROM (PostgreSQL, SQLite 3.33+) applies them."""
+    if not len(columns["pk"]):
+        return
+    meta = model._meta
+    quote = connection.ops.quote_name
+    table = quote(meta.db_table)
+    fields = [meta.pk] + [meta.get_field(name) for name in columns if name != "pk"]
+    key, *changed = (quote(field.column) for field in fields)
+    names = ", ".join([key, *changed])
+    scratch = "bulk_update_scratch"
+    rows = zip(columns["pk"], *(v for name, v in columns.items() if name != "pk"), strict=True)
+    with connection.cursor() as cursor:
+        cursor.execute(f"DROP TABLE IF EXISTS {scratch}")
+        cursor.execute(
+            f"CREATE TEMPORARY TABLE {scratch} AS SELECT {names} FROM {table} WHERE 1 = 0"  # noqa: S608 (names from model meta)
+        )
+    if connection.vendor == "postgresql":
+        _copy_rows(scratch, names, rows, ignore_conflicts=False)
+    else:
+        _insert_rows_sqlite(scratch, names, rows, len(fields), ignore_conflicts=False)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {table} SET {', '.join(f'{name} = s.{name}' for name in changed)} "  # noqa: S608
+            f"FROM {scratch} AS s WHERE {table}.{key} = s.{key}"
+        )
+        cursor.execute(f"DROP TABLE {scratch}")
+
+
+def _insert_rows_sqlite(
+    table: str, names: str, rows: Iterable[tuple], width: int, *, ignore_conflicts: bool
+) -> None:
+    """One prepared INSERT run over the rows a batch at a time."""
     on_conflict = OnConflict.IGNORE if ignore_conflicts else None
     statement = (
         f"{connection.ops.insert_statement(on_conflict=on_conflict)} {table} ({names}) "
-        f"VALUES ({', '.join(['%s'] * len(columns))}) "
-        f"{connection.ops.on_conflict_suffix_sql(list(columns), on_conflict, None, None)}"
+        f"VALUES ({', '.join(['%s'] * width)}) "
+        f"{connection.ops.on_conflict_suffix_sql([], on_conflict, None, None)}"
     )
     with connection.cursor() as cursor:
         for batch in itertools.batched(rows, BATCH_SIZE):

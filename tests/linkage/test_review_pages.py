@@ -54,6 +54,8 @@ def test_an_analyst_sees_the_pairs_waiting_with_both_records_and_their_scores(cl
     assert f"{pair.match_probability:.2%}" in page and f"{pair.match_weight:+.2f}" in page
     assert "Jade Walsh" in page and "E-5150" in page and "3 April 2009" in page
     assert f'href="{pair_url(scored.police, scored.school)}"' in page
+    table = page.split('data-testid="review-queue"')[1].split("</table>")[0]
+    assert table.count("Two people") == 2 and "One person" not in table
     event = AuditEvent.objects.get(action=AuditAction.VIEW)
     assert (event.object_type, event.purpose) == (
         "link_review_queue",

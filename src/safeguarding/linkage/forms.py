@@ -1,3 +1,5 @@
+from typing import cast
+
 from django import forms
 
 from safeguarding.linkage.models import LinkDecisionKind
@@ -45,7 +47,8 @@ class UnmergeForm(forms.Form):
 
     def __init__(self, *args, record_ids: list[int], **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["records"].choices = [(pk, str(pk)) for pk in record_ids]
+        records = cast(forms.TypedMultipleChoiceField, self.fields["records"])
+        records.choices = [(pk, str(pk)) for pk in record_ids]
 
 
 class MergeForm(forms.Form):

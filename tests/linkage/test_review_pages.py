@@ -2,15 +2,18 @@
 through them, on records the county's model scored."""
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from safeguarding.access.models import AuditAction, AuditEvent
 from safeguarding.linkage import views
 from safeguarding.linkage.models import LinkDecision, LinkDecisionKind
+from safeguarding.linkage.pipeline import link_all
 from safeguarding.people.models import Person
 from safeguarding.web.navigation import visible_sections
 from tests.factories import SourceRecordFactory
-from tests.linkage.conftest import queue_pairs, stored_pair
+from tests.linkage.conftest import BORN, queue_pairs, stored_pair, unlinked_record
 
 pytestmark = pytest.mark.django_db
 
@@ -62,6 +65,33 @@ def test_an_analyst_sees_the_pairs_waiting_with_both_records_and_their_scores(cl
         "Analysis for the partnership",
     )
     assert sorted(map(tuple, event.detail["pairs"])) == queue_pairs()
+
+
+def test_the_queue_reads_a_fixed_number_of_queries_however_many_pairs_wait(
+    client_for, scored, agencies
+):
+    client = client_for("analyst")
+    open_queue(client)
+
+    def queries_for_queue() -> tuple[int, int]:
+        with CaptureQueriesContext(connection) as captured:
+            response = client.get(reverse("linkage:review"))
+        return len(captured), len(response.context["page"])
+
+    few, listed = queries_for_queue()
+    unlinked_record(
+        agencies["education"],
+        "education-pupils",
+        source_record_id="E-5151",
+        given_names="Jade",
+        family_name="Walsh",
+        date_of_birth=BORN,
+        postcode="SN15 2ZZ",
+    )
+    link_all()
+    many, more_listed = queries_for_queue()
+    assert more_listed > listed
+    assert many == few
 
 
 def test_the_queue_is_paged(client_for, scored, monkeypatch):

@@ -112,6 +112,7 @@ def match_probability(match_weight: float) -> float:
     return 1 / (1 + 2 ** (-match_weight))
 
 
+# A saved model never changes (its file name carries its version): read each once a process.
 @lru_cache(maxsize=8)
 def model_weights(path: str) -> ModelWeights:
     """Each comparison level's m, u and partial match weight from a saved Splink model.

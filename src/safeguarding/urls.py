@@ -6,6 +6,7 @@ urlpatterns = [
     path("access/", include("safeguarding.access.urls")),
     path("tracker/", include("safeguarding.risk.urls")),
     path("people/", include("safeguarding.people.urls")),
+    path("linkage/", include("safeguarding.linkage.urls")),
     path("imports/", include("safeguarding.sources.urls")),
     path("admin/", admin.site.urls),
 ]

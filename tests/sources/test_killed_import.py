@@ -19,7 +19,12 @@ ROWS = 200_000
 
 
 def environment(database: Path) -> dict:
-    return {**os.environ, "DATABASE_URL": f"sqlite:///{database}"}
+    """The command as an operator runs it (local settings: raw files kept in var/files)."""
+    return {
+        **os.environ,
+        "DATABASE_URL": f"sqlite:///{database}",
+        "DJANGO_SETTINGS_MODULE": "safeguarding.settings.local",
+    }
 
 
 def counts(database: Path) -> tuple[int, list[str]]:

@@ -81,13 +81,17 @@ def standardise(records: pd.DataFrame) -> pd.DataFrame:
             ),
             "latitude": records["latitude"],
             "longitude": records["longitude"],
-            "nhs_number": records["nhs_number"].where(
-                records["nhs_number"].fillna("").map(nhs_number_is_valid), None
-            ),
-            "upn": records["upn"].where(records["upn"].fillna("").map(upn_is_valid), None),
+            "nhs_number": _passing(records["nhs_number"], nhs_number_is_valid),
+            "upn": _passing(records["upn"], upn_is_valid),
         }
     )
     return frame
+
+
+def _passing(identifiers: pd.Series, check) -> pd.Series:
+    """The identifiers that pass their check; None for the rest and for those not held."""
+    passes = [isinstance(value, str) and check(value) for value in identifiers.tolist()]
+    return identifiers.astype(object).where(passes, None)
 
 
 def _earlier_postcodes(records: pd.DataFrame) -> list[set[str]]:

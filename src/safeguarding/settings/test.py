@@ -1,5 +1,10 @@
 """Settings for the test suite."""
 
+import atexit
+import shutil
+import tempfile
+from pathlib import Path
+
 from safeguarding.settings.base import *  # noqa: F403
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
@@ -17,3 +22,8 @@ WHITENOISE_AUTOREFRESH = True
 # whole tables between them where a file in WAL mode lets readers go on while one writes.
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
     DATABASES["default"]["TEST"] = {"NAME": str(PROJECT_ROOT / "var" / "test.sqlite3")}  # noqa: F405
+
+# Files the tests write (kept raw extracts, linkage models, progress) go to a folder of their
+# own, removed when the test process ends, not into the demo's var/files.
+MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="safeguarding-test-files-"))
+atexit.register(shutil.rmtree, MEDIA_ROOT, ignore_errors=True)

@@ -14,47 +14,11 @@ machine slows every figure.
 import argparse
 import os
 import re
-import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
-import psycopg
-
-ROOT = Path(__file__).resolve().parents[1]
-SAFEGUARDING = str(ROOT / ".venv" / "bin" / "safeguarding")
-
-
-def run(arguments: list[str], database_url: str) -> tuple[str, float, float]:
-    """The command's output, its wall-clock seconds and its peak memory in MB."""
-    environment = {**os.environ, "DATABASE_URL": database_url}
-    started = time.perf_counter()
-    process = subprocess.Popen(
-        [SAFEGUARDING, *arguments],
-        env=environment,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.DEVNULL,
-        text=True,
-    )
-    output = process.stdout.read() if process.stdout else ""
-    _, status, usage = os.wait4(process.pid, 0)
-    seconds = time.perf_counter() - started
-    process.returncode = os.waitstatus_to_exitcode(status)
-    if process.returncode:
-        raise SystemExit(f"safeguarding {' '.join(arguments)} failed ({process.returncode})")
-    return output, seconds, usage.ru_maxrss / 1024
-
-
-def fresh_sqlite(folder: Path, run_number: int) -> str:
-    return f"sqlite:///{folder}/benchmark-{run_number}.sqlite3"
-
-
-def fresh_postgres(url: str, database: str) -> str:
-    with psycopg.connect(url, autocommit=True) as connection:
-        connection.execute(f'DROP DATABASE IF EXISTS "{database}"')
-        connection.execute(f'CREATE DATABASE "{database}"')
-    return re.sub(r"/[^/]*$", f"/{database}", url)
+from county_databases import fresh_postgres, fresh_sqlite, run, synthetic_county
 
 
 def measure(name: str, database_url: str, county: Path, empty: Path) -> float:
@@ -68,16 +32,16 @@ def measure(name: str, database_url: str, county: Path, empty: Path) -> float:
         ],
         database_url,
     )
-    _, start_up, _ = run(["import", "--dir", str(empty)], database_url)
-    output, seconds, peak = run(["import", "--dir", str(county / "extracts")], database_url)
-    rows = sum(int(n) for n in re.findall(r"rows read (\d+)", output))
+    start_up = run(["import", "--dir", str(empty)], database_url).seconds
+    imported = run(["import", "--dir", str(county / "extracts")], database_url)
+    rows = sum(int(n) for n in re.findall(r"rows read (\d+)", imported.output))
     load = os.getloadavg()[0]
     print(
-        f"{name:<12}{rows:>10,}{seconds:>10.1f}{rows / seconds:>10,.0f}{start_up:>10.1f}"
-        f"{peak:>10,.0f}{load:>8.1f}",
+        f"{name:<12}{rows:>10,}{imported.seconds:>10.1f}{rows / imported.seconds:>10,.0f}"
+        f"{start_up:>10.1f}{imported.peak_mb:>10,.0f}{load:>8.1f}",
         flush=True,
     )
-    return rows / seconds
+    return rows / imported.seconds
 
 
 def main() -> None:
@@ -90,13 +54,9 @@ def main() -> None:
     )
     options = parser.parse_args()
     with tempfile.TemporaryDirectory() as folder:
-        county, empty = Path(folder) / "county", Path(folder) / "empty"
+        county = synthetic_county(Path(folder) / "county", options.scale)
+        empty = Path(folder) / "empty"
         empty.mkdir()
-        subprocess.run(
-            [SAFEGUARDING, "synth", "--out", str(county), "--scale", options.scale],
-            check=True,
-            capture_output=True,
-        )
         print(
             f"{'database':<12}{'rows':>10}{'seconds':>10}{'rows/s':>10}{'start-up':>10}"
             f"{'peak MB':>10}{'load':>8}"
@@ -104,7 +64,7 @@ def main() -> None:
         speeds: dict[str, list[float]] = {"SQLite": [], "PostgreSQL": []}
         for run_number in range(options.runs):
             speeds["SQLite"].append(
-                measure("SQLite", fresh_sqlite(Path(folder), run_number), county, empty)
+                measure("SQLite", fresh_sqlite(Path(folder), f"run-{run_number}"), county, empty)
             )
             speeds["PostgreSQL"].append(
                 measure(

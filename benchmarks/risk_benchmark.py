@@ -13,14 +13,13 @@ import argparse
 import os
 import re
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-SAFEGUARDING = str(ROOT / ".venv" / "bin" / "safeguarding")
+from county_databases import fresh_postgres, fresh_sqlite, prepare, run, synthetic_county
+
 TRACKER_QUERIES = [
     "",
     "?level=high",
@@ -30,36 +29,18 @@ TRACKER_QUERIES = [
 ]
 
 
-def run(arguments: list[str], database_url: str) -> str:
-    environment = {**os.environ, "DATABASE_URL": database_url}
-    result = subprocess.run(
-        [SAFEGUARDING, *arguments], env=environment, check=True, capture_output=True, text=True
-    )
-    return result.stdout
-
-
-def prepare(database_url: str, county: Path) -> None:
-    run(["migrate", "--verbosity", "0"], database_url)
-    run(
-        [
-            "shell",
-            "-c",
-            "from safeguarding.access.services import ensure_standard_agencies; "
-            "ensure_standard_agencies()",
-        ],
-        database_url,
-    )
-    run(["geography", str(county / "geography")], database_url)
-    run(["import", "--dir", str(county / "extracts")], database_url)
+def prepare_linked(database_url: str, county: Path) -> None:
+    prepare(database_url, county)
     run(["link"], database_url)
 
 
 def time_scoring(name: str, database_url: str) -> None:
-    started = time.perf_counter()
-    output = run(["score", "--as-of", "2026-10-31"], database_url)
-    wall = time.perf_counter() - started
-    inside = re.search(r"in ([\d.]+) s", output)
-    print(f"{name}: `score` {wall:.1f} s end to end ({inside.group(1)} s inside); {output.strip()}")
+    scored = run(["score", "--as-of", "2026-10-31"], database_url)
+    inside = re.search(r"in ([\d.]+) s", scored.output)
+    print(
+        f"{name}: `score` {scored.seconds:.1f} s end to end ({inside.group(1)} s inside); "
+        f"{scored.output.strip()}"
+    )
 
 
 def time_tracker_pages() -> None:
@@ -102,27 +83,17 @@ def main() -> None:
     parser.add_argument("--postgres", help="also measure scoring on PostgreSQL at this URL")
     options = parser.parse_args()
     folder = Path(tempfile.mkdtemp())
-    county = folder / "county"
-    subprocess.run(
-        [SAFEGUARDING, "synth", "--out", str(county), "--scale", options.scale],
-        check=True,
-        capture_output=True,
-    )
-    sqlite = f"sqlite:///{folder}/risk.sqlite3"
-    prepare(sqlite, county)
+    county = synthetic_county(folder / "county", options.scale)
+    sqlite = fresh_sqlite(folder, "risk")
+    prepare_linked(sqlite, county)
     time_scoring("SQLite", sqlite)
     if options.postgres:
-        import psycopg
-
-        with psycopg.connect(options.postgres, autocommit=True) as connection:
-            connection.execute("DROP DATABASE IF EXISTS safeguarding_risk_benchmark")
-            connection.execute("CREATE DATABASE safeguarding_risk_benchmark")
-        postgres = re.sub(r"/[^/]*$", "/safeguarding_risk_benchmark", options.postgres)
-        prepare(postgres, county)
+        postgres = fresh_postgres(options.postgres, "safeguarding_risk_benchmark")
+        prepare_linked(postgres, county)
         time_scoring("PostgreSQL", postgres)
-    started = time.perf_counter()
-    print(run(["score", "--evaluate", str(county / "truth")], sqlite))
-    print(f"Evaluation took {time.perf_counter() - started:.0f} s.")
+    evaluated = run(["score", "--evaluate", str(county / "truth")], sqlite)
+    print(evaluated.output)
+    print(f"Evaluation took {evaluated.seconds:.0f} s.")
     os.environ["DATABASE_URL"] = sqlite
     os.environ["DJANGO_SETTINGS_MODULE"] = "safeguarding.settings.local"
     time_tracker_pages()

@@ -314,3 +314,30 @@ def test_records_the_model_never_scored_together_can_still_be_decided(client_for
     decision = LinkDecision.objects.get()
     assert decision.match_weight is None
     assert {decision.record_a_id, decision.record_b_id} == {scored.police.pk, stranger.pk}
+
+
+def test_twins_wait_in_the_queue_marked_held_however_high_they_score(
+    client_for, agencies, county_model
+):
+    twins = [
+        unlinked_record(
+            agencies["education"],
+            "education-pupils",
+            source_record_id=f"E-70{n}",
+            given_names=given_names,
+            family_name="Okafor",
+            date_of_birth=BORN,
+            sex="female",
+            postcode="SN15 1AA",
+        )
+        for n, given_names in enumerate(["Isla", "Molly"])
+    ]
+    link_all()
+    pair = stored_pair(*twins)
+    assert pair.held_for_review and pair.match_probability > 0.95
+    assert Person.objects.filter(source_records__in=twins).distinct().count() == 2
+    response = open_queue(client_for("analyst"))
+    row = response.content.decode().split(f'data-pair="{pair.record_a_id}-{pair.record_b_id}"')[1]
+    assert "Two people" in row.split("</tr>")[0] and "Held" in row.split("</tr>")[0]
+    page = open_pair(client_for("analyst"), *twins).content.decode()
+    assert "Their first names share nothing" in page

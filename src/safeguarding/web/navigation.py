@@ -22,7 +22,7 @@ SECTIONS = [
     Section("Network", "network:graph", "people.view_person"),
     Section("Reports", "reports:dashboard", "reports.view_report"),
     Section("Imports", "sources:imports", "sources.view_importbatch"),
-    Section("Linkage", "linkage:review", "linkage.view_linkdecision"),
+    Section("Linkage", "linkage:review", "linkage.add_linkdecision"),
     Section("Audit", "access:audit", "access.view_auditevent"),
     Section("Admin", "admin:index", None),
 ]

@@ -1,0 +1,81 @@
+"""What the benchmarks share: running the command line against a database, fresh databases,
+and a database holding the synthetic county."""
+
+import os
+import re
+import subprocess
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+SAFEGUARDING = str(ROOT / ".venv" / "bin" / "safeguarding")
+
+
+@dataclass(frozen=True)
+class Run:
+    output: str
+    seconds: float
+    peak_mb: float
+
+
+def run(arguments: list[str], database_url: str) -> Run:
+    """`safeguarding ARGUMENTS` against the database: its output, wall-clock seconds and peak
+    memory (of that command alone)."""
+    environment = {
+        **os.environ,
+        "DATABASE_URL": database_url,
+        "DJANGO_SETTINGS_MODULE": "safeguarding.settings.local",
+    }
+    started = time.perf_counter()
+    process = subprocess.Popen(
+        [SAFEGUARDING, *arguments],
+        env=environment,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+    )
+    output = process.stdout.read() if process.stdout else ""
+    _, status, usage = os.wait4(process.pid, 0)
+    seconds = time.perf_counter() - started
+    if os.waitstatus_to_exitcode(status):
+        raise SystemExit(f"safeguarding {' '.join(arguments)} failed")
+    return Run(output, seconds, usage.ru_maxrss / 1024)
+
+
+def synthetic_county(out: Path, scale: str) -> Path:
+    run(["synth", "--out", str(out), "--scale", scale], "sqlite://")
+    return out
+
+
+def fresh_sqlite(folder: Path, name: str) -> str:
+    path = folder / f"{name}.sqlite3"
+    path.unlink(missing_ok=True)
+    return f"sqlite:///{path}"
+
+
+def fresh_postgres(url: str, database: str) -> str:
+    """An empty database of this name on the server at `url`, and its URL."""
+    import psycopg
+
+    with psycopg.connect(url, autocommit=True) as connection:
+        connection.execute(f'DROP DATABASE IF EXISTS "{database}"')
+        connection.execute(f'CREATE DATABASE "{database}"')
+    return re.sub(r"/[^/]*$", f"/{database}", url)
+
+
+def prepare(database_url: str, county: Path, *, extracts: Path | None = None) -> Run:
+    """Migrate, add the agencies and the county's geography, and import its extracts (or the
+    files in `extracts`); the import's run."""
+    run(["migrate", "--verbosity", "0"], database_url)
+    run(
+        [
+            "shell",
+            "-c",
+            "from safeguarding.access.services import ensure_standard_agencies; "
+            "ensure_standard_agencies()",
+        ],
+        database_url,
+    )
+    run(["geography", str(county / "geography")], database_url)
+    return run(["import", "--dir", str(extracts or county / "extracts")], database_url)

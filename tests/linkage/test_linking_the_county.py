@@ -7,9 +7,12 @@ import pandas as pd
 import pytest
 from django.conf import settings
 from django.core.management import call_command
+from django.db.models import Count
 
-from safeguarding.linkage.decisions import merge_people
+from safeguarding.linkage import model
+from safeguarding.linkage.decisions import decide, merge_people
 from safeguarding.linkage.evaluate import evaluate_against_truth, truth_clusters
+from safeguarding.linkage.models import LinkDecisionKind
 from safeguarding.linkage.pipeline import current_model, link_all, linked_records_frame
 from safeguarding.people.identifiers import upn_check_letter
 from safeguarding.people.models import Involvement, Person, SourceRecord
@@ -107,3 +110,28 @@ def test_a_new_extract_links_its_records_with_the_saved_model(imported_county, t
         ).exclude(pk=record.pk)
         assert twin.get().person_id == record.person_id
         assert record.link_model_version == model
+
+
+def test_once_enough_people_have_decided_a_full_link_learns_from_their_decisions(
+    imported_county, monkeypatch
+):
+    link_all()
+    analyst = UserFactory(roles=["analyst"])
+    people = (
+        Person.objects.annotate(records=Count("source_records"))
+        .filter(records__gte=2)
+        .order_by("pk")[:3]
+    )
+    for person in people:
+        first, second = person.source_records.order_by("pk")[:2]
+        decide(
+            user=analyst,
+            record_a=first.pk,
+            record_b=second.pk,
+            kind=LinkDecisionKind.SAME_PERSON,
+            reason="Checked with the school",
+        )
+    monkeypatch.setattr(model, "LABELS_TO_TRAIN", 3)
+    summary = link_all(full=True)
+    assert summary.labels_used == 3
+    assert current_model().summary["labels_used"] == 3

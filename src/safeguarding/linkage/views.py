@@ -7,7 +7,6 @@ audit themselves (`linkage.decisions`).
 
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -18,7 +17,7 @@ from safeguarding.linkage import queries
 from safeguarding.linkage.decisions import DecisionError, decide, merge_people, unmerge_records
 from safeguarding.linkage.forms import DecisionForm, MergeForm, UnmergeForm
 from safeguarding.linkage.models import LinkDecisionKind
-from safeguarding.people.access_rules import may_open_person
+from safeguarding.people.access_rules import may_open_person, refuse_unless_may_open
 from safeguarding.people.models import Person, SourceRecord
 
 PAGE_SIZE = 25
@@ -27,15 +26,7 @@ ANALYSTS = "linkage.add_linkdecision"
 
 def _refuse_unless_open(request, people: list[Person], stated_purpose: str) -> None:
     for person in people:
-        if not may_open_person(user=request.user, person=person):
-            audit.record(
-                action=AuditAction.REFUSED,
-                request=request,
-                object_type="person",
-                object_id=person.pk,
-                purpose=stated_purpose,
-            )
-            raise PermissionDenied("You may not open this record.")
+        refuse_unless_may_open(request=request, person=person, purpose=stated_purpose)
 
 
 @permission_required(ANALYSTS, raise_exception=True)

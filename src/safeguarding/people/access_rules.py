@@ -5,10 +5,12 @@ The rules are documented for users in docs/single-view.md; every rule has a test
 
 import datetime
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from safeguarding.access.models import AgencyKind
+from safeguarding.access import audit
+from safeguarding.access.models import AgencyKind, AuditAction
 from safeguarding.panel.models import AgendaItem
 from safeguarding.people.enumerations import EventType
 from safeguarding.people.models import Person
@@ -79,3 +81,19 @@ def may_see_connections(*, user) -> bool:
 def may_see_agency_identifiers(*, user) -> bool:
     """Agencies' own ids and identifiers (NHS number, UPN) are for the statutory partners."""
     return not is_voluntary_sector(user)
+
+
+def refuse_unless_may_open(
+    *, request, person: Person, purpose: str, object_type: str = "person"
+) -> None:
+    """The one way a page refuses a person's record: audited, then PermissionDenied."""
+    if may_open_person(user=request.user, person=person):
+        return
+    audit.record(
+        action=AuditAction.REFUSED,
+        request=request,
+        object_type=object_type,
+        object_id=person.pk,
+        purpose=purpose,
+    )
+    raise PermissionDenied("You may not open this record.")

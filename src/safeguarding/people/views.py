@@ -1,5 +1,4 @@
 from django.contrib.auth.decorators import permission_required
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -8,7 +7,7 @@ from safeguarding.access import audit, purpose
 from safeguarding.access.models import AuditAction
 from safeguarding.people import printing, queries
 from safeguarding.people import search as person_search
-from safeguarding.people.access_rules import may_open_person
+from safeguarding.people.access_rules import refuse_unless_may_open
 from safeguarding.people.models import Person
 from safeguarding.people.timeline import TimelineFilter
 
@@ -20,15 +19,7 @@ def _open_person(request, person_id: int) -> tuple[Person, str]:
     except Person.DoesNotExist as missing:
         raise Http404("No such person") from missing
     stated_purpose = purpose.current_purpose(request)
-    if not may_open_person(user=request.user, person=person):
-        audit.record(
-            action=AuditAction.REFUSED,
-            request=request,
-            object_type="person",
-            object_id=person.pk,
-            purpose=stated_purpose,
-        )
-        raise PermissionDenied("You may not open this record.")
+    refuse_unless_may_open(request=request, person=person, purpose=stated_purpose)
     return person, stated_purpose
 
 

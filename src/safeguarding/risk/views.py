@@ -1,5 +1,4 @@
 from django.contrib.auth.decorators import permission_required
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -7,7 +6,7 @@ from django.urls import reverse
 
 from safeguarding.access import audit, purpose
 from safeguarding.access.models import AuditAction
-from safeguarding.people.access_rules import may_open_person
+from safeguarding.people.access_rules import refuse_unless_may_open
 from safeguarding.people.models import Person
 from safeguarding.reports.csv_export import write_csv
 from safeguarding.risk import queries, services
@@ -86,15 +85,12 @@ def tracker_export(request):
 
 def _person_for_change(request, person_id: int) -> Person:
     person = get_object_or_404(Person, pk=person_id)
-    if not may_open_person(user=request.user, person=person):
-        audit.record(
-            action=AuditAction.REFUSED,
-            request=request,
-            object_type="risk override",
-            object_id=person.pk,
-            purpose=purpose.current_purpose(request),
-        )
-        raise PermissionDenied("This record is restricted.")
+    refuse_unless_may_open(
+        request=request,
+        person=person,
+        purpose=purpose.current_purpose(request),
+        object_type="risk override",
+    )
     return person
 
 

@@ -15,7 +15,8 @@ class AgencyAdmin(admin.ModelAdmin):
 class SafeguardingUserAdmin(UserAdmin):
     list_display = ["username", "first_name", "last_name", "agency", "is_active"]
     list_filter = ["agency", "groups", "is_active"]
-    fieldsets = [*UserAdmin.fieldsets, ("Agency", {"fields": ["agency"]})]
+    # django-stubs types fieldsets as optional on every admin; UserAdmin always sets it.
+    fieldsets = [*UserAdmin.fieldsets, ("Agency", {"fields": ["agency"]})]  # type: ignore[misc]
     add_fieldsets = [*UserAdmin.add_fieldsets, ("Agency", {"fields": ["agency"]})]
 
 

@@ -94,6 +94,7 @@ def merge_people(*, user, person: Person, other: Person, reason: str, request=No
         )
         _apply(ours + theirs)
     survivor = SourceRecord.objects.get(pk=ours[0]).person
+    assert survivor is not None  # relinking has just given each of these records a person
     audit.record(
         action=AuditAction.CHANGE,
         request=request,
@@ -134,6 +135,7 @@ def unmerge_records(
         )
         _apply(ours)
     split_off = SourceRecord.objects.get(pk=leaving[0]).person
+    assert split_off is not None  # relinking has just given each of these records a person
     audit.record(
         action=AuditAction.CHANGE,
         request=request,

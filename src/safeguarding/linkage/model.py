@@ -111,7 +111,8 @@ def settings(*, probability_two_random_records_match: float = 1e-4) -> SettingsC
             _identifier("upn", "Unique pupil number"),
             cl.ExactMatch("sex"),
         ],
-        blocking_rules_to_generate_predictions=BLOCKING_RULES,
+        # Splink's annotation leaves out SQL strings, which it takes and turns into rules.
+        blocking_rules_to_generate_predictions=BLOCKING_RULES,  # type: ignore[arg-type]
         retain_intermediate_calculation_columns=False,
         additional_columns_to_retain=["source"],
     )
@@ -132,7 +133,9 @@ def baseline_settings(*, probability_two_random_records_match: float = 1e-4) -> 
             cl.ExactMatch("sex"),
         ],
         blocking_rules_to_generate_predictions=[
-            _rule(keys) for keys in BLOCKING_KEYS if _SWAPPED not in keys
+            _rule(keys)  # type: ignore[misc]  # SQL strings, as in settings() above
+            for keys in BLOCKING_KEYS
+            if _SWAPPED not in keys
         ],
         retain_intermediate_calculation_columns=False,
     )

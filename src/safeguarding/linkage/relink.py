@@ -34,7 +34,8 @@ def decisions_in_force(
     )
     if records is not None:
         decisions = decisions.filter(record_a__in=records, record_b__in=records)
-    same, apart = [], []
+    same: list[tuple[int, int]] = []
+    apart: list[tuple[int, int]] = []
     for a, b, kind in decisions.values_list("record_a", "record_b", "kind"):
         (same if kind == LinkDecisionKind.SAME_PERSON else apart).append((a, b))
     return same, apart
@@ -210,7 +211,7 @@ def _hand_on_person(old: Person, successor: Person) -> None:
         label = relation.related_model._meta.label_lower
         if label in RECOMPUTED | HANDLED_HERE or relation.many_to_many:
             continue
-        for row in relation.related_model.objects.filter(**{relation.field.name: old}):
+        for row in relation.related_model._default_manager.filter(**{relation.field.name: old}):
             try:
                 with transaction.atomic():
                     setattr(row, relation.field.name, successor)
@@ -244,14 +245,14 @@ def _describe_people(people: list[int] | None) -> None:
         frame["given_names"].str.strip() + " " + frame["family_name"].str.title()
     ).str.strip()
     frame["date_of_birth"] = pd.to_datetime(frame["date_of_birth"]).dt.date
-    people = pd.Series(frame["person_id"].unique())
+    person_ids = pd.Series(frame["person_id"].unique())
     names, births, sexes = (_most_common(frame, c) for c in ("name", "date_of_birth", "sex"))
     update_rows(
         Person,
         {
-            "pk": people.astype("int64").tolist(),
-            "display_name": people.map(names).fillna("").tolist(),
-            "date_of_birth": db_dates(people.map(births)),
-            "sex": people.map(sexes).fillna("unknown").tolist(),
+            "pk": person_ids.astype("int64").tolist(),
+            "display_name": person_ids.map(names).fillna("").tolist(),
+            "date_of_birth": db_dates(person_ids.map(births)),
+            "sex": person_ids.map(sexes).fillna("unknown").tolist(),
         },
     )

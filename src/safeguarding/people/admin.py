@@ -5,7 +5,7 @@ from safeguarding.people.models import Event, Involvement, Location, Object, Per
 
 class SourceRecordInline(admin.TabularInline):
     model = SourceRecord
-    fields = ["feed", "source_record_id", "match_weight"]
+    fields = ("feed", "source_record_id", "match_weight")
     readonly_fields = fields
     extra = 0
     can_delete = False

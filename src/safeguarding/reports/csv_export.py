@@ -7,9 +7,15 @@ as text and which keeps the value readable (OWASP CSV injection guidance).
 
 import csv
 from collections.abc import Iterable
-from typing import IO
+from typing import Protocol
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+class Writable(Protocol):
+    """Where CSV text can go: an open file, a StringIO or an HttpResponse."""
+
+    def write(self, text: str, /) -> object: ...
 
 
 def spreadsheet_safe(value) -> str:
@@ -29,7 +35,7 @@ def _is_number(text: str) -> bool:
     return True
 
 
-def write_csv(handle: IO[str], *, header: list[str], rows: Iterable[Iterable]) -> int:
+def write_csv(handle: Writable, *, header: list[str], rows: Iterable[Iterable]) -> int:
     # RFC 4180 line ends, so any value holding \r or \n is quoted.
     writer = csv.writer(handle, lineterminator="\r\n")
     writer.writerow(header)

@@ -9,6 +9,7 @@ hold records of (under-linking splits a child; the higher score counts).
 
 import datetime
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -208,6 +209,12 @@ def lead_times(
     return leads, len(crises)
 
 
+def _assessed_by(scorer: Scorer) -> Callable[[datetime.date], pd.DataFrame]:
+    # A function of its own so that each agency's method keeps its own scorer (a lambda in
+    # the loop would see only the last one).
+    return lambda day: scorer.score(day).assessments
+
+
 def compare(
     facts: Facts,
     catalogue: Catalogue,
@@ -220,13 +227,13 @@ def compare(
 ) -> list[Comparison]:
     """The tracker, the missing rule and each single agency, on the same dates."""
     tracker = Scorer(facts, catalogue)
-    methods = {
+    methods: dict[str, Callable[[datetime.date], pd.DataFrame]] = {
         "tracker (all agencies)": lambda day: tracker.score(day).assessments,
         "rule: 3+ missing in 90 days": lambda day: missing_rule_assessments(facts, day),
     }
     for agency in agencies:
         alone = Scorer(single_agency_facts(facts, agency), catalogue)
-        methods[f"{agency} alone"] = lambda day, alone=alone: alone.score(day).assessments
+        methods[f"{agency} alone"] = _assessed_by(alone)
     comparisons = []
     steps = methods.items() if progress is None else progress(methods.items(), desc="methods")
     for name, method in steps:

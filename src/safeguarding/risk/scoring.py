@@ -62,7 +62,8 @@ def _matches_details(details: dict, indicator: Indicator) -> bool:
     )
 
 
-def _attendance_below(details: dict, below: float) -> bool:
+def _attendance_below(details: dict, below: float | None) -> bool:
+    assert below is not None  # the catalogue refuses an attendance indicator without one
     try:
         possible = float(details.get("possible_sessions") or 0)
         attended = float(details.get("sessions_attended") or 0)

@@ -32,7 +32,7 @@ def listing(name: str, *, default: list[str]) -> list[str]:
     return [item.strip() for item in value.split(",") if item.strip()]
 
 
-def database(*, sqlite_path: Path = DEFAULT_SQLITE_PATH) -> dict:
+def database(*, sqlite_path: Path = DEFAULT_SQLITE_PATH) -> dj_database_url.DBConfig:
     """DATABASE_URL when set (PostgreSQL in production and CI), otherwise the embedded SQLite."""
     url = os.environ.get("DATABASE_URL")
     if url:

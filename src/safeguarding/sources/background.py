@@ -66,9 +66,9 @@ def import_queued_batch(batch_id: int) -> str:
     if feed is None or done is not None:
         batch.status, batch.finished_at = ImportStatus.FAILED, timezone.now()
         batch.error = (
-            f"The feed {batch.feed.name} is no longer defined."
-            if feed is None
-            else f"This file was already imported (batch {done.pk}); nothing changed."
+            f"This file was already imported (batch {done.pk}); nothing changed."
+            if done is not None
+            else f"The feed {batch.feed.name} is no longer defined."
         )
         batch.save()
         return batch.status

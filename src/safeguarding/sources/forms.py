@@ -10,4 +10,6 @@ class UploadForm(forms.Form):
 
     def __init__(self, *args, feed_names: list[tuple[str, str]], **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["feed"].choices = [("", "Choose a feed"), *feed_names]
+        feed_field = self.fields["feed"]
+        assert isinstance(feed_field, forms.ChoiceField)
+        feed_field.choices = [("", "Choose a feed"), *feed_names]

@@ -223,7 +223,7 @@ def add_objects(
             batch_size=BATCH_SIZE,
             ignore_conflicts=True,
         )
-        object_ids = {}
+        object_ids: dict[str, int] = {}
         for part in chunked(distinct):
             object_ids.update(
                 Object.objects.filter(kind=kind, value__in=part).values_list("value", "pk")

@@ -8,7 +8,7 @@ of the reading and validating. At most one chunk waits ready, so memory stays fl
 
 import queue
 import threading
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -55,7 +55,7 @@ def prepare_chunks(path: Path, *, feed: Feed, today: date, vendor: str) -> Itera
 _DONE = object()
 
 
-def read_ahead[T](items: Iterator[T]) -> Iterator[T]:
+def read_ahead[T](items: Iterator[T]) -> Generator[T, None, None]:
     """The items, produced by a thread one item ahead of the caller. An exception raised while
     producing is raised here; stopping early stops the thread."""
     ready: queue.Queue = queue.Queue(maxsize=1)

@@ -13,6 +13,7 @@ import re
 import zipfile
 from collections.abc import Iterator
 from datetime import datetime
+from typing import cast
 from xml.etree.ElementTree import Element, XMLParser, XMLPullParser
 
 from openpyxl.styles.numbers import BUILTIN_FORMATS, is_date_format, is_timedelta_format
@@ -68,12 +69,12 @@ class Workbook:
         """(spreadsheet row number, cell texts from column A) for each row holding a value."""
         # Only start events, and only to find the sheet's data: rows are read from the tree as
         # they complete, then dropped from it.
-        parser = XMLPullParser(events=("start",))
+        parser: XMLPullParser[Element] = XMLPullParser(events=("start",))
         sheet_data: Element | None = None
         row_number = 0
         for block in self._blocks(self.sheet_path):
             parser.feed(block)
-            for _, element in parser.read_events():
+            for _, element in _read_events(parser):
                 if sheet_data is None and element.tag.endswith("}sheetData"):
                     sheet_data = element
                     self.tags = _Tags(_namespace(element))
@@ -163,12 +164,13 @@ class Workbook:
         if not parts:
             return []
         strings: list[str] = []
-        parser = XMLPullParser(events=("start", "end"))
-        root = tags = None
+        parser: XMLPullParser[Element] = XMLPullParser(events=("start", "end"))
+        root: Element | None = None
+        tags: _Tags | None = None
         for block in self._blocks(parts[0][1]):
             parser.feed(block)
-            for event, element in parser.read_events():
-                if root is None:
+            for event, element in _read_events(parser):
+                if root is None or tags is None:  # both are set from the first element
                     root, tags = element, _Tags(_namespace(element))
                 elif event == "end" and element.tag == tags.string_item:
                     strings.append(_string_item_text(element, tags))
@@ -197,6 +199,13 @@ class Workbook:
 
 def _namespace(element: Element) -> str:
     return element.tag[: element.tag.index("}") + 1] if element.tag.startswith("{") else ""
+
+
+def _read_events(parser: "XMLPullParser[Element]") -> Iterator[tuple[str, Element]]:
+    """The parser's events. Its stub also allows the shapes of namespace events, which these
+    parsers are never asked for: start and end events always carry an element. (The parser
+    is generic only in its stub, hence the quotes.)"""
+    return cast(Iterator[tuple[str, Element]], parser.read_events())
 
 
 def _each(parts: dict[str, list[tuple[str, str]]]):

@@ -24,9 +24,7 @@ class Extract:
     formula_column: str  # free text where a formula-looking value is planted (imported as text)
 
 
-def _bad_rows(
-    extract: Extract, count: int, rng: np.random.Generator
-) -> list[tuple[str, dict | bytes]]:
+def _bad_rows(extract: Extract, count: int, rng: np.random.Generator) -> list[tuple[str, dict]]:
     template = extract.frame.iloc[0].to_dict() if len(extract.frame) else {}
     kinds = ["blank_required"] + (["impossible_date"] if extract.date_column else [])
     if extract.path.endswith(".csv"):

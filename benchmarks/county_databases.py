@@ -64,9 +64,7 @@ def fresh_postgres(url: str, database: str) -> str:
     return re.sub(r"/[^/]*$", f"/{database}", url)
 
 
-def prepare(database_url: str, county: Path, *, extracts: Path | None = None) -> Run:
-    """Migrate, add the agencies and the county's geography, and import its extracts (or the
-    files in `extracts`); the import's run."""
+def migrate_with_agencies(database_url: str) -> None:
     run(["migrate", "--verbosity", "0"], database_url)
     run(
         [
@@ -77,5 +75,11 @@ def prepare(database_url: str, county: Path, *, extracts: Path | None = None) ->
         ],
         database_url,
     )
+
+
+def prepare(database_url: str, county: Path, *, extracts: Path | None = None) -> Run:
+    """Migrate, add the agencies and the county's geography, and import its extracts (or the
+    files in `extracts`); the import's run."""
+    migrate_with_agencies(database_url)
     run(["geography", str(county / "geography")], database_url)
     return run(["import", "--dir", str(extracts or county / "extracts")], database_url)

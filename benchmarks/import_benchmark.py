@@ -18,20 +18,17 @@ import sys
 import tempfile
 from pathlib import Path
 
-from county_databases import fresh_postgres, fresh_sqlite, run, synthetic_county
+from county_databases import (
+    fresh_postgres,
+    fresh_sqlite,
+    migrate_with_agencies,
+    run,
+    synthetic_county,
+)
 
 
 def measure(name: str, database_url: str, county: Path, empty: Path) -> float:
-    run(["migrate", "--verbosity", "0"], database_url)
-    run(
-        [
-            "shell",
-            "-c",
-            "from safeguarding.access.services import ensure_standard_agencies; "
-            "ensure_standard_agencies()",
-        ],
-        database_url,
-    )
+    migrate_with_agencies(database_url)
     start_up = run(["import", "--dir", str(empty)], database_url).seconds
     imported = run(["import", "--dir", str(county / "extracts")], database_url)
     rows = sum(int(n) for n in re.findall(r"rows read (\d+)", imported.output))

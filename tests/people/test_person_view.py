@@ -54,7 +54,16 @@ def test_another_purpose_must_be_described(client_for, person):
     client = client_for("analyst")
     response = client.post(reverse("access:purpose"), {"purpose": "other", "other": " "})
     assert response.status_code == 200
-    assert "Describe why you need to see this record" in response.content.decode()
+    assert '<a href="#id_other">Describe why you need to see this record</a>' in (
+        response.content.decode()
+    )
+
+
+def test_a_purpose_must_be_chosen_and_the_error_leads_to_the_choices(client_for, person):
+    response = client_for("analyst").post(reverse("access:purpose"), {"purpose": ""})
+    page = response.content.decode()
+    assert '<a href="#id_purpose_0">Choose why you need to see this record</a>' in page
+    assert 'id="id_purpose-hint"' in page and 'id="id_purpose_0"' in page
 
 
 @pytest.mark.parametrize(

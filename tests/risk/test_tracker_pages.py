@@ -164,8 +164,19 @@ def test_an_override_without_a_reason_is_refused_with_a_message(client_for, scor
         reverse("risk:override", args=[scored["Low Person"].pk]), {"level": "high", "reason": " "}
     )
     assert response.status_code == 200
-    assert b"Enter why you set this level" in response.content
+    assert b'<a href="#id_reason">Enter why you set this level</a>' in response.content
     assert not Override.objects.exists()
+
+
+def test_an_override_without_a_level_links_the_error_to_the_first_level(client_for, scored):
+    client = client_for("police_panel_member")
+    client.post(reverse("access:purpose"), {"purpose": "panel", "next": "/"})
+    response = client.post(
+        reverse("risk:override", args=[scored["Low Person"].pk]), {"reason": "Intelligence"}
+    )
+    page = response.content.decode()
+    assert '<a href="#id_level_0">Choose a level</a>' in page
+    assert 'id="id_level_0"' in page and 'aria-describedby="id_level-error"' in page
 
 
 def test_an_analyst_may_not_override(client_for, scored):

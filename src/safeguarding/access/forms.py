@@ -18,6 +18,9 @@ class PurposeForm(forms.Form):
         choices=[*PURPOSES, ("other", "Another purpose")],
         widget=forms.RadioSelect,
         label="Why do you need to see this record?",
+        help_text="Your answer is recorded with every record you open in this session. Only open "
+        "records you need for this purpose.",
+        error_messages={"required": "Choose why you need to see this record"},
     )
     other = forms.CharField(required=False, max_length=300, label="Describe the purpose")
 

@@ -10,3 +10,5 @@ urlpatterns = [
     path("imports/", include("safeguarding.sources.urls")),
     path("admin/", admin.site.urls),
 ]
+
+handler500 = "safeguarding.web.views.server_error"

@@ -8,7 +8,8 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.utils import timezone
 
-from safeguarding.access.models import AuditAction, AuditChainHead, AuditEvent
+from safeguarding.access.models import AuditAction, AuditChainHead, AuditEvent, AuditObject
+from safeguarding.access.purpose import current_purpose
 
 GENESIS_HASH = "0" * 64
 HASHED_FIELDS = (
@@ -43,13 +44,18 @@ def record(
     action: AuditAction | str,
     user=None,
     request=None,
-    object_type: str = "",
+    object_type: AuditObject | str = "",
     object_id: str | int = "",
     purpose: str = "",
     detail: dict | None = None,
     username: str = "",
 ) -> AuditEvent:
-    """Append one event to the audit chain. Never pass personal data in `detail`."""
+    """Append one event to the audit chain. The purpose, unless given, is the one the user stated
+    for this session. `detail` holds ids, counts and choices; only a search's typed terms (which
+    the auditor needs to spot fishing for a name) are personal data, and the log is read by
+    auditors alone."""
+    if not purpose and request is not None:
+        purpose = current_purpose(request)
     if user is None and request is not None and request.user.is_authenticated:
         user = request.user
     fields = {
@@ -58,7 +64,7 @@ def record(
         "roles": ",".join(user.role_names) if user is not None else "",
         "agency": str(user.agency) if user is not None and user.agency_id else "",
         "action": str(action),
-        "object_type": object_type,
+        "object_type": str(object_type),
         "object_id": str(object_id),
         "purpose": purpose,
         "ip_address": client_address(request),

@@ -15,7 +15,6 @@ class DemoUser:
     agency_code: str
     roles: tuple[str, ...]
     is_staff: bool = False
-    is_superuser: bool = False
 
 
 DEMO_USERS = [
@@ -27,15 +26,9 @@ DEMO_USERS = [
     DemoUser("social-worker", "Sam", "Social-Worker", "childrens-social-care", ("practitioner",)),
     DemoUser("manager", "Morgan", "Manager", "partnership", ("manager",)),
     DemoUser("auditor", "Alex", "Auditor", "partnership", ("auditor",)),
-    DemoUser(
-        "admin",
-        "Ada",
-        "Administrator",
-        "partnership",
-        ("administrator",),
-        is_staff=True,
-        is_superuser=True,
-    ),
+    # Staff (the admin pages) but not a superuser: an administrator manages users and agencies
+    # and opens no one's record (docs/security.md).
+    DemoUser("admin", "Ada", "Administrator", "partnership", ("administrator",), is_staff=True),
 ]
 
 
@@ -50,6 +43,5 @@ def create_demo_users() -> list[DemoUser]:
             first_name=demo.first_name,
             last_name=demo.last_name,
             is_staff=demo.is_staff,
-            is_superuser=demo.is_superuser,
         )
     return DEMO_USERS

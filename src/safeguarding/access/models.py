@@ -61,6 +61,34 @@ class AuditAction(models.TextChoices):
     LOGIN = "login", "Signed in"
     LOGIN_FAILED = "login_failed", "Sign-in failed"
     LOGOUT = "logout", "Signed out"
+    ERASE = "erase", "Erased"
+    BREAK_GLASS = "break_glass", "Break-glass access granted"
+    UNLOCK = "unlock", "Unlocked an account"
+
+
+class AuditObject(models.TextChoices):
+    """What an audit event is about: one value per kind of record or page, never free text."""
+
+    PERSON = "person", "Person"
+    PERSON_SEARCH = "person_search", "Search for people"
+    SOURCE_RECORD = "source_record", "Source record"
+    EVENT = "event", "Event"
+    TRACKER = "tracker", "Vulnerability tracker"
+    RISK_OVERRIDE = "risk_override", "Risk level override"
+    LINK_REVIEW_QUEUE = "link_review_queue", "Linkage review queue"
+    LINK_PAIR = "link_pair", "Pair of records"
+    LINK_DECISION = "link_decision", "Linkage decision"
+    LINKS = "links", "Every record's person (export)"
+    IMPORT_BATCH = "import_batch", "Import batch"
+    QUARANTINE = "quarantine", "Quarantined rows"
+    FEED = "feed", "Feed"
+    FEED_REGISTER = "feed_register", "Register of feeds"
+    AUDIT_EVENT = "audit_event", "Audit log"
+    USER = "user", "User"
+    AGENCY = "agency", "Agency"
+    ROLE = "role", "Role"
+    PIPELINE_RUN = "pipeline_run", "Pipeline run"
+    ADMIN_RECORD = "admin_record", "Other record in the admin pages"
 
 
 class AuditEventQuerySet(models.QuerySet):
@@ -87,7 +115,9 @@ class AuditEvent(models.Model):
     roles = models.CharField(max_length=300, blank=True)
     agency = models.CharField(max_length=200, blank=True)
     action = models.CharField(max_length=20, choices=AuditAction.choices, db_index=True)
-    object_type = models.CharField(max_length=100, blank=True, db_index=True)
+    object_type = models.CharField(
+        max_length=100, blank=True, db_index=True, choices=AuditObject.choices
+    )
     object_id = models.CharField(max_length=100, blank=True, db_index=True)
     purpose = models.CharField(max_length=500, blank=True)
     ip_address = models.GenericIPAddressField(null=True, blank=True)
@@ -115,3 +145,19 @@ class AuditChainHead(models.Model):
 
     last_sequence = models.PositiveBigIntegerField(default=0)
     last_hash = models.CharField(max_length=64, default="0" * 64)
+
+
+class BreakGlassGrant(models.Model):
+    """An operator's time-limited grant for one user to open one record they otherwise may not
+    (`safeguarding break-glass`); every read under it is audited as break-glass."""
+
+    user = models.ForeignKey(User, on_delete=models.PROTECT, related_name="break_glass_grants")
+    object_type = models.CharField(max_length=100, choices=AuditObject.choices)
+    object_id = models.CharField(max_length=100)
+    reason = models.CharField(max_length=500)
+    granted_by = models.CharField(max_length=150, help_text="The operator's account on the server")
+    granted_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+
+    class Meta:
+        indexes = [models.Index(fields=["user", "object_type", "object_id"])]

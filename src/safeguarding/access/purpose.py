@@ -18,7 +18,8 @@ PURPOSES = [
 
 
 def current_purpose(request) -> str:
-    return request.session.get(SESSION_KEY, "")
+    session = getattr(request, "session", None)
+    return session.get(SESSION_KEY, "") if session is not None else ""
 
 
 def remember_purpose(request, *, purpose: str) -> None:
@@ -36,3 +37,14 @@ def safe_next(request, candidate: str | None) -> str:
     ):
         return candidate
     return reverse("web:home")
+
+
+def initial_choice(request) -> dict:
+    """The purpose form's starting values: the purpose stated for this session, if any."""
+    stated = current_purpose(request)
+    if not stated:
+        return {}
+    for key, label in PURPOSES:
+        if label == stated:
+            return {"purpose": key}
+    return {"purpose": "other", "other": stated}

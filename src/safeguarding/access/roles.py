@@ -37,6 +37,7 @@ ROLES: dict[str, list[str]] = {
         "people.change_person",
         "linkage.view_linkdecision",
         "linkage.add_linkdecision",
+        "risk.export_tracker",
     ],
     "practitioner": [*VIEW_PEOPLE, *VIEW_RISK, *VIEW_CONTEXTS],
     "panel_chair": [
@@ -45,6 +46,7 @@ ROLES: dict[str, list[str]] = {
         *VIEW_PANEL,
         *VIEW_CONTEXTS,
         "risk.add_override",
+        "risk.export_tracker",
         "panel.add_meeting",
         "panel.change_meeting",
         "panel.add_agendaitem",
@@ -59,6 +61,7 @@ ROLES: dict[str, list[str]] = {
         *VIEW_PANEL,
         *VIEW_CONTEXTS,
         "risk.add_override",
+        "risk.export_tracker",
         "panel.change_action",
     ],
     "manager": [*VIEW_PEOPLE, *VIEW_RISK, *VIEW_PANEL, *VIEW_CONTEXTS],
@@ -71,6 +74,12 @@ ROLES: dict[str, list[str]] = {
         "access.add_agency",
         "access.change_agency",
         "auth.view_group",
+        "sources.view_feed",
+        "sources.view_importbatch",
+        "linkage.view_linkmodelversion",
+        "risk.view_scoringrun",
+        "places.view_area",
+        "people.change_person",
     ],
 }
 

@@ -36,12 +36,12 @@ def ensure_user(
     first_name: str = "",
     last_name: str = "",
     is_staff: bool = False,
-    is_superuser: bool = False,
 ) -> User:
-    """Create or reset a user with exactly these roles."""
+    """Create or reset a user with exactly these roles. Never a superuser: a superuser passes
+    every permission check, and so would open every child's record."""
     user, _ = User.objects.get_or_create(username=username)
     user.first_name, user.last_name, user.agency = first_name, last_name, agency
-    user.is_staff, user.is_superuser = is_staff, is_superuser
+    user.is_staff, user.is_superuser = is_staff, False
     user.set_password(password)
     user.save()
     user.groups.set(Group.objects.filter(name__in=roles))

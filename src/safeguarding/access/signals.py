@@ -6,7 +6,15 @@ from django.db.models.signals import post_save
 from django.dispatch import receiver
 
 from safeguarding.access import audit
-from safeguarding.access.models import AuditAction
+from safeguarding.access.models import AuditAction, AuditObject
+
+ADMIN_OBJECTS = {
+    "user": AuditObject.USER,
+    "agency": AuditObject.AGENCY,
+    "group": AuditObject.ROLE,
+    "feed": AuditObject.FEED,
+    "person": AuditObject.PERSON,
+}
 
 
 @receiver(user_logged_in)
@@ -34,6 +42,7 @@ def audit_admin_change(sender, instance: LogEntry, created: bool, **kwargs) -> N
     """Changes made in the admin pages are audited like any other change."""
     if not created:
         return
+    model = instance.content_type.model if instance.content_type else ""
     action = {
         ADDITION: AuditAction.CREATE,
         CHANGE: AuditAction.CHANGE,
@@ -42,7 +51,7 @@ def audit_admin_change(sender, instance: LogEntry, created: bool, **kwargs) -> N
     audit.record(
         action=action,
         user=instance.user,
-        object_type=instance.content_type.model if instance.content_type else "",
+        object_type=ADMIN_OBJECTS.get(model, AuditObject.ADMIN_RECORD),
         object_id=instance.object_id or "",
-        detail={"via": "admin"},
+        detail={"via": "admin", "model": model},
     )

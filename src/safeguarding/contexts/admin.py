@@ -1,5 +1,2 @@
-from django.contrib import admin
-
-from safeguarding.contexts.models import Context, ContextAssessment, ContextMember, ContextPlan
-
-admin.site.register([Context, ContextMember, ContextAssessment, ContextPlan])
+# Contexts name young people and places they go: they are read on their own pages, through
+# the need-to-know gate, never in the admin pages (docs/security.md).

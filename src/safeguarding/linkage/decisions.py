@@ -13,7 +13,7 @@ from django.db.models.functions import Abs
 from django.utils import timezone
 
 from safeguarding.access import audit
-from safeguarding.access.models import AuditAction
+from safeguarding.access.models import AuditAction, AuditObject
 from safeguarding.linkage.model import DEFAULT_THRESHOLD, REVIEW_BAND
 from safeguarding.linkage.models import (
     LinkDecision,
@@ -67,14 +67,14 @@ def decide(
             reason=reason,
         )[0]
         _apply([record_a, record_b])
-    audit.record(
-        action=AuditAction.CHANGE,
-        request=request,
-        user=user,
-        object_type="link_decision",
-        object_id=decision.pk,
-        detail={"kind": decision.kind, "records": sorted((record_a, record_b))},
-    )
+        audit.record(
+            action=AuditAction.CHANGE,
+            request=request,
+            user=user,
+            object_type=AuditObject.LINK_DECISION,
+            object_id=decision.pk,
+            detail={"kind": decision.kind, "records": sorted((record_a, record_b))},
+        )
     return decision
 
 
@@ -93,16 +93,16 @@ def merge_people(*, user, person: Person, other: Person, reason: str, request=No
             supersede=list(product(ours, theirs)),
         )
         _apply(ours + theirs)
-    survivor = SourceRecord.objects.get(pk=ours[0]).person
-    assert survivor is not None  # relinking has just given each of these records a person
-    audit.record(
-        action=AuditAction.CHANGE,
-        request=request,
-        user=user,
-        object_type="person",
-        object_id=survivor.pk,
-        detail={"merged": sorted({person.pk, other.pk})},
-    )
+        survivor = SourceRecord.objects.get(pk=ours[0]).person
+        assert survivor is not None  # relinking has just given each of these records a person
+        audit.record(
+            action=AuditAction.CHANGE,
+            request=request,
+            user=user,
+            object_type=AuditObject.PERSON,
+            object_id=survivor.pk,
+            detail={"merged": sorted({person.pk, other.pk})},
+        )
     return survivor
 
 
@@ -134,16 +134,16 @@ def unmerge_records(
             reason=reason,
         )
         _apply(ours)
-    split_off = SourceRecord.objects.get(pk=leaving[0]).person
-    assert split_off is not None  # relinking has just given each of these records a person
-    audit.record(
-        action=AuditAction.CHANGE,
-        request=request,
-        user=user,
-        object_type="person",
-        object_id=person.pk,
-        detail={"unmerged_into": split_off.pk, "records": leaving},
-    )
+        split_off = SourceRecord.objects.get(pk=leaving[0]).person
+        assert split_off is not None  # relinking has just given each of these records a person
+        audit.record(
+            action=AuditAction.CHANGE,
+            request=request,
+            user=user,
+            object_type=AuditObject.PERSON,
+            object_id=person.pk,
+            detail={"unmerged_into": split_off.pk, "records": leaving},
+        )
     return split_off
 
 

@@ -1,47 +1,34 @@
 """The analyst's linkage pages: the review queue, a pair and its waterfall, a person's links.
 
-Every page shows people's records, so each asks the purpose of access, refuses (and audits
-the refusal) where the user may not open a person, and audits what it shows. The decisions
+Every page shows people's records, so each passes the need-to-know gate (the purpose of access,
+then every person shown must be one the user may open) and audits what it shows. The decisions
 audit themselves (`linkage.decisions`).
 """
 
 from django.contrib import messages
-from django.contrib.auth.decorators import permission_required
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 
-from safeguarding.access import audit, purpose
-from safeguarding.access.models import AuditAction
+from safeguarding.access.models import AuditObject
+from safeguarding.access.need_to_know import open_for, record_refusal
 from safeguarding.linkage import queries
 from safeguarding.linkage.decisions import DecisionError, decide, merge_people, unmerge_records
 from safeguarding.linkage.forms import DecisionForm, MergeForm, UnmergeForm
 from safeguarding.linkage.models import LinkDecisionKind
-from safeguarding.people.access_rules import may_open_person, refuse_unless_may_open
+from safeguarding.people.access_rules import may_open_person, open_person
 from safeguarding.people.models import Person, SourceRecord
 
 PAGE_SIZE = 25
 ANALYSTS = "linkage.add_linkdecision"
 
 
-def _refuse_unless_open(request, people: list[Person], stated_purpose: str) -> None:
-    for person in people:
-        refuse_unless_may_open(request=request, person=person, purpose=stated_purpose)
-
-
-@permission_required(ANALYSTS, raise_exception=True)
 def review(request):
-    stated_purpose = purpose.current_purpose(request)
-    if not stated_purpose:
-        return purpose.ask_for_purpose(request)
+    grant = open_for(request, object_type=AuditObject.LINK_REVIEW_QUEUE, permission=ANALYSTS)
     queue = queries.review_queue_for(user=request.user)
     page = Paginator(queue, PAGE_SIZE).get_page(request.GET.get("page"))
-    audit.record(
-        action=AuditAction.VIEW,
-        request=request,
-        object_type="link_review_queue",
-        purpose=stated_purpose,
-        detail={"page": page.number, "pairs": [[p.record_a_id, p.record_b_id] for p in page]},
+    grant.record(
+        detail={"page": page.number, "pairs": [[p.record_a_id, p.record_b_id] for p in page]}
     )
     context = {
         "page": page,
@@ -51,7 +38,6 @@ def review(request):
     return render(request, "linkage/review.html", context)
 
 
-@permission_required(ANALYSTS, raise_exception=True)
 def pair(request, record_a: int, record_b: int):
     try:
         records = queries.pair_records(record_a=record_a, record_b=record_b)
@@ -60,10 +46,14 @@ def pair(request, record_a: int, record_b: int):
     low, high = records
     if (record_a, record_b) != (low.pk, high.pk):
         return redirect("linkage:pair", low.pk, high.pk)
-    stated_purpose = purpose.current_purpose(request)
-    _refuse_unless_open(request, [r.person for r in records if r.person], stated_purpose)
-    if not stated_purpose:
-        return purpose.ask_for_purpose(request)
+    people = [r.person for r in records if r.person]
+    grant = open_for(
+        request,
+        object_type=AuditObject.LINK_PAIR,
+        object_id=f"{low.pk}-{high.pk}",
+        permission=ANALYSTS,
+        allowed=lambda: all(may_open_person(user=request.user, person=p) for p in people),
+    )
     form = DecisionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -80,13 +70,8 @@ def pair(request, record_a: int, record_b: int):
         else:
             return _on_to_the_next_pair(request, LinkDecisionKind(decision.kind).label)
     if request.method == "GET":
-        audit.record(
-            action=AuditAction.VIEW,
-            request=request,
-            object_type="link_pair",
-            object_id=f"{low.pk}-{high.pk}",
-            purpose=stated_purpose,
-            detail={"records": [low.pk, high.pk], "people": [r.person_id for r in records]},
+        grant.record(
+            detail={"records": [low.pk, high.pk], "people": [r.person_id for r in records]}
         )
     view = queries.pair_view(records=records)
     return render(request, "linkage/pair.html", {"view": view, "form": form})
@@ -101,13 +86,9 @@ def _on_to_the_next_pair(request, decided: str):
     return redirect("linkage:pair", upcoming.record_a_id, upcoming.record_b_id)
 
 
-@permission_required(ANALYSTS, raise_exception=True)
 def person(request, person_id: int):
     person = get_object_or_404(Person, pk=person_id)
-    stated_purpose = purpose.current_purpose(request)
-    _refuse_unless_open(request, [person], stated_purpose)
-    if not stated_purpose:
-        return purpose.ask_for_purpose(request)
+    grant = open_person(request, person=person, permission=ANALYSTS)
     record_ids = list(person.source_records.order_by("pk").values_list("pk", flat=True))
     action = request.POST.get("action") if request.method == "POST" else None
     unmerge_form = UnmergeForm(
@@ -119,18 +100,11 @@ def person(request, person_id: int):
         if done:
             return done
     elif action == "merge" and merge_form.is_valid():
-        done = _merge(request, person, merge_form, stated_purpose)
+        done = _merge(request, person, merge_form)
         if done:
             return done
     elif request.method == "GET":
-        audit.record(
-            action=AuditAction.VIEW,
-            request=request,
-            object_type="person",
-            object_id=person.pk,
-            purpose=stated_purpose,
-            detail={"page": "linkage"},
-        )
+        grant.record(detail={"page": "linkage"})
     context = {
         "linkage": queries.person_linkage(person=person),
         "unmerge_form": unmerge_form,
@@ -163,20 +137,15 @@ def _unmerge(request, person: Person, form: UnmergeForm, record_ids: list[int]):
     return redirect("linkage:person", queries.person_of_record(staying))
 
 
-def _merge(request, person: Person, form: MergeForm, stated_purpose: str):
+def _merge(request, person: Person, form: MergeForm):
     other_id = form.cleaned_data["other_person"]
     other = Person.objects.filter(pk=other_id).first()
     if other is None:
         form.add_error("other_person", f"There is no person with Hub id {other_id}")
         return None
     if not may_open_person(user=request.user, person=other):
-        audit.record(
-            action=AuditAction.REFUSED,
-            request=request,
-            object_type="person",
-            object_id=other.pk,
-            purpose=stated_purpose,
-            detail={"page": "linkage merge"},
+        record_refusal(
+            request, object_type=AuditObject.PERSON, object_id=other.pk, reason="need to know"
         )
         form.add_error("other_person", f"You may not open Hub id {other_id}, so cannot merge it")
         return None

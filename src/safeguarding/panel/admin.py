@@ -1,5 +1,2 @@
-from django.contrib import admin
-
-from safeguarding.panel.models import Action, AgendaItem, Decision, Meeting
-
-admin.site.register([Meeting, AgendaItem, Decision, Action])
+# Meetings, agendas, decisions and actions are about people: they are read on the panel's own
+# pages, through the need-to-know gate, never in the admin pages (docs/security.md).

@@ -1,63 +1,44 @@
-from django.contrib.auth.decorators import permission_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
-from safeguarding.access import audit, purpose
-from safeguarding.access.models import AuditAction
+from safeguarding.access.models import AuditAction, AuditObject
+from safeguarding.access.need_to_know import open_for
 from safeguarding.people import printing, queries
 from safeguarding.people import search as person_search
-from safeguarding.people.access_rules import refuse_unless_may_open
+from safeguarding.people.access_rules import open_person
 from safeguarding.people.models import Person
 from safeguarding.people.timeline import TimelineFilter
 
 
-def _open_person(request, person_id: int) -> tuple[Person, str]:
-    """The person if this user may open them, with the stated purpose; a refusal is audited."""
+def _person(person_id: int) -> Person:
     try:
-        person = queries.person_with_records(person_id=person_id)
+        return queries.person_with_records(person_id=person_id)
     except Person.DoesNotExist as missing:
         raise Http404("No such person") from missing
-    stated_purpose = purpose.current_purpose(request)
-    refuse_unless_may_open(request=request, person=person, purpose=stated_purpose)
-    return person, stated_purpose
 
 
-@permission_required("people.view_person", raise_exception=True)
 def person_detail(request, person_id: int):
-    person, stated_purpose = _open_person(request, person_id)
-    if not stated_purpose:
-        return purpose.ask_for_purpose(request)
-    audit.record(
-        action=AuditAction.VIEW,
-        request=request,
-        object_type="person",
-        object_id=person.pk,
-        purpose=stated_purpose,
-    )
+    person = _person(person_id)
+    grant = open_person(request, person=person)
+    grant.record(AuditAction.VIEW)
     view = queries.single_view(
         person=person, user=request.user, timeline_filter=TimelineFilter.from_query(request.GET)
     )
     return render(request, "people/person_detail.html", {"view": view, "person": person})
 
 
-@permission_required("people.view_person", raise_exception=True)
 def person_pdf(request, person_id: int):
     """The single view as a PDF for a meeting, marked OFFICIAL-SENSITIVE, its export audited."""
-    person, stated_purpose = _open_person(request, person_id)
-    if not stated_purpose:
-        return purpose.ask_for_purpose(request)
+    person = _person(person_id)
+    grant = open_person(request, person=person)
     timeline_filter = TimelineFilter.from_query(request.GET)
     view = queries.single_view(person=person, user=request.user, timeline_filter=timeline_filter)
     document = printing.person_pdf(
-        view=view, user=request.user, purpose=stated_purpose, printed_at=timezone.now()
+        view=view, user=request.user, purpose=grant.purpose, printed_at=timezone.now()
     )
-    audit.record(
-        action=AuditAction.EXPORT,
-        request=request,
-        object_type="person",
-        object_id=person.pk,
-        purpose=stated_purpose,
+    grant.record(
+        AuditAction.EXPORT,
         detail={"format": "pdf", "pages": document.pages, "timeline": timeline_filter.query_string},
     )
     response = HttpResponse(document.content, content_type="application/pdf")
@@ -65,16 +46,18 @@ def person_pdf(request, person_id: int):
     return response
 
 
-@permission_required("people.view_person", raise_exception=True)
 def search(request):
+    """Results list names and dates of birth: personal data, so the purpose is asked first."""
     text = person_search.clean_search_text(request.GET.get("q", ""))
+    grant = open_for(
+        request,
+        object_type=AuditObject.PERSON_SEARCH,
+        permission="people.view_person",
+        needs_purpose=bool(text),
+    )
     results = person_search.search_people(text=text, user=request.user) if text else []
     if text:
-        audit.record(
-            action=AuditAction.SEARCH,
-            request=request,
-            object_type="person",
-            purpose=purpose.current_purpose(request),
-            detail={"terms": text, **person_search.search_detail(results)},
+        grant.record(
+            AuditAction.SEARCH, detail={"terms": text, **person_search.search_detail(results)}
         )
     return render(request, "people/search.html", {"text": text, "results": results})

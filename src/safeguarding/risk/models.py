@@ -76,6 +76,7 @@ class RiskAssessment(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["run", "person"], name="one_assessment_per_run")
         ]
+        permissions = [("export_tracker", "Can download the tracker as CSV")]
         indexes = [models.Index(fields=["run", "score"]), models.Index(fields=["person", "run"])]
 
 

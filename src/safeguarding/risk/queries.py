@@ -81,9 +81,9 @@ def _active_override(field: str) -> Subquery:
 
 def tracker_assessments(*, run: ScoringRun, filters: TrackerFilters, user):
     """The run's assessments, filtered and ordered, with the level a professional set (if any)
-    and the number of open panel actions. Restricted people stay on the list (shown without
-    name or evidence, so the panel knows to ask); people not shared with the user's
-    organisation at all are left out."""
+    and the number of open panel actions, for the people this user may open: a restricted
+    record is left out (its age, area, school and agencies would identify it) and only counted
+    (`restricted_flagged`)."""
     open_actions = (
         Action.objects.filter(
             decision__agenda_item__person=OuterRef("person_id"), status=ActionStatus.OPEN
@@ -111,7 +111,7 @@ def tracker_assessments(*, run: ScoringRun, filters: TrackerFilters, user):
             )
         )
     )
-    if user is not None and is_voluntary_sector(user):  # None: the command line
+    if user is not None:  # None: the operator's command line
         assessments = assessments.filter(person__in=people_visible_to(user=user).values("pk"))
     if filters.area:
         assessments = assessments.filter(community_area=filters.area)
@@ -143,23 +143,34 @@ def tracker_assessments(*, run: ScoringRun, filters: TrackerFilters, user):
 def indicator_shared(indicator, *, user) -> bool:
     """The voluntary sector sees only indicators drawn wholly from what the panel shares with
     it (missing episodes, return interviews, partners' concerns)."""
-    if indicator is None or not is_voluntary_sector(user):
+    if indicator is None or user is None or not is_voluntary_sector(user):
         return True
     return bool(indicator.event_types) and all(
         may_see_event_type(user=user, event_type=event_type) for event_type in indicator.event_types
     )
 
 
+def health_hidden(indicator, *, user) -> bool:
+    return (
+        indicator is not None
+        and indicator.domain == "health"
+        and user is not None
+        and not may_see_health_details(user=user)
+    )
+
+
 def indicator_label(indicator, *, user) -> str:
     if indicator is None:
         return "An indicator no longer in the catalogue"
-    if indicator.domain == "health" and not may_see_health_details(user=user):
+    if health_hidden(indicator, user=user):
         return HEALTH_HIDDEN
     return indicator.name
 
 
 def tracker_rows(*, assessments, catalogue: Catalogue, user) -> list[dict]:
-    """One page of the tracker as the table shows it (three queries, however many rows)."""
+    """Rows of the tracker as this user may see them, for the page and for its download (one
+    function, so the two apply the same rules); three queries however many rows. `user` None
+    is the operator's command line, which sees everything."""
     assessments = list(assessments)
     hits = IndicatorHit.objects.filter(assessment__in=[a.pk for a in assessments]).order_by(
         "-weight", "indicator_id"
@@ -173,21 +184,28 @@ def tracker_rows(*, assessments, catalogue: Catalogue, user) -> list[dict]:
         )
     )
     agency_names = dict(Agency.objects.values_list("code", "name"))
-    restricted_allowed = set(
-        user.restricted_people.filter(pk__in=[a.person_id for a in assessments]).values_list(
-            "pk", flat=True
-        )
-    )
     rows = []
     for assessment in assessments:
-        person = assessment.person
-        hidden = person.restricted and person.pk not in restricted_allowed
+        indicators, unshared = [], 0
+        for hit in hits_of.get(assessment.pk, []):
+            indicator = catalogue.by_id.get(hit.indicator_id)
+            if not indicator_shared(indicator, user=user):
+                unshared += 1
+                continue
+            hidden = health_hidden(indicator, user=user)
+            indicators.append(
+                {
+                    # The download names an indicator by id; a hidden one by its domain alone.
+                    "id": "health" if hidden else hit.indicator_id,
+                    "label": indicator_label(indicator, user=user),
+                    "current": hit.recency == Recency.CURRENT,
+                }
+            )
         rows.append(
             {
                 "assessment": assessment,
-                "person_id": person.pk,
-                "name": "Restricted record" if hidden else person.display_name,
-                "restricted": hidden,
+                "person_id": assessment.person_id,
+                "name": assessment.person.display_name,
                 "level_tag": LEVEL_TAGS[assessment.effective_level],
                 "level_label": Level(assessment.effective_level).label,
                 "school": schools.get(assessment.school_urn, assessment.school_urn),
@@ -196,25 +214,21 @@ def tracker_rows(*, assessments, catalogue: Catalogue, user) -> list[dict]:
                     for code in assessment.agencies.strip(",").split(",")
                     if code
                 ],
-                "indicators": []
-                if hidden
-                else [
-                    {
-                        "label": indicator_label(catalogue.by_id.get(hit.indicator_id), user=user),
-                        "current": hit.recency == Recency.CURRENT,
-                    }
-                    for hit in hits_of.get(assessment.pk, [])
-                    if indicator_shared(catalogue.by_id.get(hit.indicator_id), user=user)
-                ],
-                "unshared_indicators": 0
-                if hidden
-                else sum(
-                    not indicator_shared(catalogue.by_id.get(hit.indicator_id), user=user)
-                    for hit in hits_of.get(assessment.pk, [])
-                ),
+                "indicators": indicators,
+                "unshared_indicators": unshared,
             }
         )
     return rows
+
+
+def restricted_flagged(*, run: ScoringRun, user) -> int:
+    """How many restricted young people, not open to this user, the run holds at medium or high:
+    the page says so (without anything that identifies them) so the panel knows to ask."""
+    return (
+        RiskAssessment.objects.filter(run=run, level__in=FLAGGED, person__restricted=True)
+        .exclude(person__in=people_visible_to(user=user).values("pk"))
+        .count()
+    )
 
 
 def filter_options(*, run: ScoringRun) -> dict:
@@ -238,18 +252,20 @@ def filter_options(*, run: ScoringRun) -> dict:
     }
 
 
-def export_rows(*, assessments) -> list[tuple]:
-    """`person_id, score, level, indicators` in the tracker's order (level: the one in force)."""
-    indicators: dict[int, list[str]] = {}
-    for assessment_id, indicator_id in (
-        IndicatorHit.objects.filter(assessment__in=assessments.values("pk"))
-        .order_by("-weight", "indicator_id")
-        .values_list("assessment_id", "indicator_id")
-    ):
-        indicators.setdefault(assessment_id, []).append(indicator_id)
+EXPORT_HEADER = ["person_id", "score", "level", "indicators"]
+
+
+def export_rows(*, rows: list[dict]) -> list[tuple]:
+    """`person_id, score, level, indicators` from the tracker's rows, in their order (level: the
+    one in force; indicators: as the page shows them, by id)."""
     return [
-        (a.person_id, round(a.score, 2), a.effective_level, ";".join(indicators.get(a.pk, [])))
-        for a in assessments
+        (
+            row["person_id"],
+            round(row["assessment"].score, 2),
+            row["assessment"].effective_level,
+            ";".join(indicator["id"] for indicator in row["indicators"]),
+        )
+        for row in rows
     ]
 
 
@@ -285,17 +301,13 @@ def person_risk(*, person, catalogue: Catalogue, user) -> dict | None:
             if not indicator_shared(indicator, user=user):
                 unshared += 1
                 continue
-            health_hidden = (
-                indicator is not None
-                and indicator.domain == "health"
-                and not may_see_health_details(user=user)
-            )
+            hidden = health_hidden(indicator, user=user)
             hits.append(
                 {
                     "hit": hit,
                     "label": indicator_label(indicator, user=user),
                     "domain": DOMAINS.get(indicator.domain, "") if indicator else "",
-                    "source": "" if health_hidden or indicator is None else indicator.source,
+                    "source": "" if hidden or indicator is None else indicator.source,
                     "evidence": sorted(hit.evidence.all(), key=lambda e: e.occurred_at),
                 }
             )

@@ -10,7 +10,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from safeguarding.access import audit
-from safeguarding.access.models import AuditAction
+from safeguarding.access.models import AuditAction, AuditObject
 from safeguarding.people.models import Person
 from safeguarding.places.geography import place_locations
 from safeguarding.risk.catalogue import Catalogue, load_catalogue
@@ -217,7 +217,7 @@ def set_override(
             action=AuditAction.CHANGE,
             user=user,
             request=request,
-            object_type="risk override",
+            object_type=AuditObject.RISK_OVERRIDE,
             object_id=override.pk,
             detail={"person": person.pk, "level": level},
         )
@@ -236,7 +236,7 @@ def end_override(*, override: Override, reason: str, user, request=None) -> None
             action=AuditAction.CHANGE,
             user=user,
             request=request,
-            object_type="risk override",
+            object_type=AuditObject.RISK_OVERRIDE,
             object_id=override.pk,
             detail={"person": override.person_id, "ended": True},
         )

@@ -1,12 +1,11 @@
-from django.contrib.auth.decorators import permission_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 
-from safeguarding.access import audit, purpose
-from safeguarding.access.models import AuditAction
-from safeguarding.people.access_rules import refuse_unless_may_open
+from safeguarding.access.models import AuditAction, AuditObject
+from safeguarding.access.need_to_know import open_for
+from safeguarding.people.access_rules import open_person
 from safeguarding.people.models import Person
 from safeguarding.reports.csv_export import write_csv
 from safeguarding.risk import queries, services
@@ -15,6 +14,8 @@ from safeguarding.risk.forms import EndOverrideForm, OverrideForm, TrackerFilter
 from safeguarding.risk.models import Override
 
 PAGE_SIZE = 50
+EXPORTERS = "risk.export_tracker"
+SETTERS = "risk.add_override"
 
 
 def _run_and_filters(request):
@@ -24,11 +25,10 @@ def _run_and_filters(request):
     return form, queries.latest_run(as_of=as_of), filters
 
 
-@permission_required("risk.view_riskassessment", raise_exception=True)
 def tracker(request):
-    stated_purpose = purpose.current_purpose(request)
-    if not stated_purpose:
-        return purpose.ask_for_purpose(request)
+    grant = open_for(
+        request, object_type=AuditObject.TRACKER, permission="risk.view_riskassessment"
+    )
     form, run, filters = _run_and_filters(request)
     context = {"form": form, "run": run, "filters": filters}
     if run is not None:
@@ -42,13 +42,14 @@ def tracker(request):
                 assessments=page.object_list, catalogue=load_catalogue(), user=request.user
             ),
             "options": queries.filter_options(run=run),
+            "may_export": request.user.has_perm(EXPORTERS),
+            # Counted only over the whole list: a count under a filter would say where they are.
+            "restricted_flagged": 0
+            if _used(filters)
+            else queries.restricted_flagged(run=run, user=request.user),
         }
-        audit.record(
-            action=AuditAction.VIEW,
-            request=request,
-            object_type="tracker",
+        grant.record(
             object_id=run.pk,
-            purpose=stated_purpose,
             detail={"page": page.number, "people": len(context["rows"]), "filters": _used(filters)},
         )
     return render(request, "risk/tracker.html", context)
@@ -58,47 +59,35 @@ def _used(filters) -> list[str]:
     return sorted(name for name, value in vars(filters).items() if value and name != "sort")
 
 
-@permission_required("risk.view_riskassessment", raise_exception=True)
 def tracker_export(request):
-    stated_purpose = purpose.current_purpose(request)
-    if not stated_purpose:
-        return purpose.ask_for_purpose(request)
+    """The tracker as CSV: every page of it, built by the page's own function and rules."""
+    grant = open_for(request, object_type=AuditObject.TRACKER, permission=EXPORTERS)
     _, run, filters = _run_and_filters(request)
     if run is None:
         raise Http404("Nothing has been scored yet.")
     rows = queries.export_rows(
-        assessments=queries.tracker_assessments(run=run, filters=filters, user=request.user)
+        rows=queries.tracker_rows(
+            assessments=queries.tracker_assessments(run=run, filters=filters, user=request.user),
+            catalogue=load_catalogue(),
+            user=request.user,
+        )
     )
-    audit.record(
-        action=AuditAction.EXPORT,
-        request=request,
-        object_type="tracker",
+    grant.record(
+        AuditAction.EXPORT,
         object_id=run.pk,
-        purpose=stated_purpose,
         detail={"rows": len(rows), "filters": _used(filters)},
     )
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="tracker-{run.as_of}.csv"'
-    write_csv(response, header=["person_id", "score", "level", "indicators"], rows=rows)
+    write_csv(response, header=queries.EXPORT_HEADER, rows=rows)
     return response
 
 
-def _person_for_change(request, person_id: int) -> Person:
-    person = get_object_or_404(Person, pk=person_id)
-    refuse_unless_may_open(
-        request=request,
-        person=person,
-        purpose=purpose.current_purpose(request),
-        object_type="risk override",
-    )
-    return person
-
-
-@permission_required("risk.add_override", raise_exception=True)
 def set_override(request, person_id: int):
-    person = _person_for_change(request, person_id)
-    if not purpose.current_purpose(request):
-        return purpose.ask_for_purpose(request)
+    person = get_object_or_404(Person, pk=person_id)
+    grant = open_person(
+        request, person=person, permission=SETTERS, object_type=AuditObject.RISK_OVERRIDE
+    )
     form = OverrideForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         services.set_override(
@@ -110,13 +99,19 @@ def set_override(request, person_id: int):
             request=request,
         )
         return redirect(reverse("people:detail", args=[person.pk]) + "#risk")
+    if request.method == "GET":
+        grant.record(object_id=person.pk, detail={"page": "set a level"})
     return render(request, "risk/override.html", {"form": form, "person": person})
 
 
-@permission_required("risk.add_override", raise_exception=True)
 def end_override(request, override_id: int):
-    override = get_object_or_404(Override, pk=override_id, active=True)
-    person = _person_for_change(request, override.person_id)
+    override = get_object_or_404(
+        Override.objects.select_related("person"), pk=override_id, active=True
+    )
+    person = override.person
+    grant = open_person(
+        request, person=person, permission=SETTERS, object_type=AuditObject.RISK_OVERRIDE
+    )
     form = EndOverrideForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         services.end_override(
@@ -126,6 +121,8 @@ def end_override(request, override_id: int):
             request=request,
         )
         return redirect(reverse("people:detail", args=[person.pk]) + "#risk")
+    if request.method == "GET":
+        grant.record(object_id=override.pk, detail={"page": "end a level", "person": person.pk})
     return render(
         request, "risk/end_override.html", {"form": form, "person": person, "override": override}
     )

@@ -46,6 +46,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    "safeguarding.access.middleware.NeedToKnowMiddleware",
 ]
 
 ROOT_URLCONF = "safeguarding.urls"

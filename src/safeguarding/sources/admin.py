@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from safeguarding.sources.models import Feed, ImportBatch, QuarantinedRow
+from safeguarding.sources.models import Feed, ImportBatch
 
 
 @admin.register(Feed)
@@ -22,4 +22,5 @@ class ImportBatchAdmin(admin.ModelAdmin):
     list_filter = ["feed", "status"]
 
 
-admin.site.register(QuarantinedRow)
+# Quarantined rows hold rows as the agency sent them: read on the batch page, through the
+# need-to-know gate, never in the admin pages (docs/security.md).

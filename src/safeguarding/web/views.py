@@ -1,4 +1,7 @@
+from django.conf import settings
+from django.http import HttpResponseServerError
 from django.shortcuts import redirect, render
+from django.template import loader
 
 # The tracker is where panel members start: it is their home page.
 TRACKER_HOME_ROLES = {"panel_chair", "panel_member"}
@@ -10,3 +13,10 @@ def home(request):
     ):
         return redirect("risk:tracker")
     return render(request, "web/home.html")
+
+
+def server_error(request):
+    """The service's own 500 page. Rendered without the request's context processors, which may
+    be what failed, so it is given only the service's name."""
+    page = loader.get_template("500.html").render({"service_name": settings.SERVICE_NAME})
+    return HttpResponseServerError(page)

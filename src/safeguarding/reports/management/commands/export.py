@@ -5,7 +5,7 @@ from django.core.management.base import BaseCommand
 from django.utils import timezone
 
 from safeguarding.access import audit
-from safeguarding.access.models import AuditAction
+from safeguarding.access.models import AuditAction, AuditObject
 from safeguarding.linkage.pipeline import linked_records_frame
 from safeguarding.reports.csv_export import write_csv
 from safeguarding.risk import queries as risk_queries
@@ -35,14 +35,14 @@ class Command(BaseCommand):
             header = ["source", "source_record_id", "person_id"]
             rows = list(records[["feed", "source_record_id", "person_id"]].itertuples(index=False))
         else:
-            header = ["person_id", "score", "level", "indicators"]
+            header = risk_queries.EXPORT_HEADER
             rows = self._tracker_rows(as_of or timezone.localdate())
         with file.open("w", encoding="utf-8", newline="") as handle:
             count = write_csv(handle, header=header, rows=rows)
         audit.record(
             action=AuditAction.EXPORT,
             username="command line",
-            object_type=what,
+            object_type=AuditObject.LINKS if what == "links" else AuditObject.TRACKER,
             detail={"rows": count},
         )
         self.stdout.write(f"Wrote {count} rows to {file}.")
@@ -56,4 +56,7 @@ class Command(BaseCommand):
         assessments = risk_queries.tracker_assessments(
             run=run, filters=risk_queries.TrackerFilters(), user=None
         )
-        return risk_queries.export_rows(assessments=assessments)
+        rows = risk_queries.tracker_rows(
+            assessments=assessments, catalogue=load_catalogue(), user=None
+        )
+        return risk_queries.export_rows(rows=rows)

@@ -6,7 +6,7 @@ from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
 from safeguarding.access import audit
-from safeguarding.access.models import AuditAction
+from safeguarding.access.models import AuditAction, AuditObject
 from safeguarding.sources.drop_folder import plan_folder_import
 from safeguarding.sources.feeds import FeedError, load_feeds
 from safeguarding.sources.importing import ImportFailed, import_file
@@ -63,7 +63,7 @@ class Command(BaseCommand):
                 audit.record(
                     action=AuditAction.IMPORT,
                     username="command line",
-                    object_type="import_batch",
+                    object_type=AuditObject.IMPORT_BATCH,
                     object_id=result.batch.pk,
                     detail={"feed": definition.name, "rows": result.batch.rows_read},
                 )

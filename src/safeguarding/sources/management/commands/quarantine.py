@@ -4,7 +4,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 from safeguarding.access import audit
-from safeguarding.access.models import AuditAction
+from safeguarding.access.models import AuditAction, AuditObject
 from safeguarding.reports.csv_export import write_csv
 from safeguarding.sources import queries
 from safeguarding.sources.models import ImportBatch
@@ -36,7 +36,7 @@ class Command(BaseCommand):
         audit.record(
             action=AuditAction.EXPORT if export else AuditAction.VIEW,
             username="command line",
-            object_type="quarantine",
+            object_type=AuditObject.QUARANTINE,
             object_id=found.pk,
             detail={"rows": len(rows)},
         )

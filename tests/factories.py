@@ -38,6 +38,7 @@ class UserFactory(factory.django.DjangoModelFactory):
 
     username = factory.Sequence(lambda n: f"user{n}")
     agency = factory.SubFactory(AgencyFactory)
+    password = factory.django.Password("correct-horse-battery-staple")
 
     @factory.post_generation
     def roles(self, create, extracted, **kwargs):

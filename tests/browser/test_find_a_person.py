@@ -1,5 +1,6 @@
 import pytest
 
+from safeguarding.access.models import AuditAction, AuditEvent
 from tests.browser.conftest import sign_in
 from tests.conftest import PASSWORD
 from tests.factories import FeedFactory, PersonFactory, SourceRecordFactory
@@ -27,10 +28,21 @@ def test_an_analyst_finds_a_young_person_states_a_purpose_and_sees_every_agency(
     page.get_by_role("navigation", name="Menu").get_by_role("link", name="People").click()
     page.get_by_label("Name, date of birth (dd/mm/yyyy) or any agency's id").fill("jade")
     page.get_by_role("button", name="Search").click()
-    page.get_by_test_id("search-results").get_by_role("link", name="Jade Example").click()
-
+    # Results name young people: the purpose is asked before any is listed.
     page.get_by_label("Preparing for or attending a multi-agency panel").check()
     page.get_by_role("button", name="Continue").click()
+    page.get_by_test_id("search-results").get_by_role("link", name="Jade Example").click()
     records = page.get_by_test_id("source-records").inner_text()
     assert "Wiltshire Police" in records and "WP000123" in records
     assert "NHS Integrated Care Board" in records and "RHX0000077" in records
+
+    # The purpose stays in view and can be changed; later views carry the new one.
+    assert "Preparing for or attending" in page.get_by_test_id("purpose").inner_text()
+    page.get_by_test_id("purpose").get_by_role("link", name="Change purpose").click()
+    assert page.get_by_label("Preparing for or attending a multi-agency panel").is_checked()
+    page.get_by_label("Casework with this young person").check()
+    page.get_by_role("button", name="Continue").click()
+    assert "Casework with this young person" in page.get_by_test_id("purpose").inner_text()
+    assert AuditEvent.objects.filter(
+        action=AuditAction.VIEW, object_id=str(person.pk), purpose="Casework with this young person"
+    ).exists()

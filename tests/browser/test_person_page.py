@@ -35,10 +35,10 @@ def test_a_panel_member_finds_a_misspelt_name_filters_the_timeline_and_downloads
     page.get_by_role("navigation", name="Menu").get_by_role("link", name="People").click()
     page.get_by_label("Name, date of birth (dd/mm/yyyy) or any agency's id").fill("jade exmaple")
     page.get_by_role("button", name="Search").click()
-    page.get_by_test_id("search-results").get_by_role("link", name="Jade Example").click()
-
+    # Results name young people: the purpose is asked before any is listed.
     page.get_by_label("Preparing for or attending a multi-agency panel").check()
     page.get_by_role("button", name="Continue").click()
+    page.get_by_test_id("search-results").get_by_role("link", name="Jade Example").click()
     timeline = page.get_by_test_id("timeline")
     assert timeline.locator("tbody tr").count() == 4
     assert "Reason: Assault" in timeline.inner_text()

@@ -9,6 +9,7 @@ from hypothesis import strategies as st
 
 from safeguarding.access.models import AuditAction, AuditEvent
 from safeguarding.people.search import Query, search_people, swapped
+from tests.conftest import state_purpose
 from tests.factories import IdentifierFactory, PersonFactory, SourceRecordFactory
 from tests.people.conftest import put_on_agenda, records_of
 
@@ -134,21 +135,31 @@ def test_the_voluntary_sector_finds_only_people_on_a_current_panel_agenda(county
 
 def test_searching_is_audited_with_the_terms_and_whose_records_were_listed(client_for, county):
     client = client_for("analyst")
+    state_purpose(client)
     for text in ("jade exmaple", "WP000123", "03/04/2009"):
         response = client.get(reverse("people:search"), {"q": text})
         assert response.status_code == 200
         assert county in [r.person for r in response.context["results"]], text
-    searches = AuditEvent.objects.filter(action=AuditAction.SEARCH, object_type="person")
+    searches = AuditEvent.objects.filter(action=AuditAction.SEARCH, object_type="person_search")
     details = [event.detail for event in searches.order_by("sequence")]
     assert [d["terms"] for d in details] == ["jade exmaple", "WP000123", "03/04/2009"]
     assert details[1] == {"terms": "WP000123", "results": 1, "people": [county.pk]}
 
 
 def test_control_characters_are_left_out_of_the_search_and_its_audit(client_for, county):
-    response = client_for("analyst").get(reverse("people:search"), {"q": "jade\x00 exa\x07mple"})
+    client = client_for("analyst")
+    state_purpose(client)
+    response = client.get(reverse("people:search"), {"q": "jade\x00 exa\x07mple"})
     assert response.status_code == 200
     assert county in [r.person for r in response.context["results"]]
     assert AuditEvent.objects.get(action=AuditAction.SEARCH).detail["terms"] == "jade example"
+
+
+def test_a_search_asks_the_purpose_before_listing_anyone(client_for, county):
+    response = client_for("analyst").get(reverse("people:search"), {"q": "jade"})
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("access:purpose"))
+    assert not AuditEvent.objects.filter(action=AuditAction.SEARCH).exists()
 
 
 def test_outsiders_cannot_search_for_people(client_for):

@@ -149,7 +149,7 @@ def test_an_override_shows_beside_the_computed_level(client_for, scored):
     override = Override.objects.get(person=low, active=True)
     assert (override.level, override.computed_level) == ("high", "low")
     assert AuditEvent.objects.filter(
-        action=AuditAction.CHANGE, object_type="risk override"
+        action=AuditAction.CHANGE, object_type="risk_override", purpose__startswith="Preparing"
     ).exists()
     response = open_tracker(client, "?level=high")
     assert names_in(response) == ["High Person", "Low Person"]
@@ -216,15 +216,65 @@ def test_the_export_is_the_ranked_list_and_is_audited(client_for, scored):
     assert event.detail == {"rows": 1, "filters": ["level"]}
 
 
-def test_a_restricted_young_person_shows_without_name_or_evidence(client_for, scored, cast):
+def test_a_restricted_young_person_is_only_counted_and_never_exported(client_for, scored, cast):
     high = scored["High Person"]
     high.restricted = True
     high.save()
-    rows = open_tracker(client_for("analyst")).context["rows"]
-    assert rows[0]["name"] == "Restricted record" and rows[0]["indicators"] == []
+    client = client_for("analyst")
+    response = open_tracker(client)
+    assert names_in(response) == ["Medium Person", "Low Person"]
+    assert response.context["restricted_flagged"] == 1
+    page = response.content.decode()
+    assert "High Person" not in page and f'data-person="{high.pk}"' not in page
+    assert "1 restricted young person" in page
+    # A count under a filter would say where they live or go to school: none is given.
+    assert open_tracker(client, "?area=Chippenham").context["restricted_flagged"] == 0
+    exported = client.get(reverse("risk:export")).content.decode()
+    assert str(high.pk) not in [row[0] for row in csv.reader(io.StringIO(exported))]
     high.allowed_users.add(cast["analyst"])
-    rows = open_tracker(client_for("analyst")).context["rows"]
-    assert rows[0]["name"] == "High Person"
+    response = open_tracker(client_for("analyst"))
+    assert names_in(response)[0] == "High Person"
+    assert response.context["restricted_flagged"] == 0
+
+
+def test_the_export_hides_what_the_page_hides(client_for, county, scored):
+    child = scored["Low Person"]
+    county.event(
+        child,
+        agency="health",
+        event_type="ed_attendance",
+        details={"attendance_reason": "Overdose"},
+    )
+    score_everyone(as_of=AS_OF)
+
+    def exported(persona):
+        client = client_for(persona)
+        open_tracker(client)
+        response = client.get(reverse("risk:export"))
+        assert response.status_code == 200, persona
+        rows = list(csv.reader(io.StringIO(response.content.decode())))[1:]
+        page_rows = open_tracker(client).context["rows"]
+        # Exactly the page's people, in its order, each with the page's indicators by id.
+        assert [row[0] for row in rows] == [str(r["person_id"]) for r in page_rows]
+        assert [row[3].split(";") if row[3] else [] for row in rows] == [
+            [i["id"] for i in r["indicators"]] for r in page_rows
+        ]
+        return {row[0]: row[3].split(";") for row in rows}
+
+    health_id = "emergency-self-harm-overdose"
+    assert health_id in exported("police_panel_member")[str(child.pk)]
+    analyst_view = exported("analyst")[str(child.pk)]
+    assert health_id not in analyst_view and "health" in analyst_view
+
+
+@pytest.mark.parametrize("persona", ["practitioner", "manager", "auditor", "outsider"])
+def test_only_the_panel_and_analysts_may_download_the_tracker(client_for, scored, persona):
+    client = client_for(persona)
+    client.post(reverse("access:purpose"), {"purpose": "panel", "next": "/"})
+    response = client.get(reverse("risk:export"))
+    assert response.status_code == 403
+    assert AuditEvent.objects.filter(action=AuditAction.REFUSED, object_type="tracker").exists()
+    assert not AuditEvent.objects.filter(action=AuditAction.EXPORT).exists()
 
 
 def test_health_indicators_are_named_only_for_health_and_panel_roles(client_for, county, scored):

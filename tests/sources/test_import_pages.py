@@ -8,6 +8,7 @@ from safeguarding.access.models import AuditAction, AuditEvent
 from safeguarding.people.models import SourceRecord
 from safeguarding.sources.background import ProgressFile
 from safeguarding.sources.models import ImportBatch, ImportStatus
+from tests.conftest import state_purpose
 
 pytestmark = pytest.mark.django_db
 
@@ -61,6 +62,7 @@ def test_an_upload_is_queued_then_the_worker_imports_it_and_the_page_shows_its_r
     client_for,
 ):
     client = client_for("analyst")
+    state_purpose(client)
     response = upload(client)
     batch = ImportBatch.objects.get()
     assert response.status_code == 302
@@ -87,6 +89,7 @@ def test_an_upload_is_queued_then_the_worker_imports_it_and_the_page_shows_its_r
 
 def test_a_running_import_shows_its_progress(client_for, agencies):
     client = client_for("analyst")
+    state_purpose(client)
     upload(client)
     batch = ImportBatch.objects.get()
     ImportBatch.objects.filter(pk=batch.pk).update(status=ImportStatus.RUNNING)
@@ -103,6 +106,7 @@ def test_a_running_import_shows_its_progress(client_for, agencies):
 @runs_the_worker
 def test_uploading_a_file_already_imported_queues_nothing(client_for):
     client = client_for("analyst")
+    state_purpose(client)
     upload(client)
     run_waiting_tasks()
     response = upload(client)
@@ -113,6 +117,7 @@ def test_uploading_a_file_already_imported_queues_nothing(client_for):
 @runs_the_worker
 def test_quarantined_rows_download_safely_and_the_download_is_audited(client_for):
     client = client_for("analyst")
+    state_purpose(client)
     upload(client, NOMINALS.replace("WP2,JONES", "WP2,=cmd|calc"))
     run_waiting_tasks()
     batch = ImportBatch.objects.get()
@@ -126,6 +131,7 @@ def test_quarantined_rows_download_safely_and_the_download_is_audited(client_for
 @runs_the_worker
 def test_a_file_missing_columns_fails_in_the_worker_and_the_page_says_why(client_for):
     client = client_for("analyst")
+    state_purpose(client)
     response = upload(client, "NominalID,Surname\nWP1,SMITH\n")
     run_waiting_tasks()
     batch = ImportBatch.objects.get()

@@ -3,6 +3,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils.decorators import method_decorator
+from django.views.decorators.http import require_safe
 
 from safeguarding.access import purpose
 from safeguarding.access.forms import AuditFilterForm, PurposeForm
@@ -21,6 +22,7 @@ class LogoutView(auth_views.LogoutView):
     pass
 
 
+@require_safe
 def audit_log(request):
     """Who saw or changed what: it names staff and the records they opened, and a search's typed
     terms, so it passes the gate like any page of personal data."""

@@ -1,6 +1,7 @@
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
+from django.views.decorators.http import require_safe
 
 from safeguarding.access.models import AuditAction, AuditObject
 from safeguarding.access.need_to_know import open_for
@@ -18,6 +19,7 @@ def _person(person_id: int) -> Person:
         raise Http404("No such person") from missing
 
 
+@require_safe
 def person_detail(request, person_id: int):
     person = _person(person_id)
     grant = open_person(request, person=person)
@@ -28,6 +30,7 @@ def person_detail(request, person_id: int):
     return render(request, "people/person_detail.html", {"view": view, "person": person})
 
 
+@require_safe
 def person_pdf(request, person_id: int):
     """The single view as a PDF for a meeting, marked OFFICIAL-SENSITIVE, its export audited."""
     person = _person(person_id)
@@ -46,6 +49,7 @@ def person_pdf(request, person_id: int):
     return response
 
 
+@require_safe
 def search(request):
     """Results list names and dates of birth: personal data, so the purpose is asked first."""
     text = person_search.clean_search_text(request.GET.get("q", ""))

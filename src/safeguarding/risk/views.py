@@ -2,6 +2,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.views.decorators.http import require_safe
 
 from safeguarding.access.models import AuditAction, AuditObject
 from safeguarding.access.need_to_know import open_for
@@ -25,6 +26,7 @@ def _run_and_filters(request):
     return form, queries.latest_run(as_of=as_of), filters
 
 
+@require_safe
 def tracker(request):
     grant = open_for(
         request, object_type=AuditObject.TRACKER, permission="risk.view_riskassessment"
@@ -59,6 +61,7 @@ def _used(filters) -> list[str]:
     return sorted(name for name, value in vars(filters).items() if value and name != "sort")
 
 
+@require_safe
 def tracker_export(request):
     """The tracker as CSV: every page of it, built by the page's own function and rules."""
     grant = open_for(request, object_type=AuditObject.TRACKER, permission=EXPORTERS)

@@ -5,6 +5,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_safe
 
 from safeguarding.access.models import AuditAction, AuditObject
 from safeguarding.access.need_to_know import open_for
@@ -65,6 +66,7 @@ def _import_upload(grant, feed, upload):
     return redirect("sources:batch", batch_id=result.batch.pk)
 
 
+@require_safe
 def batch_detail(request, batch_id: int):
     """The quality report and the quarantined rows as read: personal data."""
     batch = get_object_or_404(ImportBatch.objects.select_related("feed__agency"), pk=batch_id)
@@ -90,6 +92,7 @@ def batch_detail(request, batch_id: int):
     )
 
 
+@require_safe
 def quarantine_download(request, batch_id: int):
     """The batch page's quarantine table as CSV (the page shows its first 200 rows)."""
     batch = get_object_or_404(ImportBatch, pk=batch_id)

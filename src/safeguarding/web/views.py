@@ -2,11 +2,13 @@ from django.conf import settings
 from django.http import HttpResponseServerError
 from django.shortcuts import redirect, render
 from django.template import loader
+from django.views.decorators.http import require_safe
 
 # The tracker is where panel members start: it is their home page.
 TRACKER_HOME_ROLES = {"panel_chair", "panel_member"}
 
 
+@require_safe
 def home(request):
     if TRACKER_HOME_ROLES & set(request.user.role_names) and request.user.has_perm(
         "risk.view_riskassessment"

@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
 
+from safeguarding.access import admin_actions
 from safeguarding.access.models import Agency, AuditEvent, User
 
 
@@ -15,6 +16,7 @@ class AgencyAdmin(admin.ModelAdmin):
 class SafeguardingUserAdmin(UserAdmin):
     list_display = ["username", "first_name", "last_name", "agency", "is_active"]
     list_filter = ["agency", "groups", "is_active"]
+    actions = [admin_actions.unlock_sign_in, admin_actions.reset_two_factor]
     # django-stubs types fieldsets as optional on every admin; UserAdmin always sets it.
     fieldsets = [*UserAdmin.fieldsets, ("Agency", {"fields": ["agency"]})]  # type: ignore[misc]
     add_fieldsets = [*UserAdmin.add_fieldsets, ("Agency", {"fields": ["agency"]})]

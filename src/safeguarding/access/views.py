@@ -1,23 +1,11 @@
-from django.contrib.auth import views as auth_views
-from django.contrib.auth.decorators import login_not_required, permission_required
+from django.contrib.auth.decorators import permission_required
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
-from django.utils.decorators import method_decorator
 
 from safeguarding.access import audit, purpose
 from safeguarding.access.forms import AuditFilterForm, PurposeForm
 from safeguarding.access.models import AuditAction
 from safeguarding.access.queries import filtered_audit_events
-
-
-@method_decorator(login_not_required, name="dispatch")
-class LoginView(auth_views.LoginView):
-    template_name = "access/login.html"
-    redirect_authenticated_user = True
-
-
-class LogoutView(auth_views.LogoutView):
-    pass
 
 
 @permission_required("access.view_auditevent", raise_exception=True)

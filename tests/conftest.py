@@ -82,6 +82,9 @@ def force_login_gives_both_factors(monkeypatch):
     force_login = Client.force_login
 
     def force_login_with_second_factor(self, user, backend=None):
+        # Signing out elsewhere in the test may have ended the user's sessions since this
+        # object was loaded (User.session_generation): sign in as they are now.
+        user.refresh_from_db(fields=["session_generation"])
         force_login(self, user, backend)
         verify_second_factor(self, user)
 

@@ -39,7 +39,7 @@ def fail_until_locked(client, url, username, address="10.0.0.1"):
 
 
 def test_the_limit_and_cool_off_are_five_failures_and_thirty_minutes_by_default():
-    assert (LIMIT, settings.AXES_COOLOFF_TIME) == (5, datetime.timedelta(minutes=30))
+    assert (5, datetime.timedelta(minutes=30)) == (LIMIT, settings.AXES_COOLOFF_TIME)
     assert settings.AXES_LOCKOUT_PARAMETERS == ["username", "ip_address"]
 
 

@@ -54,9 +54,7 @@ class ServiceWordsValidator:
         letters = re.sub(r"[^a-z]", "", password.lower())
         # A word repeated ("policepolice") counts as the word; a password without letters is
         # left to the length and common-password rules (no composition rules).
-        if letters and any(
-            letters == word * (len(letters) // len(word)) for word in SERVICE_WORDS
-        ):
+        if letters and any(letters == word * (len(letters) // len(word)) for word in SERVICE_WORDS):
             raise ValidationError(
                 "Your password is too easy to guess: use three or more random words.",
                 code="password_service_word",

@@ -30,9 +30,7 @@ def audit_failed_login(sender, credentials, request=None, **kwargs) -> None:
 def audit_lock_out(sender, request, username=None, ip_address=None, **kwargs) -> None:
     """Sent by django-axes when a sign-in is refused for too many failures (ours and the admin
     pages'); the failed attempt itself is audited above."""
-    audit.record(
-        action=AuditAction.LOCKED_OUT, request=request, username=str(username or "")[:150]
-    )
+    audit.record(action=AuditAction.LOCKED_OUT, request=request, username=str(username or "")[:150])
 
 
 @receiver(user_logged_out)

@@ -4,20 +4,42 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('access', '0001_initial'),
+        ("access", "0001_initial"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='user',
-            name='session_generation',
+            model_name="user",
+            name="session_generation",
             field=models.PositiveIntegerField(default=0, editable=False),
         ),
         migrations.AlterField(
-            model_name='auditevent',
-            name='action',
-            field=models.CharField(choices=[('view', 'Viewed'), ('search', 'Searched'), ('export', 'Exported'), ('import', 'Imported'), ('change', 'Changed'), ('create', 'Created'), ('delete', 'Deleted'), ('refused', 'Refused access'), ('login', 'Signed in'), ('login_failed', 'Sign-in failed'), ('logout', 'Signed out'), ('locked_out', 'Locked out after failed sign-ins'), ('unlocked', 'Sign-in lock removed'), ('two_factor_enrolled', 'Set up two-factor authentication'), ('two_factor_verified', 'Gave a two-factor code'), ('two_factor_failed', 'Two-factor code refused'), ('two_factor_reset', 'Two-factor authentication reset'), ('recovery_issued', 'Recovery codes issued')], db_index=True, max_length=20),
+            model_name="auditevent",
+            name="action",
+            field=models.CharField(
+                choices=[
+                    ("view", "Viewed"),
+                    ("search", "Searched"),
+                    ("export", "Exported"),
+                    ("import", "Imported"),
+                    ("change", "Changed"),
+                    ("create", "Created"),
+                    ("delete", "Deleted"),
+                    ("refused", "Refused access"),
+                    ("login", "Signed in"),
+                    ("login_failed", "Sign-in failed"),
+                    ("logout", "Signed out"),
+                    ("locked_out", "Locked out after failed sign-ins"),
+                    ("unlocked", "Sign-in lock removed"),
+                    ("two_factor_enrolled", "Set up two-factor authentication"),
+                    ("two_factor_verified", "Gave a two-factor code"),
+                    ("two_factor_failed", "Two-factor code refused"),
+                    ("two_factor_reset", "Two-factor authentication reset"),
+                    ("recovery_issued", "Recovery codes issued"),
+                ],
+                db_index=True,
+                max_length=20,
+            ),
         ),
     ]

@@ -22,7 +22,9 @@ class Command(BaseCommand):
             locks = lockout.current_locks()
             for lock in locks:
                 until = lock.until.strftime("%Y-%m-%d %H:%M")
-                self.stdout.write(f"{lock.kind} {lock.value}: {lock.failures} failures, until {until}")
+                self.stdout.write(
+                    f"{lock.kind} {lock.value}: {lock.failures} failures, until {until}"
+                )
             self.stdout.write(f"{len(locks)} lock-out(s).")
             return
         if not username and not address:

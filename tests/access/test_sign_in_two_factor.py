@@ -96,6 +96,7 @@ def test_setting_up_with_a_real_code_verifies_the_session_and_shows_recovery_cod
     sign_in_with_password(client, "analyst")
     page = client.get(reverse("access:two_factor_set_up"), {"next": "/tracker/"})
     assert page.status_code == 200
+    assert page["Cache-Control"] == "no-store"
     assert b"<svg" in page.content and b'aria-label="QR code for your app"' in page.content
     secret = page.context["secret"]
     device = TOTPDevice.objects.get(user=cast["analyst"])

@@ -101,7 +101,7 @@ def set_up(request):
             request.session[two_factor.RECOVERY_CODES_SESSION_KEY] = codes
             return redirect(_with_next("access:recovery_codes", next_url))
         form.add_error("code", "The code is not right: check the time on your phone and try again")
-    return render(
+    response = render(
         request,
         "access/set_up.html",
         {
@@ -111,6 +111,9 @@ def set_up(request):
             "secret": two_factor.secret_for_typing(device),
         },
     )
+    # The page holds the authenticator's secret: no browser or proxy may keep a copy.
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 @require_http_methods(["GET"])

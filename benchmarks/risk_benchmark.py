@@ -50,6 +50,8 @@ def time_tracker_pages() -> None:
     django.setup()
     from django.conf import settings
     from django.test import Client
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
 
     from safeguarding.access.services import ensure_standard_agencies, ensure_user
 
@@ -62,7 +64,12 @@ def time_tracker_pages() -> None:
     )
     client = Client()
     client.force_login(user)
+    # The benchmark's session gives both factors, as a signed-in user's does (docs/sign-in.md).
+    authenticator, _ = TOTPDevice.objects.get_or_create(
+        user=user, name="Benchmark", defaults={"confirmed": True}
+    )
     session = client.session
+    session[DEVICE_ID_SESSION_KEY] = authenticator.persistent_id
     session["access_purpose"] = "Benchmark"
     session.save()
     print(f"{'tracker page':<32}{'median ms':>10}{'max ms':>8}")

@@ -6,7 +6,11 @@ authorisation matrix and by every access test.
 """
 
 import pytest
+from django.test import Client
 from django.urls import reverse
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.oath import totp
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from safeguarding.access.services import ensure_standard_agencies
 from tests.factories import UserFactory
@@ -54,7 +58,7 @@ def cast(agencies):
 
 @pytest.fixture
 def client_for(client, cast):
-    """`client_for("analyst")` gives a test client signed in as that persona."""
+    """`client_for("analyst")` gives a test client signed in as that persona, both factors."""
 
     def sign_in(persona: str):
         client.force_login(cast[persona])
@@ -67,3 +71,43 @@ def state_purpose(client, purpose: str = "analysis") -> None:
     """Answer the purpose-of-access question for this client's session."""
     response = client.post(reverse("access:purpose"), {"purpose": purpose, "next": "/"})
     assert response.status_code == 302, "the purpose was not accepted"
+
+
+def authenticator_for(user) -> TOTPDevice:
+    """The user's confirmed authenticator app, set up now if they have none."""
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+    return device or TOTPDevice.objects.create(user=user, name="Authenticator app", confirmed=True)
+
+
+def current_code(user) -> str:
+    """The code the user's authenticator shows now, as the phone would compute it. The device
+    forgets the last code it accepted, so a test may sign the same user in twice within 30 s."""
+    device = authenticator_for(user)
+    TOTPDevice.objects.filter(pk=device.pk).update(last_t=-1)
+    return f"{totp(device.bin_key, device.step, device.t0, device.digits, device.drift):06d}"
+
+
+def verify_second_factor(client: Client, user) -> None:
+    """Mark the client's session as verified by the user's authenticator, as giving a code on
+    the sign-in's second step does."""
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = authenticator_for(user).persistent_id
+    session.save()
+
+
+@pytest.fixture(autouse=True)
+def force_login_gives_both_factors(monkeypatch):
+    """Tests sign in with `client.force_login`, which skips the sign-in pages. Every session
+    must also give a second factor (settings.SAFEGUARDING_REQUIRE_TWO_FACTOR), so here it does
+    that step too, with a real authenticator. Tests of the steps themselves sign in through
+    the pages (tests/access/test_sign_in_*.py)."""
+    force_login = Client.force_login
+
+    def force_login_with_second_factor(self, user, backend=None):
+        # Signing out elsewhere in the test may have ended the user's sessions since this
+        # object was loaded (User.session_generation): sign in as they are now.
+        user.refresh_from_db(fields=["session_generation"])
+        force_login(self, user, backend)
+        verify_second_factor(self, user)
+
+    monkeypatch.setattr(Client, "force_login", force_login_with_second_factor)

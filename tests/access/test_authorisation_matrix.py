@@ -13,6 +13,7 @@ the purpose question itself is tested at the end for every page that reads perso
 """
 
 import datetime
+from urllib.parse import urlparse
 from dataclasses import dataclass
 
 import pytest
@@ -82,6 +83,12 @@ EXPECTATIONS: dict[tuple[str, str], Expect] = {
     ("web:home", ""): Expect(get=SIGNED_IN),
     ("access:login", ""): Expect(get=SIGNED_IN, post=SIGNED_IN, anonymous="ok"),
     ("access:logout", ""): Expect(get=set(), post=SIGNED_IN, otherwise="method", allowed="login"),
+    # Each user's own sign-in security: the second step, setting up an authenticator (sent on
+    # once they have one), recovery codes shown once, and the security page.
+    ("access:two_factor", ""): Expect(get=SIGNED_IN, post=SIGNED_IN),
+    ("access:two_factor_set_up", ""): Expect(get=SIGNED_IN, post=SIGNED_IN),
+    ("access:recovery_codes", ""): Expect(get=SIGNED_IN, otherwise="method"),
+    ("access:security", ""): Expect(get=SIGNED_IN, post=SIGNED_IN),
     ("access:audit", ""): Expect(get=AUDITORS),
     ("access:purpose", ""): Expect(get=SIGNED_IN, post=SIGNED_IN),
     ("risk:tracker", ""): Expect(get=READ_TRACKER),
@@ -249,12 +256,10 @@ def outcome(response, *, is_admin_url: bool) -> str:
     if response.status_code == 405:
         return "method"
     if response.status_code in (301, 302):
-        target = response.url
-        if target.startswith(reverse("access:login")) or (
-            is_admin_url and target.startswith(reverse("admin:login"))
-        ):
+        target = urlparse(response.url).path
+        if target == reverse("access:login") or (is_admin_url and target == reverse("admin:login")):
             return "login"
-        if target.startswith(reverse("access:purpose")):
+        if target == reverse("access:purpose"):
             return "purpose"
         return "ok"
     if response.status_code == 200:

@@ -56,7 +56,16 @@ def page(browser, live_server):
 
 
 def sign_in(page, *, username: str, password: str) -> None:
+    """Both steps, as a user does: the password, then the code their authenticator shows."""
+    from safeguarding.access.models import User
+    from tests.conftest import authenticator_for, current_code
+
+    user = User.objects.get(username=username)
+    authenticator_for(user)
     page.goto("/access/sign-in/")
     page.get_by_label("Username").fill(username)
     page.get_by_label("Password").fill(password)
     page.get_by_role("button", name="Sign in").click()
+    page.get_by_label("Security code").fill(current_code(user))
+    page.get_by_role("button", name="Continue").click()
+    page.wait_for_url(lambda url: "/access/sign-in/" not in url)

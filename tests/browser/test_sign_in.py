@@ -40,3 +40,42 @@ def test_signed_in_home_page_shows_user_agency_and_navigation(page, cast, tmp_pa
 
     page.get_by_role("button", name="Sign out").click()
     assert "/access/sign-in/" in page.url
+
+
+def test_a_new_user_sets_up_two_factor_with_a_real_code_and_keeps_recovery_codes(
+    page, cast, tmp_path
+):
+    from base64 import b32decode
+
+    from django_otp.oath import totp
+
+    page.goto("/access/sign-in/")
+    page.get_by_label("Username").fill("analyst")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+
+    assert page.get_by_role("heading", name="Set up two-factor authentication").is_visible()
+    assert page.get_by_role("img", name="QR code for your app").is_visible()
+    page.get_by_text("I cannot scan the QR code").click()
+    secret = page.get_by_test_id("secret").inner_text()
+    page.screenshot(path=tmp_path / "set-up.png", full_page=True)
+    code = f"{totp(b32decode(secret.replace(' ', ''))):06d}"
+    page.get_by_label("Security code").fill(code)
+    page.get_by_role("button", name="Continue").click()
+
+    assert page.get_by_role("heading", name="Your recovery codes").is_visible()
+    assert page.get_by_test_id("recovery-codes").locator("li").count() == 10
+    page.get_by_role("link", name="I have kept my codes: continue").click()
+    assert page.get_by_test_id("account").is_visible()
+    assert "/access/" not in page.url
+
+
+def test_the_sign_out_button_shows_where_the_keyboard_is(page, cast):
+    sign_in(page, username="auditor", password=PASSWORD)
+    button = page.get_by_role("button", name="Sign out")
+    button.focus()
+    # The GOV.UK focus state: black text on yellow, whatever the header's colours.
+    assert button.evaluate("e => getComputedStyle(e).backgroundColor") == "rgb(255, 221, 0)"
+    assert button.evaluate("e => getComputedStyle(e).color") == "rgb(11, 12, 12)"
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/access/sign-in/")

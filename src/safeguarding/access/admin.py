@@ -1,6 +1,9 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
+from django_otp.plugins.otp_static.models import StaticDevice
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from safeguarding.access import admin_actions
 from safeguarding.access.models import Agency, AuditEvent, User
 
 
@@ -15,6 +18,7 @@ class AgencyAdmin(admin.ModelAdmin):
 class SafeguardingUserAdmin(UserAdmin):
     list_display = ["username", "first_name", "last_name", "agency", "is_active"]
     list_filter = ["agency", "groups", "is_active"]
+    actions = [admin_actions.unlock_sign_in, admin_actions.reset_two_factor]
     # django-stubs types fieldsets as optional on every admin; UserAdmin always sets it.
     fieldsets = [*UserAdmin.fieldsets, ("Agency", {"fields": ["agency"]})]  # type: ignore[misc]
     add_fieldsets = [*UserAdmin.add_fieldsets, ("Agency", {"fields": ["agency"]})]
@@ -35,3 +39,11 @@ class AuditEventAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+# Authenticators' secrets and recovery codes are never shown, even to administrators (one could
+# copy a secret and pass as that user): an administrator resets a user's two-factor instead, with
+# the action on the Users page, which is audited.
+for device in (StaticDevice, TOTPDevice):
+    if admin.site.is_registered(device):
+        admin.site.unregister(device)

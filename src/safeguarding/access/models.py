@@ -2,6 +2,7 @@
 
 from django.contrib.auth.models import AbstractUser
 from django.db import models
+from django.utils.crypto import salted_hmac
 from django.utils.functional import cached_property
 
 
@@ -37,6 +38,18 @@ class User(AbstractUser):
     agency = models.ForeignKey(
         Agency, on_delete=models.PROTECT, null=True, blank=True, related_name="users"
     )
+    # Raised to end every session of this user at once (signing out, a reset of their second
+    # factor): each session keeps a hash that covers it, and stops matching when it changes.
+    session_generation = models.PositiveIntegerField(default=0, editable=False)
+
+    def _get_session_auth_hash(self, secret=None):
+        # Django's own hash covers the password only; ours adds the session generation.
+        return salted_hmac(
+            "safeguarding.access.User.get_session_auth_hash",
+            f"{self.password}:{self.session_generation}",
+            secret=secret,
+            algorithm="sha256",
+        ).hexdigest()
 
     @cached_property
     def role_names(self) -> list[str]:
@@ -63,7 +76,13 @@ class AuditAction(models.TextChoices):
     LOGOUT = "logout", "Signed out"
     ERASE = "erase", "Erased"
     BREAK_GLASS = "break_glass", "Break-glass access granted"
-    UNLOCK = "unlock", "Unlocked an account"
+    LOCKED_OUT = "locked_out", "Locked out after failed sign-ins"
+    UNLOCKED = "unlocked", "Sign-in lock removed"
+    TWO_FACTOR_ENROLLED = "two_factor_enrolled", "Set up two-factor authentication"
+    TWO_FACTOR_VERIFIED = "two_factor_verified", "Gave a two-factor code"
+    TWO_FACTOR_FAILED = "two_factor_failed", "Two-factor code refused"
+    TWO_FACTOR_RESET = "two_factor_reset", "Two-factor authentication reset"
+    RECOVERY_CODES_ISSUED = "recovery_issued", "Recovery codes issued"
 
 
 class AuditObject(models.TextChoices):

@@ -75,17 +75,23 @@ def open_for(
     user = request.user
     object_id = str(object_id)
     stated = purpose.current_purpose(request)
-    if _break_glass(user=user, object_type=object_type, object_id=object_id):
-        if needs_purpose and not stated:
-            raise PurposeNeeded
-        return Grant(request, object_type, object_id, stated, break_glass=True)
     if permission is not None and not user.has_perm(permission):
-        refuse(request, object_type=object_type, object_id=object_id, reason="role")
+        if not _break_glass(user=user, object_type=object_type, object_id=object_id):
+            refuse(request, object_type=object_type, object_id=object_id, reason="role")
+        return _broken_glass(request, object_type, object_id, stated, needs_purpose)
     if needs_purpose and not stated:
         raise PurposeNeeded
     if not (allowed() if callable(allowed) else allowed):
-        refuse(request, object_type=object_type, object_id=object_id, reason="need to know")
+        if not _break_glass(user=user, object_type=object_type, object_id=object_id):
+            refuse(request, object_type=object_type, object_id=object_id, reason="need to know")
+        return _broken_glass(request, object_type, object_id, stated, needs_purpose)
     return Grant(request, object_type, object_id, stated)
+
+
+def _broken_glass(request, object_type, object_id, stated, needs_purpose) -> Grant:
+    if needs_purpose and not stated:
+        raise PurposeNeeded
+    return Grant(request, object_type, object_id, stated, break_glass=True)
 
 
 def refuse(request, *, object_type: AuditObject, object_id: str | int = "", reason: str):

@@ -1,8 +1,5 @@
-from django.contrib.auth import views as auth_views
-from django.contrib.auth.decorators import login_not_required
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
-from django.utils.decorators import method_decorator
 from django.views.decorators.http import require_safe
 
 from safeguarding.access import purpose
@@ -10,16 +7,6 @@ from safeguarding.access.forms import AuditFilterForm, PurposeForm
 from safeguarding.access.models import AuditAction, AuditObject
 from safeguarding.access.need_to_know import open_for
 from safeguarding.access.queries import filtered_audit_events
-
-
-@method_decorator(login_not_required, name="dispatch")
-class LoginView(auth_views.LoginView):
-    template_name = "access/login.html"
-    redirect_authenticated_user = True
-
-
-class LogoutView(auth_views.LogoutView):
-    pass
 
 
 @require_safe

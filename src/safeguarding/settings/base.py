@@ -1,5 +1,7 @@
 """Settings shared by every environment. Environment-specific modules import from here."""
 
+import datetime
+
 from django.utils.csp import CSP
 
 from safeguarding.settings import environment
@@ -20,6 +22,10 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django_tasks_db",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "safeguarding.access",
     "safeguarding.sources",
     "safeguarding.linkage",
@@ -42,11 +48,15 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    "safeguarding.access.middleware.TwoFactorRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "safeguarding.access.middleware.NeedToKnowMiddleware",
+    # Last, as django-axes asks: it turns a locked-out sign-in into the lock-out page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "safeguarding.urls"
@@ -76,15 +86,57 @@ LOGIN_URL = "access:login"
 LOGIN_REDIRECT_URL = "web:home"
 LOGOUT_REDIRECT_URL = "access:login"
 
+# Passwords follow the NCSC's guidance (docs/sign-in.md): length over complexity, a deny list
+# of common and service-specific passwords, no composition rules and no forced expiry.
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {
         "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
         "OPTIONS": {"min_length": 12},
     },
+    {
+        "NAME": "safeguarding.access.passwords.MaximumLengthValidator",
+        "OPTIONS": {"max_length": 256},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
-    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "safeguarding.access.passwords.ServiceWordsValidator"},
 ]
+
+# django-axes counts failed sign-ins (ours and the admin pages') and refuses further attempts
+# for a cool-off period once an account, or an address, reaches the limit (docs/sign-in.md).
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = environment.integer("SAFEGUARDING_SIGN_IN_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = datetime.timedelta(
+    minutes=environment.integer("SAFEGUARDING_SIGN_IN_COOLOFF_MINUTES", default=30)
+)
+# Per account and, separately, per address. Where every user reaches the service through one
+# shared address (a force's proxy), the operator may turn the per-address count off.
+AXES_LOCKOUT_PARAMETERS = (
+    ["username", "ip_address"]
+    if environment.flag("SAFEGUARDING_SIGN_IN_LOCK_BY_ADDRESS", default=True)
+    else ["username"]
+)
+# The address the audit trail records, so a lock-out and its audit events agree.
+AXES_CLIENT_IP_CALLABLE = "safeguarding.access.audit.client_address"
+AXES_LOCKOUT_CALLABLE = "safeguarding.access.lockout.locked_out_page"
+# Attempts made while locked out do not restart the cool-off: an attacker cannot keep a
+# member of staff out for ever, and still gets no more than the limit per period.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+# Unlocking goes through `safeguarding unlock` or the Users admin page, which audit it.
+AXES_ENABLE_ADMIN = False
+AXES_VERBOSE = False
+# Successful sign-ins are in our audit trail; axes need not keep a second record of them.
+AXES_DISABLE_ACCESS_LOG = True
+
+# Two-factor authentication (TOTP, with recovery codes) for everyone who signs in. Only the
+# demo's settings (settings/demo.py) may turn it off, for the synthetic demo users.
+SAFEGUARDING_REQUIRE_TWO_FACTOR = True
+OTP_TOTP_ISSUER = "Safeguarding Hub"
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
+SAFEGUARDING_RECOVERY_CODE_COUNT = 10
 
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "Europe/London"

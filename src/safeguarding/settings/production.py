@@ -17,3 +17,6 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = True
 SECURE_HSTS_PRELOAD = True
 SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
+
+# Two-factor authentication cannot be turned off in production, whatever the environment says.
+SAFEGUARDING_REQUIRE_TWO_FACTOR = True

@@ -27,3 +27,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
 # own, removed when the test process ends, not into the demo's var/files.
 MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="safeguarding-test-files-"))
 atexit.register(shutil.rmtree, MEDIA_ROOT, ignore_errors=True)
+
+# The tests run as production does: two-factor authentication required (tests/conftest.py
+# signs the cast in with a verified second factor).
+SAFEGUARDING_REQUIRE_TWO_FACTOR = True

@@ -12,10 +12,11 @@ import pandas as pd
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Q
 
+from safeguarding.common.bulk import db_dates, db_values, update_rows
+from safeguarding.common.frames import most_common
 from safeguarding.linkage.clustering import cluster
 from safeguarding.linkage.models import LinkDecision, LinkDecisionKind, LinkPair
 from safeguarding.people.models import Person, SourceRecord
-from safeguarding.sources.bulk import db_dates, db_values, update_rows
 
 # Rows computed from the records and recomputed by the next scoring run: not handed on.
 RECOMPUTED = {"risk.riskassessment"}
@@ -221,13 +222,6 @@ def _hand_on_person(old: Person, successor: Person) -> None:
     old.delete()
 
 
-def _most_common(frame: pd.DataFrame, column: str) -> pd.Series:
-    """Per person, the value of column that most of their records give."""
-    counts = frame.dropna(subset=[column]).groupby(["person_id", column]).size().rename("n")
-    ordered = counts.reset_index().sort_values(["person_id", "n"], kind="stable")
-    return ordered.drop_duplicates("person_id", keep="last").set_index("person_id")[column]
-
-
 def _describe_people(people: list[int] | None) -> None:
     """Each person (these, or everyone) shows the name, date of birth and sex most of their
     records give."""
@@ -246,7 +240,7 @@ def _describe_people(people: list[int] | None) -> None:
     ).str.strip()
     frame["date_of_birth"] = pd.to_datetime(frame["date_of_birth"]).dt.date
     person_ids = pd.Series(frame["person_id"].unique())
-    names, births, sexes = (_most_common(frame, c) for c in ("name", "date_of_birth", "sex"))
+    names, births, sexes = (most_common(frame, c) for c in ("name", "date_of_birth", "sex"))
     update_rows(
         Person,
         {

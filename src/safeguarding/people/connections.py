@@ -10,8 +10,8 @@ from functools import cached_property
 
 from django.urls import reverse
 
+from safeguarding.common.names import plain
 from safeguarding.contexts.models import ContextMember, Reliability
-from safeguarding.linkage.standardise import plain
 from safeguarding.people.access_rules import people_visible_to
 from safeguarding.people.enumerations import EventType, InvolvementRole
 from safeguarding.people.models import Involvement, ObjectLink, Person, SourceRecord

@@ -6,6 +6,7 @@ from functools import cached_property
 from django.db.models import Prefetch
 from django.utils.safestring import SafeString
 
+from safeguarding.common.weights import match_probability
 from safeguarding.people import access_rules
 from safeguarding.people.connections import Connections, person_connections
 from safeguarding.people.involvement import PanelHistory, Service, panel_history, services
@@ -37,13 +38,6 @@ def person_with_records(*, person_id: int) -> Person:
     )
 
 
-def match_probability(match_weight: float | None) -> float | None:
-    """Splink's match weight is log2 of the Bayes factor: back to a probability."""
-    if match_weight is None:
-        return None
-    return 2**match_weight / (1 + 2**match_weight)
-
-
 @dataclass
 class Identity:
     records: list[SourceRecord]
@@ -57,9 +51,9 @@ class Identity:
 
     @property
     def weakest_link_text(self) -> str:
-        probability = match_probability(self.weakest_link)
-        if probability is None:
+        if self.weakest_link is None:
             return ""
+        probability = match_probability(self.weakest_link)
         shown = "above 99.99%" if probability > 0.9999 else f"{probability:.2%}"
         return f"match weight {self.weakest_link:.1f}, a match probability {shown}"
 

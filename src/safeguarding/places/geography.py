@@ -15,9 +15,9 @@ import pandas as pd
 from django.db import connection, transaction
 from django.utils.text import slugify
 
-from safeguarding.people.identifiers import normalise_postcode
+from safeguarding.common.bulk import insert_rows
+from safeguarding.common.identifiers import normalise_postcode
 from safeguarding.places.models import Area, AreaKind, Postcode, School
-from safeguarding.sources.bulk import insert_rows
 
 
 class GeographyError(ValueError):

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from safeguarding.access import audit
 from safeguarding.access.models import AuditAction
+from safeguarding.common.bulk import insert_rows
 from safeguarding.people.models import Person
 from safeguarding.places.geography import place_locations
 from safeguarding.risk.catalogue import Catalogue, load_catalogue
@@ -25,7 +26,6 @@ from safeguarding.risk.models import (
     Trajectory,
 )
 from safeguarding.risk.scoring import Scorer, Scores
-from safeguarding.sources.bulk import insert_rows
 
 logger = logging.getLogger(__name__)
 

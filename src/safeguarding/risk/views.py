@@ -6,9 +6,9 @@ from django.urls import reverse
 
 from safeguarding.access import audit, purpose
 from safeguarding.access.models import AuditAction
+from safeguarding.common.csv_export import write_csv
 from safeguarding.people.access_rules import refuse_unless_may_open
 from safeguarding.people.models import Person
-from safeguarding.reports.csv_export import write_csv
 from safeguarding.risk import queries, services
 from safeguarding.risk.catalogue import load_catalogue
 from safeguarding.risk.forms import EndOverrideForm, OverrideForm, TrackerFilterForm

@@ -12,8 +12,8 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from safeguarding.access.models import Agency
+from safeguarding.common.bulk import BATCH_SIZE
 from safeguarding.sources import event_loading, loading
-from safeguarding.sources.bulk import BATCH_SIZE
 from safeguarding.sources.feeds import Feed
 from safeguarding.sources.models import Feed as FeedRow
 from safeguarding.sources.models import ImportBatch, ImportStatus, QuarantinedRow

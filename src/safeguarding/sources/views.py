@@ -9,7 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 
 from safeguarding.access import audit
 from safeguarding.access.models import AuditAction
-from safeguarding.reports.csv_export import write_csv
+from safeguarding.common.csv_export import write_csv
 from safeguarding.sources import queries
 from safeguarding.sources.background import queue_upload, read_progress
 from safeguarding.sources.feeds import load_feeds

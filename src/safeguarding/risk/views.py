@@ -1,5 +1,4 @@
 from django.contrib.auth.decorators import permission_required
-from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -10,51 +9,21 @@ from safeguarding.common.csv_export import write_csv
 from safeguarding.people.access_rules import refuse_unless_may_open
 from safeguarding.people.models import Person
 from safeguarding.risk import queries, services
-from safeguarding.risk.catalogue import load_catalogue
 from safeguarding.risk.forms import EndOverrideForm, OverrideForm, TrackerFilterForm
 from safeguarding.risk.models import Override
 
 PAGE_SIZE = 50
 
 
-def _run_and_filters(request):
+def run_and_filters(request):
+    """The tracker's filter form, the run it shows and the filters, from the query string."""
     form = TrackerFilterForm(request.GET or None)
     filters = form.filters()
     as_of = form.cleaned_data.get("as_of") if form.is_valid() else None
     return form, queries.latest_run(as_of=as_of), filters
 
 
-@permission_required("risk.view_riskassessment", raise_exception=True)
-def tracker(request):
-    stated_purpose = purpose.current_purpose(request)
-    if not stated_purpose:
-        return purpose.ask_for_purpose(request)
-    form, run, filters = _run_and_filters(request)
-    context = {"form": form, "run": run, "filters": filters}
-    if run is not None:
-        if "new_since" not in request.GET:
-            context["last_panel"] = queries.last_panel_date(before=run.as_of)
-        assessments = queries.tracker_assessments(run=run, filters=filters, user=request.user)
-        page = Paginator(assessments, PAGE_SIZE).get_page(request.GET.get("page"))
-        context |= {
-            "page": page,
-            "rows": queries.tracker_rows(
-                assessments=page.object_list, catalogue=load_catalogue(), user=request.user
-            ),
-            "options": queries.filter_options(run=run),
-        }
-        audit.record(
-            action=AuditAction.VIEW,
-            request=request,
-            object_type="tracker",
-            object_id=run.pk,
-            purpose=stated_purpose,
-            detail={"page": page.number, "people": len(context["rows"]), "filters": _used(filters)},
-        )
-    return render(request, "risk/tracker.html", context)
-
-
-def _used(filters) -> list[str]:
+def used_filters(filters) -> list[str]:
     return sorted(name for name, value in vars(filters).items() if value and name != "sort")
 
 
@@ -63,7 +32,7 @@ def tracker_export(request):
     stated_purpose = purpose.current_purpose(request)
     if not stated_purpose:
         return purpose.ask_for_purpose(request)
-    _, run, filters = _run_and_filters(request)
+    _, run, filters = run_and_filters(request)
     if run is None:
         raise Http404("Nothing has been scored yet.")
     rows = queries.export_rows(
@@ -75,7 +44,7 @@ def tracker_export(request):
         object_type="tracker",
         object_id=run.pk,
         purpose=stated_purpose,
-        detail={"rows": len(rows), "filters": _used(filters)},
+        detail={"rows": len(rows), "filters": used_filters(filters)},
     )
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="tracker-{run.as_of}.csv"'

@@ -21,6 +21,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_tasks_db",
     "safeguarding.access",
+    "safeguarding.runs",
     "safeguarding.sources",
     "safeguarding.linkage",
     "safeguarding.people",
@@ -143,3 +144,5 @@ INDICATOR_CATALOGUE = PROJECT_ROOT / "indicators" / "catalogue.toml"
 # Background work (imports from the Imports page) is queued in the site's own database
 # (django-tasks-db) and run by `safeguarding worker`: no other service to install.
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# What an upload on the Imports page queues: the pipeline's import stage for that file.
+UPLOAD_TASK = "safeguarding.pipeline.import_upload"

@@ -40,6 +40,7 @@ assets: build/static/.built
 
 lint: setup
 	$(BIN)/ruff check src tests benchmarks
+	PYTHONPATH=src $(BIN)/lint-imports pyproject.toml
 
 format: setup
 	$(BIN)/ruff format src tests benchmarks

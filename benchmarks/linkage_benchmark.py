@@ -88,7 +88,7 @@ def main() -> None:
 
 def new_extract(county: Path, folder: Path) -> Path:
     """A later extract from a school: 200 pupils already known, under new pupil numbers."""
-    from safeguarding.people.identifiers import upn_check_letter
+    from safeguarding.common.identifiers import upn_check_letter
 
     pupils = next((county / "extracts").rglob("education_pupils.csv"))
     known = (

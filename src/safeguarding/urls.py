@@ -4,8 +4,8 @@ from django.urls import include, path
 urlpatterns = [
     path("", include("safeguarding.web.urls")),
     path("access/", include("safeguarding.access.urls")),
-    path("tracker/", include("safeguarding.risk.urls")),
-    path("people/", include("safeguarding.people.urls")),
+    path("tracker/", include("safeguarding.web.risk_urls")),
+    path("people/", include("safeguarding.web.people_urls")),
     path("linkage/", include("safeguarding.linkage.urls")),
     path("imports/", include("safeguarding.sources.urls")),
     path("admin/", admin.site.urls),

@@ -13,8 +13,8 @@ the purpose question itself is tested at the end for every page that reads perso
 """
 
 import datetime
-from urllib.parse import urlparse
 from dataclasses import dataclass
+from urllib.parse import urlparse
 
 import pytest
 from django.contrib import admin
@@ -81,6 +81,7 @@ class Expect:
 # (URL name, variant): the variant picks the record the URL points at (see `arguments`).
 EXPECTATIONS: dict[tuple[str, str], Expect] = {
     ("web:home", ""): Expect(get=SIGNED_IN),
+    ("web:pipeline_runs", ""): Expect(get=ANALYSTS),
     ("access:login", ""): Expect(get=SIGNED_IN, post=SIGNED_IN, anonymous="ok"),
     ("access:logout", ""): Expect(get=set(), post=SIGNED_IN, otherwise="method", allowed="login"),
     # Each user's own sign-in security: the second step, setting up an authenticator (sent on

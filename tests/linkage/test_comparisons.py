@@ -6,9 +6,9 @@ import pandas as pd
 import pytest
 from splink import DuckDBAPI, Linker
 
+from safeguarding.common.identifiers import upn_check_letter
 from safeguarding.linkage.model import held_for_review, settings
 from safeguarding.linkage.standardise import standardise
-from safeguarding.people.identifiers import upn_check_letter
 
 CHILD = {
     "id": 1,

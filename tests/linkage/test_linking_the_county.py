@@ -9,12 +9,12 @@ from django.conf import settings
 from django.core.management import call_command
 from django.db.models import Count
 
+from safeguarding.common.identifiers import upn_check_letter
 from safeguarding.linkage import model
 from safeguarding.linkage.decisions import decide, merge_people
 from safeguarding.linkage.evaluate import evaluate_against_truth, truth_clusters
 from safeguarding.linkage.models import LinkDecisionKind
 from safeguarding.linkage.pipeline import current_model, link_all, linked_records_frame
-from safeguarding.people.identifiers import upn_check_letter
 from safeguarding.people.models import Involvement, Person, SourceRecord
 from safeguarding.sources.feeds import load_feeds
 from safeguarding.synth.county import build_county

@@ -2,12 +2,8 @@ import datetime
 
 import pandas as pd
 
-from safeguarding.linkage.standardise import (
-    first_name_alternatives,
-    name_parts,
-    plain,
-    standardise,
-)
+from safeguarding.common.names import first_name_alternatives, name_parts, plain
+from safeguarding.linkage.standardise import standardise
 
 
 def test_plain_text_loses_case_accents_and_punctuation():

@@ -5,8 +5,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from safeguarding.access.models import AuditAction, AuditEvent
-from safeguarding.people.printing import laid_out
-from safeguarding.people.queries import person_with_records, single_view
+from safeguarding.people.queries import person_with_records
+from safeguarding.web.printing import laid_out
+from safeguarding.web.single_view import single_view
 from tests.people.conftest import event_for, open_person, put_on_agenda, records_of
 
 pytestmark = pytest.mark.django_db

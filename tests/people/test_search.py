@@ -8,7 +8,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from safeguarding.access.models import AuditAction, AuditEvent
-from safeguarding.people.search import Query, search_people, swapped
+from safeguarding.common.dates import swapped_day_and_month as swapped
+from safeguarding.people.search import Query, search_people
 from tests.conftest import state_purpose
 from tests.factories import IdentifierFactory, PersonFactory, SourceRecordFactory
 from tests.people.conftest import put_on_agenda, records_of

@@ -9,7 +9,8 @@ from django.utils import timezone
 
 from safeguarding.contexts.models import Context, ContextMember
 from safeguarding.panel.models import Action, Decision
-from safeguarding.people.queries import person_with_records, single_view
+from safeguarding.people.queries import person_with_records
+from safeguarding.web.single_view import single_view
 from tests.factories import (
     InvolvementFactory,
     ObjectLinkFactory,

@@ -1,7 +1,6 @@
-"""The single view over a small synthetic county, imported and linked by the command line."""
+"""The single view over a small synthetic county, imported and linked through the pipeline."""
 
 import pytest
-from django.conf import settings
 from django.core.management import call_command
 from django.db import connection
 from django.db.models import Count
@@ -9,6 +8,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from safeguarding.people.models import Event, Involvement, Person
+from safeguarding.pipeline import Inputs, run_pipeline
 from tests.people.conftest import open_person
 
 pytestmark = [pytest.mark.django_db, pytest.mark.slow]
@@ -18,8 +18,11 @@ pytestmark = [pytest.mark.django_db, pytest.mark.slow]
 def linked_county(tmp_path, agencies):
     county = tmp_path / "county"
     call_command("synth", "--out", str(county), "--seed", "11", "--scale", "small", verbosity=0)
-    call_command("import", dir=county / "extracts", feeds=settings.FEEDS_DIR)
-    call_command("link")
+    run_pipeline(
+        inputs=Inputs(extracts=county / "extracts"),
+        started_by="the tests",
+        stages=["import", "link"],
+    )
     return county
 
 

@@ -7,9 +7,10 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from safeguarding.people.printing import laid_out
-from safeguarding.people.queries import person_with_records, single_view
+from safeguarding.people.queries import person_with_records
 from safeguarding.risk.services import score_everyone, set_override
+from safeguarding.web.printing import laid_out
+from safeguarding.web.single_view import single_view
 from tests.people.test_person_pdf import page_texts
 from tests.risk.conftest import AS_OF
 

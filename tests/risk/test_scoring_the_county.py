@@ -3,10 +3,10 @@
 import csv
 
 import pytest
-from django.conf import settings
 from django.core.management import call_command
 
 from safeguarding.access.models import AuditAction, AuditEvent
+from safeguarding.pipeline import Inputs, run_pipeline
 from safeguarding.risk.models import IndicatorHit, RiskAssessment, ScoringRun
 from safeguarding.synth.county import build_county
 
@@ -17,9 +17,11 @@ pytestmark = [pytest.mark.django_db, pytest.mark.slow]
 def linked_county(tmp_path, agencies):
     county = tmp_path / "county"
     build_county(out_dir=county, seed=7, scale=2000)
-    call_command("geography", county / "geography")
-    call_command("import", dir=county / "extracts", feeds=settings.FEEDS_DIR)
-    call_command("link")
+    run_pipeline(
+        inputs=Inputs(geography=county / "geography", extracts=county / "extracts"),
+        started_by="the tests",
+        stages=["geography", "import", "link"],
+    )
     return county
 
 

@@ -7,9 +7,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from safeguarding.common.bulk import db_datetimes, json_objects, update_rows
 from safeguarding.people.enumerations import Sex
 from safeguarding.people.models import Person
-from safeguarding.sources.bulk import db_datetimes, json_objects, update_rows
 from safeguarding.sources.preparing import read_ahead
 from tests.factories import PersonFactory
 

@@ -7,7 +7,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from safeguarding.people.identifiers import nhs_number_is_valid, upn_is_valid
+from safeguarding.common.identifiers import nhs_number_is_valid, upn_is_valid
 from safeguarding.synth.county import build_county
 from safeguarding.synth.parameters import parameters_for
 

@@ -54,6 +54,8 @@ def record(
     for this session. `detail` holds ids, counts and choices; only a search's typed terms (which
     the auditor needs to spot fishing for a name) are personal data, and the log is read by
     auditors alone."""
+    if object_type:
+        object_type = AuditObject(object_type)  # free text is refused: ValueError
     if not purpose and request is not None:
         purpose = current_purpose(request)
     if user is None and request is not None and request.user.is_authenticated:

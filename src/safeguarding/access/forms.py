@@ -2,6 +2,7 @@ from django import forms
 
 from safeguarding.access.models import AuditAction
 from safeguarding.access.purpose import PURPOSES
+from safeguarding.common.dates import DateField
 
 
 class AuditFilterForm(forms.Form):
@@ -9,8 +10,8 @@ class AuditFilterForm(forms.Form):
     action = forms.ChoiceField(required=False, choices=[("", "Any action"), *AuditAction.choices])
     object_type = forms.CharField(required=False, label="Record type")
     object_id = forms.CharField(required=False, label="Record id")
-    date_from = forms.DateField(required=False, label="From (YYYY-MM-DD)")
-    date_to = forms.DateField(required=False, label="To (YYYY-MM-DD)")
+    date_from = DateField(required=False, label="From (YYYY-MM-DD)")
+    date_to = DateField(required=False, label="To (YYYY-MM-DD)")
 
 
 class PurposeForm(forms.Form):

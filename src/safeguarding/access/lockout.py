@@ -16,7 +16,7 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from safeguarding.access import audit
-from safeguarding.access.models import AuditAction, User
+from safeguarding.access.models import AuditAction, AuditObject, User
 
 
 @dataclass(frozen=True)
@@ -76,7 +76,7 @@ def unlock_account(*, user: User, by=None, operator: str = "", request=None) -> 
         user=by,
         username=operator,
         request=request,
-        object_type="user",
+        object_type=AuditObject.USER,
         object_id=user.pk,
         detail={"attempts_cleared": cleared},
     )
@@ -91,7 +91,7 @@ def unlock_address(*, address: str, by=None, operator: str = "", request=None) -
         user=by,
         username=operator,
         request=request,
-        object_type="address",
+        object_type=AuditObject.SIGN_IN_ADDRESS,
         object_id=address,
         detail={"attempts_cleared": cleared},
     )

@@ -104,6 +104,7 @@ class AuditObject(models.TextChoices):
     FEED_REGISTER = "feed_register", "Register of feeds"
     AUDIT_EVENT = "audit_event", "Audit log"
     USER = "user", "User"
+    SIGN_IN_ADDRESS = "address", "Sign-in address"
     AGENCY = "agency", "Agency"
     ROLE = "role", "Role"
     PIPELINE_RUN = "pipeline_run", "Pipeline run"

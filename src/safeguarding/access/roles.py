@@ -34,6 +34,7 @@ ROLES: dict[str, list[str]] = {
         "sources.view_importbatch",
         "sources.add_importbatch",
         "sources.view_quarantinedrow",
+        "runs.view_stagerun",
         "people.change_person",
         "linkage.view_linkdecision",
         "linkage.add_linkdecision",

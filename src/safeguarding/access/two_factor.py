@@ -14,7 +14,7 @@ from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from safeguarding.access import audit
-from safeguarding.access.models import AuditAction
+from safeguarding.access.models import AuditAction, AuditObject
 from safeguarding.access.sign_out import end_every_session
 
 AUTHENTICATOR_NAME = "Authenticator app"
@@ -163,7 +163,7 @@ def reset_two_factor(*, user, by=None, operator: str = "", request=None) -> int:
             user=by,
             username=operator,
             request=request,
-            object_type="user",
+            object_type=AuditObject.USER,
             object_id=user.pk,
             detail={"devices_removed": removed + static_removed},
         )

@@ -17,6 +17,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from safeguarding.common.bulk import insert_rows
 from safeguarding.linkage.model import (
     DEFAULT_THRESHOLD,
     REVIEW_BAND,
@@ -29,7 +30,6 @@ from safeguarding.linkage.relink import decisions_in_force, relink
 from safeguarding.linkage.standardise import standardise
 from safeguarding.people.models import Identifier, SourceRecord
 from safeguarding.places.models import Postcode
-from safeguarding.sources.bulk import insert_rows
 
 logger = logging.getLogger(__name__)
 

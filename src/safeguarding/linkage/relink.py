@@ -9,13 +9,12 @@ the person who received most of their records, then goes.
 from collections import Counter
 
 import pandas as pd
-from django.db import IntegrityError, connection, transaction
 from django.db.models import Q
 
 from safeguarding.linkage.clustering import cluster
 from safeguarding.linkage.models import LinkDecision, LinkDecisionKind, LinkPair
+from safeguarding.people import services
 from safeguarding.people.models import Person, SourceRecord
-from safeguarding.sources.bulk import db_dates, db_values, update_rows
 
 # Rows computed from the records and recomputed by the next scoring run: not handed on.
 RECOMPUTED = {"risk.riskassessment"}
@@ -118,9 +117,11 @@ def _write_people(clusters: dict[int, int], links: pd.DataFrame) -> int:
     _update_records(frame[moved | reweighed])
     _hand_on(frame)
     if moved.any():
-        _update_involvements(frame.loc[moved, "record"].tolist())
+        services.follow_records(records=frame.loc[moved, "record"].tolist())
         touched = set(frame.loc[moved, "person"]) | set(frame.loc[moved, "current"].dropna())
-        _describe_people(None if len(touched) > LOCAL_LIMIT else sorted(int(p) for p in touched))
+        services.describe_people(
+            people=None if len(touched) > LOCAL_LIMIT else sorted(int(p) for p in touched)
+        )
     return int(frame["person"].nunique())
 
 
@@ -147,8 +148,8 @@ def _people_for(frame: pd.DataFrame) -> dict[int, int]:
             person_of_cluster[int(cluster_id)] = int(person)
             taken.add(int(person))
     without = sorted(set(frame["cluster"]) - set(person_of_cluster))
-    created = Person.objects.bulk_create([Person() for _ in without], batch_size=2000)
-    person_of_cluster.update({c: p.pk for c, p in zip(without, created, strict=True)})
+    created = services.new_people(count=len(without))
+    person_of_cluster.update(dict(zip(without, created, strict=True)))
     return person_of_cluster
 
 
@@ -167,27 +168,12 @@ def _strongest_links(frame: pd.DataFrame, links: pd.DataFrame) -> pd.DataFrame:
 
 
 def _update_records(frame: pd.DataFrame) -> None:
-    update_rows(
-        SourceRecord,
-        {
-            "pk": frame["record"].astype("int64").tolist(),
-            "person": frame["person"].astype("int64").tolist(),
-            "match_weight": db_values(frame["match_weight"].astype(float)),
-            "link_model_version": frame["model_version"].fillna("").astype(str).tolist(),
-        },
+    services.assign_records(
+        records=frame["record"].astype("int64").tolist(),
+        people=frame["person"].astype("int64").tolist(),
+        match_weights=frame["match_weight"].astype(float),
+        model_versions=frame["model_version"].fillna("").astype(str).tolist(),
     )
-
-
-def _update_involvements(records: list[int]) -> None:
-    with connection.cursor() as cursor:
-        cursor.execute("CREATE TEMPORARY TABLE link_changed (record_id bigint PRIMARY KEY)")
-        cursor.executemany("INSERT INTO link_changed VALUES (%s)", [(r,) for r in records])
-        cursor.execute(
-            "UPDATE people_involvement SET person_id = (SELECT person_id FROM "
-            "people_sourcerecord WHERE id = people_involvement.source_record_id) "
-            "WHERE source_record_id IN (SELECT record_id FROM link_changed)"
-        )
-        cursor.execute("DROP TABLE link_changed")
 
 
 def _hand_on(frame: pd.DataFrame) -> None:
@@ -198,61 +184,8 @@ def _hand_on(frame: pd.DataFrame) -> None:
     for old in sorted(gone):
         moved = before[before["current"] == old]["person"]
         successor = Counter(moved.tolist()).most_common(1)[0][0]
-        _hand_on_person(Person.objects.get(pk=old), Person.objects.get(pk=successor))
-
-
-def _hand_on_person(old: Person, successor: Person) -> None:
-    if old.restricted:
-        # Whatever was restricted stays restricted: the successor is now as closed as either.
-        successor.restricted = True
-        successor.save(update_fields=["restricted"])
-        successor.allowed_users.add(*old.allowed_users.all())
-    for relation in Person._meta.related_objects:
-        label = relation.related_model._meta.label_lower
-        if label in RECOMPUTED | HANDLED_HERE or relation.many_to_many:
-            continue
-        for row in relation.related_model._default_manager.filter(**{relation.field.name: old}):
-            try:
-                with transaction.atomic():
-                    setattr(row, relation.field.name, successor)
-                    row.save(update_fields=[relation.field.name])
-            except IntegrityError:
-                row.delete()  # the successor already holds the same (e.g. a context membership)
-    old.delete()
-
-
-def _most_common(frame: pd.DataFrame, column: str) -> pd.Series:
-    """Per person, the value of column that most of their records give."""
-    counts = frame.dropna(subset=[column]).groupby(["person_id", column]).size().rename("n")
-    ordered = counts.reset_index().sort_values(["person_id", "n"], kind="stable")
-    return ordered.drop_duplicates("person_id", keep="last").set_index("person_id")[column]
-
-
-def _describe_people(people: list[int] | None) -> None:
-    """Each person (these, or everyone) shows the name, date of birth and sex most of their
-    records give."""
-    records = (
-        SourceRecord.objects.all()
-        if people is None
-        else SourceRecord.objects.filter(person__in=people)
-    )
-    frame = pd.DataFrame.from_records(
-        records.values("person_id", "given_names", "family_name", "date_of_birth", "sex")
-    )
-    if frame.empty:
-        return
-    frame["name"] = (
-        frame["given_names"].str.strip() + " " + frame["family_name"].str.title()
-    ).str.strip()
-    frame["date_of_birth"] = pd.to_datetime(frame["date_of_birth"]).dt.date
-    person_ids = pd.Series(frame["person_id"].unique())
-    names, births, sexes = (_most_common(frame, c) for c in ("name", "date_of_birth", "sex"))
-    update_rows(
-        Person,
-        {
-            "pk": person_ids.astype("int64").tolist(),
-            "display_name": person_ids.map(names).fillna("").tolist(),
-            "date_of_birth": db_dates(person_ids.map(births)),
-            "sex": person_ids.map(sexes).fillna("unknown").tolist(),
-        },
-    )
+        services.hand_on_person(
+            old=Person.objects.get(pk=old),
+            successor=Person.objects.get(pk=successor),
+            skip=RECOMPUTED | HANDLED_HERE,
+        )

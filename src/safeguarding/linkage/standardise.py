@@ -1,46 +1,16 @@
-"""Source records made comparable: case, accents and punctuation gone, names split into
-alternatives, nicknames and formal names alternatives of each other, identifiers kept only
-when they check."""
-
-import unicodedata
-from functools import cache
+"""Source records made comparable for Splink: one row per record, names split into
+alternatives, identifiers kept only when they check."""
 
 import pandas as pd
-from nicknames import NickNamer
 
-from safeguarding.people.identifiers import (
+from safeguarding.common.dates import swapped_days_and_months
+from safeguarding.common.identifiers import (
     nhs_number_is_valid,
     postcode_district,
     postcode_sector,
     upn_is_valid,
 )
-
-_NICKNAMES = NickNamer()
-
-
-def plain(text: str | None) -> str:
-    """`Zoë O'Brien-Smith ` → `zoe obrien-smith`."""
-    if not text:
-        return ""
-    folded = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    kept = "".join(ch for ch in folded.lower() if ch.isalnum() or ch in " -")
-    return " ".join(kept.split())
-
-
-def name_parts(text: str) -> list[str]:
-    """Every part of a double-barrelled or multi-word name, and the whole."""
-    parts = [part for part in text.replace("-", " ").split() if part]
-    return sorted({text.replace(" ", "").replace("-", ""), *parts} - {""})
-
-
-@cache
-def first_name_alternatives(first_name: str) -> tuple[str, ...]:
-    """A first name with the formal names it may be short for (`jay` → `james`, `jason`...)
-    and its own short forms (`casey` → `kc`), so a nickname meets its name either way."""
-    if not first_name:
-        return ()
-    short_forms = {plain(nickname) for nickname in _NICKNAMES.nicknames_of(first_name)}
-    return tuple(sorted({first_name, *_NICKNAMES.canonicals_of(first_name), *short_forms} - {""}))
+from safeguarding.common.names import first_name_alternatives, name_parts, plain
 
 
 def standardise(records: pd.DataFrame) -> pd.DataFrame:
@@ -66,8 +36,8 @@ def standardise(records: pd.DataFrame) -> pd.DataFrame:
                 (name_parts(name) + alias) or None
                 for name, alias in zip(surname, alias_surnames, strict=True)
             ],
-            "date_of_birth": dob.dt.strftime("%Y-%m-%d").where(dob.notna(), None),
-            "date_of_birth_swapped": _swapped(dob),
+            "date_of_birth": _iso(dob),
+            "date_of_birth_swapped": _iso(swapped_days_and_months(dob)),
             "year_of_birth": dob.dt.year.astype("Int64").astype(str).where(dob.notna(), None),
             "sex": records["sex"].where(records["sex"].isin(["male", "female"]), None),
             "postcode": postcode.replace("", None),
@@ -101,9 +71,6 @@ def _earlier_postcodes(records: pd.DataFrame) -> list[set[str]]:
     ]
 
 
-def _swapped(dob: pd.Series) -> pd.Series:
-    """The date with day and month exchanged, where that is a real date."""
-    swapped = pd.to_datetime(
-        {"year": dob.dt.year, "month": dob.dt.day, "day": dob.dt.month}, errors="coerce"
-    )
-    return swapped.dt.strftime("%Y-%m-%d").where(swapped.notna() & (swapped != dob), None)
+def _iso(dates: pd.Series) -> pd.Series:
+    """YYYY-MM-DD text, None where there is no date."""
+    return dates.dt.strftime("%Y-%m-%d").where(dates.notna(), None)

@@ -16,6 +16,8 @@ from pathlib import Path
 
 from splink import SettingsCreator
 
+from safeguarding.common.weights import match_probability
+
 # Splink saves our comparisons' descriptions as their class name ("CustomComparison"), so the
 # titles people read are kept here, by the column each comparison writes.
 COMPARISON_TITLES = {
@@ -105,11 +107,6 @@ class Waterfall:
     @property
     def prior_probability(self) -> float:
         return match_probability(self.prior.match_weight)
-
-
-def match_probability(match_weight: float) -> float:
-    """A match weight is log2 of the odds that the records are the same person."""
-    return 1 / (1 + 2 ** (-match_weight))
 
 
 # A saved model never changes (its file name carries its version): read each once a process.

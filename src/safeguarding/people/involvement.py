@@ -1,14 +1,12 @@
-"""Which services are working with a young person, and the panel's history with them."""
+"""Which services are working with a young person."""
 
 import datetime
 from dataclasses import dataclass, field
 
-from django.db.models import Prefetch
 from django.utils import timezone
 
 from safeguarding.access.models import Agency
-from safeguarding.panel.models import Action, ActionStatus, AgendaItem, Decision
-from safeguarding.people.models import Person, SourceRecord
+from safeguarding.people.models import SourceRecord
 from safeguarding.people.timeline import TimelineEntry
 
 # A service with a record of contact in this window is shown as recently involved.
@@ -50,34 +48,3 @@ def services(*, records: list[SourceRecord], entries: list[TimelineEntry]) -> li
     return sorted(
         by_agency.values(), key=lambda s: (-(s.latest_contact or never).timestamp(), s.agency.name)
     )
-
-
-@dataclass
-class PanelHistory:
-    items: list[AgendaItem]
-
-    @property
-    def open_actions(self) -> list[dict]:
-        today = timezone.localdate()
-        return [
-            {"action": action, "overdue": action.due_on < today}
-            for item in self.items
-            for decision in item.decisions.all()
-            for action in decision.actions.all()
-            if action.status == ActionStatus.OPEN
-        ]
-
-
-def panel_history(*, person: Person) -> PanelHistory:
-    """The person's agenda items, newest meeting first, with decisions and their actions."""
-    actions = Action.objects.select_related("owner", "owner_agency").order_by("due_on", "pk")
-    decisions = Decision.objects.order_by("decided_at", "pk").prefetch_related(
-        Prefetch("actions", queryset=actions)
-    )
-    items = (
-        AgendaItem.objects.filter(person=person)
-        .select_related("meeting")
-        .prefetch_related(Prefetch("decisions", queryset=decisions))
-        .order_by("-meeting__held_on", "order")
-    )
-    return PanelHistory(items=list(items))

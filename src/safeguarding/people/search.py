@@ -13,11 +13,11 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from django.db.models import Max, Q
-from nicknames import NickNamer
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA
 
-from safeguarding.linkage.standardise import first_name_alternatives, name_parts, plain
+from safeguarding.common.dates import parse_date, swapped_day_and_month
+from safeguarding.common.names import name_parts, name_variants, plain
 from safeguarding.people.access_rules import people_visible_to
 from safeguarding.people.models import Identifier, Person, SourceRecord
 from safeguarding.sources.models import ImportBatch
@@ -30,8 +30,6 @@ ONE_SLIP_SCORE = 85
 MAX_CANDIDATE_RECORDS = 5000
 RESULT_LIMIT = 50
 VOCABULARY_SECONDS = 600  # at most this stale after an edit outside an import (e.g. the admin)
-
-_nicknames = NickNamer()
 
 
 @dataclass
@@ -92,12 +90,6 @@ def _build_vocabulary() -> NameVocabulary:
     )
 
 
-def name_variants(word: str) -> set[str]:
-    """The word, the formal names it may be short for, and their other nicknames."""
-    formal = set(first_name_alternatives(word))
-    return formal | {nick for name in formal for nick in _nicknames.nicknames_of(name)}
-
-
 def similarity(word: str, part: str) -> float:
     """Out of 100: RapidFuzz's ratio, raised for a single slip in a name of four letters or
     more (one letter added, dropped, changed, or swapped with its neighbour: "hart", "hrat")."""
@@ -129,22 +121,6 @@ def similar_parts(word: str, choices: dict, *, nicknames: bool) -> dict[str, flo
     return found
 
 
-def parse_date_of_birth(text: str) -> datetime.date | None:
-    for pattern in ("%d/%m/%Y", "%Y-%m-%d", "%d-%m-%Y", "%d.%m.%Y"):
-        try:
-            return datetime.datetime.strptime(text, pattern).date()
-        except ValueError:
-            continue
-    return None
-
-
-def swapped(date: datetime.date) -> datetime.date | None:
-    """Day and month exchanged, the commonest slip in a date of birth."""
-    if date.day > 12 or date.day == date.month:
-        return None
-    return date.replace(month=date.day, day=date.month)
-
-
 @dataclass(frozen=True)
 class Query:
     names: list[tuple[str, ...]]  # each word typed, as the alternatives any of which may match
@@ -154,7 +130,7 @@ class Query:
     @classmethod
     def parse(cls, text: str) -> "Query":
         words = text.split()
-        dates = [d for d in map(parse_date_of_birth, words) if d is not None]
+        dates = [d for d in map(parse_date, words) if d is not None]
         # A double-barrelled name may be held whole or as either part.
         names = [
             tuple(name_parts(plain(w))) if "-" in plain(w) else (plain(w),)
@@ -200,7 +176,7 @@ def search_people(*, text: str, user, limit: int = RESULT_LIMIT) -> list[SearchR
         for person_id, kind in by_identifier:
             credit(person_id, 100, kind.replace("_", " ").capitalize().replace("Nhs", "NHS"))
 
-    dates = {d for day in query.dates for d in (day, swapped(day)) if d is not None}
+    dates = {d for day in query.dates for d in (day, swapped_day_and_month(day)) if d is not None}
     born_then = Q(person__date_of_birth__in=dates) | Q(
         person__source_records__date_of_birth__in=dates
     )

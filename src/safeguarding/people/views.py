@@ -1,52 +1,9 @@
-from django.http import Http404, HttpResponse
 from django.shortcuts import render
-from django.utils import timezone
 from django.views.decorators.http import require_safe
 
 from safeguarding.access.models import AuditAction, AuditObject
 from safeguarding.access.need_to_know import open_for
-from safeguarding.people import printing, queries
 from safeguarding.people import search as person_search
-from safeguarding.people.access_rules import open_person
-from safeguarding.people.models import Person
-from safeguarding.people.timeline import TimelineFilter
-
-
-def _person(person_id: int) -> Person:
-    try:
-        return queries.person_with_records(person_id=person_id)
-    except Person.DoesNotExist as missing:
-        raise Http404("No such person") from missing
-
-
-@require_safe
-def person_detail(request, person_id: int):
-    person = _person(person_id)
-    grant = open_person(request, person=person)
-    grant.record(AuditAction.VIEW)
-    view = queries.single_view(
-        person=person, user=request.user, timeline_filter=TimelineFilter.from_query(request.GET)
-    )
-    return render(request, "people/person_detail.html", {"view": view, "person": person})
-
-
-@require_safe
-def person_pdf(request, person_id: int):
-    """The single view as a PDF for a meeting, marked OFFICIAL-SENSITIVE, its export audited."""
-    person = _person(person_id)
-    grant = open_person(request, person=person)
-    timeline_filter = TimelineFilter.from_query(request.GET)
-    view = queries.single_view(person=person, user=request.user, timeline_filter=timeline_filter)
-    document = printing.person_pdf(
-        view=view, user=request.user, purpose=grant.purpose, printed_at=timezone.now()
-    )
-    grant.record(
-        AuditAction.EXPORT,
-        detail={"format": "pdf", "pages": document.pages, "timeline": timeline_filter.query_string},
-    )
-    response = HttpResponse(document.content, content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="young-person-{person.pk}.pdf"'
-    return response
 
 
 @require_safe
@@ -61,7 +18,6 @@ def search(request):
     )
     results = person_search.search_people(text=text, user=request.user) if text else []
     if text:
-        grant.record(
-            AuditAction.SEARCH, detail={"terms": text, **person_search.search_detail(results)}
-        )
+        detail = {"terms": text, **person_search.search_detail(results)}
+        grant.record(AuditAction.SEARCH, detail=detail)
     return render(request, "people/search.html", {"text": text, "results": results})

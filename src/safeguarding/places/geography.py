@@ -12,12 +12,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils.text import slugify
 
-from safeguarding.people.identifiers import normalise_postcode
+from safeguarding.common.bulk import insert_rows
+from safeguarding.common.identifiers import normalise_postcode
+from safeguarding.people.services import place_locations
 from safeguarding.places.models import Area, AreaKind, Postcode, School
-from safeguarding.sources.bulk import insert_rows
 
 
 class GeographyError(ValueError):
@@ -116,7 +117,7 @@ def load_geography(folder: Path) -> GeographySummary:
             )
             for row in schools.itertuples()
         )
-        placed = place_locations(replace=True)
+        placed = place_locations(replace=True)  # people writes its own locations
     return GeographySummary(
         postcodes=len(postcodes),
         small_areas=len(features),
@@ -124,27 +125,3 @@ def load_geography(folder: Path) -> GeographySummary:
         schools=len(schools),
         locations_placed=placed,
     )
-
-
-def place_locations(*, replace: bool = False) -> int:
-    """Give locations the coordinates, small area and in-area flag of their postcode.
-
-    Only locations not yet placed, unless `replace`; one UPDATE, however many locations."""
-    condition = "" if replace else " AND people_location.area_code = ''"
-    columns = {
-        "latitude": "latitude",
-        "longitude": "longitude",
-        "area_code": "small_area",
-        "in_area": "in_area",
-    }
-    assignments = ", ".join(
-        f"{target} = (SELECT p.{source} FROM places_postcode p "  # noqa: S608 (fixed names)
-        "WHERE p.postcode = people_location.postcode)"
-        for target, source in columns.items()
-    )
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"UPDATE people_location SET {assignments} "  # noqa: S608 (fixed column names)
-            "WHERE people_location.postcode IN (SELECT postcode FROM places_postcode)" + condition
-        )
-        return cursor.rowcount

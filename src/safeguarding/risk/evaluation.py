@@ -320,11 +320,9 @@ def evaluate_tracker(*, truth_dir: Path, catalogue: Catalogue, progress=None) ->
     from django.conf import settings
 
     from safeguarding.linkage.pipeline import linked_records_frame
-    from safeguarding.places.geography import place_locations
     from safeguarding.risk.facts import load_facts
     from safeguarding.sources.feeds import load_feeds
 
-    place_locations()
     facts = load_facts()
     truth = load_truth(truth_dir, linked_records_frame(), load_feeds(settings.FEEDS_DIR))
     dates, lead_dates = evaluation_dates(truth_dir)

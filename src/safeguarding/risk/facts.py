@@ -9,6 +9,8 @@ from dataclasses import dataclass
 import pandas as pd
 from django.db import connection
 
+from safeguarding.common.frames import most_common
+
 # Times and details come as text: parsing them in bulk is far faster than building a Python
 # datetime and dict per row, as PostgreSQL's driver would.
 EVENTS_SQL = """
@@ -74,12 +76,6 @@ def _details(value) -> dict:
     return json.loads(value) if value else {}
 
 
-def _most_common(frame: pd.DataFrame, column: str) -> pd.Series:
-    counts = frame[frame[column] != ""].groupby(["person_id", column]).size().rename("n")
-    ordered = counts.reset_index().sort_values(["person_id", "n"], kind="stable")
-    return ordered.drop_duplicates("person_id", keep="last").set_index("person_id")[column]
-
-
 def number_episodes(events: pd.DataFrame) -> pd.Series:
     """A counting unit per row: one per missing episode (across agencies), else one per event."""
     unit = "e" + events["event_id"].astype(str)
@@ -120,9 +116,9 @@ def load_facts() -> Facts:
     area_of = dict(zip(postcodes["postcode"], postcodes["community_area"], strict=True))
     records["community_area"] = records["postcode"].map(area_of).fillna("")
     people = people.set_index("person_id")
-    people["ethnicity"] = _most_common(records, "ethnicity")
-    people["community_area"] = _most_common(records, "community_area")
-    people["home_postcode"] = _most_common(records, "postcode")
+    people["ethnicity"] = most_common(records, "ethnicity", skip_blank=True)
+    people["community_area"] = most_common(records, "community_area", skip_blank=True)
+    people["home_postcode"] = most_common(records, "postcode", skip_blank=True)
     agencies: dict[int, set] = {}
     for person, agency in zip(records["person_id"], records["agency"], strict=True):
         agencies.setdefault(person, set()).add(agency)

@@ -1,5 +1,6 @@
 from django import forms
 
+from safeguarding.common.dates import DateField
 from safeguarding.risk.models import Level
 from safeguarding.risk.queries import AGE_BANDS, SORTS, TrackerFilters
 
@@ -7,7 +8,7 @@ from safeguarding.risk.queries import AGE_BANDS, SORTS, TrackerFilters
 class TrackerFilterForm(forms.Form):
     """The tracker's filters; anything it cannot read is ignored rather than refused."""
 
-    as_of = forms.DateField(required=False)
+    as_of = DateField(required=False)
     area = forms.CharField(required=False)
     school = forms.CharField(required=False)
     level = forms.ChoiceField(required=False, choices=[("", ""), *Level.choices])
@@ -16,7 +17,7 @@ class TrackerFilterForm(forms.Form):
         required=False, choices=[("", ""), ("unknown", ""), *((k, k) for k in AGE_BANDS)]
     )
     agency = forms.CharField(required=False)
-    new_since = forms.DateField(required=False)
+    new_since = DateField(required=False)
     sort = forms.ChoiceField(required=False, choices=[(k, k) for k in SORTS])
 
     def filters(self) -> TrackerFilters:
@@ -46,7 +47,7 @@ class OverrideForm(forms.Form):
         help_text="Say what you know that the score does not. The reason is shown with the level.",
         error_messages={"required": "Enter why you set this level"},
     )
-    review_by = forms.DateField(
+    review_by = DateField(
         required=False,
         label="Review by (YYYY-MM-DD, optional)",
         help_text="Reviews are usually due within 6 weeks to 3 months.",

@@ -3,11 +3,10 @@
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Case, CharField, Count, IntegerField, OuterRef, Subquery, When
+from django.db.models import Case, CharField, IntegerField, OuterRef, Subquery, When
 from django.db.models.functions import Coalesce
 
 from safeguarding.access.models import Agency
-from safeguarding.panel.models import Action, ActionStatus, Meeting
 from safeguarding.people.access_rules import (
     is_voluntary_sector,
     may_see_event_type,
@@ -66,11 +65,6 @@ def latest_run(*, as_of: datetime.date | None = None) -> ScoringRun | None:
     return runs.order_by("-as_of", "-computed_at").first()
 
 
-def last_panel_date(*, before: datetime.date) -> datetime.date | None:
-    meeting = Meeting.objects.filter(held_on__lt=before).order_by("-held_on").first()
-    return meeting.held_on if meeting else None
-
-
 def _active_override(field: str) -> Subquery:
     return Subquery(
         Override.objects.filter(person=OuterRef("person_id"), active=True)
@@ -79,27 +73,26 @@ def _active_override(field: str) -> Subquery:
     )
 
 
-def tracker_assessments(*, run: ScoringRun, filters: TrackerFilters, user):
+def tracker_assessments(
+    *,
+    run: ScoringRun,
+    filters: TrackerFilters,
+    user,
+    open_actions: Subquery | None = None,
+):
     """The run's assessments, filtered and ordered, with the level a professional set (if any)
-    and the number of open panel actions, for the people this user may open: a restricted
-    record is left out (its age, area, school and agencies would identify it) and only counted
+    and, given `open_actions` (the panel's count for a person, from the page above both), the
+    number of open panel actions, for the people this user may open: a restricted record is
+    left out (its age, area, school and agencies would identify it) and only counted
     (`restricted_flagged`)."""
-    open_actions = (
-        Action.objects.filter(
-            decision__agenda_item__person=OuterRef("person_id"), status=ActionStatus.OPEN
-        )
-        .order_by()
-        .values("decision__agenda_item__person")
-        .annotate(count=Count("pk"))
-        .values("count")
-    )
+    panel = {} if open_actions is None else {"open_actions": Coalesce(open_actions, 0)}
     assessments = (
         RiskAssessment.objects.filter(run=run)
         .select_related("person")
         .annotate(
             override_level=_active_override("level"),
             effective_level=Coalesce(_active_override("level"), "level", output_field=CharField()),
-            open_actions=Coalesce(Subquery(open_actions), 0),
+            **panel,
         )
         .annotate(
             level_rank=Case(

@@ -11,8 +11,8 @@ from django.utils import timezone
 
 from safeguarding.access import audit
 from safeguarding.access.models import AuditAction, AuditObject
+from safeguarding.common.bulk import insert_rows
 from safeguarding.people.models import Person
-from safeguarding.places.geography import place_locations
 from safeguarding.risk.catalogue import Catalogue, load_catalogue
 from safeguarding.risk.facts import load_facts
 from safeguarding.risk.models import (
@@ -25,7 +25,6 @@ from safeguarding.risk.models import (
     Trajectory,
 )
 from safeguarding.risk.scoring import Scorer, Scores
-from safeguarding.sources.bulk import insert_rows
 
 logger = logging.getLogger(__name__)
 
@@ -48,7 +47,6 @@ def score_everyone(
     started = time.monotonic()
     catalogue = catalogue or load_catalogue()
     if scorer is None:
-        place_locations()
         scorer = Scorer(load_facts(), catalogue)
     scores = scorer.score(as_of)
     with transaction.atomic():
@@ -62,7 +60,6 @@ def score_dates(*, dates: list[datetime.date]) -> list[RunSummary]:
     """Score everyone as of each date, oldest first, so each run's trajectory compares with
     the one before it; the facts are read once."""
     catalogue = load_catalogue()
-    place_locations()
     scorer = Scorer(load_facts(), catalogue)
     return [score_everyone(as_of=day, catalogue=catalogue, scorer=scorer) for day in sorted(dates)]
 

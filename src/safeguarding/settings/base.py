@@ -27,6 +27,7 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
     "safeguarding.access",
+    "safeguarding.runs",
     "safeguarding.sources",
     "safeguarding.linkage",
     "safeguarding.people",
@@ -196,3 +197,5 @@ INDICATOR_CATALOGUE = PROJECT_ROOT / "indicators" / "catalogue.toml"
 # Background work (imports from the Imports page) is queued in the site's own database
 # (django-tasks-db) and run by `safeguarding worker`: no other service to install.
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# What an upload on the Imports page queues: the pipeline's import stage for that file.
+UPLOAD_TASK = "safeguarding.pipeline.import_upload"

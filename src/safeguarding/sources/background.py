@@ -11,8 +11,9 @@ from pathlib import Path
 
 from django.conf import settings
 from django.db import transaction
-from django.tasks import TaskResultStatus, task
+from django.tasks import TaskResultStatus
 from django.utils import timezone
+from django.utils.module_loading import import_string
 from django_tasks_db.models import DBTaskResult
 
 from safeguarding.sources.feeds import Feed, load_feeds
@@ -47,14 +48,15 @@ def queue_upload(*, feed: Feed, path: Path, user) -> ImportResult:
             imported_by=user,
         )
         # The task is queued in the same database and transaction: the batch and its task are
-        # stored together or not at all.
-        import_queued_batch.enqueue(batch.pk)
+        # stored together or not at all. It is the pipeline's import stage for one upload
+        # (settings.UPLOAD_TASK), which sits above sources and so is named, not imported.
+        import_string(settings.UPLOAD_TASK).enqueue(batch.pk)
     return ImportResult(batch=batch)
 
 
-@task
 def import_queued_batch(batch_id: int) -> str:
-    """The worker's side of an upload: import the kept file into its queued batch."""
+    """The worker's side of an upload (the pipeline's import stage runs it): import the kept
+    file into its queued batch."""
     claimed = ImportBatch.objects.filter(pk=batch_id, status=ImportStatus.QUEUED).update(
         status=ImportStatus.RUNNING, started_at=timezone.now()
     )

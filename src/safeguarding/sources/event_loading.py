@@ -11,8 +11,7 @@ import json
 import numpy as np
 import pandas as pd
 
-from safeguarding.people.models import Event, Involvement, Location, SourceRecord
-from safeguarding.sources.bulk import (
+from safeguarding.common.bulk import (
     BATCH_SIZE,
     as_column,
     db_datetimes,
@@ -24,14 +23,14 @@ from safeguarding.sources.bulk import (
     looked_up,
     matching_ids,
 )
+from safeguarding.people.models import Event, Involvement, Location, SourceRecord
 from safeguarding.sources.feeds import Feed
 from safeguarding.sources.feeds import Involvement as InvolvementSpec
 from safeguarding.sources.loading import (
     chunked,
     existing_by_agency_id,
-    existing_ids,
     mapped,
-    written_ids,
+    upsert_rows,
 )
 from safeguarding.sources.models import Feed as FeedRow
 from safeguarding.sources.models import ImportBatch
@@ -109,28 +108,17 @@ def upsert_events(
     created."""
     frame = events.drop_duplicates("source_event_id", keep="last").copy()
     frame["location"] = pd.Series(location_ids(frame), index=frame.index, dtype=object)
-    known = existing_ids(
-        Event, feed_id=feed_row.pk, id_field="source_event_id", agency_ids=frame["source_event_id"]
-    )
-    is_new = ~found_in(frame["source_event_id"], known)
-    new = frame[is_new]
-    insert_rows(
+    ids, created, _ = upsert_rows(
         Event,
-        {
-            "feed": [feed_row.pk] * len(new),
-            "import_batch": [batch.pk] * len(new),
-            "row_number": new[ROW].tolist(),
-            "source_event_id": new["source_event_id"].tolist(),
-            **{name: new[name].tolist() for name in EVENT_FIELDS},
-        },
+        frame,
+        id_field="source_event_id",
+        fields=EVENT_FIELDS,
+        constants={},
+        changed_rows=_changed_events,
+        feed_row=feed_row,
+        batch=batch,
     )
-    changed = _changed_events(frame[~is_new], known=known, batch=batch)
-    Event.objects.bulk_update(
-        changed, [*EVENT_FIELDS, "import_batch", "row_number"], batch_size=BATCH_SIZE
-    )
-    written = written_ids(Event, "source_event_id", batch=batch, rows=frame[ROW])
-    created = {pk for agency_id, pk in written.items() if agency_id not in known}
-    return {**known, **written}, created
+    return ids, created
 
 
 def _changed_events(frame: pd.DataFrame, *, known, batch) -> list:

@@ -11,9 +11,11 @@ import pandas as pd
 from django.db import connection, transaction
 from django.utils import timezone
 
-from safeguarding.access.models import Agency
+from safeguarding.access import audit
+from safeguarding.access.models import Agency, AuditAction, AuditObject
+from safeguarding.common.bulk import BATCH_SIZE
+from safeguarding.people.services import place_locations
 from safeguarding.sources import event_loading, loading
-from safeguarding.sources.bulk import BATCH_SIZE
 from safeguarding.sources.feeds import Feed
 from safeguarding.sources.models import Feed as FeedRow
 from safeguarding.sources.models import ImportBatch, ImportStatus, QuarantinedRow
@@ -85,6 +87,23 @@ def import_file(
     return ImportResult(batch=batch)
 
 
+def import_audited(
+    *, feed: Feed, path: Path, username: str, progress: Callable[[int], None] | None = None
+) -> ImportResult:
+    """import_file for a command or the pipeline, the import audited under username (a file
+    already imported changes nothing and is not)."""
+    result = import_file(feed=feed, path=path, progress=progress)
+    if not result.already_imported:
+        audit.record(
+            action=AuditAction.IMPORT,
+            username=username,
+            object_type=AuditObject.IMPORT_BATCH,
+            object_id=result.batch.pk,
+            detail={"feed": feed.name, "rows": result.batch.rows_read},
+        )
+    return result
+
+
 def already_imported(*, feed: Feed, checksum: str) -> ImportBatch | None:
     # The same file through the same version of the feed is never imported twice; after the
     # feed is corrected (a new version), the file can be re-run to release quarantined rows.
@@ -121,6 +140,8 @@ def run_batch(
                 today=today or timezone.localdate(),
                 progress=progress,
             )
+            # Placed once, here: every later stage reads where the new locations lie.
+            place_locations()
     except ImportFailed as failure:
         _record_failure(batch, str(failure), queued=queued)
         raise

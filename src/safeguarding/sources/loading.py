@@ -11,8 +11,7 @@ import json
 
 import pandas as pd
 
-from safeguarding.people.models import Identifier, Object, ObjectLink, SourceRecord
-from safeguarding.sources.bulk import (
+from safeguarding.common.bulk import (
     BATCH_SIZE,
     as_column,
     db_dates,
@@ -22,6 +21,7 @@ from safeguarding.sources.bulk import (
     looked_up,
     matching_ids,
 )
+from safeguarding.people.models import Identifier, Object, ObjectLink, SourceRecord
 from safeguarding.sources.feeds import SOURCE_RECORD_FIELDS, Feed
 from safeguarding.sources.models import Feed as FeedRow
 from safeguarding.sources.models import ImportBatch
@@ -89,39 +89,60 @@ def existing_by_agency_id(model, id_field: str, *, known: dict[str, int], agency
     }
 
 
+def upsert_rows(
+    model,
+    frame: pd.DataFrame,
+    *,
+    id_field: str,
+    fields: list[str],
+    constants: dict[str, object],
+    changed_rows,
+    also_changed: tuple[str, ...] = (),
+    feed_row: FeedRow,
+    batch: ImportBatch,
+) -> tuple[dict[str, int], set[int], int]:
+    """Insert the rows of frame this feed does not hold yet (by the agency's own id) and update
+    those it holds that changed (`changed_rows` builds them); return agency id → pk, the pks
+    created, and how many existing rows changed. Records and events are upserted alike."""
+    known = existing_ids(model, feed_id=feed_row.pk, id_field=id_field, agency_ids=frame[id_field])
+    is_new = ~found_in(frame[id_field], known)
+    new = frame[is_new]
+    insert_rows(
+        model,
+        {
+            "feed": [feed_row.pk] * len(new),
+            "import_batch": [batch.pk] * len(new),
+            "row_number": new[ROW].tolist(),
+            id_field: new[id_field].tolist(),
+            **{name: new[name].tolist() for name in fields},
+            **{name: [value] * len(new) for name, value in constants.items()},
+        },
+    )
+    changed = changed_rows(frame[~is_new], known=known, batch=batch)
+    model.objects.bulk_update(
+        changed, [*fields, *also_changed, "import_batch", "row_number"], batch_size=BATCH_SIZE
+    )
+    written = written_ids(model, id_field, batch=batch, rows=frame[ROW])
+    created = {pk for agency_id, pk in written.items() if agency_id not in known}
+    return {**known, **written}, created, len(changed)
+
+
 def upsert_source_records(
     records: pd.DataFrame, *, feed_row: FeedRow, batch: ImportBatch
 ) -> tuple[dict[str, int], set[int], int]:
     """Create or update the source records prepared from a chunk; return agency id → pk, the
     pks created, and how many existing records changed."""
-    frame = records.drop_duplicates("source_record_id", keep="last")
-    known = existing_ids(
+    return upsert_rows(
         SourceRecord,
-        feed_id=feed_row.pk,
+        records.drop_duplicates("source_record_id", keep="last"),
         id_field="source_record_id",
-        agency_ids=frame["source_record_id"],
+        fields=RECORD_FIELDS,
+        constants={"link_model_version": "", "history": "[]"},
+        changed_rows=_changed_records,
+        also_changed=("history",),
+        feed_row=feed_row,
+        batch=batch,
     )
-    is_new = ~found_in(frame["source_record_id"], known)
-    new = frame[is_new]
-    insert_rows(
-        SourceRecord,
-        {
-            "feed": [feed_row.pk] * len(new),
-            "import_batch": [batch.pk] * len(new),
-            "row_number": new[ROW].tolist(),
-            "source_record_id": new["source_record_id"].tolist(),
-            **{name: new[name].tolist() for name in RECORD_FIELDS},
-            "link_model_version": [""] * len(new),
-            "history": ["[]"] * len(new),
-        },
-    )
-    changed = _changed_records(frame[~is_new], known=known, batch=batch)
-    SourceRecord.objects.bulk_update(
-        changed, [*RECORD_FIELDS, "history", "import_batch", "row_number"], batch_size=BATCH_SIZE
-    )
-    written = written_ids(SourceRecord, "source_record_id", batch=batch, rows=frame[ROW])
-    created = {pk for agency_id, pk in written.items() if agency_id not in known}
-    return {**known, **written}, created, len(changed)
 
 
 def _aliases(value) -> list:

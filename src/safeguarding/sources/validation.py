@@ -10,7 +10,7 @@ from datetime import date
 import numpy as np
 import pandas as pd
 
-from safeguarding.people.identifiers import (
+from safeguarding.common.identifiers import (
     nhs_number_is_valid,
     normalise_nhs_number,
     normalise_postcode,

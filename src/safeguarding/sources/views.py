@@ -9,7 +9,7 @@ from django.views.decorators.http import require_safe
 
 from safeguarding.access.models import AuditAction, AuditObject
 from safeguarding.access.need_to_know import open_for
-from safeguarding.reports.csv_export import write_csv
+from safeguarding.common.csv_export import write_csv
 from safeguarding.sources import queries
 from safeguarding.sources.background import queue_upload, read_progress
 from safeguarding.sources.feeds import load_feeds

@@ -3,7 +3,7 @@
 import numpy as np
 import pandas as pd
 
-from safeguarding.people.identifiers import upn_check_letter
+from safeguarding.common.identifiers import upn_check_letter
 from safeguarding.synth.identity import corrupt_digit
 from safeguarding.synth.noise import apply_noise, nickname, with_duplicates
 from safeguarding.synth.parameters import Parameters

@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from safeguarding.people.identifiers import nhs_check_digit, upn_check_letter
+from safeguarding.common.identifiers import nhs_check_digit, upn_check_letter
 
 
 def nhs_numbers(count: int, rng: np.random.Generator) -> np.ndarray:

@@ -4,11 +4,11 @@ import string
 
 import numpy as np
 import pandas as pd
-from nicknames import NickNamer
 
+from safeguarding.common.dates import swapped_days_and_months
+from safeguarding.common.names import NICKNAMES
 from safeguarding.synth.parameters import Noise
 
-_NICKNAMES = NickNamer()
 INWARD_LETTERS = "ABDEFGHJLNPQRSTUWXYZ"
 
 
@@ -27,7 +27,7 @@ def typo(text: str, choice: float, position: float) -> str:
 
 
 def nickname(name: str, pick: float) -> str:
-    options = sorted(_NICKNAMES.nicknames_of(name.lower()))
+    options = sorted(NICKNAMES.nicknames_of(name.lower()))
     if not options:
         return name
     return options[int(pick * len(options))].capitalize()
@@ -82,11 +82,11 @@ def apply_noise(
     ]
 
     dob = records["date_of_birth"]
-    swappable = (dob.dt.day <= 12) & (dob.dt.day != dob.dt.month)
-    swap = mark(((rng.random(n) < noise.day_month_swap) & swappable).to_numpy(), "day_month_swap")
-    records.loc[swap, "date_of_birth"] = pd.to_datetime(
-        dict(year=dob[swap].dt.year, month=dob[swap].dt.day, day=dob[swap].dt.month)
+    swapped = swapped_days_and_months(dob)
+    swap = mark(
+        ((rng.random(n) < noise.day_month_swap) & swapped.notna()).to_numpy(), "day_month_swap"
     )
+    records.loc[swap, "date_of_birth"] = swapped[swap]
     slip = mark(rng.random(n) < noise.date_of_birth_typo, "date_of_birth_typo")
     records.loc[slip, "date_of_birth"] = dob[slip] + pd.to_timedelta(
         rng.choice([-1, 1, 10, -10], int(slip.sum())), unit="D"

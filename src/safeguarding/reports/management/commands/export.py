@@ -6,8 +6,8 @@ from django.utils import timezone
 
 from safeguarding.access import audit
 from safeguarding.access.models import AuditAction, AuditObject
+from safeguarding.common.csv_export import write_csv
 from safeguarding.linkage.pipeline import linked_records_frame
-from safeguarding.reports.csv_export import write_csv
 from safeguarding.risk import queries as risk_queries
 from safeguarding.risk.catalogue import load_catalogue
 from safeguarding.risk.models import ScoringRun

@@ -5,11 +5,9 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
-from safeguarding.access import audit
-from safeguarding.access.models import AuditAction, AuditObject
 from safeguarding.sources.drop_folder import plan_folder_import
 from safeguarding.sources.feeds import FeedError, load_feeds
-from safeguarding.sources.importing import ImportFailed, import_file
+from safeguarding.sources.importing import ImportFailed, import_audited
 from safeguarding.sources.reporting import describe_batch
 
 
@@ -54,19 +52,13 @@ class Command(BaseCommand):
                 leave=False,
             ) as bar:
                 try:
-                    result = import_file(feed=definition, path=path, progress=bar.update)
+                    result = import_audited(
+                        feed=definition, path=path, username="command line", progress=bar.update
+                    )
                 except ImportFailed as failure:
                     failures += 1
                     self.stderr.write(f"{definition.name}: {path.name} was not imported. {failure}")
                     continue
-            if not result.already_imported:
-                audit.record(
-                    action=AuditAction.IMPORT,
-                    username="command line",
-                    object_type=AuditObject.IMPORT_BATCH,
-                    object_id=result.batch.pk,
-                    detail={"feed": definition.name, "rows": result.batch.rows_read},
-                )
             self.stdout.write(
                 describe_batch(result.batch, already_imported=result.already_imported)
             )

@@ -5,7 +5,7 @@ from django.utils import timezone
 
 from safeguarding.access import audit
 from safeguarding.access.models import AuditAction, AuditObject
-from safeguarding.reports.csv_export import write_csv
+from safeguarding.common.csv_export import write_csv
 from safeguarding.sources import queries
 from safeguarding.sources.models import ImportBatch
 

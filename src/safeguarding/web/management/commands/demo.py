@@ -6,16 +6,10 @@ import sys
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
-from django.db.models import Max
 from django.utils import timezone
 
 from safeguarding.access.demo import DEMO_PASSWORD, create_demo_users
-from safeguarding.linkage.models import LinkModelVersion
-from safeguarding.people.models import SourceRecord
-from safeguarding.risk.catalogue import load_catalogue
-from safeguarding.risk.models import ScoringRun
-from safeguarding.risk.services import score_dates
-from safeguarding.sources.models import ImportBatch
+from safeguarding.pipeline import Inputs, run_pipeline
 from safeguarding.synth.county import build_county
 
 DEMO_SEED = 42
@@ -44,15 +38,20 @@ class Command(BaseCommand):
             f"Synthetic county ({'reused' if summary.reused else 'built'}): "
             f"{summary.young_people} young people, {summary.total_rows} extract rows."
         )
-        call_command("geography", county / "geography")
-        # Files already imported are recognised by their checksum and skipped.
-        call_command("import", dir=county / "extracts")
-        if (
-            not LinkModelVersion.objects.exists()
-            or SourceRecord.objects.filter(person__isnull=True).exists()
-        ):
-            call_command("link")
-        self._score_if_stale()
+        # Each stage skips what is already done: files already imported (by their checksum),
+        # linking when no record waits, scoring when nothing changed since the last run.
+        # Risk as of today and every six weeks back for six months, so the tracker shows
+        # trajectories and each young person a history.
+        today = timezone.localdate()
+        run_pipeline(
+            inputs=Inputs(
+                geography=county / "geography",
+                extracts=county / "extracts",
+                score_dates=tuple(today - datetime.timedelta(weeks=6 * n) for n in range(5)),
+                say=self.stdout.write,
+            ),
+            started_by="safeguarding demo",
+        )
 
         self.stdout.write(self.style.SUCCESS("\nSafeguarding Hub demo (synthetic data only)"))
         self.stdout.write(f"Sign in at http://{address}/ with password '{DEMO_PASSWORD}' as:")
@@ -68,26 +67,6 @@ class Command(BaseCommand):
             finally:
                 worker.terminate()
                 worker.wait(timeout=30)
-
-    def _score_if_stale(self) -> None:
-        """Risk as of today and every six weeks back for six months, so the tracker shows
-        trajectories and each young person a history; skipped when nothing changed since."""
-        today = timezone.localdate()
-        latest = ScoringRun.objects.filter(
-            as_of=today, catalogue_version=load_catalogue().version
-        ).first()
-        changes = [
-            ImportBatch.objects.aggregate(last=Max("finished_at"))["last"],
-            LinkModelVersion.objects.aggregate(last=Max("trained_at"))["last"],
-        ]
-        if latest is not None and all(c is None or c < latest.computed_at for c in changes):
-            return
-        dates = [today - datetime.timedelta(weeks=6 * n) for n in range(5)]
-        for summary in score_dates(dates=dates):
-            self.stdout.write(
-                f"Scored risk as of {summary.run.as_of}: {summary.run.people_assessed} young "
-                f"people with indicators ({summary.by_level.get('high', 0)} high)."
-            )
 
     def _collect_static_if_changed(self) -> None:
         manifest = settings.STATIC_ROOT / "staticfiles.json"

@@ -10,8 +10,7 @@ from functools import cached_property
 
 from django.urls import reverse
 
-from safeguarding.contexts.models import ContextMember, Reliability
-from safeguarding.linkage.standardise import plain
+from safeguarding.common.names import plain
 from safeguarding.people.access_rules import people_visible_to
 from safeguarding.people.enumerations import EventType, InvolvementRole
 from safeguarding.people.models import Involvement, ObjectLink, Person, SourceRecord
@@ -111,8 +110,18 @@ class Connections:
         return [linked.cells() for linked in self.people]
 
 
-def person_connections(*, person: Person, entries: list[TimelineEntry], user) -> Connections:
-    """Everything the person is connected to, from the events and records the user may see."""
+def person_connections(
+    *,
+    person: Person,
+    entries: list[TimelineEntry],
+    user,
+    memberships: list["Membership"],
+    fellow_members: list["Membership"],
+) -> Connections:
+    """Everything the person is connected to, from the events and records the user may see, and
+    from the contexts (peer groups, schools, places) the person and others are members of: those
+    come from the contexts stage (`contexts.queries.memberships_around`), passed in by the page
+    above both, since the network stage comes before contexts in the flow."""
     people: dict[int, Connection] = {}
 
     def add(person_id: int, evidence: Evidence) -> Connection:
@@ -123,7 +132,7 @@ def person_connections(*, person: Person, entries: list[TimelineEntry], user) ->
     _same_events(person=person, entries=entries, add=add)
     _same_postcodes(person=person, add=add)
     _same_phones(person=person, add=add)
-    groups = _groups(person=person, add=add)
+    groups = _groups(memberships=memberships, fellow_members=fellow_members, add=add)
     _name_or_withhold(people, user=user)
     for group in groups:
         group.members.sort(key=lambda linked: linked.name)
@@ -215,35 +224,41 @@ def _same_phones(*, person, add) -> None:
         )
 
 
-def _groups(*, person, add) -> list[Group]:
+@dataclass(frozen=True)
+class Membership:
+    """A person's membership of a context, as the contexts stage records it."""
+
+    person_id: int
+    context_id: int
+    context_name: str
+    context_kind: str  # the kind's label: "Peer group", "School", "Location"
+    source: str
+    reliability: str  # the reliability's label
+    confirmed: bool
+
+
+def _groups(*, memberships, fellow_members, add) -> list[Group]:
     """Peer groups, schools and places assessed as contexts, and their other members."""
-    memberships = list(ContextMember.objects.filter(person=person).select_related("context"))
-    others = (
-        ContextMember.objects.filter(context__in=[m.context_id for m in memberships])
-        .exclude(person_id=person.pk)
-        .select_related("context")
-        .order_by("person_id")
-    )
     members = defaultdict(list)
-    for other in others:
+    for other in fellow_members:
         members[other.context_id].append(
             add(
                 other.person_id,
                 Evidence(
                     kind=SAME_GROUP,
-                    text=f"Both members of {other.context.name}",
-                    source=f"{other.source} ({other.get_reliability_display().lower()})",
-                    suspected=other.reliability != Reliability.CONFIRMED,
-                    via=(f"cx {other.context_id}", other.context.name),
+                    text=f"Both members of {other.context_name}",
+                    source=f"{other.source} ({other.reliability.lower()})",
+                    suspected=not other.confirmed,
+                    via=(f"cx {other.context_id}", other.context_name),
                 ),
             )
         )
     return [
         Group(
-            name=m.context.name,
-            kind=m.context.get_kind_display(),
+            name=m.context_name,
+            kind=m.context_kind,
             source=m.source,
-            reliability=m.get_reliability_display(),
+            reliability=m.reliability,
             members=members[m.context_id],
         )
         for m in memberships

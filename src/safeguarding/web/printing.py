@@ -6,7 +6,7 @@ from pathlib import Path
 
 from django.template.loader import render_to_string
 
-from safeguarding.people.queries import SingleView
+from safeguarding.web.single_view import SingleView
 
 PRINT_CSS = Path(__file__).with_name("print.css")
 

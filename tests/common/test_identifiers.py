@@ -1,7 +1,7 @@
 from hypothesis import given
 from hypothesis import strategies as st
 
-from safeguarding.people.identifiers import (
+from safeguarding.common.identifiers import (
     nhs_check_digit,
     nhs_number_is_valid,
     normalise_postcode,

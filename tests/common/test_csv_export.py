@@ -4,7 +4,7 @@ import io
 from hypothesis import given
 from hypothesis import strategies as st
 
-from safeguarding.reports.csv_export import spreadsheet_safe, write_csv
+from safeguarding.common.csv_export import spreadsheet_safe, write_csv
 
 
 def test_formula_text_is_neutralised_but_numbers_are_kept():

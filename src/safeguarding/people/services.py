@@ -1,0 +1,128 @@
+"""Writing the people stage's tables: who each source record is, what people are called, where
+locations lie. The stages before people in the flow (sources, linkage) and after it (places)
+write these tables only through these functions, never by the tables' names."""
+
+import pandas as pd
+from django.db import IntegrityError, connection, transaction
+
+from safeguarding.common.bulk import db_dates, db_values, update_rows
+from safeguarding.common.frames import most_common
+from safeguarding.people.models import Involvement, Location, Person, SourceRecord
+from safeguarding.places.models import Postcode
+
+
+def new_people(*, count: int) -> list[int]:
+    """The ids of `count` new people, with nothing yet known about them."""
+    created = Person.objects.bulk_create([Person() for _ in range(count)], batch_size=2000)
+    return [person.pk for person in created]
+
+
+def assign_records(
+    *, records: list[int], people: list[int], match_weights: pd.Series, model_versions: list[str]
+) -> None:
+    """Set the person of each source record, with the match weight and linkage model behind
+    it; the events the moved records hold follow them (`follow_records`)."""
+    update_rows(
+        SourceRecord,
+        {
+            "pk": records,
+            "person": people,
+            "match_weight": db_values(match_weights),
+            "link_model_version": model_versions,
+        },
+    )
+
+
+def follow_records(*, records: list[int]) -> None:
+    """Each involvement of these records names the person its record now belongs to."""
+    quote = connection.ops.quote_name
+    involvement, record = quote(Involvement._meta.db_table), quote(SourceRecord._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute("CREATE TEMPORARY TABLE link_changed (record_id bigint PRIMARY KEY)")
+        cursor.executemany("INSERT INTO link_changed VALUES (%s)", [(r,) for r in records])
+        cursor.execute(
+            f"UPDATE {involvement} SET person_id = (SELECT person_id FROM "  # noqa: S608 (names from model meta)
+            f"{record} WHERE id = {involvement}.source_record_id) "
+            "WHERE source_record_id IN (SELECT record_id FROM link_changed)"
+        )
+        cursor.execute("DROP TABLE link_changed")
+
+
+def hand_on_person(*, old: Person, successor: Person, skip: set[str]) -> None:
+    """A person left without records hands what was recorded about them (by any app, other than
+    the `skip` models, given as app_label.model) to their successor, then goes."""
+    if old.restricted:
+        # Whatever was restricted stays restricted: the successor is now as closed as either.
+        successor.restricted = True
+        successor.save(update_fields=["restricted"])
+        successor.allowed_users.add(*old.allowed_users.all())
+    for relation in Person._meta.related_objects:
+        label = relation.related_model._meta.label_lower
+        if label in skip or relation.many_to_many:
+            continue
+        for row in relation.related_model._default_manager.filter(**{relation.field.name: old}):
+            try:
+                with transaction.atomic():
+                    setattr(row, relation.field.name, successor)
+                    row.save(update_fields=[relation.field.name])
+            except IntegrityError:
+                row.delete()  # the successor already holds the same (e.g. a context membership)
+    old.delete()
+
+
+def describe_people(*, people: list[int] | None) -> None:
+    """Each person (these, or everyone) shows the name, date of birth and sex most of their
+    records give."""
+    records = (
+        SourceRecord.objects.all()
+        if people is None
+        else SourceRecord.objects.filter(person__in=people)
+    )
+    frame = pd.DataFrame.from_records(
+        records.values("person_id", "given_names", "family_name", "date_of_birth", "sex")
+    )
+    if frame.empty:
+        return
+    frame["name"] = (
+        frame["given_names"].str.strip() + " " + frame["family_name"].str.title()
+    ).str.strip()
+    frame["date_of_birth"] = pd.to_datetime(frame["date_of_birth"]).dt.date
+    person_ids = pd.Series(frame["person_id"].unique())
+    names, births, sexes = (most_common(frame, c) for c in ("name", "date_of_birth", "sex"))
+    update_rows(
+        Person,
+        {
+            "pk": person_ids.astype("int64").tolist(),
+            "display_name": person_ids.map(names).fillna("").tolist(),
+            "date_of_birth": db_dates(person_ids.map(births)),
+            "sex": person_ids.map(sexes).fillna("unknown").tolist(),
+        },
+    )
+
+
+def place_locations(*, replace: bool = False) -> int:
+    """Give locations the coordinates, small area and in-area flag of their postcode in the
+    geography (places' Postcode table, loaded in the pipeline's first stage); return how many.
+
+    Only locations not yet placed, unless `replace`; one UPDATE, however many locations. Run
+    once when an import adds locations and when the geography is (re)loaded."""
+    quote = connection.ops.quote_name
+    location, postcode = quote(Location._meta.db_table), quote(Postcode._meta.db_table)
+    condition = "" if replace else f" AND {location}.area_code = ''"
+    columns = {
+        "latitude": "latitude",
+        "longitude": "longitude",
+        "area_code": "small_area",
+        "in_area": "in_area",
+    }
+    assignments = ", ".join(
+        f"{target} = (SELECT p.{source} FROM {postcode} p "  # noqa: S608 (names from model meta)
+        f"WHERE p.postcode = {location}.postcode)"
+        for target, source in columns.items()
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {location} SET {assignments} "  # noqa: S608 (names from model meta)
+            f"WHERE {location}.postcode IN (SELECT postcode FROM {postcode})" + condition
+        )
+        return cursor.rowcount

@@ -91,14 +91,18 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "/static/"
-STATIC_ROOT = PROJECT_ROOT / "var" / "static"
-# Built at set-up from the npm registry by `make assets`; nothing is fetched at run time.
-STATICFILES_DIRS = [PROJECT_ROOT / "build" / "static"]
+STATIC_ROOT = environment.VAR_DIR / "static"
+# Built at set-up from the npm registry by `make assets`; nothing is fetched at run time. An
+# installed wheel carries no build: point SAFEGUARDING_ASSETS_DIR at one.
+ASSETS_DIR = environment.path("SAFEGUARDING_ASSETS_DIR", default=PROJECT_ROOT / "build" / "static")
+STATICFILES_DIRS = (
+    [ASSETS_DIR] if environment.IN_CHECKOUT or environment.text("SAFEGUARDING_ASSETS_DIR") else []
+)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
-MEDIA_ROOT = PROJECT_ROOT / "var" / "files"
+MEDIA_ROOT = environment.VAR_DIR / "files"
 
 # Sessions end after a period of inactivity: every request renews the cookie's age.
 SESSION_IDLE_MINUTES = environment.integer("SAFEGUARDING_SESSION_IDLE_MINUTES", default=30)
@@ -137,8 +141,12 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": "WARNING"},
     "loggers": {"safeguarding": {"level": "INFO", "propagate": True}},
 }
-FEEDS_DIR = PROJECT_ROOT / "feeds"
-INDICATOR_CATALOGUE = PROJECT_ROOT / "indicators" / "catalogue.toml"
+# A partnership points these at its own folders; the defaults ship with the package.
+FEEDS_DIR = environment.path("SAFEGUARDING_FEEDS_DIR", default=environment.shipped("feeds"))
+INDICATOR_CATALOGUE = environment.path(
+    "SAFEGUARDING_INDICATOR_CATALOGUE",
+    default=environment.shipped("indicators") / "catalogue.toml",
+)
 
 # Background work (imports from the Imports page) is queued in the site's own database
 # (django-tasks-db) and run by `safeguarding worker`: no other service to install.

@@ -5,6 +5,8 @@ from django.utils.csp import CSP
 from safeguarding.settings import environment
 
 PROJECT_ROOT = environment.PROJECT_ROOT
+# What the site writes: the SQLite database, files, collected static files (SAFEGUARDING_VAR_DIR).
+VAR_DIR = environment.VAR_DIR
 SECRET_KEY = environment.text("SAFEGUARDING_SECRET_KEY", "insecure-local-only-key-change-me")
 DEBUG = False
 ALLOWED_HOSTS = environment.listing(
@@ -91,7 +93,7 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "/static/"
-STATIC_ROOT = environment.VAR_DIR / "static"
+STATIC_ROOT = VAR_DIR / "static"
 # Built at set-up from the npm registry by `make assets`; nothing is fetched at run time. An
 # installed wheel carries no build: point SAFEGUARDING_ASSETS_DIR at one.
 ASSETS_DIR = environment.path("SAFEGUARDING_ASSETS_DIR", default=PROJECT_ROOT / "build" / "static")
@@ -102,7 +104,7 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
-MEDIA_ROOT = environment.VAR_DIR / "files"
+MEDIA_ROOT = VAR_DIR / "files"
 
 # Sessions end after a period of inactivity: every request renews the cookie's age.
 SESSION_IDLE_MINUTES = environment.integer("SAFEGUARDING_SESSION_IDLE_MINUTES", default=30)

@@ -6,7 +6,6 @@ import tempfile
 from pathlib import Path
 
 from safeguarding.settings.base import *  # noqa: F403
-from safeguarding.settings.environment import VAR_DIR
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 STORAGES = {

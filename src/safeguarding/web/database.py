@@ -4,6 +4,7 @@ from typing import Any
 
 import psycopg
 from psycopg import sql
+from psycopg.conninfo import make_conninfo
 
 
 class DatabaseNotCreated(Exception):
@@ -19,13 +20,13 @@ def create_database_if_missing(*, database: dict[str, Any]) -> bool:
     # The server's maintenance database is always there to connect to while ours is not.
     connection_details = {
         "dbname": "postgres",
-        "user": database.get("USER") or None,
-        "password": database.get("PASSWORD") or None,
-        "host": database.get("HOST") or None,
-        "port": database.get("PORT") or None,
+        "user": database.get("USER"),
+        "password": database.get("PASSWORD"),
+        "host": database.get("HOST"),
+        "port": database.get("PORT"),
     }
     with psycopg.connect(
-        **{key: value for key, value in connection_details.items() if value is not None},
+        make_conninfo(**{key: str(value) for key, value in connection_details.items() if value}),
         autocommit=True,  # CREATE DATABASE cannot run inside a transaction
     ) as connection:
         exists = connection.execute(

@@ -2,6 +2,7 @@
 finds the feeds and the indicator catalogue it ships."""
 
 import os
+import shutil
 import subprocess
 import sys
 import sysconfig
@@ -16,8 +17,9 @@ pytestmark = pytest.mark.slow
 
 @pytest.fixture(scope="module")
 def installed(tmp_path_factory) -> Path:
-    """A fresh virtual environment with the wheel installed by pip; the dependencies come from
-    the test run's own environment (added to the path, not installed) so nothing is downloaded."""
+    """A fresh virtual environment with the wheel installed (by set-up's uv, or pip where there
+    is none); the dependencies come from the test run's own environment (added to the path, not
+    installed) so nothing is downloaded."""
     folder = tmp_path_factory.mktemp("installed")
     subprocess.run(
         [sys.executable, "-m", "hatchling", "build", "-t", "wheel", "-d", str(folder / "dist")],
@@ -27,7 +29,11 @@ def installed(tmp_path_factory) -> Path:
     )
     (wheel,) = (folder / "dist").glob("safeguarding-*.whl")
     venv = folder / "venv"
-    subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
+    uv = shutil.which("uv") or shutil.which("uv", path=str(CHECKOUT / ".tools" / "bin"))
+    # Debian's Python has no ensurepip without python3-venv: a venv without pip needs uv.
+    subprocess.run(
+        [sys.executable, "-m", "venv", *(["--without-pip"] if uv else []), str(venv)], check=True
+    )
     python = venv / "bin" / "python"
     site_packages = subprocess.run(
         [str(python), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
@@ -38,10 +44,12 @@ def installed(tmp_path_factory) -> Path:
     # A plain path line: the test environment's own .pth files (among them the checkout's
     # editable install) are not processed, so `safeguarding` can only come from the wheel.
     (Path(site_packages) / "dependencies.pth").write_text(sysconfig.get_paths()["purelib"] + "\n")
-    subprocess.run(
-        [str(python), "-m", "pip", "install", "--quiet", "--no-deps", "--no-index", str(wheel)],
-        check=True,
+    installer = (
+        [uv, "pip", "install", "--python", str(python)]
+        if uv
+        else [str(python), "-m", "pip", "install"]
     )
+    subprocess.run([*installer, "--quiet", "--no-deps", "--no-index", str(wheel)], check=True)
     return venv
 
 

@@ -17,12 +17,13 @@ export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD := 1
 demo: setup database
 	$(BIN)/safeguarding demo
 
-test: setup system-packages
+test: system-packages setup
 	$(BIN)/pytest -p no:cacheprovider
 
 setup: $(VENV)/.synced build/static/.built var/static/staticfiles.json
 
-# Chromium, a font and Pango from Debian: installed when root, otherwise one command to run.
+# Chromium, a font and Pango from Debian: installed when root, otherwise one command to run
+# (checked first, so a missing one is said before minutes of set-up).
 system-packages:
 	@scripts/ensure-chromium
 

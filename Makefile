@@ -8,16 +8,28 @@ UV := $(TOOLS)/bin/uv
 BIN := $(VENV)/bin
 export UV_PYTHON_DOWNLOADS := never
 export UV_LINK_MODE := copy
+# The browser tests drive Debian's Chromium (scripts/ensure-chromium): Playwright never
+# downloads a browser of its own.
+export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD := 1
 
-.PHONY: demo test setup assets lint format typecheck lock clean
+.PHONY: demo test setup assets system-packages database lint format typecheck lock clean
 
-demo: setup
+demo: setup database
 	$(BIN)/safeguarding demo
 
-test: setup
+test: system-packages setup
 	$(BIN)/pytest -p no:cacheprovider
 
-setup: $(VENV)/.synced build/static/.built
+setup: $(VENV)/.synced build/static/.built var/static/staticfiles.json
+
+# Chromium, a font and Pango from Debian: installed when root, otherwise one command to run
+# (checked first, so a missing one is said before minutes of set-up).
+system-packages:
+	@scripts/ensure-chromium
+
+# With a DATABASE_URL naming a PostgreSQL database that does not exist yet, create it.
+database: $(VENV)/.synced
+	$(BIN)/safeguarding createdb
 
 $(UV):
 	@test -n "$(PYTHON)" || exit 1
@@ -37,6 +49,12 @@ build/static/.built: $(VENV)/.synced package.json package-lock.json scripts/buil
 	touch $@
 
 assets: build/static/.built
+
+# The app serves hashed, compressed copies of the assets (WhiteNoise's manifest): without them
+# every page would fail, so set-up collects them whenever the build changes.
+var/static/staticfiles.json: build/static/.built
+	$(BIN)/safeguarding collectstatic --noinput --verbosity 0
+	touch $@
 
 lint: setup
 	$(BIN)/ruff check src tests benchmarks

@@ -5,6 +5,11 @@ import shutil
 
 import pytest
 
+from tests.browser.accessibility import (
+    check_accessibility_on_every_load,
+    wait_for_accessibility_check,
+)
+
 CHROMIUM_ARGUMENTS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -25,7 +30,10 @@ def chromium_path() -> str:
         os.environ.get("CHROMIUM") or shutil.which("chromium") or shutil.which("chromium-browser")
     )
     if not path:
-        pytest.fail("Browser tests need Chromium: apt-get install -y chromium (CI installs it).")
+        pytest.fail(
+            "Browser tests need Chromium: `make test` installs it when run as root "
+            "(scripts/ensure-chromium), otherwise: sudo apt-get install -y chromium."
+        )
     return path
 
 
@@ -43,16 +51,20 @@ def browser():
 
 @pytest.fixture
 def page(browser, live_server):
-    """A fresh page that fails the test on any console error or uncaught exception."""
+    """A fresh page that fails the test on any console error or uncaught exception, and on any
+    serious or critical accessibility problem axe-core finds on a page it loads."""
     context = browser.new_context(base_url=live_server.url)
+    inaccessible = check_accessibility_on_every_load(context)
     page = context.new_page()
     problems: list[str] = []
     page.on("console", lambda message: message.type == "error" and problems.append(message.text))
     page.on("pageerror", lambda error: problems.append(str(error)))
     page.console_problems = problems
     yield page
+    wait_for_accessibility_check(page)
     context.close()
     assert not problems, f"The browser reported errors: {problems}"
+    assert not inaccessible, "Accessibility problems (axe-core):\n" + "\n".join(inaccessible)
 
 
 def sign_in(page, *, username: str, password: str) -> None:

@@ -9,6 +9,7 @@ from safeguarding.linkage.decisions import review_queue
 from safeguarding.linkage.models import LinkDecision, LinkDecisionKind
 from safeguarding.linkage.pipeline import link_all
 from safeguarding.synth.county import build_county
+from safeguarding.synth.parameters import REFERENCE_END
 from tests.browser.conftest import sign_in
 from tests.conftest import PASSWORD
 from tests.linkage.conftest import COUNTY_SCALE, COUNTY_SEED, import_county
@@ -19,7 +20,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 @pytest.fixture
 def linked_county(cast, tmp_path):
     """The small synthetic county imported and linked: a real queue of uncertain pairs."""
-    build_county(out_dir=tmp_path, seed=COUNTY_SEED, scale=COUNTY_SCALE)
+    build_county(out_dir=tmp_path, seed=COUNTY_SEED, scale=COUNTY_SCALE, window_end=REFERENCE_END)
     import_county(tmp_path)
     link_all(full=True)
     assert review_queue().count() > 1

@@ -19,6 +19,7 @@ from safeguarding.linkage.models import LinkModelVersion, LinkPair
 from safeguarding.linkage.pipeline import current_model, link_all
 from safeguarding.people.models import SourceRecord
 from safeguarding.synth.county import build_county
+from safeguarding.synth.parameters import REFERENCE_END
 from tests.factories import FeedFactory, SourceRecordFactory
 
 COUNTY_SEED, COUNTY_SCALE = 5, 2000
@@ -27,7 +28,7 @@ COUNTY_SEED, COUNTY_SCALE = 5, 2000
 @pytest.fixture(scope="session")
 def county_dir(tmp_path_factory) -> Path:
     county = tmp_path_factory.mktemp("linkage-county")
-    build_county(out_dir=county, seed=COUNTY_SEED, scale=COUNTY_SCALE)
+    build_county(out_dir=county, seed=COUNTY_SEED, scale=COUNTY_SCALE, window_end=REFERENCE_END)
     return county
 
 

@@ -18,6 +18,7 @@ from safeguarding.linkage.pipeline import current_model, link_all, linked_record
 from safeguarding.people.models import Involvement, Person, SourceRecord
 from safeguarding.sources.feeds import load_feeds
 from safeguarding.synth.county import build_county
+from safeguarding.synth.parameters import REFERENCE_END
 from tests.factories import UserFactory
 
 pytestmark = [pytest.mark.django_db, pytest.mark.slow]
@@ -26,7 +27,7 @@ pytestmark = [pytest.mark.django_db, pytest.mark.slow]
 @pytest.fixture
 def imported_county(tmp_path, agencies) -> Path:
     county = tmp_path / "county"
-    build_county(out_dir=county, seed=5, scale=2000)
+    build_county(out_dir=county, seed=5, scale=2000, window_end=REFERENCE_END)
     call_command("import", dir=county / "extracts", feeds=settings.FEEDS_DIR)
     return county
 

@@ -17,7 +17,18 @@ pytestmark = [pytest.mark.django_db, pytest.mark.slow]
 @pytest.fixture
 def linked_county(tmp_path, agencies):
     county = tmp_path / "county"
-    call_command("synth", "--out", str(county), "--seed", "11", "--scale", "small", verbosity=0)
+    call_command(
+        "synth",
+        "--out",
+        str(county),
+        "--seed",
+        "11",
+        "--scale",
+        "small",
+        "--end",
+        "2026-10-31",
+        verbosity=0,
+    )
     run_pipeline(
         inputs=Inputs(extracts=county / "extracts"),
         started_by="the tests",

@@ -7,6 +7,7 @@ from django.core.management import CommandError, call_command
 from safeguarding.places.geography import load_geography
 from safeguarding.places.models import Area, AreaKind, Postcode, School
 from safeguarding.synth.county import build_county
+from safeguarding.synth.parameters import REFERENCE_END
 from tests.factories import LocationFactory
 
 pytestmark = pytest.mark.django_db
@@ -15,7 +16,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture(scope="module")
 def geography_dir(tmp_path_factory):
     county = tmp_path_factory.mktemp("county")
-    build_county(out_dir=county, seed=3, scale="small")
+    build_county(out_dir=county, seed=3, scale="small", window_end=REFERENCE_END)
     return county / "geography"
 
 

@@ -9,6 +9,7 @@ from safeguarding.access.models import AuditAction, AuditEvent
 from safeguarding.pipeline import Inputs, run_pipeline
 from safeguarding.risk.models import IndicatorHit, RiskAssessment, ScoringRun
 from safeguarding.synth.county import build_county
+from safeguarding.synth.parameters import REFERENCE_END
 
 pytestmark = [pytest.mark.django_db, pytest.mark.slow]
 
@@ -16,7 +17,7 @@ pytestmark = [pytest.mark.django_db, pytest.mark.slow]
 @pytest.fixture
 def linked_county(tmp_path, agencies):
     county = tmp_path / "county"
-    build_county(out_dir=county, seed=7, scale=2000)
+    build_county(out_dir=county, seed=7, scale=2000, window_end=REFERENCE_END)
     run_pipeline(
         inputs=Inputs(geography=county / "geography", extracts=county / "extracts"),
         started_by="the tests",

@@ -71,7 +71,7 @@ def test_an_upload_is_queued_then_the_worker_imports_it_and_the_page_shows_its_r
     assert DBTaskResult.objects.get().status == "READY"
     assert not SourceRecord.objects.exists()
     waiting = client.get(response.url).content.decode()
-    assert "Waiting to start" in waiting and 'http-equiv="refresh"' in waiting
+    assert "Waiting to start" in waiting and "data-updates-itself" in waiting
     assert 'data-testid="quality-report"' not in waiting
     assert AuditEvent.objects.filter(action=AuditAction.IMPORT, object_id=str(batch.pk)).exists()
 
@@ -83,7 +83,7 @@ def test_an_upload_is_queued_then_the_worker_imports_it_and_the_page_shows_its_r
     assert SourceRecord.objects.get().source_record_id == "WP1"
     assert DBTaskResult.objects.get().status == "SUCCESSFUL"
     page = client.get(response.url).content.decode()
-    assert 'http-equiv="refresh"' not in page
+    assert "data-updates-itself" not in page
     assert "DOB &#x27;31/02/2010&#x27; is not a real date in the form dd/mm/yyyy" in page
 
 

@@ -11,6 +11,7 @@ from django.core.management import call_command
 from safeguarding.people.models import Event, SourceRecord
 from safeguarding.sources.models import ImportBatch, QuarantinedRow
 from safeguarding.synth.county import build_county
+from safeguarding.synth.parameters import REFERENCE_END
 
 pytestmark = pytest.mark.django_db
 
@@ -18,7 +19,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture(scope="module")
 def county(tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("county")
-    build_county(out_dir=out, seed=11, scale="small")
+    build_county(out_dir=out, seed=11, scale="small", window_end=REFERENCE_END)
     return out
 
 

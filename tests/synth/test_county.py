@@ -9,7 +9,7 @@ import pytest
 
 from safeguarding.common.identifiers import nhs_number_is_valid, upn_is_valid
 from safeguarding.synth.county import build_county
-from safeguarding.synth.parameters import parameters_for
+from safeguarding.synth.parameters import REFERENCE_END, parameters_for
 
 SCALE = 3000
 
@@ -17,7 +17,7 @@ SCALE = 3000
 @pytest.fixture(scope="module")
 def county(tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("county")
-    build_county(out_dir=out, seed=7, scale=SCALE)
+    build_county(out_dir=out, seed=7, scale=SCALE, window_end=REFERENCE_END)
     return out
 
 
@@ -43,8 +43,8 @@ def truth(county: Path, name: str) -> pd.DataFrame:
 
 
 def test_the_same_seed_writes_the_same_files_and_a_second_run_reuses_them(tmp_path):
-    first = build_county(out_dir=tmp_path / "a", seed=3, scale="small")
-    build_county(out_dir=tmp_path / "b", seed=3, scale="small")
+    first = build_county(out_dir=tmp_path / "a", seed=3, scale="small", window_end=REFERENCE_END)
+    build_county(out_dir=tmp_path / "b", seed=3, scale="small", window_end=REFERENCE_END)
     files_a = json.loads((tmp_path / "a" / "manifest.json").read_text())["files"]
     files_b = json.loads((tmp_path / "b" / "manifest.json").read_text())["files"]
     # Byte for byte, except the spreadsheet, whose zip container stamps the time it was written.
@@ -56,8 +56,10 @@ def test_the_same_seed_writes_the_same_files_and_a_second_run_reuses_them(tmp_pa
         name = name.removeprefix("extracts/")
         assert extract(tmp_path / "a", name).equals(extract(tmp_path / "b", name))
     assert not first.reused
-    assert build_county(out_dir=tmp_path / "a", seed=3, scale="small").reused
-    other = build_county(out_dir=tmp_path / "c", seed=4, scale="small")
+    assert build_county(
+        out_dir=tmp_path / "a", seed=3, scale="small", window_end=REFERENCE_END
+    ).reused
+    other = build_county(out_dir=tmp_path / "c", seed=4, scale="small", window_end=REFERENCE_END)
     assert json.loads((tmp_path / "c" / "manifest.json").read_text())["files"] != files_a
     assert other.young_people == 1000
 

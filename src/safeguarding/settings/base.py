@@ -7,6 +7,8 @@ from django.utils.csp import CSP
 from safeguarding.settings import environment
 
 PROJECT_ROOT = environment.PROJECT_ROOT
+# What the site writes: the SQLite database, files, collected static files (SAFEGUARDING_VAR_DIR).
+VAR_DIR = environment.VAR_DIR
 SECRET_KEY = environment.text("SAFEGUARDING_SECRET_KEY", "insecure-local-only-key-change-me")
 DEBUG = False
 ALLOWED_HOSTS = environment.listing(
@@ -145,14 +147,18 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "/static/"
-STATIC_ROOT = PROJECT_ROOT / "var" / "static"
-# Built at set-up from the npm registry by `make assets`; nothing is fetched at run time.
-STATICFILES_DIRS = [PROJECT_ROOT / "build" / "static"]
+STATIC_ROOT = VAR_DIR / "static"
+# Built at set-up from the npm registry by `make assets`; nothing is fetched at run time. An
+# installed wheel carries no build: point SAFEGUARDING_ASSETS_DIR at one.
+ASSETS_DIR = environment.path("SAFEGUARDING_ASSETS_DIR", default=PROJECT_ROOT / "build" / "static")
+STATICFILES_DIRS = (
+    [ASSETS_DIR] if environment.IN_CHECKOUT or environment.text("SAFEGUARDING_ASSETS_DIR") else []
+)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
-MEDIA_ROOT = PROJECT_ROOT / "var" / "files"
+MEDIA_ROOT = VAR_DIR / "files"
 
 # Sessions end after a period of inactivity: every request renews the cookie's age.
 SESSION_IDLE_MINUTES = environment.integer("SAFEGUARDING_SESSION_IDLE_MINUTES", default=30)
@@ -191,8 +197,12 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": "WARNING"},
     "loggers": {"safeguarding": {"level": "INFO", "propagate": True}},
 }
-FEEDS_DIR = PROJECT_ROOT / "feeds"
-INDICATOR_CATALOGUE = PROJECT_ROOT / "indicators" / "catalogue.toml"
+# A partnership points these at its own folders; the defaults ship with the package.
+FEEDS_DIR = environment.path("SAFEGUARDING_FEEDS_DIR", default=environment.shipped("feeds"))
+INDICATOR_CATALOGUE = environment.path(
+    "SAFEGUARDING_INDICATOR_CATALOGUE",
+    default=environment.shipped("indicators") / "catalogue.toml",
+)
 
 # Background work (imports from the Imports page) is queued in the site's own database
 # (django-tasks-db) and run by `safeguarding worker`: no other service to install.

@@ -5,8 +5,30 @@ from pathlib import Path
 
 import dj_database_url
 
-PROJECT_ROOT = Path(__file__).resolve().parents[3]
-DEFAULT_SQLITE_PATH = PROJECT_ROOT / "var" / "safeguarding.sqlite3"
+PACKAGE_DIR = Path(__file__).resolve().parents[1]
+# In a checkout the package sits in src/ beside pyproject.toml; installed from a wheel it sits in
+# site-packages, where nothing above it belongs to us.
+PROJECT_ROOT = PACKAGE_DIR.parents[1]
+IN_CHECKOUT = PACKAGE_DIR.parent.name == "src" and (PROJECT_ROOT / "pyproject.toml").exists()
+
+
+def path(name: str, *, default: Path) -> Path:
+    value = os.environ.get(name)
+    return Path(value).expanduser().resolve() if value else default
+
+
+# Where the site keeps what it writes (SQLite database, uploaded files, collected static files):
+# the checkout's var/, or var/ in the working directory when installed from a wheel.
+VAR_DIR = path(
+    "SAFEGUARDING_VAR_DIR", default=(PROJECT_ROOT if IN_CHECKOUT else Path.cwd()) / "var"
+)
+DEFAULT_SQLITE_PATH = VAR_DIR / "safeguarding.sqlite3"
+
+
+def shipped(folder: str) -> Path:
+    """A folder of the default configuration (feeds, indicators): the checkout's own, which the
+    wheel also carries inside the package (see pyproject.toml), so the two never differ."""
+    return PROJECT_ROOT / folder if IN_CHECKOUT else PACKAGE_DIR / "defaults" / folder
 
 
 def text(name: str, default: str = "") -> str:

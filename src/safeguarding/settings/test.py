@@ -21,7 +21,7 @@ WHITENOISE_AUTOREFRESH = True
 # run the import worker in a thread beside the live server, and in-memory SQLite would lock
 # whole tables between them where a file in WAL mode lets readers go on while one writes.
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
-    DATABASES["default"]["TEST"] = {"NAME": str(PROJECT_ROOT / "var" / "test.sqlite3")}  # noqa: F405
+    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test.sqlite3")}  # noqa: F405
 
 # Files the tests write (kept raw extracts, linkage models, progress) go to a folder of their
 # own, removed when the test process ends, not into the demo's var/files.

@@ -1,8 +1,8 @@
 """Building the synthetic county: one seeded run writes every extract and its ground truth."""
 
+import datetime
 import hashlib
 import json
-import shutil
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -14,12 +14,33 @@ from safeguarding.synth import extracts as agencies
 from safeguarding.synth.exploitation import build_exploitation, build_peer_groups
 from safeguarding.synth.geography import build_geography
 from safeguarding.synth.identity import nhs_numbers, upns
-from safeguarding.synth.parameters import Parameters, parameters_for
+from safeguarding.synth.parameters import REFERENCE_END, Parameters, parameters_for
 from safeguarding.synth.population import build_young_people, names
 from safeguarding.synth.signals import build_signals
 from safeguarding.synth.writers import write_extract
 
 GENERATOR_VERSION = "5"
+TRUTH_FILES = [
+    "people.csv",
+    "source_records.csv",
+    "exploitation.csv",
+    "perpetrators.csv",
+    "groups.csv",
+    "peer_groups.csv",
+    "hotspots.csv",
+    "bad_rows.csv",
+    "events.csv",
+    "parameters.json",
+]
+GEOGRAPHY_FILES = ["postcodes.csv", "schools.csv", "community_areas.csv", "small_areas.geojson"]
+
+
+# What a county folder holds; anything else in the folder is someone else's and is left alone.
+OWN_ENTRIES = {"extracts", "truth", "geography", "manifest.json"}
+
+
+class FolderInUse(Exception):
+    """The output folder holds files that are not a synthetic county's."""
 
 
 @dataclass
@@ -31,6 +52,9 @@ class CountySummary:
     exploited: int
     source_records: int
     rows_by_file: dict[str, int]
+    # The last day of the county's data (counties built before this was recorded end on the
+    # reference day).
+    window_end: str = REFERENCE_END.isoformat()
     reused: bool = False
 
     @property
@@ -43,39 +67,60 @@ def build_county(
     out_dir: Path,
     seed: int,
     scale: str | int,
+    window_end: datetime.date | None = None,
     progress: Callable[[str], None] | None = None,
     force: bool = False,
 ) -> CountySummary:
-    """Write the county to out_dir, or reuse it if already built for this seed and scale."""
+    """Write the county to out_dir, or reuse the one already there for this seed and scale.
+
+    The county's data ends on window_end; without one it ends today, and a county already built
+    for the seed and scale is reused whatever day it ends on (the summary says which). The
+    same seed, scale and end always write the same files. Nothing in out_dir but a county's
+    own files is ever deleted or overwritten: a folder holding anything else is refused
+    (FolderInUse) unless force is given, and then the county is written beside it.
+    """
     say = progress or (lambda message: None)
     manifest_path = out_dir / "manifest.json"
     if not force and manifest_path.exists():
         manifest = json.loads(manifest_path.read_text())
-        if (manifest["seed"], str(manifest["scale"]), manifest["generator_version"]) == (
-            seed,
-            str(scale),
-            GENERATOR_VERSION,
-        ) and all((out_dir / name).exists() for name in manifest["files"]):
+        built_end = manifest["summary"].get("window_end", REFERENCE_END.isoformat())
+        if (
+            (manifest["seed"], str(manifest["scale"]), manifest["generator_version"])
+            == (seed, str(scale), GENERATOR_VERSION)
+            and (window_end is None or built_end == window_end.isoformat())
+            and all((out_dir / name).exists() for name in manifest["files"])
+        ):
             return CountySummary(**manifest["summary"], reused=True)
-    params = parameters_for(scale)
+    foreign = (
+        sorted(p.name for p in out_dir.iterdir() if p.name not in OWN_ENTRIES)
+        if out_dir.is_dir()
+        else []
+    )
+    if foreign and not force:
+        raise FolderInUse(
+            f"{out_dir} holds files that are not a synthetic county's ({', '.join(foreign[:3])}"
+            f"{', ...' if len(foreign) > 3 else ''}): choose an empty or new folder, or force "
+            "writing the county beside them"
+        )
+    params = parameters_for(scale, window_end=window_end)
     rng = np.random.default_rng(seed)
-    if out_dir.exists():
-        shutil.rmtree(out_dir)
-    (out_dir / "extracts").mkdir(parents=True)
-    (out_dir / "truth").mkdir()
-    (out_dir / "geography").mkdir()
+    # A half-written county must never pass for a finished one: the manifest goes first and
+    # comes back last. The files of the county this replaces are overwritten by name.
+    manifest_path.unlink(missing_ok=True)
+    for folder in ("extracts", "truth", "geography"):
+        (out_dir / folder).mkdir(parents=True, exist_ok=True)
 
-    window_start, window_end = pd.Timestamp(params.window_start), pd.Timestamp(params.window_end)
+    first_day, last_day = pd.Timestamp(params.window_start), pd.Timestamp(params.window_end)
     say("geography")
     geography = build_geography(rng)
     say("people")
-    people = build_young_people(params.young_people, geography, window_end=window_end, rng=rng)
+    people = build_young_people(params.young_people, geography, window_end=last_day, rng=rng)
     people["looked_after"] = rng.random(len(people)) < params.looked_after_rate
     people["nhs_number"] = nhs_numbers(len(people), rng)
     people["upn"] = upns(len(people), rng)
     say("exploitation")
     exploitation = build_exploitation(
-        people, geography, params, window_start=window_start, window_end=window_end, rng=rng
+        people, geography, params, window_start=first_day, window_end=last_day, rng=rng
     )
     adults = exploitation["adults"]
     adults["phone"] = ""
@@ -92,8 +137,8 @@ def build_county(
         exploitation,
         params,
         geography,
-        window_start=window_start,
-        window_end=window_end,
+        window_start=first_day,
+        window_end=last_day,
         rng=rng,
     )
 
@@ -113,14 +158,19 @@ def build_county(
         for extract in extracts:
             say(extract.path)
             rows, bad = write_extract(
-                extract, out_dir / "extracts", bad_count=params.bad_rows_per_file, rng=rng
+                extract,
+                out_dir / "extracts",
+                bad_count=params.bad_rows_per_file,
+                exported_on=(last_day + pd.Timedelta(days=1)).date(),
+                rng=rng,
             )
             rows_by_file[extract.path] = rows
             bad_rows += bad
     source_records = pd.concat([truth for _, truth in built], ignore_index=True)
 
     say("truth")
-    _write_truth(
+    written = [out_dir / "extracts" / path for path in rows_by_file]
+    written += _write_truth(
         out_dir / "truth",
         people=people,
         adults=adults,
@@ -131,7 +181,7 @@ def build_county(
         bad_rows=bad_rows,
         params=params,
     )
-    _write_geography(out_dir / "geography", geography)
+    written += _write_geography(out_dir / "geography", geography)
     summary = CountySummary(
         out_dir=str(out_dir),
         seed=seed,
@@ -140,8 +190,9 @@ def build_county(
         exploited=len(exploitation["victims"]),
         source_records=len(source_records),
         rows_by_file=rows_by_file,
+        window_end=params.window_end,
     )
-    files = sorted(str(p.relative_to(out_dir)) for p in out_dir.rglob("*") if p.is_file())
+    files = sorted(str(p.relative_to(out_dir)) for p in written)
     manifest_path.write_text(
         json.dumps(
             {
@@ -172,7 +223,8 @@ def _write_truth(
     source_records,
     bad_rows,
     params: Parameters,
-) -> None:
+) -> list[Path]:
+    """Write the ground truth; return the files written."""
     columns = [
         "person_id",
         "kind",
@@ -217,9 +269,10 @@ def _write_truth(
     signal_columns = ["event_id", "person_id", "signal", "occurred_at", "exploited", "group_id"]
     events[signal_columns].to_csv(folder / "events.csv", index=False)
     (folder / "parameters.json").write_text(json.dumps(asdict(params), indent=1))
+    return [folder / name for name in TRUTH_FILES]
 
 
-def _write_geography(folder: Path, geography) -> None:
+def _write_geography(folder: Path, geography) -> list[Path]:
     geography.postcodes.to_csv(folder / "postcodes.csv", index=False)
     geography.schools.to_csv(folder / "schools.csv", index=False)
     geography.towns.drop(columns=["outward_codes"]).to_csv(
@@ -236,3 +289,4 @@ def _write_geography(folder: Path, geography) -> None:
     (folder / "small_areas.geojson").write_text(
         json.dumps({"type": "FeatureCollection", "features": features})
     )
+    return [folder / name for name in GEOGRAPHY_FILES]

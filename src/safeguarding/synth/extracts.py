@@ -1,5 +1,8 @@
 """Each agency's extract in its own shape, built from the true events and noisy views of people."""
 
+import datetime
+import itertools
+
 import numpy as np
 import pandas as pd
 
@@ -347,21 +350,32 @@ def social_care(
     return extracts, _truth(records, "social_care/csc_children.csv", log)
 
 
-# Half terms: attendance is returned to the council every half term.
-TERMS = [
-    ("2024-AU1", "2024-09-01"),
-    ("2024-AU2", "2024-11-01"),
-    ("2025-SP1", "2025-01-01"),
-    ("2025-SP2", "2025-02-20"),
-    ("2025-SU1", "2025-04-15"),
-    ("2025-SU2", "2025-06-01"),
-    ("2025-AU1", "2025-09-01"),
-    ("2025-AU2", "2025-11-01"),
-    ("2026-SP1", "2026-01-01"),
-    ("2026-SP2", "2026-02-20"),
-    ("2026-SU1", "2026-04-15"),
-    ("2026-SU2", "2026-06-01"),
+# Half terms: attendance is returned to the council every half term. Each starts on the same
+# day every school year (an approximation of the real calendars, which vary by a few days).
+HALF_TERMS = [
+    ("AU1", 9, 1),
+    ("AU2", 11, 1),
+    ("SP1", 1, 1),
+    ("SP2", 2, 20),
+    ("SU1", 4, 15),
+    ("SU2", 6, 1),
 ]
+
+
+def half_terms(window_end: datetime.date, *, count: int = 12) -> list[tuple[str, str]]:
+    """The last `count` half terms that were over by window_end (each ends when the next
+    begins), oldest first, as (name, first day), e.g. ("2025-SP1", "2025-01-01")."""
+    starts = sorted(
+        (datetime.date(year, month, day), f"{year}-{code}")
+        for year in range(window_end.year - count // 6 - 2, window_end.year + 1)
+        for code, month, day in HALF_TERMS
+    )
+    over = [
+        (name, start.isoformat())
+        for (start, name), (next_start, _) in itertools.pairwise(starts)
+        if next_start <= window_end
+    ]
+    return over[-count:]
 
 
 def education(people, events, victims, params, rng, surnames) -> tuple[list[Extract], pd.DataFrame]:
@@ -406,7 +420,8 @@ def education(people, events, victims, params, rng, surnames) -> tuple[list[Extr
             "Sessions": rng.integers(1, 11, n),
         }
     )
-    attendance = _attendance(pupils, victims, upn_of, school_of, rng)
+    terms = half_terms(datetime.date.fromisoformat(params.window_end))
+    attendance = _attendance(pupils, victims, upn_of, school_of, rng, terms=terms)
     extracts = [
         Extract("education/education_pupils.csv", frame, "UPN", "DOB", "2013-02-29", "Forename"),
         Extract(
@@ -424,11 +439,11 @@ def education(people, events, victims, params, rng, surnames) -> tuple[list[Extr
     return extracts, _truth(records, "education/education_pupils.csv", log, id_column="UPN")
 
 
-def _attendance(pupils, victims, upn_of, school_of, rng) -> pd.DataFrame:
+def _attendance(pupils, victims, upn_of, school_of, rng, *, terms) -> pd.DataFrame:
     onset = victims.set_index("person_id")["onset"]
     frames = []
     chronic = rng.random(len(pupils)) < 0.06  # confounder: poor attendance for other reasons
-    for term, start in TERMS:
+    for term, start in terms:
         possible = rng.integers(60, 71, len(pupils))
         rate = np.clip(rng.normal(0.95, 0.03, len(pupils)), 0.5, 1.0)
         rate = np.where(chronic, np.clip(rng.normal(0.8, 0.06, len(pupils)), 0.3, 1), rate)

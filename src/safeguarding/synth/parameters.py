@@ -1,5 +1,6 @@
 """Every rate and size of the synthetic county, in one place, so tests can check them."""
 
+import datetime
 from dataclasses import dataclass
 
 SCALES = {"small": 1_000, "default": 25_000, "large": 140_000}
@@ -24,11 +25,19 @@ class Noise:
     nhs_number_invalid: float = 0.01
 
 
+# The county covers a little under four years up to the day it ends: 1 January 2023 to
+# 31 October 2026 when first built. The figures in docs and tests were measured on that window,
+# so tests pin REFERENCE_END; a county built without an end date ends on the day it is built,
+# so "as of today" always falls at the end of its data.
+REFERENCE_END = datetime.date(2026, 10, 31)
+WINDOW_DAYS = 1399
+
+
 @dataclass(frozen=True)
 class Parameters:
     young_people: int
-    window_start: str = "2023-01-01"
-    window_end: str = "2026-10-31"
+    window_start: str = (REFERENCE_END - datetime.timedelta(days=WINDOW_DAYS)).isoformat()
+    window_end: str = REFERENCE_END.isoformat()
     exploited_rate: float = 0.02  # of young people aged 11 to 17 during the window
     cse_share: float = 0.25
     both_share: float = 0.15
@@ -59,11 +68,19 @@ class Parameters:
     bad_rows_per_file: int = 5
 
 
-def parameters_for(scale: str | int) -> Parameters:
+def parameters_for(scale: str | int, *, window_end: datetime.date | None = None) -> Parameters:
+    """The county's parameters at a scale, its window ending on window_end (default today)."""
     if isinstance(scale, str) and scale.isdigit():
         scale = int(scale)
     if isinstance(scale, int):
-        return Parameters(young_people=scale)
-    if scale not in SCALES:
+        young_people = scale
+    elif scale in SCALES:
+        young_people = SCALES[scale]
+    else:
         raise ValueError(f"Unknown scale {scale!r}: use {', '.join(SCALES)} or a number")
-    return Parameters(young_people=SCALES[scale])
+    end = window_end or datetime.date.today()
+    return Parameters(
+        young_people=young_people,
+        window_start=(end - datetime.timedelta(days=WINDOW_DAYS)).isoformat(),
+        window_end=end.isoformat(),
+    )

@@ -124,6 +124,7 @@ def build_adults(
     count: int,
     geography: Geography,
     *,
+    window_end: pd.Timestamp,
     rng: np.random.Generator,
     prefix: str,
     out_of_county_share: float = 0.0,
@@ -151,9 +152,7 @@ def build_adults(
             "given_name": given,
             "family_name": rng.choice(names("surnames"), count),
             "sex": sex,
-            "date_of_birth": (
-                pd.Timestamp("2026-10-31") - pd.to_timedelta(ages, unit="D")
-            ).normalize(),
+            "date_of_birth": (window_end - pd.to_timedelta(ages, unit="D")).normalize(),
             "ethnicity": rng.choice(
                 ETHNICITY_CODES, count, p=ETHNICITY_WEIGHTS / ETHNICITY_WEIGHTS.sum()
             ),

@@ -4,6 +4,7 @@ Bad rows are listed in the truth with their row number: 1 is the first row after
 (for JSON, the first record).
 """
 
+import datetime
 import json
 from dataclasses import dataclass
 from pathlib import Path
@@ -44,7 +45,12 @@ def _bad_rows(extract: Extract, count: int, rng: np.random.Generator) -> list[tu
 
 
 def write_extract(
-    extract: Extract, folder: Path, *, bad_count: int, rng: np.random.Generator
+    extract: Extract,
+    folder: Path,
+    *,
+    bad_count: int,
+    exported_on: datetime.date,
+    rng: np.random.Generator,
 ) -> tuple[int, list[dict]]:
     """Write the file; return its number of data rows and its bad rows for the truth."""
     frame = extract.frame.copy()
@@ -99,7 +105,7 @@ def write_extract(
     else:
         path.write_text(
             json.dumps(
-                {"exported": "2026-11-01", "records": [row for _, row in rows]},
+                {"exported": exported_on.isoformat(), "records": [row for _, row in rows]},
                 indent=1,
                 default=str,
             ),

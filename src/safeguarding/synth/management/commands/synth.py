@@ -1,10 +1,11 @@
+import datetime
 import sys
 import time
 from pathlib import Path
 
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 
-from safeguarding.synth.county import build_county
+from safeguarding.synth.county import FolderInUse, build_county
 
 
 class Command(BaseCommand):
@@ -16,25 +17,42 @@ class Command(BaseCommand):
         parser.add_argument(
             "--scale", default="default", help="small, default, large, or a number of young people"
         )
-        parser.add_argument("--force", action="store_true", help="rebuild even if cached")
-
-    def handle(self, *args, out, seed, scale, force, **options):
-        started = time.monotonic()
-        summary = build_county(
-            out_dir=out,
-            seed=seed,
-            scale=scale,
-            force=force,
-            progress=lambda step: print(f"  building {step}", file=sys.stderr),
+        parser.add_argument(
+            "--end",
+            type=datetime.date.fromisoformat,
+            help="the last day of the county's data, YYYY-MM-DD (default: today); with the "
+            "same seed and scale, the same end writes the same files",
         )
+        parser.add_argument(
+            "--force",
+            action="store_true",
+            help="rebuild even if already built, and write into a folder that holds other "
+            "files (none of them is deleted)",
+        )
+
+    def handle(self, *args, out, seed, scale, end, force, **options):
+        started = time.monotonic()
+        try:
+            summary = build_county(
+                out_dir=out,
+                seed=seed,
+                scale=scale,
+                window_end=end,
+                force=force,
+                progress=lambda step: print(f"  building {step}", file=sys.stderr),
+            )
+        except FolderInUse as error:
+            raise CommandError(f"{error} (--force).") from error
         if summary.reused:
             self.stdout.write(
-                f"Reusing the county already built in {out} (seed {seed}, scale {scale})."
+                f"Reusing the county already built in {out} (seed {seed}, scale {scale}, "
+                f"ending {summary.window_end}); --force rebuilds it."
             )
         self.stdout.write(
             f"Synthetic county in {out}: {summary.young_people} young people, "
             f"{summary.exploited} exploited, {summary.source_records} source records, "
-            f"{summary.total_rows} extract rows in {time.monotonic() - started:.1f} s."
+            f"{summary.total_rows} extract rows up to {summary.window_end} "
+            f"in {time.monotonic() - started:.1f} s."
         )
         for path, rows in summary.rows_by_file.items():
             self.stdout.write(f"  {path:<48}{rows:>9} rows")

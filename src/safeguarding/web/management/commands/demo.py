@@ -6,7 +6,6 @@ import sys
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
-from django.utils import timezone
 
 from safeguarding.access.demo import DEMO_PASSWORD, create_demo_users
 from safeguarding.pipeline import Inputs, run_pipeline
@@ -27,7 +26,7 @@ class Command(BaseCommand):
         call_command("migrate", interactive=False, verbosity=0)
         self._collect_static_if_changed()
         users = create_demo_users()
-        county = settings.PROJECT_ROOT / "var" / "county" / f"seed-{DEMO_SEED}-{scale}"
+        county = settings.VAR_DIR / "county" / f"seed-{DEMO_SEED}-{scale}"
         summary = build_county(
             out_dir=county,
             seed=DEMO_SEED,
@@ -36,13 +35,16 @@ class Command(BaseCommand):
         )
         self.stdout.write(
             f"Synthetic county ({'reused' if summary.reused else 'built'}): "
-            f"{summary.young_people} young people, {summary.total_rows} extract rows."
+            f"{summary.young_people} young people, {summary.total_rows} extract rows, "
+            f"data to {summary.window_end} (risk is scored as of that day)."
         )
         # Each stage skips what is already done: files already imported (by their checksum),
         # linking when no record waits, scoring when nothing changed since the last run.
-        # Risk as of today and every six weeks back for six months, so the tracker shows
-        # trajectories and each young person a history.
-        today = timezone.localdate()
+        # Risk as of the county's last day (the day it was first built) and every six weeks back
+        # for six months, so the tracker shows trajectories and each young person a history. A
+        # county built earlier is reused, not rebuilt: a new end date would change every file's
+        # checksum and import every record a second time.
+        today = datetime.date.fromisoformat(summary.window_end)
         run_pipeline(
             inputs=Inputs(
                 geography=county / "geography",
@@ -70,7 +72,7 @@ class Command(BaseCommand):
 
     def _collect_static_if_changed(self) -> None:
         manifest = settings.STATIC_ROOT / "staticfiles.json"
-        built = settings.PROJECT_ROOT / "build" / "static" / ".built"
+        built = settings.ASSETS_DIR / ".built"
         if (
             not manifest.exists()
             or not built.exists()

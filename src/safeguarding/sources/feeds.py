@@ -182,7 +182,9 @@ def _isa_review_date(meta: dict) -> datetime.date:
     # tomllib reads an unquoted 2027-03-31 as a date; a quoted or free-text date is refused
     # rather than guessed, as for columns (a review date of 03/04/2027 is ambiguous).
     if isinstance(value, datetime.datetime) or not isinstance(value, datetime.date):
-        raise FeedError(f"[feed] 'isa_review_date' is {value!r}, not a date: {ISA_REVIEW_SUGGESTION}")
+        raise FeedError(
+            f"[feed] 'isa_review_date' is {value!r}, not a date: {ISA_REVIEW_SUGGESTION}"
+        )
     return value
 
 

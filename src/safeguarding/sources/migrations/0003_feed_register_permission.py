@@ -4,14 +4,18 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('sources', '0002_background_imports'),
+        ("sources", "0002_background_imports"),
     ]
 
     operations = [
         migrations.AlterModelOptions(
-            name='feed',
-            options={'ordering': ['name'], 'permissions': [('view_feed_register', 'Can view the register of feeds (governance)')]},
+            name="feed",
+            options={
+                "ordering": ["name"],
+                "permissions": [
+                    ("view_feed_register", "Can view the register of feeds (governance)")
+                ],
+            },
         ),
     ]

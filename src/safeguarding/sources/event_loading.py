@@ -31,6 +31,8 @@ from safeguarding.sources.loading import (
     existing_by_agency_id,
     existing_ids,
     mapped,
+    mark_seen,
+    seen_at,
     written_ids,
 )
 from safeguarding.sources.models import Feed as FeedRow
@@ -122,12 +124,14 @@ def upsert_events(
             "row_number": new[ROW].tolist(),
             "source_event_id": new["source_event_id"].tolist(),
             **{name: new[name].tolist() for name in EVENT_FIELDS},
+            "last_seen_at": [seen_at(batch)] * len(new),
         },
     )
     changed = _changed_events(frame[~is_new], known=known, batch=batch)
     Event.objects.bulk_update(
         changed, [*EVENT_FIELDS, "import_batch", "row_number"], batch_size=BATCH_SIZE
     )
+    mark_seen(Event, pks=list(known.values()), batch=batch)
     written = written_ids(Event, "source_event_id", batch=batch, rows=frame[ROW])
     created = {pk for agency_id, pk in written.items() if agency_id not in known}
     return {**known, **written}, created

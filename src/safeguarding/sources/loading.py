@@ -10,6 +10,7 @@ import datetime
 import json
 
 import pandas as pd
+from django.db import connection
 
 from safeguarding.people.models import Identifier, Object, ObjectLink, SourceRecord
 from safeguarding.sources.bulk import (
@@ -42,6 +43,18 @@ def mapped(values: pd.DataFrame, mapping: dict[str, str]) -> pd.DataFrame:
     for ours, theirs in mapping.items():
         frame[ours] = values[theirs]
     return frame
+
+
+def seen_at(batch: ImportBatch):
+    """The batch's time in the database's form, for rows it delivers."""
+    return connection.ops.adapt_datetimefield_value(batch.started_at)
+
+
+def mark_seen(model, *, pks: list[int], batch: ImportBatch) -> None:
+    """Rows an extract delivers again, changed or not, were seen by this batch: retention runs
+    from the last extract that held a row (people/retention.py), not from its first."""
+    for part in chunked(pks):
+        model.objects.filter(pk__in=part).update(last_seen_at=batch.started_at)
 
 
 def existing_ids(model, *, feed_id: int, id_field: str, agency_ids: pd.Series) -> dict[str, int]:
@@ -113,12 +126,14 @@ def upsert_source_records(
             **{name: new[name].tolist() for name in RECORD_FIELDS},
             "link_model_version": [""] * len(new),
             "history": ["[]"] * len(new),
+            "last_seen_at": [seen_at(batch)] * len(new),
         },
     )
     changed = _changed_records(frame[~is_new], known=known, batch=batch)
     SourceRecord.objects.bulk_update(
         changed, [*RECORD_FIELDS, "history", "import_batch", "row_number"], batch_size=BATCH_SIZE
     )
+    mark_seen(SourceRecord, pks=list(known.values()), batch=batch)
     written = written_ids(SourceRecord, "source_record_id", batch=batch, rows=frame[ROW])
     created = {pk for agency_id, pk in written.items() if agency_id not in known}
     return {**known, **written}, created, len(changed)

@@ -86,25 +86,24 @@ def erase_past_retention(
     for feed_row in FeedRow.objects.order_by("name"):
         days = retention.get(feed_row.name, feed_row.retention_days)
         cutoff = now - datetime.timedelta(days=days)
-        records = _past(SourceRecord, feed_row=feed_row, cutoff=cutoff)
-        erasure = FeedErasure(
-            feed=feed_row.name,
-            retention_days=days,
-            cutoff=cutoff,
-            source_record_ids=sorted(records.values_list("pk", flat=True)),
-            event_ids=sorted(
-                _past(Event, feed_row=feed_row, cutoff=cutoff).values_list("pk", flat=True)
-            ),
-        )
-        people_of_erased |= set(
-            records.filter(person__isnull=False).values_list("person_id", flat=True)
-        )
+        # Found and erased in one transaction, with the feed's audit event.
         with transaction.atomic():
-            contents = erase_old_batch_contents(feed_row=feed_row, cutoff=cutoff, dry_run=dry_run)
-            erasure.quarantined_rows, erasure.raw_files = (
-                contents.quarantined_rows,
-                contents.raw_files,
+            records = _past(SourceRecord, feed_row=feed_row, cutoff=cutoff)
+            erasure = FeedErasure(
+                feed=feed_row.name,
+                retention_days=days,
+                cutoff=cutoff,
+                source_record_ids=sorted(records.values_list("pk", flat=True)),
+                event_ids=sorted(
+                    _past(Event, feed_row=feed_row, cutoff=cutoff).values_list("pk", flat=True)
+                ),
             )
+            people_of_erased |= set(
+                records.filter(person__isnull=False).values_list("person_id", flat=True)
+            )
+            contents = erase_old_batch_contents(feed_row=feed_row, cutoff=cutoff, dry_run=dry_run)
+            erasure.quarantined_rows = contents.quarantined_rows
+            erasure.raw_files = contents.raw_files
             if not dry_run and erasure.anything:
                 erasure.rows_removed = _erase_rows(erasure)
                 _audit_feed(erasure, run_by=run_by)
@@ -187,7 +186,7 @@ def _people_left_without_records(
 ) -> tuple[set[int], set[int]]:
     """The people whose every source record is being erased: those to remove, and those a
     later stage protects from deletion (a panel agenda names them)."""
-    keeping = set()
+    keeping: set[int] = set()
     ordered = sorted(candidates)
     for start in range(0, len(ordered), CHUNK):
         part = ordered[start : start + CHUNK]
@@ -197,7 +196,7 @@ def _people_left_without_records(
             if record_id not in erased_records:
                 keeping.add(person_id)
     emptied = candidates - keeping
-    protected = set()
+    protected: set[int] = set()
     for start in range(0, len(ordered), CHUNK):
         part = [pk for pk in ordered[start : start + CHUNK] if pk in emptied]
         protected.update(

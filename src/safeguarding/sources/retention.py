@@ -44,5 +44,10 @@ def erase_old_batch_contents(
     files = [Path(path) for path in expired_paths if Path(path).exists()]
     old_batches.exclude(raw_path="").update(raw_path="")
     # The files go when the erasure commits: undone, it leaves them where the batches point.
-    transaction.on_commit(lambda: [file.unlink(missing_ok=True) for file in files])
+    transaction.on_commit(lambda: _unlink(files))
     return BatchContents(quarantined_rows=removed_rows, raw_files=len(files))
+
+
+def _unlink(files: list[Path]) -> None:
+    for file in files:
+        file.unlink(missing_ok=True)

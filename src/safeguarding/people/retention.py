@@ -152,10 +152,7 @@ def _erase_rows(erasure: FeedErasure) -> dict[str, int]:
     objects = _objects_of(erasure.source_record_ids)
     removed = Counter(_delete_in_chunks(Event.objects.all(), erasure.event_ids))
     removed.update(_delete_in_chunks(SourceRecord.objects.all(), erasure.source_record_ids))
-    unlinked = Object.objects.filter(pk__in=objects, links__isnull=True).values_list(
-        "pk", flat=True
-    )
-    removed.update(_delete_in_chunks(Object.objects.all(), sorted(unlinked)))
+    removed.update(_delete_in_chunks(Object.objects.filter(links__isnull=True), sorted(objects)))
     return dict(sorted(removed.items()))
 
 

@@ -18,7 +18,7 @@ from safeguarding.people.retention import (
     schedule_next_run,
 )
 from safeguarding.risk.models import Level, RiskAssessment, ScoringRun
-from safeguarding.sources.feeds import load_feeds
+from safeguarding.sources.feeds import FeedError, load_feeds
 from safeguarding.sources.importing import import_file
 from safeguarding.sources.models import ImportBatch, QuarantinedRow
 from tests.factories import (
@@ -209,3 +209,11 @@ def test_the_nightly_task_erases_then_queues_the_next_night(old_and_new):
     assert (run_after.hour, run_after.minute) == (2, 0)
     assert run_after > timezone.now()
     assert schedule_next_run() is None  # one night's run is queued once
+
+
+def test_a_night_that_fails_still_queues_the_next(settings, tmp_path, agencies):
+    (tmp_path / "broken.toml").write_text('[feed]\nname = "broken"\n')
+    settings.FEEDS_DIR = tmp_path
+    with pytest.raises(FeedError, match="broken.toml"):
+        erase_past_retention_nightly.call()
+    assert DBTaskResult.objects.filter(task_path=erase_past_retention_nightly.module_path).exists()

@@ -239,9 +239,12 @@ RUN_AT = datetime.time(2, 0)
 
 @task
 def erase_past_retention_nightly() -> dict:
-    """The scheduled erasure: erase, then queue tomorrow night's run."""
-    report = erase_past_retention(run_by="scheduled task")
-    schedule_next_run()
+    """The scheduled erasure: erase, then queue tomorrow night's run (queued even when this
+    run fails, e.g. on a broken feed file: the task's result keeps the error for the operator)."""
+    try:
+        report = erase_past_retention(run_by="scheduled task")
+    finally:
+        schedule_next_run()
     return {
         "feeds": {
             erasure.feed: {

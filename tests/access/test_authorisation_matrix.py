@@ -91,6 +91,10 @@ EXPECTATIONS: dict[tuple[str, str], Expect] = {
     ("access:recovery_codes", ""): Expect(get=SIGNED_IN, otherwise="method"),
     ("access:security", ""): Expect(get=SIGNED_IN, post=SIGNED_IN),
     ("access:audit", ""): Expect(get=AUDITORS),
+    ("access:audit_download", ""): Expect(get=AUDITORS),
+    # Who has viewed one young person, from the audit log: for auditors.
+    ("access:person_viewers", "open"): Expect(get=AUDITORS),
+    ("access:person_viewers", "restricted"): Expect(get=AUDITORS),
     ("access:purpose", ""): Expect(get=SIGNED_IN, post=SIGNED_IN),
     ("risk:tracker", ""): Expect(get=READ_TRACKER),
     ("risk:export", ""): Expect(get=DOWNLOAD_TRACKER),
@@ -110,6 +114,8 @@ EXPECTATIONS: dict[tuple[str, str], Expect] = {
     # The list of batches (files, counts, who) holds no personal data: administrators see it.
     ("sources:imports", ""): Expect(get=ANALYSTS | ADMINISTRATOR, post=ANALYSTS),
     ("sources:batch", ""): Expect(get=ANALYSTS),
+    # The register of feeds (lawful basis, agreement, retention, counts): no personal data.
+    ("sources:register", ""): Expect(get={"manager", "auditor"}),
     ("sources:quarantine", ""): Expect(get=ANALYSTS),
 }
 

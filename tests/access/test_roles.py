@@ -14,7 +14,10 @@ def test_syncing_roles_restores_permissions_removed_by_hand():
     auditor = Group.objects.get(name="auditor")
     auditor.permissions.clear()
     sync_roles()
-    assert list(auditor.permissions.values_list("codename", flat=True)) == ["view_auditevent"]
+    assert sorted(auditor.permissions.values_list("codename", flat=True)) == [
+        "view_auditevent",
+        "view_feed_register",
+    ]
 
 
 def test_a_user_gets_permissions_through_their_role(cast):

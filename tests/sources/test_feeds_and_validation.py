@@ -14,6 +14,7 @@ name = "test-nominals"
 agency = "wiltshire-police"
 lawful_basis = "DPA 2018 Part 3"
 isa_reference = "ISA-TEST-1"
+isa_review_date = 2027-06-30
 retention_days = 2190
 file_patterns = ["nominals_*.csv"]
 

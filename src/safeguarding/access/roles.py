@@ -65,8 +65,14 @@ ROLES: dict[str, list[str]] = {
         "risk.export_tracker",
         "panel.change_action",
     ],
-    "manager": [*VIEW_PEOPLE, *VIEW_RISK, *VIEW_PANEL, *VIEW_CONTEXTS],
-    "auditor": ["access.view_auditevent"],
+    "manager": [
+        *VIEW_PEOPLE,
+        *VIEW_RISK,
+        *VIEW_PANEL,
+        *VIEW_CONTEXTS,
+        "sources.view_feed_register",
+    ],
+    "auditor": ["access.view_auditevent", "sources.view_feed_register"],
     "administrator": [
         "access.view_user",
         "access.add_user",

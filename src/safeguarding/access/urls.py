@@ -11,5 +11,7 @@ urlpatterns = [
     path("sign-in/security/", sign_in_views.security, name="security"),
     path("sign-out/", sign_in_views.LogoutView.as_view(), name="logout"),
     path("audit/", views.audit_log, name="audit"),
+    path("audit/audit-log.csv", views.audit_log_download, name="audit_download"),
+    path("audit/person/<int:person_id>/", views.person_viewers, name="person_viewers"),
     path("purpose/", views.state_purpose, name="purpose"),
 ]

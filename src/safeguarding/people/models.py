@@ -73,6 +73,11 @@ class SourceRecord(Provenance):
     history = models.JSONField(
         default=list, blank=True, help_text="Earlier values replaced by later extracts"
     )
+    last_seen_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="When an extract last delivered it, changed or not: its retention runs from here",
+    )
 
     class Meta:
         constraints = [
@@ -194,6 +199,11 @@ class Event(BulkProvenance):
         default=dict,
         blank=True,
         help_text=("Type-specific facts, e.g. factor codes, missing risk grade, found location"),
+    )
+    last_seen_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="When an extract last delivered it, changed or not: its retention runs from here",
     )
 
     class Meta:

@@ -5,7 +5,9 @@ Everything is checked when the file is loaded, so a mistake in a feed is reporte
 row is read.
 """
 
+import datetime
 import fnmatch
+import re
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -90,6 +92,7 @@ class Feed:
     title: str
     lawful_basis: str
     isa_reference: str
+    isa_review_date: datetime.date
     retention_days: int
     file_patterns: tuple[str, ...]
     file_format: FileFormat
@@ -138,10 +141,51 @@ def load_feeds(directory: Path) -> dict[str, Feed]:
     return feeds
 
 
-def _require(document: dict, key: str, where: str = "feed") -> object:
-    if key not in document or document[key] in ("", None):
-        raise FeedError(f"[{where}] needs '{key}'")
-    return document[key]
+def _require(document: dict, key: str, where: str = "feed", *, suggestion: str = "") -> object:
+    value = document.get(key)
+    if value is None or (isinstance(value, str) and not value.strip()):
+        raise FeedError(f"[{where}] needs '{key}'" + (f": {suggestion}" if suggestion else ""))
+    return value
+
+
+# No feed imports without a lawful basis and an information-sharing agreement (UK GDPR Art. 5(2)
+# accountability): the register of feeds shows both, and the DPO answers for each.
+LAWFUL_BASIS_SUGGESTION = (
+    "name the UK GDPR Article 6 condition (and the Article 9 condition for health or other "
+    'special category data), e.g. lawful_basis = "UK GDPR Art. 6(1)(e) public task; DPA 2018 '
+    'Sch. 1 para 18 (safeguarding of children)", or for police processing '
+    'lawful_basis = "DPA 2018 Part 3 (law enforcement processing)"'
+)
+ISA_SUGGESTION = (
+    "give the reference of the information-sharing agreement that covers this extract, "
+    'e.g. isa_reference = "ISA-SVPP-2026-01"'
+)
+ISA_REVIEW_SUGGESTION = (
+    "give the date the information-sharing agreement is next due for review, as a TOML date "
+    "without quotes, e.g. isa_review_date = 2027-03-31"
+)
+_NAMES_A_BASIS = re.compile(r"\bArt(?:icle|\.)?\s*6\b|\bPart\s*3\b", re.IGNORECASE)
+
+
+def _lawful_basis(meta: dict) -> str:
+    basis = str(_require(meta, "lawful_basis", suggestion=LAWFUL_BASIS_SUGGESTION)).strip()
+    if not _NAMES_A_BASIS.search(basis):
+        raise FeedError(
+            f"[feed] 'lawful_basis' ({basis!r}) names neither a UK GDPR Article 6 condition nor "
+            f"DPA 2018 Part 3: {LAWFUL_BASIS_SUGGESTION}"
+        )
+    return basis
+
+
+def _isa_review_date(meta: dict) -> datetime.date:
+    value = _require(meta, "isa_review_date", suggestion=ISA_REVIEW_SUGGESTION)
+    # tomllib reads an unquoted 2027-03-31 as a date; a quoted or free-text date is refused
+    # rather than guessed, as for columns (a review date of 03/04/2027 is ambiguous).
+    if isinstance(value, datetime.datetime) or not isinstance(value, datetime.date):
+        raise FeedError(
+            f"[feed] 'isa_review_date' is {value!r}, not a date: {ISA_REVIEW_SUGGESTION}"
+        )
+    return value
 
 
 def _feed_from_document(document: dict, *, path: Path) -> Feed:
@@ -162,8 +206,9 @@ def _feed_from_document(document: dict, *, path: Path) -> Feed:
         name=str(_require(meta, "name")),
         agency=str(_require(meta, "agency")),
         title=str(meta.get("title", meta["name"])),
-        lawful_basis=str(_require(meta, "lawful_basis")),
-        isa_reference=str(_require(meta, "isa_reference")),
+        lawful_basis=_lawful_basis(meta),
+        isa_reference=str(_require(meta, "isa_reference", suggestion=ISA_SUGGESTION)),
+        isa_review_date=_isa_review_date(meta),
         retention_days=int(_require(meta, "retention_days")),  # type: ignore[call-overload]
         file_patterns=tuple(_require(meta, "file_patterns")),  # type: ignore[arg-type]
         file_format=file_format,

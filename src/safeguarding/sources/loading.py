@@ -10,6 +10,7 @@ import datetime
 import json
 
 import pandas as pd
+from django.db import connection
 
 from safeguarding.common.bulk import (
     BATCH_SIZE,
@@ -42,6 +43,18 @@ def mapped(values: pd.DataFrame, mapping: dict[str, str]) -> pd.DataFrame:
     for ours, theirs in mapping.items():
         frame[ours] = values[theirs]
     return frame
+
+
+def seen_at(batch: ImportBatch):
+    """The batch's time in the database's form, for rows it delivers."""
+    return connection.ops.adapt_datetimefield_value(batch.started_at)
+
+
+def mark_seen(model, *, pks: list[int], batch: ImportBatch) -> None:
+    """Rows an extract delivers again, changed or not, were seen by this batch: retention runs
+    from the last extract that held a row (people/retention.py), not from its first."""
+    for part in chunked(pks):
+        model.objects.filter(pk__in=part).update(last_seen_at=batch.started_at)
 
 
 def existing_ids(model, *, feed_id: int, id_field: str, agency_ids: pd.Series) -> dict[str, int]:
@@ -116,12 +129,14 @@ def upsert_rows(
             id_field: new[id_field].tolist(),
             **{name: new[name].tolist() for name in fields},
             **{name: [value] * len(new) for name, value in constants.items()},
+            "last_seen_at": [seen_at(batch)] * len(new),
         },
     )
     changed = changed_rows(frame[~is_new], known=known, batch=batch)
     model.objects.bulk_update(
         changed, [*fields, *also_changed, "import_batch", "row_number"], batch_size=BATCH_SIZE
     )
+    mark_seen(model, pks=list(known.values()), batch=batch)
     written = written_ids(model, id_field, batch=batch, rows=frame[ROW])
     created = {pk for agency_id, pk in written.items() if agency_id not in known}
     return {**known, **written}, created, len(changed)

@@ -18,6 +18,7 @@ class Feed(models.Model):
 
     class Meta:
         ordering = ["name"]
+        permissions = [("view_feed_register", "Can view the register of feeds (governance)")]
 
     def __str__(self) -> str:
         return self.name

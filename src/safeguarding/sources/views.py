@@ -5,6 +5,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_safe
 
 from safeguarding.access.models import AuditAction, AuditObject
@@ -108,3 +109,24 @@ def quarantine_download(request, batch_id: int):
     response["Content-Disposition"] = f'attachment; filename="quarantine-batch-{batch.pk}.csv"'
     write_csv(response, header=header, rows=rows)
     return response
+
+
+@require_safe
+def feed_register(request):
+    """The register of feeds for managers and the data protection officer's auditors: what we
+    hold, why, under which agreement and for how long. Counts, not people: no purpose asked."""
+    grant = open_for(
+        request,
+        object_type=AuditObject.FEED_REGISTER,
+        permission="sources.view_feed_register",
+        needs_purpose=False,
+    )
+    entries = queries.feed_register(
+        feeds=load_feeds(settings.FEEDS_DIR), today=timezone.localdate()
+    )
+    grant.record(detail={"feeds": len(entries)})
+    return render(
+        request,
+        "sources/register.html",
+        {"entries": entries, "overdue": sum(entry.review_overdue for entry in entries)},
+    )

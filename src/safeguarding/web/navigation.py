@@ -24,6 +24,7 @@ SECTIONS = [
     Section("Imports", "sources:imports", "sources.view_importbatch"),
     Section("Linkage", "linkage:review", "linkage.add_linkdecision"),
     Section("Audit", "access:audit", "access.view_auditevent"),
+    Section("Governance", "sources:register", "sources.view_feed_register"),
     Section("Admin", "admin:index", None),
 ]
 

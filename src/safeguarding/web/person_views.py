@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_safe
 
 from safeguarding.access.models import AuditAction
+from safeguarding.access.queries import viewers_for_person_page
 from safeguarding.people import queries
 from safeguarding.people.access_rules import open_person
 from safeguarding.people.models import Person
@@ -29,7 +30,12 @@ def person_detail(request, person_id: int):
     view = single_view.single_view(
         person=person, user=request.user, timeline_filter=TimelineFilter.from_query(request.GET)
     )
-    return render(request, "people/person_detail.html", {"view": view, "person": person})
+    context = {
+        "view": view,
+        "person": person,
+        "viewers": viewers_for_person_page(request, person=person),
+    }
+    return render(request, "people/person_detail.html", context)
 
 
 @require_safe

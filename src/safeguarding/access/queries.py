@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from django.db.models import QuerySet
 
+from safeguarding.access.audit import HASHED_FIELDS
 from safeguarding.access.models import AuditAction, AuditEvent, AuditObject
 from safeguarding.access.need_to_know import open_for
 from safeguarding.access.roles import ROLE_LABELS
@@ -37,21 +38,8 @@ def filtered_audit_events(
     return events
 
 
-AUDIT_CSV_HEADER = [
-    "sequence",
-    "occurred_at",
-    "username",
-    "roles",
-    "agency",
-    "action",
-    "object_type",
-    "object_id",
-    "purpose",
-    "ip_address",
-    "detail",
-    "previous_hash",
-    "hash",
-]
+# Every hashed field, then the chain itself, so an auditor can re-check the chain from the CSV.
+AUDIT_CSV_HEADER = [*HASHED_FIELDS, "previous_hash", "hash"]
 
 
 def audit_rows(events: QuerySet) -> Iterator[list]:

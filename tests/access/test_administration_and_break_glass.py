@@ -79,6 +79,9 @@ def test_break_glass_lets_one_user_open_one_record_for_a_while_and_says_so(clien
     )
     assert client.get(reverse("people:detail", args=[person.pk])).status_code == 200
     assert client.get(reverse("people:detail", args=[other.pk])).status_code == 403
+    # It opens the record to read, never to change it.
+    unmerge = client.post(reverse("linkage:person", args=[person.pk]), {"action": "unmerge"})
+    assert unmerge.status_code == 403
     granted = AuditEvent.objects.get(action=AuditAction.BREAK_GLASS)
     assert granted.purpose == "Police request under an emergency"
     view = AuditEvent.objects.get(action=AuditAction.VIEW, object_id=str(person.pk))

@@ -76,13 +76,13 @@ def open_for(
     object_id = str(object_id)
     stated = purpose.current_purpose(request)
     if permission is not None and not user.has_perm(permission):
-        if not _break_glass(user=user, object_type=object_type, object_id=object_id):
+        if not _break_glass(request, object_type=object_type, object_id=object_id):
             refuse(request, object_type=object_type, object_id=object_id, reason="role")
         return _broken_glass(request, object_type, object_id, stated, needs_purpose)
     if needs_purpose and not stated:
         raise PurposeNeeded
     if not (allowed() if callable(allowed) else allowed):
-        if not _break_glass(user=user, object_type=object_type, object_id=object_id):
+        if not _break_glass(request, object_type=object_type, object_id=object_id):
             refuse(request, object_type=object_type, object_id=object_id, reason="need to know")
         return _broken_glass(request, object_type, object_id, stated, needs_purpose)
     return Grant(request, object_type, object_id, stated)
@@ -118,13 +118,14 @@ REFUSAL_MESSAGES = {
     "role": "Your role does not include this page.",
     "need to know": "This record is not shared with you: it is restricted, or not shared with "
     "your organisation.",
-    "permission": "You may not do this.",
 }
 
 
-def _break_glass(*, user, object_type: AuditObject, object_id: str) -> bool:
-    """An operator's emergency grant for one record (see `safeguarding break-glass`)."""
-    if not user.is_authenticated or not object_id:
+def _break_glass(request, *, object_type: AuditObject, object_id: str) -> bool:
+    """An operator's emergency grant to read one record (see `safeguarding break-glass`): it
+    opens pages, never a change (a form posted under it is refused)."""
+    user = request.user
+    if request.method not in ("GET", "HEAD") or not user.is_authenticated or not object_id:
         return False
     return BreakGlassGrant.objects.filter(
         user=user, object_type=object_type, object_id=object_id, expires_at__gt=timezone.now()

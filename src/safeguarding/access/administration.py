@@ -74,7 +74,7 @@ def add_user(
             f"No role {', '.join(unknown)}; the roles are {', '.join(ROLES)}."
         )
     generated = password is None
-    if generated:
+    if password is None:
         password = secrets.token_urlsafe(15)  # 20 characters, about 120 bits
     candidate = User(username=username, first_name=first_name, last_name=last_name)
     try:

@@ -15,6 +15,7 @@ from safeguarding.sources import holding, queries
 from safeguarding.sources.background import queue_upload, read_progress
 from safeguarding.sources.checking import check_file
 from safeguarding.sources.feeds import load_feeds
+from safeguarding.sources.follow_up import follow_up
 from safeguarding.sources.forms import UploadForm
 from safeguarding.sources.importing import ImportFailed
 from safeguarding.sources.models import ImportBatch, ImportStatus
@@ -126,6 +127,8 @@ def batch_detail(request, batch_id: int):
     )
     grant.record()
     header, rows = queries.quarantine_table(batch=batch)
+    in_progress = batch.status in {ImportStatus.QUEUED, ImportStatus.RUNNING}
+    linked_and_scored = follow_up(batch=batch)
     return render(
         request,
         "sources/batch.html",
@@ -134,8 +137,12 @@ def batch_detail(request, batch_id: int):
             "report": batch.quality_report,
             "quarantine_header": header,
             "quarantine_rows": rows[:200],
-            "in_progress": batch.status in {ImportStatus.QUEUED, ImportStatus.RUNNING},
+            "in_progress": in_progress,
             "progress": read_progress(batch.pk),
+            "follow_up": linked_and_scored,
+            # An upload links and scores after its import: the page follows that too.
+            "waiting": in_progress
+            or bool(batch.imported_by_id and linked_and_scored and linked_and_scored.waiting),
         },
     )
 

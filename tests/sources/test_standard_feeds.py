@@ -9,7 +9,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from safeguarding.people.models import Event, Identifier, Involvement, SourceRecord
-from safeguarding.sources.feeds import load_feeds
+from safeguarding.sources.feeds import FeedError, load_feed
 from safeguarding.sources.importing import import_file
 from safeguarding.sources.models import QuarantinedRow
 
@@ -20,10 +20,26 @@ FIXTURES = Path(__file__).parent / "fixtures" / "standards"
 TODAY = datetime.date(2026, 11, 30)
 
 
+def standard_feeds() -> dict:
+    """The standards' feeds, each loaded from its own file (the SSDA903 Missing table needs
+    composite ids, which the feed language gains in the onboarding work: until then that one
+    file is left out, and its test skipped)."""
+    feeds = {}
+    for path in sorted(STANDARDS.glob("*.toml")):
+        try:
+            feed = load_feed(path)
+        except (FeedError, TypeError):  # today's language fails on a list with TypeError
+            if path.name != "ssda903-missing.toml":
+                raise
+            continue
+        feeds[feed.name] = feed
+    return feeds
+
+
 @pytest.fixture
 def imported(agencies):
     """The SSD tables imported in the order their references need."""
-    feeds = load_feeds(STANDARDS)
+    feeds = standard_feeds()
     batches = {}
     for name, file_name in [
         ("ssd-person", "ssd_person.csv"),
@@ -134,3 +150,58 @@ def test_ssd_cla_episodes_give_looked_after_episodes(imported):
     assert ended.details["start_reason"] == "L" and ended.details["ceased_reason"] == "E11"
     assert Event.objects.get(source_event_id="E1").ended_at is None
     assert Involvement.objects.get(event=ended).source_record.source_record_id == "P1003"
+
+
+def test_ssda903_header_gives_the_children_with_their_upn(agencies):
+    feed = standard_feeds()["ssda903-header"]
+    assert feed.claims("ssda903_header.csv")
+    batch = import_file(feed=feed, path=FIXTURES / "ssda903_header.csv", today=TODAY).batch
+    assert counts(batch) == (3, 2, 1)
+    assert reasons(batch) == {
+        3: "SEX '3' is not one of the codes this feed knows (1, 2): add it to the feed's "
+        "codes if it is new"
+    }
+    child = SourceRecord.objects.get(source_record_id="101")
+    assert (child.date_of_birth, child.sex, child.ethnicity) == (
+        datetime.date(2009, 4, 3),
+        "male",
+        "WBRI",
+    )
+    assert set(child.identifiers.values_list("kind", "value")) == {
+        ("social_care_id", "101"),
+        ("upn", "A123456789012"),
+    }
+
+
+def test_ssda903_missing_gives_episodes_identified_by_child_and_start(agencies):
+    feeds = standard_feeds()
+    if "ssda903-missing" not in feeds:
+        pytest.skip("the SSDA903 Missing feed needs composite ids (the onboarding work)")
+    import_file(feed=feeds["ssda903-header"], path=FIXTURES / "ssda903_header.csv", today=TODAY)
+    feed = feeds["ssda903-missing"]
+    assert feed.claims("ssda903_missing.csv")
+    batch = import_file(feed=feed, path=FIXTURES / "ssda903_missing.csv", today=TODAY).batch
+    assert counts(batch) == (4, 3, 1)
+    assert "MISSING 'X'" in reasons(batch)[4]
+    episodes = {
+        event.source_event_id: (
+            day(event.occurred_at),
+            event.ended_at and day(event.ended_at),
+            event.details["missing_kind"],
+        )
+        for event in Event.objects.all()
+    }
+    assert episodes == {
+        "101 + 14/09/2026": (datetime.date(2026, 9, 14), datetime.date(2026, 9, 15), "missing"),
+        "101 + 02/10/2026": (
+            datetime.date(2026, 10, 2),
+            datetime.date(2026, 10, 2),
+            "away_from_placement",
+        ),
+        "102 + 20/10/2026": (datetime.date(2026, 10, 20), None, "missing"),
+    }
+    assert sorted(Involvement.objects.values_list("source_record__source_record_id", "role")) == [
+        ("101", "missing_person"),
+        ("101", "missing_person"),
+        ("102", "missing_person"),
+    ]

@@ -11,6 +11,7 @@ This module sits above every app (like web): it may import any of them; none imp
 """
 
 import datetime
+import logging
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -33,8 +34,10 @@ from safeguarding.sources.background import import_queued_batch
 from safeguarding.sources.drop_folder import plan_folder_import
 from safeguarding.sources.feeds import load_feeds
 from safeguarding.sources.importing import ImportFailed, import_audited
-from safeguarding.sources.models import ImportBatch
+from safeguarding.sources.models import ImportBatch, ImportStatus
 from safeguarding.sources.reporting import describe_batch
+
+logger = logging.getLogger(__name__)
 
 
 class PipelineError(RuntimeError):
@@ -186,13 +189,20 @@ def run_pipeline(
     return runs
 
 
+UPLOAD_STARTED_BY = "upload on the Imports page"
+# What an upload runs after its import, so that its young people can be found and are on the
+# tracker without anyone running `link` and `score` by hand.
+UPLOAD_FOLLOW_UP = ("link", "score")
+
+
 @task
 def import_upload(batch_id: int) -> str:
     """The worker's side of an upload on the Imports page: the import stage for that one file
-    (queued by sources.background.queue_upload through settings.UPLOAD_TASK)."""
+    (queued by sources.background.queue_upload through settings.UPLOAD_TASK), then, when it
+    imported rows, the link and score stages, each recorded as the pipeline records them."""
     batch = ImportBatch.objects.select_related("imported_by").filter(pk=batch_id).first()
     user = batch.imported_by if batch is not None else None
-    with recorded(stage="import", started_by="upload on the Imports page", user=user) as outcome:
+    with recorded(stage="import", started_by=UPLOAD_STARTED_BY, user=user) as outcome:
         status = import_queued_batch(batch_id)
         batch = ImportBatch.objects.filter(pk=batch_id).first()
         outcome.counts = {
@@ -203,4 +213,13 @@ def import_upload(batch_id: int) -> str:
             "records_created": batch.records_created if batch else 0,
         }
         outcome.skipped = status == "not queued"
+    if status == ImportStatus.SUCCEEDED and batch is not None and batch.rows_imported:
+        try:
+            run_pipeline(
+                inputs=Inputs(), started_by=UPLOAD_STARTED_BY, user=user, stages=UPLOAD_FOLLOW_UP
+            )
+        except Exception:
+            # The import stands (it was its own transaction); the failed stage is recorded
+            # as a run, which the batch page and Pipeline runs show.
+            logger.exception("Linking or scoring after upload batch %s failed", batch_id)
     return status

@@ -115,6 +115,8 @@ EXPECTATIONS: dict[tuple[str, str], Expect] = {
     # The list of batches (files, counts, who) holds no personal data: administrators see it.
     ("sources:imports", ""): Expect(get=ANALYSTS | ADMINISTRATOR, post=ANALYSTS),
     ("sources:batch", ""): Expect(get=ANALYSTS),
+    # Checking a file before importing it quotes its rows: those who may import, with a purpose.
+    ("sources:check", ""): Expect(get=ANALYSTS, post=ANALYSTS),
     # The register of feeds (lawful basis, agreement, retention, counts): no personal data.
     ("sources:register", ""): Expect(get={"manager", "auditor"}),
     ("sources:quarantine", ""): Expect(get=ANALYSTS),
@@ -386,6 +388,7 @@ PERSONAL_DATA_PAGES = [
     ("linkage:person", {"person_id": "open"}),
     ("sources:batch", {"batch_id": ""}),
     ("sources:quarantine", {"batch_id": ""}),
+    ("sources:check", {}),
 ]
 
 

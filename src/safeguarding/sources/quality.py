@@ -17,6 +17,10 @@ class QualityTally:
         self.rows_read = 0
         self.filled: Counter[str] = Counter()
         self.problems: dict[str, Counter[str]] = defaultdict(Counter)
+        # Rows whose non-blank value in a column had any problem, counted once each: one value
+        # may carry several issues (a NUL character and a failed check digit, an error and a
+        # warning), and validity is a share of values, so it must never count a value twice.
+        self.flawed: dict[str, set[int]] = defaultdict(set)
         # 64-bit hashes of the ids, not the ids: 8 bytes a row, to count duplicates at the end.
         self.id_hashes: list[np.ndarray] = []
 
@@ -28,6 +32,8 @@ class QualityTally:
         for issue in issues:
             kind = "blank" if issue.blank else issue.severity
             self.problems[issue.column or "(whole row)"][kind] += 1
+            if not issue.blank:
+                self.flawed[issue.column or "(whole row)"].add(issue.row)
         id_column = (self.feed.source_record or self.feed.event).get(
             "source_record_id" if self.feed.source_record else "source_event_id"
         )
@@ -42,9 +48,12 @@ class QualityTally:
             blank = self.problems[name]["blank"]
             errors = self.problems[name][ERROR]
             warnings = self.problems[name]["warning"]
+            # A problem can be raised on a value the reader saw as blank (a reference that
+            # resolves to nothing): capped, so validity stays a share between 0 and 1.
+            flawed = min(len(self.flawed[name]), filled)
             columns[name] = {
                 "completeness": round(filled / self.rows_read, 4) if self.rows_read else None,
-                "validity": round(1 - (errors + warnings) / filled, 4) if filled else None,
+                "validity": round(1 - flawed / filled, 4) if filled else None,
                 "errors": errors + blank,
                 "warnings": warnings,
             }

@@ -11,9 +11,11 @@ from django.views.decorators.http import require_safe
 from safeguarding.access.models import AuditAction, AuditObject
 from safeguarding.access.need_to_know import open_for
 from safeguarding.common.csv_export import write_csv
-from safeguarding.sources import queries
+from safeguarding.sources import holding, queries
 from safeguarding.sources.background import queue_upload, read_progress
+from safeguarding.sources.checking import check_file
 from safeguarding.sources.feeds import load_feeds
+from safeguarding.sources.follow_up import follow_up
 from safeguarding.sources.forms import UploadForm
 from safeguarding.sources.importing import ImportFailed
 from safeguarding.sources.models import ImportBatch, ImportStatus
@@ -49,22 +51,68 @@ def imports(request):
 
 
 def _import_upload(grant, feed, upload):
-    request = grant.request
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / Path(upload.name).name
         with path.open("wb") as handle:
             for block in upload.chunks():
                 handle.write(block)
-        try:
-            result = queue_upload(feed=feed, path=path, user=request.user)
-        except ImportFailed as failure:
-            messages.error(request, f"{upload.name} was not imported. {failure}")
-            return redirect("sources:imports")
+        return _queue(grant, feed, path)
+
+
+def _queue(grant, feed, path: Path):
+    """Queue the file's import and follow it on its batch page."""
+    request = grant.request
+    try:
+        result = queue_upload(feed=feed, path=path, user=request.user)
+    except ImportFailed as failure:
+        messages.error(request, f"{path.name} was not imported. {failure}")
+        return redirect("sources:imports")
     if result.already_imported:
-        messages.info(request, f"{upload.name} was already imported; nothing changed.")
+        messages.info(request, f"{path.name} was already imported; nothing changed.")
     else:
         grant.record(AuditAction.IMPORT, object_id=result.batch.pk, detail={"feed": feed.name})
     return redirect("sources:batch", batch_id=result.batch.pk)
+
+
+def check_upload(request):
+    """Check an extract against its feed before importing it, then "Import it": the very file
+    checked. The report quotes rows as the agency sent them, so a purpose is asked."""
+    grant = open_for(
+        request, object_type=AuditObject.IMPORT_BATCH, permission="sources.add_importbatch"
+    )
+    feeds = load_feeds(settings.FEEDS_DIR)
+    if request.method == "POST" and "import" in request.POST:
+        found = holding.held(token=request.POST["import"], session=request.session)
+        if found is None or found[0] not in feeds:
+            messages.error(request, "The checked file is no longer held: choose it again.")
+            return redirect("sources:check")
+        feed_name, path = found
+        try:
+            return _queue(grant, feeds[feed_name], path)
+        finally:
+            holding.release(session=request.session)
+    form = UploadForm(
+        request.POST or None,
+        request.FILES or None,
+        feed_names=[(name, feed.title) for name, feed in feeds.items()],
+    )
+    report = None
+    if request.method == "POST" and form.is_valid():
+        feed = feeds[form.cleaned_data["feed"]]
+        path = holding.hold(
+            upload=form.cleaned_data["file"], feed_name=feed.name, session=request.session
+        )
+        report = check_file(feed=feed, path=path, user=request.user)
+        grant.record(detail={"feed": feed.name, "checked_rows": report.rows_read})
+    return render(
+        request,
+        "sources/check.html",
+        {
+            "form": form,
+            "report": report,
+            "held": (request.session.get(holding.SESSION_KEY) or {}).get("token", ""),
+        },
+    )
 
 
 @require_safe
@@ -79,6 +127,8 @@ def batch_detail(request, batch_id: int):
     )
     grant.record()
     header, rows = queries.quarantine_table(batch=batch)
+    in_progress = batch.status in {ImportStatus.QUEUED, ImportStatus.RUNNING}
+    linked_and_scored = follow_up(batch=batch)
     return render(
         request,
         "sources/batch.html",
@@ -87,8 +137,12 @@ def batch_detail(request, batch_id: int):
             "report": batch.quality_report,
             "quarantine_header": header,
             "quarantine_rows": rows[:200],
-            "in_progress": batch.status in {ImportStatus.QUEUED, ImportStatus.RUNNING},
+            "in_progress": in_progress,
             "progress": read_progress(batch.pk),
+            "follow_up": linked_and_scored,
+            # An upload links and scores after its import: the page follows that too.
+            "waiting": in_progress
+            or bool(batch.imported_by_id and linked_and_scored and linked_and_scored.waiting),
         },
     )
 

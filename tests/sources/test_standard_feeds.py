@@ -1,0 +1,207 @@
+"""The ready feeds for the national standards (feeds/standards/) import the tables as the
+specifications name their columns, from small files written from the specifications."""
+
+import datetime
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.utils import timezone
+
+from safeguarding.people.models import Event, Identifier, Involvement, SourceRecord
+from safeguarding.sources.feeds import FeedError, load_feed
+from safeguarding.sources.importing import import_file
+from safeguarding.sources.models import QuarantinedRow
+
+pytestmark = pytest.mark.django_db
+
+STANDARDS = settings.FEEDS_DIR / "standards"
+FIXTURES = Path(__file__).parent / "fixtures" / "standards"
+TODAY = datetime.date(2026, 11, 30)
+
+
+def standard_feeds() -> dict:
+    """The standards' feeds, each loaded from its own file (the SSDA903 Missing table needs
+    composite ids, which the feed language gains in the onboarding work: until then that one
+    file is left out, and its test skipped)."""
+    feeds = {}
+    for path in sorted(STANDARDS.glob("*.toml")):
+        try:
+            feed = load_feed(path)
+        except (FeedError, TypeError):  # today's language fails on a list with TypeError
+            if path.name != "ssda903-missing.toml":
+                raise
+            continue
+        feeds[feed.name] = feed
+    return feeds
+
+
+@pytest.fixture
+def imported(agencies):
+    """The SSD tables imported in the order their references need."""
+    feeds = standard_feeds()
+    batches = {}
+    for name, file_name in [
+        ("ssd-person", "ssd_person.csv"),
+        ("ssd-missing", "ssd_missing.csv"),
+        ("ssd-cin-assessments", "ssd_cin_assessments.csv"),
+        ("ssd-cla-episodes", "ssd_cla_episodes.csv"),
+    ]:
+        assert feeds[name].claims(file_name)
+        batches[name] = import_file(feed=feeds[name], path=FIXTURES / file_name, today=TODAY).batch
+    return batches
+
+
+def day(moment: datetime.datetime) -> datetime.date:
+    """The day a date column gave: stored as the start of that day, local time."""
+    return timezone.localtime(moment).date()
+
+
+def counts(batch) -> tuple[int, int, int]:
+    return batch.rows_read, batch.rows_imported, batch.rows_quarantined
+
+
+def reasons(batch) -> dict[int, str]:
+    return dict(
+        QuarantinedRow.objects.filter(import_batch=batch).values_list("row_number", "reason")
+    )
+
+
+def test_ssd_person_gives_source_records_with_their_identifiers(imported):
+    batch = imported["ssd-person"]
+    assert counts(batch) == (4, 3, 1)
+    assert reasons(batch) == {
+        4: "pers_sex 'X' is not one of the codes this feed knows (M, F, U): add it to the "
+        "feed's codes if it is new; pers_dob '2011-02-30' is not a real date in the form "
+        "yyyy-mm-dd"
+    }
+    jayden = SourceRecord.objects.get(source_record_id="P1001")
+    assert (
+        jayden.given_names,
+        jayden.family_name,
+        jayden.date_of_birth,
+        jayden.sex,
+        jayden.ethnicity,
+    ) == ("Jayden", "Smith", datetime.date(2009, 4, 3), "male", "WBRI")
+    assert set(
+        Identifier.objects.values_list("source_record__source_record_id", "kind", "value", "valid")
+    ) == {
+        ("P1001", "social_care_id", "P1001", True),
+        ("P1001", "nhs_number", "9434765919", True),
+        ("P1002", "social_care_id", "P1002", True),
+        ("P1003", "social_care_id", "P1003", True),
+        ("P1003", "nhs_number", "9434765918", False),  # fails its check digit: kept, flagged
+    }
+
+
+def test_ssd_missing_gives_missing_episodes_of_the_people(imported):
+    batch = imported["ssd-missing"]
+    assert counts(batch) == (4, 3, 1)
+    assert "P9999" in reasons(batch)[4]  # no such person in ssd_person
+    first = Event.objects.get(source_event_id="M1")
+    assert first.event_type == "missing_episode"
+    assert day(first.occurred_at) == datetime.date(2026, 9, 14)
+    assert day(first.ended_at) == datetime.date(2026, 9, 15)
+    assert first.details == {
+        "missing_kind": "missing",
+        "return_interview_offered": "yes",
+        "return_interview_accepted": "no",
+    }
+    assert Event.objects.get(source_event_id="M2").details["missing_kind"] == "away_from_placement"
+    assert Event.objects.get(source_event_id="M3").ended_at is None
+    missing = Involvement.objects.filter(role="missing_person")
+    assert sorted(
+        missing.values_list("event__source_event_id", "source_record__source_record_id")
+    ) == [
+        ("M1", "P1001"),
+        ("M2", "P1001"),
+        ("M3", "P1003"),
+    ]
+
+
+def test_ssd_cin_assessments_give_assessments_with_their_subject(imported):
+    batch = imported["ssd-cin-assessments"]
+    assert counts(batch) == (3, 2, 1)
+    assert reasons(batch) == {
+        3: "cina_assessment_start_date '01/10/2026' is not a real date in the form yyyy-mm-dd"
+    }
+    assessment = Event.objects.get(source_event_id="A1")
+    assert assessment.event_type == "assessment"
+    assert (day(assessment.occurred_at), day(assessment.ended_at)) == (
+        datetime.date(2026, 8, 1),
+        datetime.date(2026, 8, 20),
+    )
+    assert assessment.details["child_seen"] == "yes"
+    assert assessment.details["no_further_action"] == "no"
+    assert assessment.details["referral_id"] == "R1"
+    assert Event.objects.get(source_event_id="A2").details["no_further_action"] == "yes"
+    subject = Involvement.objects.get(event=assessment)
+    assert (subject.role, subject.source_record.source_record_id) == ("subject", "P1001")
+
+
+def test_ssd_cla_episodes_give_looked_after_episodes(imported):
+    assert counts(imported["ssd-cla-episodes"]) == (2, 2, 0)
+    ended = Event.objects.get(source_event_id="E2")
+    assert ended.event_type == "looked_after_episode"
+    assert (day(ended.occurred_at), day(ended.ended_at)) == (
+        datetime.date(2026, 3, 15),
+        datetime.date(2026, 7, 31),
+    )
+    assert ended.details["start_reason"] == "L" and ended.details["ceased_reason"] == "E11"
+    assert Event.objects.get(source_event_id="E1").ended_at is None
+    assert Involvement.objects.get(event=ended).source_record.source_record_id == "P1003"
+
+
+def test_ssda903_header_gives_the_children_with_their_upn(agencies):
+    feed = standard_feeds()["ssda903-header"]
+    assert feed.claims("ssda903_header.csv")
+    batch = import_file(feed=feed, path=FIXTURES / "ssda903_header.csv", today=TODAY).batch
+    assert counts(batch) == (3, 2, 1)
+    assert reasons(batch) == {
+        3: "SEX '3' is not one of the codes this feed knows (1, 2): add it to the feed's "
+        "codes if it is new"
+    }
+    child = SourceRecord.objects.get(source_record_id="101")
+    assert (child.date_of_birth, child.sex, child.ethnicity) == (
+        datetime.date(2009, 4, 3),
+        "male",
+        "WBRI",
+    )
+    assert set(child.identifiers.values_list("kind", "value")) == {
+        ("social_care_id", "101"),
+        ("upn", "A123456789012"),
+    }
+
+
+def test_ssda903_missing_gives_episodes_identified_by_child_and_start(agencies):
+    feeds = standard_feeds()
+    if "ssda903-missing" not in feeds:
+        pytest.skip("the SSDA903 Missing feed needs composite ids (the onboarding work)")
+    import_file(feed=feeds["ssda903-header"], path=FIXTURES / "ssda903_header.csv", today=TODAY)
+    feed = feeds["ssda903-missing"]
+    assert feed.claims("ssda903_missing.csv")
+    batch = import_file(feed=feed, path=FIXTURES / "ssda903_missing.csv", today=TODAY).batch
+    assert counts(batch) == (4, 3, 1)
+    assert "MISSING 'X'" in reasons(batch)[4]
+    episodes = {
+        event.source_event_id: (
+            day(event.occurred_at),
+            event.ended_at and day(event.ended_at),
+            event.details["missing_kind"],
+        )
+        for event in Event.objects.all()
+    }
+    assert episodes == {
+        "101 + 14/09/2026": (datetime.date(2026, 9, 14), datetime.date(2026, 9, 15), "missing"),
+        "101 + 02/10/2026": (
+            datetime.date(2026, 10, 2),
+            datetime.date(2026, 10, 2),
+            "away_from_placement",
+        ),
+        "102 + 20/10/2026": (datetime.date(2026, 10, 20), None, "missing"),
+    }
+    assert sorted(Involvement.objects.values_list("source_record__source_record_id", "role")) == [
+        ("101", "missing_person"),
+        ("101", "missing_person"),
+        ("102", "missing_person"),
+    ]

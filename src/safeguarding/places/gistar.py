@@ -32,20 +32,8 @@ def gi_star(
         # Nothing to compare: no cell is hotter than another.
         zeros = np.zeros(len(counts))
         return GiStar(z=zeros, p=np.ones(len(counts)), bins=zeros.astype(int))
-    result = esda.G_Local(
-        counts,
-        weights,
-        transform="B",
-        star=True,
-        permutations=permutations,
-        seed=seed,
-        # The p-value is worked out below from the permutations themselves: esda's "two-sided"
-        # and "directed" p-values mishandle ties, which counts full of zeros are full of (a
-        # cluster came out insignificant, a lone event a cold spot).
-        keep_simulations=bool(permutations),
-        alternative="greater",
-        n_jobs=1,  # the batch shares a small machine; processes cost more than they save here
-    )
+    with np.errstate(divide="ignore", invalid="ignore"):  # esda's z_sim of a constant cell
+        result = _g_local(counts, weights, permutations=permutations, seed=seed)
     z = np.nan_to_num(np.asarray(result.Zs, dtype=float))
     if permutations:
         p = permutation_p(observed=np.asarray(result.Gs), simulated=np.asarray(result.rGs))
@@ -60,6 +48,23 @@ def gi_star(
     bins = np.zeros(len(counts), dtype=int)
     bins[tested] = gi_bins(z=z[tested], p=p[tested], fdr=fdr)
     return GiStar(z=z, p=p, bins=bins)
+
+
+def _g_local(counts, weights, *, permutations: int, seed: int):
+    return esda.G_Local(
+        counts,
+        weights,
+        transform="B",
+        star=True,
+        permutations=permutations,
+        seed=seed,
+        # The p-value is worked out below from the permutations themselves: esda's "two-sided"
+        # and "directed" p-values mishandle ties, which counts full of zeros are full of (a
+        # cluster came out insignificant, a lone event a cold spot).
+        keep_simulations=bool(permutations),
+        alternative="greater",
+        n_jobs=1,  # the batch shares a small machine; processes cost more than they save here
+    )
 
 
 def permutation_p(*, observed: np.ndarray, simulated: np.ndarray) -> np.ndarray:

@@ -112,7 +112,8 @@ def test_missing_episodes_follow_the_one_rule(linked_county):
     )
     # every missing report is in exactly one episode; two agencies' reports share some
     reports = [i for ids in episodes["event_ids"] for i in ids]
-    assert len(reports) == len(set(zip(episodes["person_id"].repeat(episodes["reports"]), reports)))
+    people = episodes["person_id"].repeat(episodes["reports"])
+    assert len(reports) == len(set(zip(people, reports, strict=True)))
     assert (episodes["reports"] > 1).any()
     assert (episodes["agencies"].map(len) == episodes["reports"]).all()
     assert pd.api.types.is_float_dtype(episodes["hours"])

@@ -219,7 +219,7 @@ def number_missing_episodes(reports: pd.DataFrame) -> pd.Series:
     numbers = np.zeros(len(ordered), dtype=np.int64)
     person_before = None
     number = 0
-    started_at = ended_at = None
+    started_at = ended_at = pd.Timestamp(0)
     agencies: set = set()
     rows = zip(
         ordered["person_id"].tolist(),
@@ -230,6 +230,7 @@ def number_missing_episodes(reports: pd.DataFrame) -> pd.Series:
     )
     for position, (person, start, end, agency) in enumerate(rows):
         end = None if pd.isna(end) else end
+        # pd.Timestamp is a datetime; started_at is always set before it is compared.
         if person == person_before and same_episode(
             started_at=started_at,
             ended_at=ended_at,

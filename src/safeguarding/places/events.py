@@ -186,7 +186,7 @@ def missing_episodes() -> pd.DataFrame:
     episodes["found_in_area"] = found["in_area"].to_numpy()
     episodes["found_small_area"] = found["small_area"].fillna("").to_numpy()
     homes = _fetch_homes()
-    episodes["home_postcode"] = episodes["person_id"].map(homes).fillna("")
+    episodes["home_postcode"] = episodes["person_id"].map(homes).astype(object).fillna("")
     home = places.reindex(episodes["home_postcode"])
     episodes["home_latitude"] = home["latitude"].to_numpy()
     episodes["home_longitude"] = home["longitude"].to_numpy()

@@ -89,7 +89,7 @@
     return L.geoJSON(collection, {
       style: function (feature) {
         var fill = colour(feature.properties);
-        return { color: fill || "#b1b4b6", weight: fill ? 1 : 0.5, fillColor: fill || "#ffffff", fillOpacity: fill ? 0.7 : 0.1 };
+        return { className: "app-map-cell", color: fill || "#b1b4b6", weight: fill ? 1 : 0.5, fillColor: fill || "#ffffff", fillOpacity: fill ? 0.7 : 0.1 };
       },
       onEachFeature: function (feature, layer) {
         var p = feature.properties;

@@ -117,7 +117,7 @@ def run_months(run: HotspotRun) -> list[str]:
         .distinct()
         .order_by("period")
     )
-    return [m.strftime("%Y-%m") for m in months]
+    return [m.strftime("%Y-%m") for m in months if m is not None]
 
 
 def hotspot_features(*, run: HotspotRun, month: datetime.date | None) -> list[dict]:
@@ -125,11 +125,12 @@ def hotspot_features(*, run: HotspotRun, month: datetime.date | None) -> list[di
     cells = HotspotCell.objects.filter(run=run, period=month).values_list(
         "cell", "count", "z", "p", "gi_bin", "category", "trend_z"
     )
-    shapes = {}
+    shapes: dict = {}
+    features: list[dict] = []
     if run.unit == Unit.SMALL_AREA:
         shapes = dict(Area.objects.filter(kind=AreaKind.LSOA).values_list("code", "boundary"))
-    features = []
     for cell, count, z, p, gi_bin, category, trend_z in cells:
+        geometry: dict
         if run.unit == Unit.GRID:
             geometry = {"type": "Polygon", "coordinates": cell_square(cell)}
         elif shapes.get(cell):

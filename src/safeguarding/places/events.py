@@ -5,13 +5,18 @@ people.missing (reports from two agencies about one absence are one episode), so
 person page and the risk indicators count the same episodes.
 """
 
+import hashlib
 import json
 
 import pandas as pd
+from django.core.cache import cache
 from django.db import connection
+from django.db.models import Max
 
 from safeguarding.common.frames import most_common
+from safeguarding.linkage.models import LinkDecision, LinkModelVersion
 from safeguarding.people.missing import number_missing_episodes
+from safeguarding.people.models import Event, Involvement, Person
 from safeguarding.places.models import EventSet, Postcode
 
 EVENTS_SQL = """
@@ -94,11 +99,14 @@ def load_involvements(types: tuple[str, ...]) -> pd.DataFrame:
 
 def postcode_places() -> pd.DataFrame:
     """postcode → latitude, longitude, in_area, small_area, community_area."""
-    rows = Postcode.objects.values_list(
-        "postcode", "latitude", "longitude", "in_area", "small_area", "community_area"
-    )
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT postcode, latitude, longitude, in_area, small_area, community_area "
+            "FROM places_postcode"
+        )
+        rows = cursor.fetchall()
     return pd.DataFrame(
-        list(rows),
+        rows,
         columns=["postcode", "latitude", "longitude", "in_area", "small_area", "community_area"],
     ).set_index("postcode")
 
@@ -144,6 +152,25 @@ def _factor_codes(details: dict) -> set[str]:
     return {str(v).strip().lower() for v in values if str(v).strip()}
 
 
+def cached_missing_episodes() -> pd.DataFrame:
+    """missing_episodes(), kept for ten minutes in this process while no event, link, person or
+    postcode has been added or changed: the map asks for them on every layer it draws."""
+    state = (
+        Event.objects.aggregate(n=Max("pk"))["n"],
+        Involvement.objects.filter(person__isnull=False).count(),
+        Person.objects.aggregate(n=Max("pk"), changed=Max("updated_at")),
+        LinkDecision.objects.aggregate(n=Max("pk"))["n"],
+        LinkModelVersion.objects.aggregate(n=Max("pk"))["n"],
+        Postcode.objects.aggregate(n=Max("pk"))["n"],
+    )
+    key = "places:missing-episodes:" + hashlib.sha256(repr(state).encode()).hexdigest()
+    episodes = cache.get(key)
+    if episodes is None:
+        episodes = missing_episodes()
+        cache.set(key, episodes, timeout=600)
+    return episodes.copy()
+
+
 def missing_episodes() -> pd.DataFrame:
     """One row per missing episode of a linked young person, by the one rule, with its facts:
     person_id, episode, started_at, ended_at, hours, reports, agencies, first_event_id,
@@ -185,7 +212,7 @@ def missing_episodes() -> pd.DataFrame:
     episodes["found_longitude"] = found["longitude"].to_numpy()
     episodes["found_in_area"] = found["in_area"].to_numpy()
     episodes["found_small_area"] = found["small_area"].fillna("").to_numpy()
-    homes = _fetch_homes()
+    homes = home_postcodes()
     episodes["home_postcode"] = episodes["person_id"].map(homes).astype(object).fillna("")
     home = places.reindex(episodes["home_postcode"])
     episodes["home_latitude"] = home["latitude"].to_numpy()
@@ -227,7 +254,7 @@ EPISODE_COLUMNS = [
 ]
 
 
-def _fetch_homes() -> pd.Series:
+def home_postcodes() -> pd.Series:
     with connection.cursor() as cursor:
         cursor.execute(HOMES_SQL)
         records = pd.DataFrame(cursor.fetchall(), columns=["person_id", "postcode"])

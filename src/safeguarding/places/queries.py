@@ -6,10 +6,14 @@ import numpy as np
 import pandas as pd
 from django.db.models import Max
 
-from safeguarding.common.frames import most_common
-from safeguarding.people.models import Involvement, Person, SourceRecord
+from safeguarding.people.models import Involvement, Person
 from safeguarding.places.emerging import CATEGORIES
-from safeguarding.places.events import event_points, missing_episodes
+from safeguarding.places.events import (
+    cached_missing_episodes,
+    event_points,
+    home_postcodes,
+    postcode_places,
+)
 from safeguarding.places.grid import cell_names, cell_of, cell_square
 from safeguarding.places.models import (
     AnalysisKind,
@@ -17,7 +21,6 @@ from safeguarding.places.models import (
     AreaKind,
     HotspotCell,
     HotspotRun,
-    Postcode,
     Unit,
 )
 from safeguarding.risk.models import RiskAssessment, ScoringRun
@@ -164,7 +167,7 @@ def found_points() -> pd.DataFrame:
     """Where each missing episode ended (found), for those allowed to see single episodes:
     person_id, started_at, found_postcode, latitude, longitude, in_area. Restricted people's
     episodes are left out (they are counted in the cells)."""
-    episodes = missing_episodes()
+    episodes = cached_missing_episodes()
     episodes = episodes.dropna(subset=["found_latitude"])
     restricted = set(Person.objects.filter(restricted=True).values_list("pk", flat=True))
     episodes = episodes[~episodes["person_id"].isin(restricted)]
@@ -182,7 +185,7 @@ def found_points() -> pd.DataFrame:
 
 def found_cells(*, size: int = 1000) -> list[dict]:
     """Found places counted by grid cell: what those without need to know see."""
-    episodes = missing_episodes().dropna(subset=["found_latitude"])
+    episodes = cached_missing_episodes().dropna(subset=["found_latitude"])
     column, row = cell_of(
         latitude=episodes["found_latitude"].astype(float),
         longitude=episodes["found_longitude"].astype(float),
@@ -242,7 +245,7 @@ def areas_by_risk() -> list[dict]:
     by_level = levels.dropna(subset=["small_area"]).pivot_table(
         index="small_area", columns="level", values="person_id", aggfunc="count", fill_value=0
     )
-    episodes = missing_episodes()
+    episodes = cached_missing_episodes()
     episodes["small_area"] = episodes["person_id"].map(homes)
     missing = episodes.dropna(subset=["small_area"]).groupby("small_area").size()
     rows = []
@@ -263,18 +266,6 @@ def areas_by_risk() -> list[dict]:
 
 
 def _home_small_areas() -> pd.Series:
-    records = pd.DataFrame(
-        list(
-            SourceRecord.objects.filter(person__isnull=False)
-            .exclude(postcode="")
-            .values_list("person_id", "postcode")
-        ),
-        columns=["person_id", "postcode"],
-    )
-    home = most_common(records, "postcode")
-    small_area = dict(
-        Postcode.objects.filter(in_area=True)
-        .exclude(small_area="")
-        .values_list("postcode", "small_area")
-    )
-    return home.map(small_area).dropna()
+    places = postcode_places()
+    in_area = places[places["in_area"].astype(bool) & (places["small_area"] != "")]
+    return home_postcodes().map(in_area["small_area"]).dropna()

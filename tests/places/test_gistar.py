@@ -64,7 +64,7 @@ def test_permutation_inference_finds_the_cluster_and_is_repeatable():
     again = gi_star(counts=counts, weights=weights, permutations=999, seed=7)
     assert np.array_equal(first.p, again.p)
     assert first.bins[[44, 45, 54, 55]].min() >= 2
-    assert first.p[44] == pytest.approx(2 / 1000)
+    assert first.p[44] < 0.001  # read from the shuffles' spread, not floored at 2 / 1000
     assert first.bins[3] == 0 and first.bins[97] == 0
     # a cell with no event around it is not tested
     assert first.bins[0] == 0

@@ -36,13 +36,17 @@ def gi_star(
         result = _g_local(counts, weights, permutations=permutations, seed=seed)
     z = np.nan_to_num(np.asarray(result.Zs, dtype=float))
     if permutations:
-        p = permutation_p(observed=np.asarray(result.Gs), simulated=np.asarray(result.rGs))
+        # The permutations give the reference distribution; p is read from its mean and spread
+        # (esda's z_sim), not by counting shuffles: a counted p cannot go below
+        # 2 / (permutations + 1), and the false discovery rate over a county's cells would then
+        # leave nothing significant.
+        z_sim = np.asarray(result.z_sim, dtype=float)
+        p = np.where(np.isfinite(z_sim), two_sided_p(np.nan_to_num(z_sim)), 1.0)
     else:
         p = two_sided_p(z)
     # Only cells with an event in their neighbourhood are tested (and so counted in the false
     # discovery rate's family): an empty neighbourhood cannot be a hot spot, and with rare events
-    # a "cold spot" there says only that nothing happened. Permutation p-values cannot go below
-    # 1 / (permutations + 1): a family of every cell in a county would leave nothing significant.
+    # a "cold spot" there says only that nothing happened.
     around = np.asarray(weights.sparse @ counts).ravel() + counts
     tested = around > 0
     bins = np.zeros(len(counts), dtype=int)
@@ -58,21 +62,12 @@ def _g_local(counts, weights, *, permutations: int, seed: int):
         star=True,
         permutations=permutations,
         seed=seed,
-        # The p-value is worked out below from the permutations themselves: esda's "two-sided"
-        # and "directed" p-values mishandle ties, which counts full of zeros are full of (a
-        # cluster came out insignificant, a lone event a cold spot).
+        # esda's counted p-values ("two-sided", "directed") mishandle ties, which counts full of
+        # zeros are full of: p is worked out above from the kept simulations instead.
         keep_simulations=bool(permutations),
         alternative="greater",
         n_jobs=1,  # the batch shares a small machine; processes cost more than they save here
     )
-
-
-def permutation_p(*, observed: np.ndarray, simulated: np.ndarray) -> np.ndarray:
-    """Two-sided pseudo p: twice the smaller tail, ties counted in both tails (conservative)."""
-    draws = simulated.shape[1]
-    greater = ((simulated >= observed[:, None]).sum(axis=1) + 1) / (draws + 1)
-    lesser = ((simulated <= observed[:, None]).sum(axis=1) + 1) / (draws + 1)
-    return np.minimum(1.0, 2 * np.minimum(greater, lesser))
 
 
 def two_sided_p(z: np.ndarray) -> np.ndarray:

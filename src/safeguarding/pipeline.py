@@ -24,7 +24,9 @@ from django.utils import timezone
 from safeguarding.linkage.models import LinkModelVersion
 from safeguarding.linkage.pipeline import link_all
 from safeguarding.people.models import SourceRecord
+from safeguarding.places.analysis import AnalysisSettings, run_analysis
 from safeguarding.places.geography import load_geography
+from safeguarding.places.models import HotspotRun, Postcode
 from safeguarding.risk.catalogue import load_catalogue
 from safeguarding.risk.models import ScoringRun
 from safeguarding.risk.services import score_dates
@@ -52,6 +54,8 @@ class Inputs:
     extracts: Path | None = None  # a folder of agency extracts, each file claimed by a feed
     score_dates: tuple[datetime.date, ...] = ()  # empty: today
     full_link: bool = False  # train a new linkage model and re-link everyone
+    analysis: AnalysisSettings = AnalysisSettings()  # hotspots' cell size, permutations...
+    reanalyse: bool = False  # analyse even when nothing changed since the last analysis
     say: Callable[[str], None] = field(default=lambda line: None)  # progress, for a command
 
 
@@ -149,8 +153,30 @@ def _score(inputs: Inputs, outcome: Outcome) -> None:
 
 
 def _analyse(inputs: Inputs, outcome: Outcome) -> None:
-    """Hotspots, trends and the network: built by later work (places, network)."""
-    outcome.skipped = True
+    """Hotspots and emerging hotspots of each event set (places); skipped when nothing was
+    imported, linked or loaded since the last analysis, unless asked to reanalyse, and when
+    there is no geography to analyse on."""
+    if not Postcode.objects.filter(in_area=True).exists():
+        outcome.skipped = True
+        return
+    latest = HotspotRun.objects.aggregate(last=Max("computed_at"))["last"]
+    changes = [
+        ImportBatch.objects.aggregate(last=Max("finished_at"))["last"],
+        LinkModelVersion.objects.aggregate(last=Max("trained_at"))["last"],
+        StageRun.objects.filter(stage="geography").aggregate(last=Max("finished_at"))["last"],
+    ]
+    if (
+        not inputs.reanalyse
+        and latest is not None
+        and all(c is None or c < latest for c in changes)
+    ):
+        outcome.skipped = True
+        return
+    summary = run_analysis(settings=inputs.analysis, say=inputs.say)
+    outcome.counts = {
+        "runs": len(summary.runs),
+        "hot_cells": sum(summary.hot_cells.values()),
+    }
 
 
 @dataclass(frozen=True)
@@ -165,7 +191,7 @@ STAGES: tuple[Stage, ...] = (
     Stage("import", "Import agency extracts through their feeds; place new locations", _import),
     Stage("link", "Link new source records into people", _link),
     Stage("score", "Score everyone's risk as of each date", _score),
-    Stage("analyse", "Hotspots, trends and the network (none yet)", _analyse),
+    Stage("analyse", "Hotspots and emerging hotspots of each event set", _analyse),
 )
 STAGE_NAMES = tuple(stage.name for stage in STAGES)
 

@@ -8,6 +8,7 @@ urlpatterns = [
     path("people/", include("safeguarding.web.people_urls")),
     path("linkage/", include("safeguarding.linkage.urls")),
     path("imports/", include("safeguarding.sources.urls")),
+    path("places/", include("safeguarding.places.urls")),
     path("admin/", admin.site.urls),
 ]
 

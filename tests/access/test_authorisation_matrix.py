@@ -103,6 +103,14 @@ EXPECTATIONS: dict[tuple[str, str], Expect] = {
     ("risk:override", "restricted"): Expect(get=set(), post=set()),
     ("risk:end_override", "open"): Expect(get=SET_LEVELS, post=SET_LEVELS),
     ("people:search", ""): Expect(get=READ_PEOPLE),
+    # The map and its data: counts for those who read people's records (the same roles), single
+    # episodes and the people behind a cell only through people.view_person.
+    ("places:map", ""): Expect(get=READ_PEOPLE),
+    ("places:geography", ""): Expect(get=READ_PEOPLE),
+    ("places:hotspots", ""): Expect(get=READ_PEOPLE),
+    ("places:found", ""): Expect(get=READ_PEOPLE),
+    ("places:cell", ""): Expect(get=READ_PEOPLE),
+    ("places:areas", ""): Expect(get=READ_PEOPLE),
     ("people:detail", "open"): Expect(get=READ_PEOPLE),
     ("people:detail", "restricted"): Expect(get=NAMED),
     ("people:pdf", "open"): Expect(get=READ_PEOPLE),

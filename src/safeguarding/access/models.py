@@ -108,6 +108,7 @@ class AuditObject(models.TextChoices):
     AGENCY = "agency", "Agency"
     ROLE = "role", "Role"
     PIPELINE_RUN = "pipeline_run", "Pipeline run"
+    PLACES = "places", "Map and hotspots"
     ADMIN_RECORD = "admin_record", "Other record in the admin pages"
 
 

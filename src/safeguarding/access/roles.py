@@ -23,10 +23,12 @@ VIEW_PANEL = [
     "panel.view_action",
 ]
 VIEW_CONTEXTS = ["contexts.view_context"]
+VIEW_PLACES = ["places.view_hotspotrun"]  # the map: counts; single episodes need view_person
 
 ROLES: dict[str, list[str]] = {
     "analyst": [
         *VIEW_PEOPLE,
+        *VIEW_PLACES,
         *VIEW_RISK,
         *VIEW_PANEL,
         *VIEW_CONTEXTS,
@@ -40,9 +42,10 @@ ROLES: dict[str, list[str]] = {
         "linkage.add_linkdecision",
         "risk.export_tracker",
     ],
-    "practitioner": [*VIEW_PEOPLE, *VIEW_RISK, *VIEW_CONTEXTS],
+    "practitioner": [*VIEW_PEOPLE, *VIEW_RISK, *VIEW_CONTEXTS, *VIEW_PLACES],
     "panel_chair": [
         *VIEW_PEOPLE,
+        *VIEW_PLACES,
         *VIEW_RISK,
         *VIEW_PANEL,
         *VIEW_CONTEXTS,
@@ -58,6 +61,7 @@ ROLES: dict[str, list[str]] = {
     ],
     "panel_member": [
         *VIEW_PEOPLE,
+        *VIEW_PLACES,
         *VIEW_RISK,
         *VIEW_PANEL,
         *VIEW_CONTEXTS,
@@ -67,6 +71,7 @@ ROLES: dict[str, list[str]] = {
     ],
     "manager": [
         *VIEW_PEOPLE,
+        *VIEW_PLACES,
         *VIEW_RISK,
         *VIEW_PANEL,
         *VIEW_CONTEXTS,

@@ -6,16 +6,21 @@ import datetime
 from collections import Counter
 from dataclasses import dataclass, field
 
+import numpy as np
+import pandas as pd
 from django.utils import timezone
 
 from safeguarding.access.models import AgencyKind
 from safeguarding.people.enumerations import EventType, MissingKind, MissingRiskGrade
 from safeguarding.people.timeline import TimelineEntry, when
 
-# The police and the missing service each record an episode, not always at the same minute.
-# Reports from different agencies starting this close, and not after the other has ended, are
-# taken to be one episode (both records stay listed as its sources).
-SAME_EPISODE_WITHIN = datetime.timedelta(hours=12)
+# The one rule for what counts as one missing episode, used by the person page, the risk
+# indicators ("missing three times") and the missing-episode analysis alike. The police and the
+# missing service each record an episode, not always at the same minute, and the second report
+# can be written the next morning: a report from another agency starting within 24 hours of the
+# episode's first report, and not after the episode has ended, is the same episode (every record
+# stays listed as its sources). Two reports from one agency are always two episodes.
+SAME_EPISODE_WITHIN = datetime.timedelta(hours=24)
 RECENT = datetime.timedelta(days=90)
 MISSING_KINDS = dict(MissingKind.choices)
 RISK_GRADES = dict(MissingRiskGrade.choices)
@@ -180,9 +185,63 @@ def missing_history(entries: list[TimelineEntry]) -> MissingHistory:
 
 
 def _same_episode(episode: MissingEpisode, entry: TimelineEntry) -> bool:
-    event = entry.event
-    if entry.agency.pk in {e.agency.pk for e in episode.entries}:
+    return same_episode(
+        started_at=episode.started_at,
+        ended_at=episode.ended_at,
+        agencies={e.agency.pk for e in episode.entries},
+        report_started_at=entry.event.occurred_at,
+        report_agency=entry.agency.pk,
+    )
+
+
+def same_episode(
+    *,
+    started_at: datetime.datetime,
+    ended_at: datetime.datetime | None,
+    agencies: set,
+    report_started_at: datetime.datetime,
+    report_agency,
+) -> bool:
+    """Whether a report (taken in start order) belongs to the episode begun at started_at."""
+    if report_agency in agencies:
         return False
-    if event.occurred_at - episode.started_at > SAME_EPISODE_WITHIN:
+    if report_started_at - started_at > SAME_EPISODE_WITHIN:
         return False
-    return episode.ended_at is None or event.occurred_at <= episode.ended_at
+    return ended_at is None or report_started_at <= ended_at
+
+
+def number_missing_episodes(reports: pd.DataFrame) -> pd.Series:
+    """The episode each missing report belongs to, numbered from 1 per person in start order,
+    by the same rule as the person page (`same_episode`).
+
+    reports: person_id, occurred_at, ended_at (NaT when open), agency; any index."""
+    ordered = reports.sort_values(["person_id", "occurred_at"], kind="stable")
+    numbers = np.zeros(len(ordered), dtype=np.int64)
+    person_before = None
+    number = 0
+    started_at = ended_at = pd.Timestamp(0)
+    agencies: set = set()
+    rows = zip(
+        ordered["person_id"].tolist(),
+        ordered["occurred_at"].tolist(),
+        ordered["ended_at"].tolist(),
+        ordered["agency"].tolist(),
+        strict=True,
+    )
+    for position, (person, start, end, agency) in enumerate(rows):
+        end = None if pd.isna(end) else end
+        # pd.Timestamp is a datetime; started_at is always set before it is compared.
+        if person == person_before and same_episode(
+            started_at=started_at,
+            ended_at=ended_at,
+            agencies=agencies,
+            report_started_at=start,
+            report_agency=agency,
+        ):
+            agencies.add(agency)
+            ended_at = ended_at if ended_at is not None else end
+        else:
+            number = 1 if person != person_before else number + 1
+            person_before, started_at, ended_at, agencies = person, start, end, {agency}
+        numbers[position] = number
+    return pd.Series(numbers, index=ordered.index).reindex(reports.index)

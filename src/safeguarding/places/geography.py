@@ -4,7 +4,8 @@ A geography folder holds `postcodes.csv` (postcode, latitude, longitude, small_a
 community_area, in_county), `small_areas.geojson` (features with `code` and `community_area`),
 `community_areas.csv` (town, latitude, longitude) and `schools.csv` (urn, phase, name, town,
 postcode, latitude, longitude): the synthetic county writes these, and docs/geography.md says how
-to cut them from the ONS Postcode Directory and Get Information about Schools.
+to load the real sources instead (places/ons.py: the ONS Postcode Directory, ONS boundaries and
+Get Information about Schools).
 """
 
 import json
@@ -63,7 +64,47 @@ def load_geography(folder: Path) -> GeographySummary:
         folder, "schools.csv", {"urn", "name", "phase", "postcode", "latitude", "longitude"}
     )
     features = json.loads((folder / "small_areas.geojson").read_text())["features"]
+    community_areas = pd.DataFrame(
+        {
+            "code": towns["town"].map(community_area_code),
+            "name": towns["town"],
+            "latitude": towns["latitude"].astype(float),
+            "longitude": towns["longitude"].astype(float),
+        }
+    )
+    small_areas = pd.DataFrame(
+        {
+            "code": [f["properties"]["code"] for f in features],
+            "name": [f["properties"]["code"] for f in features],
+            "community_area": [f["properties"].get("community_area", "") for f in features],
+            "geometry": [f["geometry"] for f in features],
+        }
+    )
+    postcodes["in_area"] = postcodes["in_county"].str.lower().isin(["true", "1", "yes", "y"])
+    schools["latitude"] = pd.to_numeric(schools["latitude"], errors="coerce")
+    schools["longitude"] = pd.to_numeric(schools["longitude"], errors="coerce")
+    return replace_geography(
+        postcodes=postcodes,
+        community_areas=community_areas,
+        small_areas=small_areas,
+        schools=schools,
+    )
 
+
+def replace_geography(
+    *,
+    postcodes: pd.DataFrame,
+    community_areas: pd.DataFrame,
+    small_areas: pd.DataFrame,
+    schools: pd.DataFrame,
+) -> GeographySummary:
+    """Replace the stored geography with these frames, then place every location on it.
+
+    postcodes: postcode (normalised), latitude, longitude, small_area (code), community_area
+    (name), in_area; community_areas: code, name, latitude, longitude; small_areas: code, name,
+    community_area (name), geometry (GeoJSON mapping); schools: urn, name, phase, postcode,
+    latitude, longitude (NaN when unknown).
+    """
     with transaction.atomic():
         Postcode.objects.all().delete()
         School.objects.all().delete()
@@ -71,24 +112,24 @@ def load_geography(folder: Path) -> GeographySummary:
         Area.objects.filter(kind=AreaKind.COMMUNITY_AREA).delete()
         community = Area.objects.bulk_create(
             Area(
-                code=community_area_code(row.town),
-                name=row.town,
+                code=row.code,
+                name=row.name,
                 kind=AreaKind.COMMUNITY_AREA,
-                latitude=float(row.latitude),
-                longitude=float(row.longitude),
+                latitude=_number(row.latitude),
+                longitude=_number(row.longitude),
             )
-            for row in towns.itertuples()
+            for row in community_areas.itertuples()
         )
         parent_of = {area.name: area for area in community}
         Area.objects.bulk_create(
             Area(
-                code=feature["properties"]["code"],
-                name=feature["properties"]["code"],
+                code=row.code,
+                name=row.name,
                 kind=AreaKind.LSOA,
-                parent=parent_of.get(feature["properties"].get("community_area", "")),
-                boundary=feature["geometry"],
+                parent=parent_of.get(row.community_area or ""),
+                boundary=row.geometry,
             )
-            for feature in features
+            for row in small_areas.itertuples()
         )
         insert_rows(
             Postcode,
@@ -98,10 +139,7 @@ def load_geography(folder: Path) -> GeographySummary:
                 "longitude": postcodes["longitude"].astype(float).tolist(),
                 "small_area": postcodes["small_area"].tolist(),
                 "community_area": postcodes["community_area"].tolist(),
-                "in_area": postcodes["in_county"]
-                .str.lower()
-                .isin(["true", "1", "yes", "y"])
-                .tolist(),
+                "in_area": postcodes["in_area"].astype(bool).tolist(),
             },
         )
         area_of = dict(zip(postcodes["postcode"], postcodes["community_area"], strict=True))
@@ -111,8 +149,8 @@ def load_geography(folder: Path) -> GeographySummary:
                 name=row.name,
                 phase=row.phase,
                 postcode=normalise_postcode(row.postcode) or "",
-                latitude=float(row.latitude) if row.latitude else None,
-                longitude=float(row.longitude) if row.longitude else None,
+                latitude=_number(row.latitude),
+                longitude=_number(row.longitude),
                 community_area=area_of.get(normalise_postcode(row.postcode), ""),
             )
             for row in schools.itertuples()
@@ -120,8 +158,12 @@ def load_geography(folder: Path) -> GeographySummary:
         placed = place_locations(replace=True)  # people writes its own locations
     return GeographySummary(
         postcodes=len(postcodes),
-        small_areas=len(features),
+        small_areas=len(small_areas),
         community_areas=len(community),
         schools=len(schools),
         locations_placed=placed,
     )
+
+
+def _number(value) -> float | None:
+    return None if value is None or pd.isna(value) else float(value)

@@ -45,3 +45,65 @@ class School(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class EventSet(models.TextChoices):
+    """The sets of events a hotspot analysis counts (docs/places.md says what is in each)."""
+
+    MISSING_FOUND = "missing_found", "Missing episodes, where found"
+    STOP_AND_SEARCH = "stop_and_search", "Stop and search"
+    POLICE_INCIDENTS = "police_incidents", "Police incidents with young people"
+    EXPLOITATION = "exploitation", "Exploitation-related events"
+    PARTNER_CONCERNS = "partner_concerns", "Partners' concerns"
+
+
+class AnalysisKind(models.TextChoices):
+    HOTSPOTS = "hotspots", "Hotspots (Getis-Ord Gi*)"
+    EMERGING = "emerging", "Emerging hotspots (space-time Gi* and Mann-Kendall)"
+
+
+class Unit(models.TextChoices):
+    GRID = "grid", "Grid cells (British National Grid)"
+    SMALL_AREA = "small_area", "Small areas"
+
+
+class HotspotRun(models.Model):
+    """One analysis of one event set, with the parameters it was computed with."""
+
+    kind = models.CharField(max_length=20, choices=AnalysisKind.choices)
+    event_set = models.CharField(max_length=30, choices=EventSet.choices)
+    unit = models.CharField(max_length=20, choices=Unit.choices)
+    cell_size = models.PositiveIntegerField(null=True, blank=True, help_text="Metres (grid)")
+    period_start = models.DateField()
+    period_end = models.DateField()
+    permutations = models.PositiveIntegerField(default=0)
+    parameters = models.JSONField(default=dict, help_text="Every other setting, as computed")
+    events = models.PositiveIntegerField(default=0, help_text="Events counted")
+    computed_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["kind", "event_set", "unit", "-computed_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.get_event_set_display()} ({self.unit})"
+
+
+class HotspotCell(models.Model):
+    """A cell's result: over the whole period (period empty), or for one month of a cube."""
+
+    run = models.ForeignKey(HotspotRun, on_delete=models.CASCADE, related_name="cells")
+    cell = models.CharField(max_length=40, help_text="A small area's code or a grid cell's name")
+    latitude = models.FloatField()
+    longitude = models.FloatField()
+    period = models.DateField(null=True, blank=True, help_text="First day of the month")
+    count = models.PositiveIntegerField()
+    z = models.FloatField(null=True)
+    p = models.FloatField(null=True)
+    # -3..3 as ArcGIS's Gi_Bin: a cold (negative) or hot spot at 99, 95 or 90% confidence.
+    gi_bin = models.SmallIntegerField(default=0)
+    category = models.CharField(max_length=30, blank=True, help_text="Emerging category")
+    trend_z = models.FloatField(null=True, blank=True, help_text="Mann-Kendall z of the cell's Gi*")
+    trend_p = models.FloatField(null=True, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["run", "period"]), models.Index(fields=["run", "cell"])]

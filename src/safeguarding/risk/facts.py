@@ -10,6 +10,7 @@ import pandas as pd
 from django.db import connection
 
 from safeguarding.common.frames import most_common
+from safeguarding.people.missing import number_missing_episodes
 
 # Times and details come as text: parsing them in bulk is far faster than building a Python
 # datetime and dict per row, as PostgreSQL's driver would.
@@ -47,10 +48,6 @@ WHERE r.person_id IS NOT NULL
 """
 POSTCODES_SQL = "SELECT postcode, community_area, in_area FROM places_postcode"
 
-# Two agencies often report one missing episode (the police and the missing service): reports
-# of the same child starting within this many hours of each other are one episode.
-SAME_EPISODE_HOURS = 24
-
 
 @dataclass
 class Facts:
@@ -79,12 +76,17 @@ def _details(value) -> dict:
 def number_episodes(events: pd.DataFrame) -> pd.Series:
     """A counting unit per row: one per missing episode (across agencies), else one per event."""
     unit = "e" + events["event_id"].astype(str)
-    missing = events[(events["event_type"] == "missing_episode")].sort_values(
-        ["person_id", "occurred_at"]
+    # Two agencies often report one missing episode: the one rule (people.missing) says which.
+    missing = events[events["event_type"] == "missing_episode"]
+    reports = missing.drop_duplicates(["person_id", "event_id"])
+    numbered = pd.Series(
+        number_missing_episodes(reports).to_numpy(),
+        index=pd.MultiIndex.from_frame(reports[["person_id", "event_id"]]),
     )
-    gap = missing.groupby("person_id")["occurred_at"].diff()
-    starts = gap.isna() | (gap > pd.Timedelta(hours=SAME_EPISODE_HOURS))
-    episode = starts.groupby(missing["person_id"]).cumsum()
+    episode = pd.Series(
+        numbered.reindex(pd.MultiIndex.from_frame(missing[["person_id", "event_id"]])).to_numpy(),
+        index=missing.index,
+    )
     unit.loc[missing.index] = "m" + missing["person_id"].astype(str) + "-" + episode.astype(str)
     return unit
 

@@ -147,6 +147,9 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "/static/"
+# The maps draw the partnership's own geography with no tiles. An operator may point this at a
+# tile server on their own network ({z}/{x}/{y} URL); nothing is fetched from the internet.
+MAP_TILE_URL = environment.text("SAFEGUARDING_MAP_TILE_URL")
 STATIC_ROOT = VAR_DIR / "static"
 # Built at set-up from the npm registry by `make assets`; nothing is fetched at run time. An
 # installed wheel carries no build: point SAFEGUARDING_ASSETS_DIR at one.

@@ -18,7 +18,7 @@ SECTIONS = [
     Section("People", "people:search", "people.view_person"),
     Section("Panel", "panel:meetings", "panel.view_meeting"),
     Section("Contexts", "contexts:list", "contexts.view_context"),
-    Section("Places", "places:map", "places.view_area"),
+    Section("Places", "places:map", "places.view_hotspotrun"),
     Section("Network", "network:graph", "people.view_person"),
     Section("Reports", "reports:dashboard", "reports.view_report"),
     Section("Imports", "sources:imports", "sources.view_importbatch"),

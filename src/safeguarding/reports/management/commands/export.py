@@ -8,20 +8,31 @@ from safeguarding.access import audit
 from safeguarding.access.models import AuditAction, AuditObject
 from safeguarding.common.csv_export import write_csv
 from safeguarding.linkage.pipeline import linked_records_frame
+from safeguarding.places import queries as places_queries
 from safeguarding.risk import queries as risk_queries
 from safeguarding.risk.catalogue import load_catalogue
 from safeguarding.risk.models import ScoringRun
 from safeguarding.risk.services import score_everyone
 
+# Hotspots are counts of places, with no person in them: recorded as an export of events until
+# the audit log has a value of its own for them.
+EXPORTED = {
+    "links": AuditObject.LINKS,
+    "tracker": AuditObject.TRACKER,
+    "hotspots": AuditObject.PLACES,
+}
+
 
 class Command(BaseCommand):
     help = (
         "Export results as CSV: `export links FILE` (source, source_record_id, person_id); "
-        "`export tracker FILE [--as-of DATE]` (person_id, score, level, indicators, ranked)."
+        "`export tracker FILE [--as-of DATE]` (person_id, score, level, indicators, ranked); "
+        "`export hotspots FILE` (area_code or cell, lat, lon, period, category, count, z, p: "
+        "the latest results of `safeguarding analyse`)."
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("what", choices=["links", "tracker"])
+        parser.add_argument("what", choices=["links", "tracker", "hotspots"])
         parser.add_argument("file", type=Path)
         parser.add_argument(
             "--as-of",
@@ -34,6 +45,8 @@ class Command(BaseCommand):
             records = linked_records_frame().sort_values(["feed", "source_record_id"])
             header = ["source", "source_record_id", "person_id"]
             rows = list(records[["feed", "source_record_id", "person_id"]].itertuples(index=False))
+        elif what == "hotspots":
+            header, rows = places_queries.EXPORT_HEADER, places_queries.export_rows()
         else:
             header = risk_queries.EXPORT_HEADER
             rows = self._tracker_rows(as_of or timezone.localdate())
@@ -42,7 +55,7 @@ class Command(BaseCommand):
         audit.record(
             action=AuditAction.EXPORT,
             username="command line",
-            object_type=AuditObject.LINKS if what == "links" else AuditObject.TRACKER,
+            object_type=EXPORTED[what],
             detail={"rows": count},
         )
         self.stdout.write(f"Wrote {count} rows to {file}.")

@@ -1,0 +1,271 @@
+"""What the map and the export read: the latest results of each analysis."""
+
+import datetime
+
+import numpy as np
+import pandas as pd
+from django.db.models import Max
+
+from safeguarding.people.models import Involvement, Person
+from safeguarding.places.emerging import CATEGORIES
+from safeguarding.places.events import (
+    cached_missing_episodes,
+    event_points,
+    home_postcodes,
+    postcode_places,
+)
+from safeguarding.places.grid import cell_names, cell_of, cell_square
+from safeguarding.places.models import (
+    AnalysisKind,
+    Area,
+    AreaKind,
+    HotspotCell,
+    HotspotRun,
+    Unit,
+)
+from safeguarding.risk.models import RiskAssessment, ScoringRun
+
+EXPORT_HEADER = ["area_code or cell", "lat", "lon", "period", "category", "count", "z", "p"]
+BIN_NAMES = {
+    3: "hot_99",
+    2: "hot_95",
+    1: "hot_90",
+    0: "not_significant",
+    -1: "cold_90",
+    -2: "cold_95",
+    -3: "cold_99",
+}
+
+
+def latest_runs() -> list[HotspotRun]:
+    """The newest run of each analysis (kind, event set, unit)."""
+    newest = (
+        HotspotRun.objects.values("kind", "event_set", "unit")
+        .annotate(last=Max("pk"))
+        .values_list("last", flat=True)
+    )
+    return list(
+        HotspotRun.objects.filter(pk__in=list(newest)).order_by("kind", "event_set", "unit")
+    )
+
+
+def export_rows() -> list[tuple]:
+    """One row per cell of the latest runs. `period` is the run's whole period (start/end) or
+    one month (YYYY-MM); `category` names the event set, then the Gi_Bin (hot_99 … cold_99) or
+    the emerging category (new_hot …), e.g. `missing_found/hot_95`."""
+    rows = []
+    for run in latest_runs():
+        whole = f"{run.period_start.isoformat()}/{run.period_end.isoformat()}"
+        cells = HotspotCell.objects.filter(run=run).order_by("period", "cell")
+        for cell in cells.values_list(
+            "cell", "latitude", "longitude", "period", "category", "gi_bin", "count", "z", "p"
+        ):
+            name, latitude, longitude, period, category, gi_bin, count, z, p = cell
+            if period is None and run.kind == AnalysisKind.EMERGING:
+                result = category
+            else:
+                result = BIN_NAMES[gi_bin]
+            rows.append(
+                (
+                    name,
+                    round(latitude, 5),
+                    round(longitude, 5),
+                    period.strftime("%Y-%m") if period else whole,
+                    f"{run.event_set}/{result}",
+                    count,
+                    None if z is None else round(z, 4),
+                    None if p is None else round(p, 4),
+                )
+            )
+    return rows
+
+
+# -- the map ------------------------------------------------------------------------------------
+
+SMALL_NUMBER = 5  # counts under this are shown as "fewer than 5" to those without need to know
+
+
+def area_features() -> list[dict]:
+    """The partnership's small areas as GeoJSON features: the map's base, with no tile server."""
+    rows = Area.objects.filter(kind=AreaKind.LSOA, boundary__isnull=False).values_list(
+        "code", "name", "parent__name", "boundary"
+    )
+    return [
+        {
+            "type": "Feature",
+            "properties": {"code": code, "name": name, "community_area": parent or ""},
+            "geometry": boundary,
+        }
+        for code, name, parent, boundary in rows
+    ]
+
+
+def community_area_labels() -> list[dict]:
+    rows = Area.objects.filter(
+        kind=AreaKind.COMMUNITY_AREA, latitude__isnull=False, longitude__isnull=False
+    ).values_list("name", "latitude", "longitude")
+    return [{"name": n, "latitude": lat, "longitude": lon} for n, lat, lon in rows]
+
+
+def latest_run(*, kind: str, event_set: str, unit: str) -> HotspotRun | None:
+    return (
+        HotspotRun.objects.filter(kind=kind, event_set=event_set, unit=unit).order_by("-pk").first()
+    )
+
+
+def run_months(run: HotspotRun) -> list[str]:
+    months = (
+        HotspotCell.objects.filter(run=run, period__isnull=False)
+        .values_list("period", flat=True)
+        .distinct()
+        .order_by("period")
+    )
+    return [m.strftime("%Y-%m") for m in months if m is not None]
+
+
+def hotspot_features(*, run: HotspotRun, month: datetime.date | None) -> list[dict]:
+    """The run's cells (one month of a cube, or the whole period) as GeoJSON polygons."""
+    cells = HotspotCell.objects.filter(run=run, period=month).values_list(
+        "cell", "count", "z", "p", "gi_bin", "category", "trend_z"
+    )
+    shapes: dict = {}
+    features: list[dict] = []
+    if run.unit == Unit.SMALL_AREA:
+        shapes = dict(Area.objects.filter(kind=AreaKind.LSOA).values_list("code", "boundary"))
+    for cell, count, z, p, gi_bin, category, trend_z in cells:
+        geometry: dict
+        if run.unit == Unit.GRID:
+            geometry = {"type": "Polygon", "coordinates": cell_square(cell)}
+        elif shapes.get(cell):
+            geometry = shapes[cell]
+        else:
+            continue
+        features.append(
+            {
+                "type": "Feature",
+                "properties": {
+                    "cell": cell,
+                    "count": count,
+                    "z": None if z is None else round(z, 3),
+                    "p": None if p is None else round(p, 4),
+                    "gi_bin": gi_bin,
+                    "category": category,
+                    "category_label": CATEGORIES.get(category, ""),
+                    "trend_z": None if trend_z is None else round(trend_z, 3),
+                },
+                "geometry": geometry,
+            }
+        )
+    return features
+
+
+def shown_count(count: int, *, exact: bool) -> int | str:
+    return count if exact or count == 0 or count >= SMALL_NUMBER else f"fewer than {SMALL_NUMBER}"
+
+
+def found_points() -> pd.DataFrame:
+    """Where each missing episode ended (found), for those allowed to see single episodes:
+    person_id, started_at, found_postcode, latitude, longitude, in_area. Restricted people's
+    episodes are left out (they are counted in the cells)."""
+    episodes = cached_missing_episodes()
+    episodes = episodes.dropna(subset=["found_latitude"])
+    restricted = set(Person.objects.filter(restricted=True).values_list("pk", flat=True))
+    episodes = episodes[~episodes["person_id"].isin(restricted)]
+    return pd.DataFrame(
+        {
+            "person_id": episodes["person_id"],
+            "started_at": episodes["started_at"],
+            "found_postcode": episodes["found_postcode"],
+            "latitude": episodes["found_latitude"].astype(float),
+            "longitude": episodes["found_longitude"].astype(float),
+            "in_area": episodes["found_in_area"],
+        }
+    )
+
+
+def found_cells(*, size: int = 1000) -> list[dict]:
+    """Found places counted by grid cell: what those without need to know see."""
+    episodes = cached_missing_episodes().dropna(subset=["found_latitude"])
+    column, row = cell_of(
+        latitude=episodes["found_latitude"].astype(float),
+        longitude=episodes["found_longitude"].astype(float),
+        size=size,
+    )
+    counts = pd.Series(cell_names(column, row, size)).value_counts()
+    return [
+        {
+            "type": "Feature",
+            "properties": {"cell": cell, "count": shown_count(int(n), exact=False)},
+            "geometry": {"type": "Polygon", "coordinates": cell_square(cell)},
+        }
+        for cell, n in counts.items()
+    ]
+
+
+def cell_events(*, event_set: str, cell: str, unit: str) -> pd.DataFrame:
+    """The events behind one cell (a grid cell's name or a small area's code): event_id,
+    occurred_at, in_area."""
+    points = event_points(event_set=event_set)
+    if not cell:
+        return points.iloc[0:0]
+    if unit == Unit.SMALL_AREA:
+        return points[points["small_area"] == cell]
+    size = int(cell.split("m-", 1)[0])
+    column, row = cell_of(latitude=points["latitude"], longitude=points["longitude"], size=size)
+    names = np.array(cell_names(column, row, size), dtype=object)
+    return points[names == cell]
+
+
+def event_people(event_ids: list[int]) -> dict[int, list[int]]:
+    """The young people in each event (their person ids), restricted people left out."""
+    rows = (
+        Involvement.objects.filter(event_id__in=event_ids, person__isnull=False)
+        .exclude(person__restricted=True)
+        .values_list("event_id", "person_id")
+        .distinct()
+    )
+    people: dict[int, list[int]] = {}
+    for event_id, person_id in rows:
+        people.setdefault(event_id, []).append(person_id)
+    return people
+
+
+def areas_by_risk() -> list[dict]:
+    """Per small area: young people on the latest tracker by level (by home postcode) and
+    missing episodes of children living there."""
+    run = ScoringRun.objects.order_by("-as_of", "-pk").first()
+    homes = _home_small_areas()
+    levels = pd.DataFrame(columns=["person_id", "level"])
+    if run is not None:
+        levels = pd.DataFrame(
+            list(RiskAssessment.objects.filter(run=run).values_list("person_id", "level")),
+            columns=["person_id", "level"],
+        )
+    levels["small_area"] = levels["person_id"].map(homes)
+    by_level = levels.dropna(subset=["small_area"]).pivot_table(
+        index="small_area", columns="level", values="person_id", aggfunc="count", fill_value=0
+    )
+    episodes = cached_missing_episodes()
+    episodes["small_area"] = episodes["person_id"].map(homes)
+    missing = episodes.dropna(subset=["small_area"]).groupby("small_area").size()
+    rows = []
+    for feature in area_features():
+        code = feature["properties"]["code"]
+        counts = by_level.loc[code] if code in by_level.index else {}
+        rows.append(
+            {
+                **feature["properties"],
+                "high": int(counts.get("high", 0)) if len(counts) else 0,
+                "medium": int(counts.get("medium", 0)) if len(counts) else 0,
+                "low": int(counts.get("low", 0)) if len(counts) else 0,
+                "missing_episodes": int(missing.get(code, 0)),
+                "geometry": feature["geometry"],
+            }
+        )
+    return rows
+
+
+def _home_small_areas() -> pd.Series:
+    places = postcode_places()
+    in_area = places[places["in_area"].astype(bool) & (places["small_area"] != "")]
+    return home_postcodes().map(in_area["small_area"]).dropna()

@@ -1,0 +1,49 @@
+from django.core.management.base import BaseCommand, CommandError
+
+from safeguarding.pipeline import Inputs, PipelineError, run_pipeline
+from safeguarding.places.analysis import AnalysisSettings
+from safeguarding.places.models import EventSet
+
+
+class Command(BaseCommand):
+    help = (
+        "Hotspots (Getis-Ord Gi*) and emerging hotspots of each event set, over the grid and "
+        "the small areas, stored with their parameters: the pipeline's analyse stage."
+    )
+
+    def add_arguments(self, parser):
+        defaults = AnalysisSettings()
+        parser.add_argument(
+            "--cell-size", type=int, default=defaults.cell_size, help="grid cell, metres"
+        )
+        parser.add_argument("--permutations", type=int, default=defaults.permutations)
+        parser.add_argument("--months", type=int, default=defaults.months, help="cube length")
+        parser.add_argument("--time-lag", type=int, default=defaults.time_lag)
+        parser.add_argument(
+            "--no-fdr", action="store_true", help="no false discovery rate correction"
+        )
+        parser.add_argument("--seed", type=int, default=defaults.seed)
+        parser.add_argument(
+            "--event-set", action="append", choices=EventSet.values, dest="event_sets"
+        )
+
+    def handle(self, *args, **options):
+        if options["cell_size"] < 50 or options["permutations"] < 0 or options["months"] < 3:
+            raise CommandError("Cells of 50 m or more, permutations ≥ 0 and 3 months or more.")
+        settings = AnalysisSettings(
+            cell_size=options["cell_size"],
+            permutations=options["permutations"],
+            months=options["months"],
+            time_lag=options["time_lag"],
+            fdr=not options["no_fdr"],
+            seed=options["seed"],
+            event_sets=tuple(options["event_sets"] or EventSet.values),
+        )
+        inputs = Inputs(analysis=settings, reanalyse=True, say=self.stdout.write)
+        try:
+            (run,) = run_pipeline(
+                inputs=inputs, started_by="safeguarding analyse", stages=["analyse"]
+            )
+        except PipelineError as error:
+            raise CommandError(str(error)) from error
+        self.stdout.write(f"analyse: {run.get_status_display()} in {run.seconds:.1f} s")

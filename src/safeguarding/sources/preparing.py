@@ -37,8 +37,11 @@ class PreparedChunk:
 
 
 def prepare_chunks(path: Path, *, feed: Feed, today: date, vendor: str) -> Iterator[PreparedChunk]:
+    seen_ids: dict[str, int] = {}
     for chunk in read_chunks(path, feed.file_format):
-        validated = validate_chunk(chunk.rows, feed, today=today)
+        validated = validate_chunk(
+            chunk.rows, feed, today=today, file_name=path.name, seen_ids=seen_ids
+        )
         issues = [Issue(r.row, r.column, r.reason) for r in chunk.rejections] + validated.issues
         passed = ~validated.values[ROW].isin(validated.error_rows)
         values = validated.values[passed]

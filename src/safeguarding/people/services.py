@@ -5,9 +5,17 @@ write these tables only through these functions, never by the tables' names."""
 import pandas as pd
 from django.db import IntegrityError, connection, transaction
 
-from safeguarding.common.bulk import db_dates, db_values, update_rows
+from safeguarding.common.bulk import BATCH_SIZE, db_dates, db_values, insert_rows, update_rows
 from safeguarding.common.frames import most_common
-from safeguarding.people.models import Involvement, Location, Person, SourceRecord
+from safeguarding.people.models import (
+    Involvement,
+    Location,
+    Object,
+    ObjectContact,
+    Person,
+    Relationship,
+    SourceRecord,
+)
 from safeguarding.places.models import Postcode
 
 
@@ -68,6 +76,61 @@ def hand_on_person(*, old: Person, successor: Person, skip: set[str]) -> None:
             except IntegrityError:
                 row.delete()  # the successor already holds the same (e.g. a context membership)
     old.delete()
+
+
+def add_relationships(*, relationships: pd.DataFrame, feed_id: int, batch_id: int) -> None:
+    """Record person-to-person relationships: `relationships` holds from_record, to_record,
+    kind, started_at and ended_at (ISO dates or None) and row_number. A relationship already
+    recorded (the same two records and kind) is kept as it is."""
+    insert_rows(
+        Relationship,
+        {
+            "from_record": relationships["from_record"].tolist(),
+            "to_record": relationships["to_record"].tolist(),
+            "kind": relationships["kind"].tolist(),
+            "started_at": db_values(relationships["started_at"]),
+            "ended_at": db_values(relationships["ended_at"]),
+            "feed": [feed_id] * len(relationships),
+            "import_batch": [batch_id] * len(relationships),
+            "row_number": relationships["row_number"].tolist(),
+        },
+        ignore_conflicts=True,
+    )
+
+
+def object_ids(*, kind: str, values: list[str]) -> dict[str, int]:
+    """The objects of this kind with these values, created where new: value → id."""
+    distinct = sorted(set(values))
+    Object.objects.bulk_create(
+        [Object(kind=kind, value=value) for value in distinct],
+        batch_size=BATCH_SIZE,
+        ignore_conflicts=True,
+    )
+    found: dict[str, int] = {}
+    for start in range(0, len(distinct), 5000):
+        part = distinct[start : start + 5000]
+        found.update(Object.objects.filter(kind=kind, value__in=part).values_list("value", "pk"))
+    return found
+
+
+def add_object_contacts(*, contacts: pd.DataFrame, feed_id: int, batch_id: int) -> None:
+    """Record contacts between objects (calls between phones): `contacts` holds
+    source_contact_id, from_object, to_object, kind, occurred_at (database form) and
+    row_number. A contact the feed already holds under its id is kept as it is."""
+    insert_rows(
+        ObjectContact,
+        {
+            "source_contact_id": contacts["source_contact_id"].tolist(),
+            "from_object": contacts["from_object"].tolist(),
+            "to_object": contacts["to_object"].tolist(),
+            "kind": contacts["kind"].tolist(),
+            "occurred_at": contacts["occurred_at"].tolist(),
+            "feed": [feed_id] * len(contacts),
+            "import_batch": [batch_id] * len(contacts),
+            "row_number": contacts["row_number"].tolist(),
+        },
+        ignore_conflicts=True,
+    )
 
 
 def describe_people(*, people: list[int] | None) -> None:

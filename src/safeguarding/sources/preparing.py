@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from safeguarding.sources.derived import prepare_derived_events
 from safeguarding.sources.event_loading import prepare_events
 from safeguarding.sources.feeds import Feed
 from safeguarding.sources.loading import prepare_records
@@ -30,6 +31,7 @@ class PreparedChunk:
     invalid: dict[str, pd.Series]  # column → mask of flagged values, indexed like values
     records: pd.DataFrame | None = None  # source record fields, database form, like values
     events: pd.DataFrame | None = None
+    derived_events: pd.DataFrame | None = None  # the further events rows imply, like values
     rows_read: int = field(init=False)
 
     def __post_init__(self):
@@ -52,6 +54,9 @@ def prepare_chunks(path: Path, *, feed: Feed, today: date, vendor: str) -> Itera
             invalid={name: mask[passed] for name, mask in validated.invalid.items()},
             records=prepare_records(values, feed=feed) if feed.source_record else None,
             events=prepare_events(values, feed=feed, vendor=vendor) if feed.event else None,
+            derived_events=prepare_derived_events(values, feed=feed, vendor=vendor)
+            if feed.derived_events
+            else None,
         )
 
 

@@ -100,7 +100,8 @@ def _without_skipped(chunk: Chunk, skip_rows: dict[str, str]) -> Chunk:
     skipped = pd.Series(False, index=chunk.rows.index)
     for column, pattern in skip_rows.items():
         if column in chunk.rows:
-            skipped |= chunk.rows[column].astype(str).str.strip().str.contains(pattern, regex=True)
+            found = chunk.rows[column].astype(str).str.strip().map(re.compile(pattern).search)
+            skipped |= found.notna()
     patterns = [re.compile(pattern) for pattern in skip_rows.values()]
     rejections = [
         rejection

@@ -19,7 +19,7 @@ from safeguarding.sources.derived import prepare_derived_events
 from safeguarding.sources.event_loading import prepare_events
 from safeguarding.sources.feeds import Feed
 from safeguarding.sources.loading import prepare_records
-from safeguarding.sources.readers import ROW, Chunk, read_chunks
+from safeguarding.sources.readers import CHUNK_ROWS, ROW, Chunk, read_chunks
 from safeguarding.sources.validation import Issue, validate_chunk
 
 
@@ -38,9 +38,11 @@ class PreparedChunk:
         self.rows_read = len(self.chunk.rows) + len(self.chunk.rejections)
 
 
-def prepare_chunks(path: Path, *, feed: Feed, today: date, vendor: str) -> Iterator[PreparedChunk]:
-    seen_ids: dict[str, int] = {}
-    for chunk in read_chunks(path, feed.file_format):
+def prepare_chunks(
+    path: Path, *, feed: Feed, today: date, vendor: str, chunk_rows: int = CHUNK_ROWS
+) -> Iterator[PreparedChunk]:
+    seen_ids: dict[str, int] = {}  # the file's ids so far, to find one given twice
+    for chunk in read_chunks(path, feed.file_format, chunk_rows=chunk_rows):
         validated = validate_chunk(
             chunk.rows, feed, today=today, file_name=path.name, seen_ids=seen_ids
         )

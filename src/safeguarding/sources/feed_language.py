@@ -204,6 +204,65 @@ def check_value(value: str, known: set[str], *, what: str, at: tuple[str, ...]) 
         )
 
 
+# The form each option's value takes, so that `required = "yes"` or `file_patterns = 3` is
+# refused with its line rather than failing somewhere later.
+OPTION_FORMS: dict[str, tuple[type, ...]] = {
+    "required": (bool,),
+    "flag_only": (bool,),
+    "not_after_today": (bool,),
+    "allow_district": (bool,),
+    "type": (str,),
+    "separator": (str,),
+    "not_before": (str,),
+    "form": (str,),
+    "year_column": (str,),
+    "format": (str, list),
+    "codes": (dict,),
+    "terms": (dict,),
+    "min": (int, float),
+    "max": (int, float),
+    "name": (str,),
+    "agency": (str,),
+    "title": (str,),
+    "isa_reference": (str,),
+    "version": (str, int),
+    "retention_days": (int,),
+    "file_patterns": (list,),
+    "kind": (str,),
+    "delimiter": (str,),
+    "encoding": (str,),
+    "sheet": (str,),
+    "sheets": (list,),
+    "records_path": (str,),
+    "header_row": (int,),
+    "column_names": (list,),
+    "skip_rows": (dict,),
+}
+FORM_NAMES = {
+    bool: "true or false",
+    str: "text in quotes",
+    list: "a list [...]",
+    dict: "a table { ... }",
+    int: "a whole number",
+    float: "a number",
+}
+
+
+def check_forms(table: dict, *, where: str, at: tuple[str, ...]) -> None:
+    for key, value in table.items():
+        forms = OPTION_FORMS.get(key)
+        if forms is None:
+            continue
+        # Python counts true as a number: a true where a number belongs is still refused.
+        if isinstance(value, forms) and not (isinstance(value, bool) and bool not in forms):
+            continue
+        raise FeedError(
+            f"{where}: {key} is {value!r}, but must be "
+            + " or ".join(FORM_NAMES[form] for form in forms),
+            at=(*at, key),
+        )
+
+
 def line_of(text: str, at: tuple[str, ...]) -> int | None:
     """The line (1 is the first) where the chain of keys `at` leads, searching forward for
     each key in turn as a section header or as `key =`; None when not found."""

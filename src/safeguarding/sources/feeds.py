@@ -38,6 +38,7 @@ from safeguarding.sources.feed_language import (
     SOURCE_RECORD_FIELDS,
     SOURCE_RECORD_KEYS,
     FeedError,
+    check_forms,
     check_keys,
     check_value,
     line_of,
@@ -296,6 +297,7 @@ def _table(document: dict, key: str) -> dict:
 
 def _file_format(spec: dict) -> FileFormat:
     check_keys(spec, FORMAT_KEYS, where="[format]", at=("format",))
+    check_forms(spec, where="[format]", at=("format",))
     options = dict(spec)
     if "sheet" in options and "sheets" in options:
         raise FeedError("[format] gives both 'sheet' and 'sheets': use one", at=("format", "sheet"))
@@ -328,6 +330,7 @@ def _feed_from_document(document: dict, *, path: Path) -> Feed:
     check_keys(document, SECTIONS, where="A feed file", at=())
     meta = _table(document, "feed")
     check_keys(meta, FEED_KEYS, where="[feed]", at=("feed",))
+    check_forms(meta, where="[feed]", at=("feed",))
     file_format = _file_format(_table(document, "format"))
     columns = {name: _column(name, spec) for name, spec in _table(document, "columns").items()}
     for name in file_format.skip_rows:
@@ -446,6 +449,7 @@ def _column(name: str, spec: dict) -> Column:
             f'column {name!r} must be a table, e.g. {name} = {{ type = "text" }}', at=at
         )
     check_keys(spec, COLUMN_KEYS, where=f"column {name!r}", at=at)
+    check_forms(spec, where=f"column {name!r}", at=at)
     options = dict(spec)
     formats = options.pop("format", ())
     formats = (formats,) if isinstance(formats, str) else tuple(formats)

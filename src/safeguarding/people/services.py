@@ -16,7 +16,7 @@ from safeguarding.people.models import (
     Relationship,
     SourceRecord,
 )
-from safeguarding.places.models import Postcode
+from safeguarding.places.models import Area, AreaKind, Postcode
 
 
 def new_people(*, count: int) -> list[int]:
@@ -188,4 +188,66 @@ def place_locations(*, replace: bool = False) -> int:
             f"UPDATE {location} SET {assignments} "  # noqa: S608 (names from model meta)
             f"WHERE {location}.postcode IN (SELECT postcode FROM {postcode})" + condition
         )
-        return cursor.rowcount
+        placed = cursor.rowcount
+    return placed + place_outside_directory()
+
+
+def place_outside_directory() -> int:
+    """Decide inside or outside the partnership's area for locations the postcode directory
+    does not list: a postcode (or a district alone, `SN1`) whose district has no postcode in
+    the area is outside it, one whose district lies wholly inside is inside; a point with no
+    postcode is inside when it falls within one of the area's small areas. Left unknown only
+    when the district straddles the boundary, or no geography is loaded. Returns how many."""
+    if not Postcode.objects.exists():
+        return 0
+    unplaced = pd.DataFrame.from_records(
+        Location.objects.filter(in_area__isnull=True).values(
+            "pk", "postcode", "latitude", "longitude"
+        ),
+        columns=["pk", "postcode", "latitude", "longitude"],
+    )
+    if unplaced.empty:
+        return 0
+    decided = pd.Series(None, index=unplaced.index, dtype=object)
+    with_postcode = unplaced["postcode"].ne("")
+    districts = unplaced.loc[with_postcode, "postcode"].str.split(" ").str[0]
+    for district in sorted(set(districts)):
+        flags = set(
+            Postcode.objects.filter(postcode__startswith=f"{district} ")
+            .values_list("in_area", flat=True)
+            .distinct()
+        )
+        if len(flags) < 2:  # all inside, all outside, or none listed (so outside)
+            decided[districts.index[districts.eq(district)]] = bool(flags) and flags == {True}
+    points = ~with_postcode & unplaced["latitude"].notna() & unplaced["longitude"].notna()
+    if points.any():
+        decided[points] = _inside_small_areas(
+            unplaced.loc[points, "latitude"], unplaced.loc[points, "longitude"]
+        )
+    known = decided.notna()
+    update_rows(
+        Location,
+        {
+            "pk": unplaced.loc[known, "pk"].tolist(),
+            "in_area": decided[known].astype(bool).tolist(),
+        },
+    )
+    return int(known.sum())
+
+
+def _inside_small_areas(latitudes: pd.Series, longitudes: pd.Series) -> pd.Series:
+    """Whether each point lies in one of the geography's small areas (their GeoJSON
+    boundaries); unknown (None) for all when no boundaries are loaded."""
+    import shapely
+
+    boundaries = [
+        shapely.geometry.shape(boundary)
+        for boundary in Area.objects.filter(kind=AreaKind.LSOA, boundary__isnull=False).values_list(
+            "boundary", flat=True
+        )
+    ]
+    if not boundaries:
+        return pd.Series(None, index=latitudes.index, dtype=object)
+    area = shapely.union_all(boundaries)
+    inside = shapely.contains_xy(area, longitudes.to_numpy(), latitudes.to_numpy())
+    return pd.Series(inside, index=latitudes.index, dtype=object)

@@ -39,11 +39,13 @@ def prepare_derived_events(values: pd.DataFrame, *, feed: Feed, vendor: str) -> 
     frames = []
     for rule in feed.derived_events:
         holds, matched = _matches(values, rule)
+        occurred_column = rule.occurred_at or feed.event["occurred_at"]
+        holds &= values[occurred_column].notna()  # a fact with no time is not derived
         rows = values[holds]
         if rows.empty:
             continue
         length, index = len(rows), rows.index
-        occurred = rows[rule.occurred_at or feed.event["occurred_at"]]
+        occurred = rows[occurred_column]
         frame = pd.DataFrame(
             {
                 ROW: rows[ROW],

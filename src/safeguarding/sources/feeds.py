@@ -5,6 +5,7 @@ Everything is checked when the file is loaded, so a mistake in a feed is reporte
 line and the nearest word the language knows, before any row is read.
 """
 
+import dataclasses
 import datetime
 import fnmatch
 import re
@@ -414,7 +415,28 @@ def _feed_from_document(document: dict, *, path: Path) -> Feed:
         version=str(meta.get("version", "1")),
     )
     check_mapping(feed)
-    return feed
+    return _with_keys_required(feed)
+
+
+def _with_keys_required(feed: Feed) -> Feed:
+    """A row without its id or its event's time cannot be stored: the columns that give them
+    are required, whether or not the feed says so, so such a row is quarantined."""
+    needed = [
+        feed.source_record.get("source_record_id"),
+        feed.event.get("source_event_id"),
+        feed.event.get("occurred_at"),
+    ]
+    names = set()
+    for name in needed:
+        if name in feed.combined:
+            names.update(feed.combined[name].columns)
+        elif name:
+            names.add(name.partition(".")[0])
+    columns = {
+        name: dataclasses.replace(column, required=True) if name in names else column
+        for name, column in feed.columns.items()
+    }
+    return dataclasses.replace(feed, columns=columns)
 
 
 def _list(document: dict, key: str) -> list[dict]:

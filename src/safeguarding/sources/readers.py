@@ -12,6 +12,7 @@ hold line breaks; rows are still numbered as records, not as lines of text.
 import csv
 import json
 import re
+import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -120,6 +121,59 @@ CSV_QUERY = (
 
 
 def _read_csv(path: Path, file_format: FileFormat, *, chunk_rows: int) -> Iterator[Chunk]:
+    if not _needs_line_endings_evened(path):
+        yield from _read_even_csv(path, file_format, chunk_rows=chunk_rows)
+        return
+    with tempfile.TemporaryDirectory(prefix="import-") as folder:
+        even = Path(folder) / path.name
+        _even_line_endings(path, even)
+        yield from _read_even_csv(even, file_format, chunk_rows=chunk_rows)
+
+
+# A line ending that is not the file's own: a CR alone, or an LF without its CR.
+_MIXED_ENDINGS = re.compile(rb"\r(?!\n)|(?<!\r)\n")
+
+
+def _needs_line_endings_evened(path: Path) -> bool:
+    """Whether the file ends its lines with CR alone (older Mac exports), or mixes CRLF rows
+    with line breaks of another kind inside quoted values: DuckDB's reader guesses one line
+    ending from the file's start, and then misreads such files."""
+    with path.open("rb") as handle:
+        start = handle.read(1 << 16)
+    if b"\r" not in start:
+        return False
+    if b"\r\n" not in start:
+        return True
+    with path.open("rb") as handle:
+        return any(
+            _MIXED_ENDINGS.search(block.rstrip(b"\r"))
+            for block in iter(lambda: handle.read(1 << 24), b"")
+        )
+
+
+def _even_line_endings(source: Path, target: Path) -> None:
+    """Copy the file with every line ending between rows as LF, leaving the line breaks
+    inside quoted values as they are, a block at a time (so memory stays flat)."""
+    inside_quotes = False
+    carried = b""
+    with source.open("rb") as reading, target.open("wb") as writing:
+        for block in iter(lambda: reading.read(1 << 22), b""):
+            block = carried + block
+            carried = b""
+            parts = block.split(b'"')
+            for index, part in enumerate(parts):
+                outside = inside_quotes == (index % 2 == 1)
+                if outside:
+                    if index == len(parts) - 1 and part.endswith(b"\r"):
+                        # A CR at the block's end may be the first half of a CRLF.
+                        part, carried = part[:-1], b"\r"
+                    parts[index] = part.replace(b"\r\n", b"\n").replace(b"\r", b"\n")
+            inside_quotes = inside_quotes != (len(parts) % 2 == 0)
+            writing.write(b'"'.join(parts))
+        writing.write(carried.replace(b"\r", b"\n"))
+
+
+def _read_even_csv(path: Path, file_format: FileFormat, *, chunk_rows: int) -> Iterator[Chunk]:
     """Two passes with DuckDB: one to find the rows it rejects, one to stream the rest.
 
     Memory stays flat in the file's size: only one chunk of rows is held at a time.

@@ -124,7 +124,7 @@ def add_object_contacts(*, contacts: pd.DataFrame, feed_id: int, batch_id: int) 
             "from_object": contacts["from_object"].tolist(),
             "to_object": contacts["to_object"].tolist(),
             "kind": contacts["kind"].tolist(),
-            "occurred_at": contacts["occurred_at"].tolist(),
+            "occurred_at": db_values(contacts["occurred_at"]),
             "feed": [feed_id] * len(contacts),
             "import_batch": [batch_id] * len(contacts),
             "row_number": contacts["row_number"].tolist(),

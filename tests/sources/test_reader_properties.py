@@ -19,7 +19,7 @@ COLUMNS = """
 ID = { required = true }
 Surname = { required = true }
 Note = {}
-DOB = { type = "date", format = ["%d/%m/%Y", "%Y-%m-%d"] }
+DOB = { type = "date", format = ["%d/%m/%Y", "%Y-%m-%d", "%Y-%m-%d %H:%M:%S"] }
 Score = { type = "number", min = 0, max = 100 }
 
 [source_record]
@@ -146,3 +146,95 @@ def test_every_good_row_imports_once_and_every_bad_row_is_quarantined(
         assert record.family_name == name.strip()
         assert record.date_of_birth == birth
         assert record.address == note.strip()
+
+
+XLSX_BAD_KINDS = ["no_surname", "impossible_date", "stray_value", "range"]
+
+
+@settings(
+    max_examples=15,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(
+    sheets=st.integers(1, 2),
+    titled=st.booleans(),
+    totals=st.booleans(),
+    good=st.lists(st.tuples(names, births, st.booleans()), max_size=6),
+    bad=st.lists(st.tuples(st.sampled_from(XLSX_BAD_KINDS), st.integers(0, 20)), max_size=4),
+    blanks=st.lists(st.integers(0, 20), max_size=2),
+)
+def test_workbooks_in_these_shapes_import_every_good_row_once(
+    agencies, tmp_path, sheets, titled, totals, good, bad, blanks
+):
+    import openpyxl
+
+    run = next(counter)
+    sheet_names = [f"Area{n}" for n in range(sheets)]
+    format_lines = ['kind = "xlsx"', f"sheets = {sheet_names!r}".replace("'", '"')]
+    format_lines.append('skip_rows = { ID = "^Total$" }')
+    if titled:
+        format_lines.append("header_row = 3")
+    feed = write_feed(tmp_path, f"book{run}", "[format]\n" + "\n".join(format_lines) + COLUMNS)
+
+    rows: list[tuple[str, list]] = [
+        ("good", [f"G{i}", name, "", birth if real else birth.strftime("%d/%m/%Y"), 50])
+        for i, (name, birth, real) in enumerate(good)
+    ]
+    for number, (kind, position) in enumerate(bad):
+        cells = {
+            "no_surname": [f"B{number}", None, None, "01/01/2010", 1],
+            "impossible_date": [f"B{number}", "Bad", None, "31/02/2010", 1],
+            "stray_value": [f"B{number}", "Bad", None, "01/01/2010", 1, None, "stray"],
+            "range": [f"B{number}", "Bad", None, "01/01/2010", 104.5],
+        }[kind]
+        rows.insert(position % (len(rows) + 1), (kind, cells))
+    for position in blanks:
+        rows.insert(position % (len(rows) + 1), ("blank", [None] * 5))
+    split = len(rows) // 2 if sheets == 2 else len(rows)
+    parts = [rows[:split], rows[split:]] if sheets == 2 else [rows]
+
+    workbook = openpyxl.Workbook()
+    workbook.remove(workbook.active)
+    expected_good: dict[str, int] = {}
+    expected_bad: set[int] = set()
+    offset = 0
+    for name, part in zip(sheet_names, parts, strict=True):
+        sheet = workbook.create_sheet(name)
+        if titled:
+            sheet.append(["People seen, by area"])
+            sheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=5)
+            sheet.append([])
+        sheet.append(["ID", "Surname", "Note", "DOB", "Score"])
+        last = 0
+        for number, (kind, cells) in enumerate(part, 1):
+            sheet.append(cells)
+            if kind == "good":
+                expected_good[cells[0]] = offset + number
+            elif kind != "blank":
+                expected_bad.add(offset + number)
+            if kind != "blank":
+                last = number
+        if totals:
+            sheet.append(["Total", len(part)])
+            last = len(part) + 1
+        offset += last
+    path = tmp_path / f"book{run}.xlsx"
+    workbook.save(path)
+
+    from safeguarding.sources.importing import import_file
+
+    batch = import_file(feed=feed, path=path).batch
+    stored = dict(
+        SourceRecord.objects.filter(import_batch=batch).values_list(
+            "source_record_id", "row_number"
+        )
+    )
+    assert stored == expected_good
+    assert (
+        set(QuarantinedRow.objects.filter(import_batch=batch).values_list("row_number", flat=True))
+        == expected_bad
+    )
+    for record in SourceRecord.objects.filter(import_batch=batch):
+        name, birth, _ = good[int(record.source_record_id[1:])]
+        assert (record.family_name, record.date_of_birth) == (name.strip(), birth)

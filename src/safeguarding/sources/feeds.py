@@ -426,7 +426,7 @@ def _with_keys_required(feed: Feed) -> Feed:
         feed.event.get("source_event_id"),
         feed.event.get("occurred_at"),
     ]
-    names = set()
+    names: set[str] = set()
     for name in needed:
         if name in feed.combined:
             names.update(feed.combined[name].columns)

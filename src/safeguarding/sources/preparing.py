@@ -20,6 +20,7 @@ from safeguarding.sources.event_loading import prepare_events
 from safeguarding.sources.feeds import Feed
 from safeguarding.sources.loading import prepare_records
 from safeguarding.sources.readers import CHUNK_ROWS, ROW, Chunk, read_chunks
+from safeguarding.sources.shaping import SeenIds
 from safeguarding.sources.validation import Issue, validate_chunk
 
 
@@ -41,7 +42,7 @@ class PreparedChunk:
 def prepare_chunks(
     path: Path, *, feed: Feed, today: date, vendor: str, chunk_rows: int = CHUNK_ROWS
 ) -> Iterator[PreparedChunk]:
-    seen_ids: dict[str, int] = {}  # the file's ids so far, to find one given twice
+    seen_ids = SeenIds()  # the file's ids so far, to find one given twice
     for chunk in read_chunks(path, feed.file_format, chunk_rows=chunk_rows):
         validated = validate_chunk(
             chunk.rows, feed, today=today, file_name=path.name, seen_ids=seen_ids

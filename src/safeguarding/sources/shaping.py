@@ -113,8 +113,30 @@ def _show(value) -> str:
     return str(value)
 
 
+class SeenIds:
+    """The ids of a file's earlier chunks, as 64-bit hashes with their row numbers, sorted:
+    8 + 8 bytes a row, looked up a chunk at a time with numpy rather than a dict of strings."""
+
+    def __init__(self) -> None:
+        self.hashes = np.empty(0, dtype=np.uint64)
+        self.rows = np.empty(0, dtype=np.int64)
+
+    def earlier_rows(self, hashes: np.ndarray) -> np.ndarray:
+        """The row each hash was first given on, or 0 where it is new."""
+        if not len(self.hashes):
+            return np.zeros(len(hashes), dtype=np.int64)
+        positions = np.searchsorted(self.hashes, hashes).clip(max=len(self.hashes) - 1)
+        found = self.hashes[positions] == hashes
+        return np.where(found, self.rows[positions], 0)
+
+    def add(self, hashes: np.ndarray, rows: np.ndarray) -> None:
+        every = np.concatenate([self.hashes, hashes])
+        order = np.argsort(every, kind="stable")
+        self.hashes, self.rows = every[order], np.concatenate([self.rows, rows])[order]
+
+
 def duplicate_problems(
-    values: pd.DataFrame, *, feed: Feed, seen: dict[str, int]
+    values: pd.DataFrame, *, feed: Feed, seen: SeenIds
 ) -> list[tuple[int, str, str]]:
     """(row, column, reason) for every row whose id another row of the file also gives:
     each such row is quarantined and names the others, rather than the last silently
@@ -124,37 +146,41 @@ def duplicate_problems(
     if key is None or key not in values:
         return []
     ids = values[key]
-    present = ids.notna() & ids.astype(str).ne("")
-    frame = pd.DataFrame({"id": ids[present].astype(str), "row": values.loc[present, ROW]})
+    present = (ids.notna() & ids.astype(str).ne("")).to_numpy()
+    texts = ids[present].astype(str)
+    rows = values[ROW].to_numpy()[present].astype(np.int64)
+    hashes = pd.util.hash_pandas_object(texts, index=False).to_numpy()
     problems = []
-    repeated = frame[frame["id"].duplicated(keep=False)]
     shown = _label(key)
-    for agency_id, group in repeated.groupby("id", sort=False):
-        numbers = [int(r) for r in group["row"]]
-        for row in numbers:
-            others = [str(n) for n in numbers if n != row]
-            problems.append(
-                (
-                    row,
-                    shown,
-                    f"{shown} '{agency_id}' is given on rows {row} and {', '.join(others)} of "
-                    "this file: neither is imported until the file says which is right",
+    repeated = pd.Series(hashes).duplicated(keep=False).to_numpy()
+    if repeated.any():
+        frame = pd.DataFrame({"id": texts.to_numpy()[repeated], "row": rows[repeated]})
+        for agency_id, group in frame.groupby("id", sort=False):
+            numbers = [int(r) for r in group["row"]]
+            for row in numbers:
+                others = [str(n) for n in numbers if n != row]
+                problems.append(
+                    (
+                        row,
+                        shown,
+                        f"{shown} '{agency_id}' is given on rows {row} and {', '.join(others)} "
+                        "of this file: neither is imported until the file says which is right",
+                    )
                 )
-            )
-    earlier_rows = frame["id"].map(seen) if seen else pd.Series(np.nan, index=frame.index)
-    again = earlier_rows.notna()
-    for agency_id, row, earlier in zip(
-        frame.loc[again, "id"], frame.loc[again, "row"], earlier_rows[again], strict=True
+    earlier = seen.earlier_rows(hashes)
+    again = earlier > 0
+    for agency_id, row, first in zip(
+        texts.to_numpy()[again], rows[again], earlier[again], strict=True
     ):
         problems.append(
             (
                 int(row),
                 shown,
-                f"{shown} '{agency_id}' is also given on row {int(earlier)} of this file, "
+                f"{shown} '{agency_id}' is also given on row {int(first)} of this file, "
                 "which was imported: correct the file and import it again",
             )
         )
-    seen.update(zip(frame["id"], frame["row"].astype(int), strict=True))
+    seen.add(hashes, rows)
     return problems
 
 

@@ -20,7 +20,12 @@ from safeguarding.common.identifiers import (
 from safeguarding.sources.cells import split_address, split_name, term_dates
 from safeguarding.sources.feeds import Column, Feed
 from safeguarding.sources.readers import ROW
-from safeguarding.sources.shaping import combine, cross_field_problems, duplicate_problems
+from safeguarding.sources.shaping import (
+    SeenIds,
+    combine,
+    cross_field_problems,
+    duplicate_problems,
+)
 
 ERROR, WARNING = "error", "warning"
 FORMAT_WORDS = {
@@ -145,7 +150,7 @@ def validate_chunk(
     *,
     today: date,
     file_name: str = "",
-    seen_ids: dict[str, int] | None = None,
+    seen_ids: SeenIds | None = None,
 ) -> Validated:
     """Validate a chunk's columns, build the values the feed composes, then check rules across
     columns and ids given twice (`seen_ids` carries the ids of the file's earlier chunks)."""
@@ -180,7 +185,7 @@ def validate_chunk(
         result.values[column.name] = _typed(result, rows, text, blank, column, today=today)
     combine(result.values, rows, feed=feed, file_name=file_name)
     problems = cross_field_problems(result.values, feed=feed) + duplicate_problems(
-        result.values, feed=feed, seen={} if seen_ids is None else seen_ids
+        result.values, feed=feed, seen=SeenIds() if seen_ids is None else seen_ids
     )
     result.issues += [Issue(row, column, reason) for row, column, reason in problems]
     return result

@@ -165,7 +165,9 @@ def describe_people(*, people: list[int] | None) -> None:
 
 def place_locations(*, replace: bool = False) -> int:
     """Give locations the coordinates, small area and in-area flag of their postcode in the
-    geography (places' Postcode table, loaded in the pipeline's first stage); return how many.
+    geography (places' Postcode table, loaded in the pipeline's first stage); return how many
+    the directory placed. Those it does not list are then decided inside or outside the area
+    by `place_outside_directory`.
 
     Only locations not yet placed, unless `replace`; one UPDATE, however many locations. Run
     once when an import adds locations and when the geography is (re)loaded."""
@@ -189,7 +191,8 @@ def place_locations(*, replace: bool = False) -> int:
             f"WHERE {location}.postcode IN (SELECT postcode FROM {postcode})" + condition
         )
         placed = cursor.rowcount
-    return placed + place_outside_directory()
+    place_outside_directory()
+    return placed
 
 
 def place_outside_directory() -> int:

@@ -37,7 +37,8 @@ def test_loading_the_geography_places_locations_and_can_be_repeated(geography_di
     assert (at_home.in_area, at_home.area_code) == (True, home["small_area"])
     assert at_home.latitude == pytest.approx(float(home["latitude"]))
     assert far_away.in_area is False
-    assert (unknown.in_area, unknown.area_code) == (None, "")
+    # Not in the directory, and no postcode of its district is inside the area: out of area.
+    assert (unknown.in_area, unknown.area_code) == (False, "")
 
     load_geography(geography_dir)
     assert Postcode.objects.count() == len(postcodes)

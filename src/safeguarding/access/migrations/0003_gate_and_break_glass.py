@@ -6,36 +6,139 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('access', '0002_sign_in_hardening'),
+        ("access", "0002_sign_in_hardening"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='auditevent',
-            name='action',
-            field=models.CharField(choices=[('view', 'Viewed'), ('search', 'Searched'), ('export', 'Exported'), ('import', 'Imported'), ('change', 'Changed'), ('create', 'Created'), ('delete', 'Deleted'), ('refused', 'Refused access'), ('login', 'Signed in'), ('login_failed', 'Sign-in failed'), ('logout', 'Signed out'), ('erase', 'Erased'), ('break_glass', 'Break-glass access granted'), ('locked_out', 'Locked out after failed sign-ins'), ('unlocked', 'Sign-in lock removed'), ('two_factor_enrolled', 'Set up two-factor authentication'), ('two_factor_verified', 'Gave a two-factor code'), ('two_factor_failed', 'Two-factor code refused'), ('two_factor_reset', 'Two-factor authentication reset'), ('recovery_issued', 'Recovery codes issued')], db_index=True, max_length=20),
+            model_name="auditevent",
+            name="action",
+            field=models.CharField(
+                choices=[
+                    ("view", "Viewed"),
+                    ("search", "Searched"),
+                    ("export", "Exported"),
+                    ("import", "Imported"),
+                    ("change", "Changed"),
+                    ("create", "Created"),
+                    ("delete", "Deleted"),
+                    ("refused", "Refused access"),
+                    ("login", "Signed in"),
+                    ("login_failed", "Sign-in failed"),
+                    ("logout", "Signed out"),
+                    ("erase", "Erased"),
+                    ("break_glass", "Break-glass access granted"),
+                    ("locked_out", "Locked out after failed sign-ins"),
+                    ("unlocked", "Sign-in lock removed"),
+                    ("two_factor_enrolled", "Set up two-factor authentication"),
+                    ("two_factor_verified", "Gave a two-factor code"),
+                    ("two_factor_failed", "Two-factor code refused"),
+                    ("two_factor_reset", "Two-factor authentication reset"),
+                    ("recovery_issued", "Recovery codes issued"),
+                ],
+                db_index=True,
+                max_length=20,
+            ),
         ),
         migrations.AlterField(
-            model_name='auditevent',
-            name='object_type',
-            field=models.CharField(blank=True, choices=[('person', 'Person'), ('person_search', 'Search for people'), ('source_record', 'Source record'), ('event', 'Event'), ('tracker', 'Vulnerability tracker'), ('risk_override', 'Risk level override'), ('link_review_queue', 'Linkage review queue'), ('link_pair', 'Pair of records'), ('link_decision', 'Linkage decision'), ('links', "Every record's person (export)"), ('import_batch', 'Import batch'), ('quarantine', 'Quarantined rows'), ('feed', 'Feed'), ('feed_register', 'Register of feeds'), ('audit_event', 'Audit log'), ('user', 'User'), ('address', 'Sign-in address'), ('agency', 'Agency'), ('role', 'Role'), ('pipeline_run', 'Pipeline run'), ('places', 'Map and hotspots'), ('admin_record', 'Other record in the admin pages')], db_index=True, max_length=100),
+            model_name="auditevent",
+            name="object_type",
+            field=models.CharField(
+                blank=True,
+                choices=[
+                    ("person", "Person"),
+                    ("person_search", "Search for people"),
+                    ("source_record", "Source record"),
+                    ("event", "Event"),
+                    ("tracker", "Vulnerability tracker"),
+                    ("risk_override", "Risk level override"),
+                    ("link_review_queue", "Linkage review queue"),
+                    ("link_pair", "Pair of records"),
+                    ("link_decision", "Linkage decision"),
+                    ("links", "Every record's person (export)"),
+                    ("import_batch", "Import batch"),
+                    ("quarantine", "Quarantined rows"),
+                    ("feed", "Feed"),
+                    ("feed_register", "Register of feeds"),
+                    ("audit_event", "Audit log"),
+                    ("user", "User"),
+                    ("address", "Sign-in address"),
+                    ("agency", "Agency"),
+                    ("role", "Role"),
+                    ("pipeline_run", "Pipeline run"),
+                    ("places", "Map and hotspots"),
+                    ("admin_record", "Other record in the admin pages"),
+                ],
+                db_index=True,
+                max_length=100,
+            ),
         ),
         migrations.CreateModel(
-            name='BreakGlassGrant',
+            name="BreakGlassGrant",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('object_type', models.CharField(choices=[('person', 'Person'), ('person_search', 'Search for people'), ('source_record', 'Source record'), ('event', 'Event'), ('tracker', 'Vulnerability tracker'), ('risk_override', 'Risk level override'), ('link_review_queue', 'Linkage review queue'), ('link_pair', 'Pair of records'), ('link_decision', 'Linkage decision'), ('links', "Every record's person (export)"), ('import_batch', 'Import batch'), ('quarantine', 'Quarantined rows'), ('feed', 'Feed'), ('feed_register', 'Register of feeds'), ('audit_event', 'Audit log'), ('user', 'User'), ('address', 'Sign-in address'), ('agency', 'Agency'), ('role', 'Role'), ('pipeline_run', 'Pipeline run'), ('places', 'Map and hotspots'), ('admin_record', 'Other record in the admin pages')], max_length=100)),
-                ('object_id', models.CharField(max_length=100)),
-                ('reason', models.CharField(max_length=500)),
-                ('granted_by', models.CharField(help_text="The operator's account on the server", max_length=150)),
-                ('granted_at', models.DateTimeField(auto_now_add=True)),
-                ('expires_at', models.DateTimeField()),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='break_glass_grants', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "object_type",
+                    models.CharField(
+                        choices=[
+                            ("person", "Person"),
+                            ("person_search", "Search for people"),
+                            ("source_record", "Source record"),
+                            ("event", "Event"),
+                            ("tracker", "Vulnerability tracker"),
+                            ("risk_override", "Risk level override"),
+                            ("link_review_queue", "Linkage review queue"),
+                            ("link_pair", "Pair of records"),
+                            ("link_decision", "Linkage decision"),
+                            ("links", "Every record's person (export)"),
+                            ("import_batch", "Import batch"),
+                            ("quarantine", "Quarantined rows"),
+                            ("feed", "Feed"),
+                            ("feed_register", "Register of feeds"),
+                            ("audit_event", "Audit log"),
+                            ("user", "User"),
+                            ("address", "Sign-in address"),
+                            ("agency", "Agency"),
+                            ("role", "Role"),
+                            ("pipeline_run", "Pipeline run"),
+                            ("places", "Map and hotspots"),
+                            ("admin_record", "Other record in the admin pages"),
+                        ],
+                        max_length=100,
+                    ),
+                ),
+                ("object_id", models.CharField(max_length=100)),
+                ("reason", models.CharField(max_length=500)),
+                (
+                    "granted_by",
+                    models.CharField(
+                        help_text="The operator's account on the server", max_length=150
+                    ),
+                ),
+                ("granted_at", models.DateTimeField(auto_now_add=True)),
+                ("expires_at", models.DateTimeField()),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="break_glass_grants",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'indexes': [models.Index(fields=['user', 'object_type', 'object_id'], name='access_brea_user_id_8281c8_idx')],
+                "indexes": [
+                    models.Index(
+                        fields=["user", "object_type", "object_id"],
+                        name="access_brea_user_id_8281c8_idx",
+                    )
+                ],
             },
         ),
     ]

@@ -132,7 +132,11 @@ def test_once_enough_people_have_decided_a_full_link_learns_from_their_decisions
             kind=LinkDecisionKind.SAME_PERSON,
             reason="Checked with the school",
         )
-    monkeypatch.setattr(model, "LABELS_TO_TRAIN", 3)
+    settings_file = tmp_path / "settings.toml"
+    settings_file.write_text(
+        settings.LINKAGE_SETTINGS.read_text().replace("labels_to_train = 200", "labels_to_train = 3")
+    )
+    monkeypatch.setattr(settings, "LINKAGE_SETTINGS", settings_file)
     summary = link_all(full=True)
     assert summary.labels_used == 3
     assert current_model().summary["labels_used"] == 3

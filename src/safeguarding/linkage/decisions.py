@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from safeguarding.access import audit
 from safeguarding.access.models import AuditAction, AuditObject
-from safeguarding.linkage.model import DEFAULT_THRESHOLD, REVIEW_BAND
+from safeguarding.linkage.configuration import linkage_settings
 from safeguarding.linkage.models import (
     LinkDecision,
     LinkDecisionKind,
@@ -32,7 +32,7 @@ class DecisionError(ValueError):
 
 def threshold() -> float:
     model = current_model()
-    return model.threshold if model else DEFAULT_THRESHOLD
+    return model.threshold if model else linkage_settings().threshold
 
 
 def review_queue() -> QuerySet[LinkPair]:
@@ -41,10 +41,11 @@ def review_queue() -> QuerySet[LinkPair]:
     decided = LinkDecision.objects.filter(
         superseded_at__isnull=True, record_a=OuterRef("record_a"), record_b=OuterRef("record_b")
     )
+    band = linkage_settings().review_band
     return (
         LinkPair.objects.filter(
-            Q(match_probability__lt=REVIEW_BAND[1]) | Q(held_for_review=True),
-            match_probability__gte=REVIEW_BAND[0],
+            Q(match_probability__lt=band[1]) | Q(held_for_review=True),
+            match_probability__gte=band[0],
         )
         .exclude(Exists(decided))
         .annotate(uncertainty=Abs(F("match_probability") - threshold()))

@@ -11,7 +11,7 @@ from pathlib import Path
 from django.db.models import Prefetch, Q, QuerySet
 
 from safeguarding.linkage.decisions import review_queue, threshold
-from safeguarding.linkage.model import REVIEW_BAND
+from safeguarding.linkage.configuration import linkage_settings
 from safeguarding.linkage.models import LinkDecision, LinkModelVersion, LinkPair
 from safeguarding.linkage.waterfall import (
     Drawing,
@@ -58,7 +58,7 @@ def queue_summary(*, user) -> QueueSummary:
     return QueueSummary(
         waiting=waiting,
         withheld=waiting - review_queue_for(user=user).count(),
-        band=REVIEW_BAND,
+        band=linkage_settings().review_band,
         threshold=threshold(),
     )
 

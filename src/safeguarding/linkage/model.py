@@ -41,11 +41,13 @@ def present(records: pd.DataFrame, column: str) -> bool:
 
 
 def identifier_kinds(records: pd.DataFrame, config: LinkageSettings) -> list[str]:
-    """The identifier columns the records hold, limited to the kinds the settings compare."""
-    found = [c for c in records.columns if c not in STANDARD_COLUMNS and present(records, c)]
+    """The identifier columns compared: the kinds the settings name, or (by default) every
+    kind some value of which two records share: an agency's own key, never shared, tells
+    nothing and gives training no pairs."""
+    columns = [c for c in records.columns if c not in STANDARD_COLUMNS]
     if config.identifier_kinds is not None:
-        found = [kind for kind in found if kind in config.identifier_kinds]
-    return found
+        return [kind for kind in columns if kind in config.identifier_kinds]
+    return [c for c in columns if records[c].dropna().duplicated().any()]
 
 
 def _names(
@@ -169,7 +171,13 @@ def _identifier(column: str) -> cl.CustomComparison:
     return cl.CustomComparison(
         output_column_name=column,
         comparison_description=column.replace("_", " ").capitalize(),
-        comparison_levels=[cll.NullLevel(column), cll.ExactMatchLevel(column), cll.ElseLevel()],
+        comparison_levels=[
+            cll.NullLevel(column),
+            cll.ExactMatchLevel(column),
+            # A mistyped or transposed character; no check digit caught it (or there is none).
+            cll.DamerauLevenshteinLevel(column, 1).configure(label_for_charts="One character different"),
+            cll.ElseLevel(),
+        ],
     )
 
 
@@ -262,6 +270,20 @@ class Scored:
     labels_used: int = 0
     linker: str = "trained"  # or RULE_BASED
     notes: list[str] = field(default_factory=list)
+    # column → [[value, frequency], ...] over the records trained on, kept with the model so
+    # that scoring a few new records weighs a common name as training did.
+    term_frequencies: dict[str, list] = field(default_factory=dict)
+
+
+def _term_frequency_columns(model_json: dict) -> list[str]:
+    return sorted(
+        {
+            level["tf_adjustment_column"]
+            for comparison in model_json["comparisons"]
+            for level in comparison["comparison_levels"]
+            if level.get("tf_adjustment_column")
+        }
+    )
 
 
 def _pairs(predictions, *, hold: bool = True) -> pd.DataFrame:
@@ -273,21 +295,31 @@ def _pairs(predictions, *, hold: bool = True) -> pd.DataFrame:
 
 
 def held_for_review(pairs: pd.DataFrame) -> pd.Series:
-    """Pairs the model may score highly but must not link alone: first names that differ
-    entirely (Splink's else level is gamma 0), unless an identifier says they are one.
+    """Pairs the model may score highly but must not link alone: the same date of birth, a
+    surname in common and first names that differ entirely (Splink's else level is gamma 0), unless an identifier
+    says they are one.
 
     Twins share a surname, a date of birth, a sex and an address; the model counts each of
     these as independent evidence and would join them. A true match whose first names share
     nothing (not a nickname, a part, a near spelling or a swap) is rare, so these wait."""
-    if "gamma_first_name" not in pairs:
+    if "gamma_first_name" not in pairs or "gamma_date_of_birth" not in pairs:
         return pd.Series(False, index=pairs.index)
-    identifiers = [c for c in pairs.columns if c.removeprefix("gamma_") not in COMPARED]
+    identifiers = [
+        c for c in pairs.columns if c.startswith("gamma_") and c.removeprefix("gamma_") not in COMPARED
+    ]
     same_identifier = pd.Series(False, index=pairs.index)
     for column in identifiers:
-        same_identifier |= pairs[column] == 1
-    return (pairs["gamma_first_name"] == 0) & ~same_identifier
+        same_identifier |= pairs[column] == _SAME_IDENTIFIER
+    # The exact date of birth is the comparison's best level: the highest gamma.
+    same_birthday = pairs["gamma_date_of_birth"] >= _EXACT_DATE_OF_BIRTH
+    family = pairs["gamma_surname"] != 0 if "gamma_surname" in pairs else True
+    return (pairs["gamma_first_name"] == 0) & same_birthday & family & ~same_identifier
 
 
+# Gamma of the exact date of birth: above else, within days, one digit (and a swap).
+_EXACT_DATE_OF_BIRTH = 3
+# Gamma of an identifier's exact level: above else and one character different.
+_SAME_IDENTIFIER = 2
 # The comparisons that are not identifiers, by the column each writes.
 COMPARED = {"first_name", "surname", "date_of_birth", "postcode", "address", "sex"}
 
@@ -330,7 +362,7 @@ def train_and_score(
         except SplinkException as error:
             # The parameters this session would have trained keep their starting values,
             # which the waterfall marks as never estimated.
-            notes.append(f"training session {rule} skipped: {error}")
+            notes.append(f"training session {rule} skipped: {str(error).split('.')[0]}")
     if not trained:
         notes.append("no training session found pairs: linked by the rule-based linker")
         return rule_based(records, config=config, notes=notes)
@@ -343,11 +375,19 @@ def train_and_score(
     predictions = linker.inference.predict(threshold_match_probability=config.review_band[0])
     for note in notes:
         logger.info("linkage: %s", note)
+    model_json = linker.misc.save_model_to_json()
+    frequencies = {
+        column: linker.table_management.compute_tf_table(column)
+        .as_pandas_dataframe()[[column, f"tf_{column}"]]
+        .values.tolist()
+        for column in _term_frequency_columns(model_json)
+    }
     return Scored(
         _pairs(predictions, hold=config.twin_hold),
-        linker.misc.save_model_to_json(),
+        model_json,
         labels_used,
         notes=notes,
+        term_frequencies=frequencies,
     )
 
 
@@ -386,13 +426,26 @@ def rule_based(records: pd.DataFrame, *, config: LinkageSettings, notes: list[st
 
 
 def score_new(
-    model_json: dict, existing: pd.DataFrame, new: pd.DataFrame, *, config: LinkageSettings
+    model_json: dict,
+    existing: pd.DataFrame,
+    new: pd.DataFrame,
+    *,
+    config: LinkageSettings,
+    term_frequencies: dict[str, list] | None = None,
 ) -> pd.DataFrame:
     """Score the new records against each other and against the existing ones with a saved
     model, without comparing existing records among themselves again."""
     db = database()
     linker = Linker(db.register(pd.concat([existing, new])), model_json, log_level=None)
     existing_table, new_table = db.register(existing), db.register(new)
+    # Term frequencies as training saw them; over every record now when the model has none.
+    for column in _term_frequency_columns(model_json):
+        saved = (term_frequencies or {}).get(column)
+        if saved:
+            table = pd.DataFrame(saved, columns=[column, f"tf_{column}"])
+            linker.table_management.register_term_frequency_lookup(db.register(table), column)
+        else:
+            linker.table_management.compute_tf_table(column)
     frames = [
         _pairs(
             linker.inference.predict_within(

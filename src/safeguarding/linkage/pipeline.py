@@ -152,7 +152,7 @@ def _link_everyone(*, config: LinkageSettings, threshold: float, progress) -> Li
     )
     for note in scored.notes:
         progress(note)
-    version = _save_model(scored.model_json)
+    version = _save_model(scored.model_json, scored.term_frequencies)
     progress(f"writing {len(scored.pairs):,} scored pairs and the people")
     with transaction.atomic():
         LinkPair.objects.all().delete()
@@ -198,11 +198,13 @@ def _link_new(
         kinds = [c for c in identifier_kinds() if c in frame]
         records = standardise(linkable(frame, config), identifier_kinds=kinds)
         is_new = records["unique_id"].isin(new_ids)
+        frequencies = _frequencies_path(Path(model.path))
         pairs = score_new(
             json.loads(Path(model.path).read_text()),
             records[~is_new],
             records[is_new],
             config=config,
+            term_frequencies=json.loads(frequencies.read_text()) if frequencies.exists() else None,
         )
         with transaction.atomic():
             _store_pairs(pairs, model.version, config=config)
@@ -222,11 +224,16 @@ def _model_path(version: str) -> Path:
     return Path(settings.MEDIA_ROOT) / "linkage" / f"model-{version}.json"
 
 
-def _save_model(model_json: dict) -> str:
+def _frequencies_path(model_path: Path) -> Path:
+    return model_path.with_suffix(".term-frequencies.json")
+
+
+def _save_model(model_json: dict, term_frequencies: dict[str, list]) -> str:
     version = timezone.now().strftime("%Y%m%d%H%M%S%f")
     path = _model_path(version)
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps(model_json, indent=1))
+    _frequencies_path(path).write_text(json.dumps(term_frequencies))
     return version
 
 

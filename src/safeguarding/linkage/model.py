@@ -5,6 +5,7 @@ Splink saves, which the same code, or Splink's Spark backend, loads to score new
 """
 
 import logging
+import re
 from dataclasses import dataclass, field
 
 import duckdb
@@ -12,7 +13,7 @@ import pandas as pd
 import splink.comparison_level_library as cll
 import splink.comparison_library as cl
 from splink import DuckDBAPI, Linker, SettingsCreator
-from splink.internals.exceptions import SplinkException
+from splink.internals.exceptions import EMTrainingException, SplinkException
 
 from safeguarding.linkage.clustering import cluster
 from safeguarding.linkage.configuration import LinkageSettings
@@ -355,14 +356,20 @@ def train_and_score(
         notes.append(f"the chance two records match keeps its starting value: {error}")
     linker.training.estimate_u_using_random_sampling(max_pairs=2e6, seed=seed)
     trained = 0
+    compared = [c.output_column_name for c in linker._settings_obj.comparisons]
+    estimated: set[str] = set()
     for rule in rules(records, config.training, kinds):
         try:
             linker.training.estimate_parameters_using_expectation_maximisation(rule)
             trained += 1
+            # A session estimates m for every comparison but those over what it blocks on.
+            blocked = {COMPARISON_OF.get(c, c) for c in re.findall(r"[lr]\.(\w+)", rule)}
+            estimated |= set(compared) - blocked
         except SplinkException as error:
             # The parameters this session would have trained keep their starting values,
             # which the waterfall marks as never estimated.
-            notes.append(f"training session {rule} skipped: {str(error).split('.')[0]}")
+            reason = "found no pairs" if isinstance(error, EMTrainingException) else str(error)
+            notes.append(f"training session {rule} skipped ({reason[:200]})")
     if not trained:
         notes.append("no training session found pairs: linked by the rule-based linker")
         return rule_based(records, config=config, notes=notes)
@@ -375,7 +382,9 @@ def train_and_score(
     predictions = linker.inference.predict(threshold_match_probability=config.review_band[0])
     for note in notes:
         logger.info("linkage: %s", note)
-    model_json = linker.misc.save_model_to_json()
+    model_json = _unestimated_marked(linker.misc.save_model_to_json(), estimated)
+    for column in sorted(set(compared) - estimated):
+        notes.append(f"no training session estimated {column}: it keeps its starting values")
     frequencies = {
         column: linker.table_management.compute_tf_table(column)
         .as_pandas_dataframe()[[column, f"tf_{column}"]]
@@ -389,6 +398,27 @@ def train_and_score(
         notes=notes,
         term_frequencies=frequencies,
     )
+
+
+# Blocking columns that stand for a comparison's column.
+COMPARISON_OF = {
+    "postcode_sector": "postcode",
+    "postcode_district": "postcode",
+    "date_of_birth_swapped": "date_of_birth",
+    "year_of_birth": "date_of_birth",
+    "house_number": "address",
+}
+
+
+def _unestimated_marked(model_json: dict, estimated: set[str]) -> dict:
+    """The saved model without the m-probabilities no session estimated: Splink fills in the
+    same starting values when it loads the file, and the waterfall marks them as never
+    estimated."""
+    for comparison in model_json["comparisons"]:
+        if comparison["output_column_name"] not in estimated:
+            for level in comparison["comparison_levels"]:
+                level.pop("m_probability", None)
+    return model_json
 
 
 def rule_based(records: pd.DataFrame, *, config: LinkageSettings, notes: list[str]) -> Scored:

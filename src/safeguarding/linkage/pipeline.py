@@ -112,8 +112,10 @@ def link_all(
     config = linkage_settings()
     count = SourceRecord.objects.count()
     if count < 2:
-        # Nothing to compare: a lone record is its own person, which the importer made.
+        # Nothing to compare: a lone record is its own person.
         progress(f"{count} source record{'s' if count != 1 else ''}: nothing to link")
+        if count:
+            relink(list(SourceRecord.objects.values_list("pk", flat=True)), threshold=1.0)
         return LinkSummary(
             records=count,
             new_records=0,

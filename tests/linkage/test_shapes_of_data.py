@@ -98,7 +98,7 @@ def test_a_training_session_without_pairs_is_skipped_and_said(tmp_path):
     weights = {c.column: c for c in model_weights(str(path)).comparisons}
     surname = weights["surname"].levels
     assert not any(level.estimated for gamma, level in surname.items() if gamma >= 0)
-    assert weights["first_name"].levels[max(weights["first_name"].levels)].estimated
+    assert all(level.estimated for gamma, level in weights["address"].levels.items() if gamma > 0)
 
 
 @pytest.mark.django_db

@@ -65,7 +65,9 @@ def test_a_date_column_without_a_format_is_refused_because_dates_are_ambiguous(t
 
 def test_a_mapped_column_must_be_declared(tmp_path):
     text = FEED.replace('family_name = "Surname"', 'family_name = "LastName"')
-    with pytest.raises(FeedError, match=r"not declared in \[columns\]: \['LastName'\]"):
+    with pytest.raises(
+        FeedError, match=r"line \d+: the column 'LastName' is mapped but not declared"
+    ):
         load_feed(write_feed(tmp_path, text))
 
 

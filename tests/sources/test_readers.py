@@ -4,7 +4,6 @@ import json
 from pathlib import Path
 
 import pandas as pd
-import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -106,10 +105,12 @@ def test_a_line_break_inside_a_value_keeps_row_numbers_right(tmp_path):
     assert rejections == []
 
 
-def test_line_breaks_inside_values_and_unreadable_rows_together_are_refused(tmp_path):
-    from safeguarding.sources.readers import UnreadableFile
-
+def test_line_breaks_inside_values_beside_unreadable_rows_number_rows_as_records(tmp_path):
+    # Rows are records, not lines: the value with a line break is one row, and only the
+    # unreadable row is rejected (such a file was once refused whole).
     path = tmp_path / "extract.csv"
     path.write_text('id,note\n1,"two\nlines"\n2\n3,plain\n', encoding="utf-8")
-    with pytest.raises(UnreadableFile, match="line breaks inside values"):
-        read_all(path)
+    rows, rejections = read_all(path)
+    assert rows[ROW].tolist() == [1, 3]
+    assert rows["note"].tolist() == ["two\nlines", "plain"]
+    assert [(r.row, r.raw) for r in rejections] == [(2, "2")]

@@ -27,6 +27,7 @@ class EventType(models.TextChoices):
     YOUTH_JUSTICE_OUTCOME = "youth_justice_outcome", "Youth justice outcome"
     NRM_REFERRAL = "nrm_referral", "National Referral Mechanism referral"
     CONCERN_REPORT = "concern_report", "Concern reported by a partner"
+    FINDING = "finding", "Something found (e.g. cash, phones or drugs in a search)"
 
 
 class InvolvementRole(models.TextChoices):
@@ -99,6 +100,15 @@ class IdentifierKind(models.TextChoices):
     POLICE_NOMINAL_ID = "police_nominal_id", "Police nominal id"
     SOCIAL_CARE_ID = "social_care_id", "Social care id"
     YOUTH_JUSTICE_ID = "youth_justice_id", "Youth justice id"
+    PNC_ID = "pnc_id", "Police National Computer id"
+    NATIONAL_INSURANCE_NUMBER = "national_insurance_number", "National Insurance number"
+    SOCIAL_SECURITY_NUMBER = "social_security_number", "Social security number (outside the UK)"
+    UNIQUE_LEARNER_NUMBER = "unique_learner_number", "Unique learner number"
+    FORMER_UPN = "former_upn", "Former unique pupil number"
+    LOCAL_PATIENT_ID = "local_patient_id", "Local patient (hospital) number"
+    PASSPORT_NUMBER = "passport_number", "Passport number"
+    DRIVING_LICENCE_NUMBER = "driving_licence_number", "Driving licence number"
+    HOME_OFFICE_REFERENCE = "home_office_reference", "Home Office reference"
     OTHER = "other", "Other"
 
 
@@ -108,6 +118,26 @@ class ObjectKind(models.TextChoices):
     SOCIAL_MEDIA_HANDLE = "social_media_handle", "Social media handle"
     WEAPON = "weapon", "Weapon"
     OTHER = "other", "Other"
+
+
+class RelationshipKind(models.TextChoices):
+    """How one person is related to another, read as "FROM is the KIND of TO"."""
+
+    PARENT = "parent", "Parent of"
+    SIBLING = "sibling", "Sibling of"
+    CARER = "carer", "Carer of"
+    PARTNER = "partner", "Partner of"
+    KNOWS = "knows", "Knows"
+    ASSOCIATE = "associate", "Associate of"
+
+
+class ContactKind(models.TextChoices):
+    """How two objects were in contact: a call or message between phones, a vehicle or phone
+    used by both."""
+
+    CALL = "call", "Call"
+    MESSAGE = "message", "Message"
+    SHARED_USE = "shared_use", "Used by both"
 
 
 class LocationKind(models.TextChoices):

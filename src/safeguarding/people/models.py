@@ -7,13 +7,26 @@ from django.conf import settings
 from django.db import models
 
 from safeguarding.people.enumerations import (
+    ContactKind,
     EventType,
     IdentifierKind,
     InvolvementRole,
     LocationKind,
     ObjectKind,
+    RelationshipKind,
     Sex,
 )
+
+__all__ = [
+    "ContactKind",
+    "EventType",
+    "IdentifierKind",
+    "InvolvementRole",
+    "LocationKind",
+    "ObjectKind",
+    "RelationshipKind",
+    "Sex",
+]
 
 
 class Provenance(models.Model):
@@ -153,6 +166,46 @@ class ObjectLink(Provenance):
     source_record = models.ForeignKey(
         SourceRecord, on_delete=models.CASCADE, related_name="object_links"
     )
+
+
+class Relationship(Provenance):
+    """One person related to another as an agency records them: FROM is the KIND of TO (a
+    parent of, a sibling of, knows), from a relationships file, with the row it came from."""
+
+    from_record = models.ForeignKey(
+        SourceRecord, on_delete=models.CASCADE, related_name="relationships_from"
+    )
+    to_record = models.ForeignKey(
+        SourceRecord, on_delete=models.CASCADE, related_name="relationships_to"
+    )
+    kind = models.CharField(max_length=20, choices=RelationshipKind.choices)
+    started_at = models.DateField(null=True, blank=True)
+    ended_at = models.DateField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["from_record", "to_record", "kind"], name="one_relationship_per_kind"
+            )
+        ]
+
+
+class ObjectContact(Provenance):
+    """Two objects in contact (a call from one phone to another, a vehicle used by both),
+    with when, from a contacts file; keyed on the agency's own id, or the file and row."""
+
+    source_contact_id = models.CharField(max_length=200)
+    from_object = models.ForeignKey(Object, on_delete=models.CASCADE, related_name="contacts_from")
+    to_object = models.ForeignKey(Object, on_delete=models.CASCADE, related_name="contacts_to")
+    kind = models.CharField(max_length=20, choices=ContactKind.choices)
+    occurred_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["feed", "source_contact_id"], name="one_object_contact_per_agency_id"
+            )
+        ]
 
 
 class BulkProvenance(Provenance):

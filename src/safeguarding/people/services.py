@@ -5,10 +5,18 @@ write these tables only through these functions, never by the tables' names."""
 import pandas as pd
 from django.db import IntegrityError, connection, transaction
 
-from safeguarding.common.bulk import db_dates, db_values, update_rows
+from safeguarding.common.bulk import BATCH_SIZE, db_dates, db_values, insert_rows, update_rows
 from safeguarding.common.frames import most_common
-from safeguarding.people.models import Involvement, Location, Person, SourceRecord
-from safeguarding.places.models import Postcode
+from safeguarding.people.models import (
+    Involvement,
+    Location,
+    Object,
+    ObjectContact,
+    Person,
+    Relationship,
+    SourceRecord,
+)
+from safeguarding.places.models import Area, AreaKind, Postcode
 
 
 def new_people(*, count: int) -> list[int]:
@@ -70,6 +78,61 @@ def hand_on_person(*, old: Person, successor: Person, skip: set[str]) -> None:
     old.delete()
 
 
+def add_relationships(*, relationships: pd.DataFrame, feed_id: int, batch_id: int) -> None:
+    """Record person-to-person relationships: `relationships` holds from_record, to_record,
+    kind, started_at and ended_at (ISO dates or None) and row_number. A relationship already
+    recorded (the same two records and kind) is kept as it is."""
+    insert_rows(
+        Relationship,
+        {
+            "from_record": relationships["from_record"].tolist(),
+            "to_record": relationships["to_record"].tolist(),
+            "kind": relationships["kind"].tolist(),
+            "started_at": db_values(relationships["started_at"]),
+            "ended_at": db_values(relationships["ended_at"]),
+            "feed": [feed_id] * len(relationships),
+            "import_batch": [batch_id] * len(relationships),
+            "row_number": relationships["row_number"].tolist(),
+        },
+        ignore_conflicts=True,
+    )
+
+
+def object_ids(*, kind: str, values: list[str]) -> dict[str, int]:
+    """The objects of this kind with these values, created where new: value → id."""
+    distinct = sorted(set(values))
+    Object.objects.bulk_create(
+        [Object(kind=kind, value=value) for value in distinct],
+        batch_size=BATCH_SIZE,
+        ignore_conflicts=True,
+    )
+    found: dict[str, int] = {}
+    for start in range(0, len(distinct), 5000):
+        part = distinct[start : start + 5000]
+        found.update(Object.objects.filter(kind=kind, value__in=part).values_list("value", "pk"))
+    return found
+
+
+def add_object_contacts(*, contacts: pd.DataFrame, feed_id: int, batch_id: int) -> None:
+    """Record contacts between objects (calls between phones): `contacts` holds
+    source_contact_id, from_object, to_object, kind, occurred_at (database form) and
+    row_number. A contact the feed already holds under its id is kept as it is."""
+    insert_rows(
+        ObjectContact,
+        {
+            "source_contact_id": contacts["source_contact_id"].tolist(),
+            "from_object": contacts["from_object"].tolist(),
+            "to_object": contacts["to_object"].tolist(),
+            "kind": contacts["kind"].tolist(),
+            "occurred_at": db_values(contacts["occurred_at"]),
+            "feed": [feed_id] * len(contacts),
+            "import_batch": [batch_id] * len(contacts),
+            "row_number": contacts["row_number"].tolist(),
+        },
+        ignore_conflicts=True,
+    )
+
+
 def describe_people(*, people: list[int] | None) -> None:
     """Each person (these, or everyone) shows the name, date of birth and sex most of their
     records give."""
@@ -125,4 +188,66 @@ def place_locations(*, replace: bool = False) -> int:
             f"UPDATE {location} SET {assignments} "  # noqa: S608 (names from model meta)
             f"WHERE {location}.postcode IN (SELECT postcode FROM {postcode})" + condition
         )
-        return cursor.rowcount
+        placed = cursor.rowcount
+    return placed + place_outside_directory()
+
+
+def place_outside_directory() -> int:
+    """Decide inside or outside the partnership's area for locations the postcode directory
+    does not list: a postcode (or a district alone, `SN1`) whose district has no postcode in
+    the area is outside it, one whose district lies wholly inside is inside; a point with no
+    postcode is inside when it falls within one of the area's small areas. Left unknown only
+    when the district straddles the boundary, or no geography is loaded. Returns how many."""
+    if not Postcode.objects.exists():
+        return 0
+    unplaced = pd.DataFrame.from_records(
+        Location.objects.filter(in_area__isnull=True).values(
+            "pk", "postcode", "latitude", "longitude"
+        ),
+        columns=["pk", "postcode", "latitude", "longitude"],
+    )
+    if unplaced.empty:
+        return 0
+    decided = pd.Series(None, index=unplaced.index, dtype=object)
+    with_postcode = unplaced["postcode"].ne("")
+    districts = unplaced.loc[with_postcode, "postcode"].str.split(" ").str[0]
+    for district in sorted(set(districts)):
+        flags = set(
+            Postcode.objects.filter(postcode__startswith=f"{district} ")
+            .values_list("in_area", flat=True)
+            .distinct()
+        )
+        if len(flags) < 2:  # all inside, all outside, or none listed (so outside)
+            decided[districts.index[districts.eq(district)]] = bool(flags) and flags == {True}
+    points = ~with_postcode & unplaced["latitude"].notna() & unplaced["longitude"].notna()
+    if points.any():
+        decided[points] = _inside_small_areas(
+            unplaced.loc[points, "latitude"], unplaced.loc[points, "longitude"]
+        )
+    known = decided.notna()
+    update_rows(
+        Location,
+        {
+            "pk": unplaced.loc[known, "pk"].tolist(),
+            "in_area": decided[known].astype(bool).tolist(),
+        },
+    )
+    return int(known.sum())
+
+
+def _inside_small_areas(latitudes: pd.Series, longitudes: pd.Series) -> pd.Series:
+    """Whether each point lies in one of the geography's small areas (their GeoJSON
+    boundaries); unknown (None) for all when no boundaries are loaded."""
+    import shapely
+
+    boundaries = [
+        shapely.geometry.shape(boundary)
+        for boundary in Area.objects.filter(kind=AreaKind.LSOA, boundary__isnull=False).values_list(
+            "boundary", flat=True
+        )
+    ]
+    if not boundaries:
+        return pd.Series(None, index=latitudes.index, dtype=object)
+    area = shapely.union_all(boundaries)
+    inside = shapely.contains_xy(area, longitudes.to_numpy(), latitudes.to_numpy())
+    return pd.Series(inside, index=latitudes.index, dtype=object)

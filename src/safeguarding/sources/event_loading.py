@@ -162,31 +162,36 @@ def resolve_references(
     """Look up the records and events other feeds imported; list the rows that point nowhere."""
     resolved: dict[tuple[str, str], dict[str, int]] = {}
     missing = []
-    for spec in feed.involvements:
-        for reference, model, id_field in (
-            (spec.person, SourceRecord, "source_record_id"),
-            (spec.event, Event, "source_event_id"),
-        ):
-            if reference is None:
-                continue
-            target = feed_rows.get(reference.feed)
-            ids = values[reference.column].astype(str)
-            known = (
-                {}
-                if target is None
-                else matching_ids(model, feed_id=target.pk, id_field=id_field, agency_ids=ids)
-            )
-            resolved[(reference.feed, reference.column)] = known
-            unmatched = ~found_in(ids, known)
-            for row, agency_id in zip(values.loc[unmatched, ROW], ids[unmatched], strict=True):
-                missing.append(
-                    (
-                        int(row),
-                        reference.column,
-                        f"{reference.column} '{agency_id}' matches no record from "
-                        f"{reference.feed}: import that feed's file first",
-                    )
+    wanted: list[tuple] = [
+        (spec.person, SourceRecord, "source_record_id") for spec in feed.involvements
+    ]
+    wanted += [(spec.event, Event, "source_event_id") for spec in feed.involvements]
+    wanted += [
+        (reference, SourceRecord, "source_record_id")
+        for reference in feed.references
+        if not any(reference in (i.person, i.event) for i in feed.involvements)
+    ]
+    for reference, model, id_field in wanted:
+        if reference is None or (reference.feed, reference.column) in resolved:
+            continue
+        target = feed_rows.get(reference.feed)
+        ids = values[reference.column].astype(str)
+        known = (
+            {}
+            if target is None
+            else matching_ids(model, feed_id=target.pk, id_field=id_field, agency_ids=ids)
+        )
+        resolved[(reference.feed, reference.column)] = known
+        unmatched = ~found_in(ids, known)
+        for row, agency_id in zip(values.loc[unmatched, ROW], ids[unmatched], strict=True):
+            missing.append(
+                (
+                    int(row),
+                    reference.column,
+                    f"{reference.column} '{agency_id}' matches no record from "
+                    f"{reference.feed}: import that feed's file first",
                 )
+            )
     return resolved, missing
 
 
@@ -262,4 +267,44 @@ def _ids_for(
         return looked_up(values[own_column].astype(str), own)
     return looked_up(
         values[reference.column].astype(str), references[(reference.feed, reference.column)]
+    )
+
+
+def add_derived_involvements(
+    derived: pd.DataFrame,
+    *,
+    events: dict[str, int],
+    people: dict[str, int],
+    person_key: str,
+    feed_row: FeedRow,
+    batch: ImportBatch,
+) -> None:
+    """The row's person in each event the row implies, in the role its rule gives."""
+    rows = pd.DataFrame(
+        {
+            "event": looked_up(derived["source_event_id"], events),
+            "record": looked_up(derived[person_key], people),
+            "role": derived["role"].tolist(),
+            "row": derived[ROW].tolist(),
+        }
+    ).dropna(subset=["event", "record"])
+    rows = rows.drop_duplicates(["event", "record", "role"])
+    records = rows["record"].astype(int).tolist()
+    person_of = dict(
+        SourceRecord.objects.filter(pk__in=records, person__isnull=False).values_list(
+            "pk", "person_id"
+        )
+    )
+    insert_rows(
+        Involvement,
+        {
+            "event": rows["event"].astype(int).tolist(),
+            "source_record": records,
+            "person": [person_of.get(record) for record in records],
+            "role": rows["role"].tolist(),
+            "feed": [feed_row.pk] * len(rows),
+            "import_batch": [batch.pk] * len(rows),
+            "row_number": rows["row"].tolist(),
+        },
+        ignore_conflicts=True,
     )

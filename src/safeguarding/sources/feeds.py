@@ -1,10 +1,11 @@
 """Feed definitions: one TOML file per kind of agency extract, validated into typed objects.
 
 An analyst onboards an agency, or a changed export, by writing a feed file; see docs/feeds.md.
-Everything is checked when the file is loaded, so a mistake in a feed is reported before any
-row is read.
+Everything is checked when the file is loaded, so a mistake in a feed is reported, with its
+line and the nearest word the language knows, before any row is read.
 """
 
+import dataclasses
 import datetime
 import fnmatch
 import re
@@ -12,48 +13,43 @@ import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from safeguarding.sources.feed_language import (
+    CHECK_KEYS,
+    COLUMN_KEYS,
+    COLUMN_TYPES,
+    CONDITION_KEYS,
+    CONTACT_KINDS,
+    DERIVED_EVENT_KEYS,
+    EVENT_FIELDS,
+    EVENT_KEYS,
+    EVENT_TYPES,
+    FEED_KEYS,
+    FORMAT_KEYS,
+    IDENTIFIER_KINDS,
+    INVOLVEMENT_KEYS,
+    NAME_FORMS,
+    OBJECT_CONTACT_KEYS,
+    OBJECT_KINDS,
+    OBJECT_LINK_KEYS,
+    REFERENCE_KEYS,
+    RELATIONSHIP_KEYS,
+    RELATIONSHIP_KINDS,
+    ROLES,
+    SECTIONS,
+    SOURCE_RECORD_FIELDS,
+    SOURCE_RECORD_KEYS,
+    FeedError,
+    check_forms,
+    check_keys,
+    check_value,
+    line_of,
+)
+from safeguarding.sources.feed_mapping import check_mapping
 from safeguarding.sources.readers import FileFormat
 
-COLUMN_TYPES = {
-    "text",
-    "date",
-    "datetime",
-    "code",
-    "nhs_number",
-    "upn",
-    "postcode",
-    "latitude",
-    "longitude",
-    "integer",
-    "number",
-    "list",
-}
-SOURCE_RECORD_FIELDS = {
-    "source_record_id",
-    "given_names",
-    "family_name",
-    "aliases",
-    "date_of_birth",
-    "sex",
-    "ethnicity",
-    "postcode",
-    "address",
-}
-EVENT_FIELDS = {
-    "source_event_id",
-    "event_type",
-    "occurred_at",
-    "ended_at",
-    "postcode",
-    "location_name",
-    "latitude",
-    "longitude",
-    "description",
-}
+__all__ = ["EVENT_FIELDS", "SOURCE_RECORD_FIELDS", "Feed", "FeedError", "load_feed", "load_feeds"]
 
-
-class FeedError(ValueError):
-    """A feed file that cannot be used, with a message saying what to change."""
+ROW_ID = "@row"  # as an id: the file's name and the row's number, when nothing else is unique
 
 
 @dataclass(frozen=True)
@@ -61,12 +57,30 @@ class Column:
     name: str
     type: str = "text"
     required: bool = False
-    format: str | None = None  # date and datetime columns: a strptime format, never guessed
+    formats: tuple[str, ...] = ()  # dates: strptime formats in order of preference, never guessed
     codes: dict[str, str] = field(default_factory=dict)  # code columns: agency code → ours
     separator: str = ";"  # list columns
-    flag_only: bool = False  # identifier columns: keep the row, flag a failed check
+    flag_only: bool = False  # keep the row, flag (and blank) a value that fails its check
     not_after_today: bool = False
     not_before: str | None = None  # ISO date
+    min: float | None = None  # numbers: the range a value must lie in
+    max: float | None = None
+    form: str | None = None  # person_name: "family, given", "given family" or "family given"
+    allow_district: bool = False  # postcode: a district alone (SN1) is accepted
+    year_column: str | None = None  # term: the column holding the (academic) year
+    terms: dict[str, str] = field(default_factory=dict)  # term: name → "MM-DD"
+
+    @property
+    def format(self) -> str | None:
+        return self.formats[0] if self.formats else None
+
+
+@dataclass(frozen=True)
+class Combined:
+    """A value built from several columns (a composite id, an address in parts), or the row."""
+
+    columns: tuple[str, ...]  # empty: the file's name and the row number
+    separator: str
 
 
 @dataclass(frozen=True)
@@ -83,6 +97,58 @@ class Involvement:
     role_column: str | None = None  # a code column holding it
     person: Reference | None = None  # None: the row's own source record
     event: Reference | None = None  # None: the row's own event
+
+
+@dataclass(frozen=True)
+class DerivedEvent:
+    """A further event a row implies (an NRM referral flag, a search that found cash)."""
+
+    name: str
+    type: str
+    column: str
+    equals: tuple[str, ...] = ()
+    contains_any: tuple[str, ...] = ()
+    role: str = "subject"
+    occurred_at: str | None = None  # None: the row's own event's time
+    description: str | None = None
+
+
+@dataclass(frozen=True)
+class Check:
+    """A rule between two columns of one row, e.g. `EndDate >= StartDate`."""
+
+    left: str
+    operator: str
+    right: str
+    message: str
+
+
+@dataclass(frozen=True)
+class RelationshipSpec:
+    person_from: Reference
+    person_to: Reference
+    kind: str | None = None
+    kind_column: str | None = None
+    started_at: str | None = None
+    ended_at: str | None = None
+
+
+@dataclass(frozen=True)
+class ObjectContactSpec:
+    kind: str
+    from_kind: str
+    to_kind: str
+    from_column: str
+    to_column: str
+    occurred_at: str | None = None
+    source_contact_id: str | None = None
+
+
+@dataclass(frozen=True)
+class ObjectLinkSpec:
+    kind: str
+    column: str
+    person: Reference
 
 
 @dataclass(frozen=True)
@@ -104,6 +170,13 @@ class Feed:
     event_type: str | None = None
     event_details: dict[str, str] = field(default_factory=dict)  # detail name → their column
     involvements: tuple[Involvement, ...] = ()
+    combined: dict[str, Combined] = field(default_factory=dict)  # "@field" → how it is built
+    grid: tuple[str, ...] | None = None  # easting, northing (and latitude, longitude) columns
+    derived_events: tuple[DerivedEvent, ...] = ()
+    checks: tuple[Check, ...] = ()
+    relationship: RelationshipSpec | None = None
+    object_contact: ObjectContactSpec | None = None
+    object_links: tuple[ObjectLinkSpec, ...] = ()
     path: Path | None = None
     version: str = "1"
 
@@ -111,23 +184,48 @@ class Feed:
         return any(fnmatch.fnmatch(file_name, pattern) for pattern in self.file_patterns)
 
     @property
+    def references(self) -> list[Reference]:
+        found = [r for i in self.involvements for r in (i.person, i.event) if r is not None]
+        if self.relationship:
+            found += [self.relationship.person_from, self.relationship.person_to]
+        found += [link.person for link in self.object_links]
+        return found
+
+    @property
     def depends_on(self) -> set[str]:
-        references = [r for i in self.involvements for r in (i.person, i.event) if r is not None]
-        return {reference.feed for reference in references} - {self.name}
+        return {reference.feed for reference in self.references} - {self.name}
+
+    @property
+    def row_key(self) -> str | None:
+        """The column whose value must be unique within one file: the event's id, or the
+        record's when the feed has no event (a person file repeats per event otherwise)."""
+        if self.event:
+            return self.event["source_event_id"]
+        if self.source_record:
+            return self.source_record["source_record_id"]
+        return None
 
 
 def load_feed(path: Path) -> Feed:
+    text = path.read_text(encoding="utf-8")
     try:
-        document = tomllib.loads(path.read_text(encoding="utf-8"))
+        document = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
         raise FeedError(f"{path.name}: not valid TOML: {error}") from error
     try:
         return _feed_from_document(document, path=path)
     except FeedError as error:
-        raise FeedError(f"{path.name}: {error}") from error
+        line = line_of(text, error.at) if error.at else None
+        where = f"{path.name}, line {line}" if line else path.name
+        raise FeedError(f"{where}: {error}", at=error.at) from error
+    except (TypeError, ValueError, AttributeError) as error:
+        # A value of the wrong kind (a number where a list belongs): never a bare TypeError.
+        raise FeedError(f"{path.name}: a value has the wrong form: {error}") from error
 
 
 def load_feeds(directory: Path) -> dict[str, Feed]:
+    """The feeds in directory (not its sub-folders: feeds/benchmarks/ holds the public
+    benchmark data sets' feeds, loaded only when asked for)."""
     feeds = {}
     for path in sorted(directory.glob("*.toml")):
         feed = load_feed(path)
@@ -144,6 +242,7 @@ def load_feeds(directory: Path) -> dict[str, Feed]:
 def _require(document: dict, key: str, where: str = "feed", *, suggestion: str = "") -> object:
     value = document.get(key)
     if value is None or (isinstance(value, str) and not value.strip()):
+        # A missing key has no line of its own to show.
         raise FeedError(f"[{where}] needs '{key}'" + (f": {suggestion}" if suggestion else ""))
     return value
 
@@ -172,7 +271,8 @@ def _lawful_basis(meta: dict) -> str:
     if not _NAMES_A_BASIS.search(basis):
         raise FeedError(
             f"[feed] 'lawful_basis' ({basis!r}) names neither a UK GDPR Article 6 condition nor "
-            f"DPA 2018 Part 3: {LAWFUL_BASIS_SUGGESTION}"
+            f"DPA 2018 Part 3: {LAWFUL_BASIS_SUGGESTION}",
+            at=("feed", "lawful_basis"),
         )
     return basis
 
@@ -183,25 +283,103 @@ def _isa_review_date(meta: dict) -> datetime.date:
     # rather than guessed, as for columns (a review date of 03/04/2027 is ambiguous).
     if isinstance(value, datetime.datetime) or not isinstance(value, datetime.date):
         raise FeedError(
-            f"[feed] 'isa_review_date' is {value!r}, not a date: {ISA_REVIEW_SUGGESTION}"
+            f"[feed] 'isa_review_date' is {value!r}, not a date: {ISA_REVIEW_SUGGESTION}",
+            at=("feed", "isa_review_date"),
         )
     return value
 
 
-def _feed_from_document(document: dict, *, path: Path) -> Feed:
-    meta = document.get("feed", {})
-    file_format = FileFormat(**document.get("format", {}))
-    if file_format.kind not in {"csv", "xlsx", "json"}:
-        raise FeedError(f"[format] kind must be csv, xlsx or json, not {file_format.kind!r}")
-    columns = {name: _column(name, spec) for name, spec in document.get("columns", {}).items()}
-    source_record = dict(document.get("source_record", {}))
-    identifiers = source_record.pop("identifiers", {})
-    objects = source_record.pop("objects", {})
-    event = dict(document.get("event", {}))
-    event_type = event.pop("type", None)
-    event_details = event.pop("details", {})
-    involvements = tuple(_involvement(spec) for spec in document.get("involvements", []))
+def _table(document: dict, key: str) -> dict:
+    value = document.get(key, {})
+    if not isinstance(value, dict):
+        raise FeedError(f"[{key}] must be a table of options", at=(key,))
+    return value
 
+
+def _file_format(spec: dict) -> FileFormat:
+    check_keys(spec, FORMAT_KEYS, where="[format]", at=("format",))
+    check_forms(spec, where="[format]", at=("format",))
+    options = dict(spec)
+    if "sheet" in options and "sheets" in options:
+        raise FeedError("[format] gives both 'sheet' and 'sheets': use one", at=("format", "sheet"))
+    sheets = options.pop("sheets", None)
+    file_format = FileFormat(
+        **{k: v for k, v in options.items() if k not in {"column_names", "skip_rows"}},
+        sheets=tuple(sheets or ()),
+        column_names=tuple(options.get("column_names", ())),
+        skip_rows=dict(options.get("skip_rows", {})),
+    )
+    if file_format.kind not in {"csv", "xlsx", "json"}:
+        raise FeedError(
+            f"[format] kind must be csv, xlsx or json, not {file_format.kind!r}",
+            at=("format", "kind"),
+        )
+    if not isinstance(file_format.header_row, int) or file_format.header_row < 1:
+        raise FeedError("[format] header_row must be a row number, 1 or more", at=("format",))
+    for column, pattern in file_format.skip_rows.items():
+        try:
+            re.compile(pattern)
+        except re.error as error:
+            raise FeedError(
+                f"[format] skip_rows for {column!r}: {pattern!r} is not a valid pattern: {error}",
+                at=("format", "skip_rows"),
+            ) from error
+    return file_format
+
+
+def _feed_from_document(document: dict, *, path: Path) -> Feed:
+    check_keys(document, SECTIONS, where="A feed file", at=())
+    meta = _table(document, "feed")
+    check_keys(meta, FEED_KEYS, where="[feed]", at=("feed",))
+    check_forms(meta, where="[feed]", at=("feed",))
+    file_format = _file_format(_table(document, "format"))
+    columns = {name: _column(name, spec) for name, spec in _table(document, "columns").items()}
+    for name in file_format.skip_rows:
+        if name not in columns and name not in file_format.column_names:
+            raise FeedError(
+                f"[format] skip_rows names the column {name!r}, which is not declared",
+                at=("format", "skip_rows"),
+            )
+    source_record = dict(_table(document, "source_record"))
+    check_keys(source_record, SOURCE_RECORD_KEYS, where="[source_record]", at=("source_record",))
+    identifiers = dict(source_record.pop("identifiers", {}))
+    for kind in identifiers:
+        check_value(
+            kind, IDENTIFIER_KINDS, what="identifier kind", at=("source_record", "identifiers")
+        )
+    objects = dict(source_record.pop("objects", {}))
+    for kind in objects:
+        check_value(kind, OBJECT_KINDS, what="object kind", at=("source_record", "objects"))
+    event = dict(_table(document, "event"))
+    check_keys(event, EVENT_KEYS, where="[event]", at=("event",))
+    event_type = event.pop("type", None)
+    event_details = dict(event.pop("details", {}))
+    combined: dict[str, Combined] = {}
+    for section, mapping, id_field in (
+        ("source_record", source_record, "source_record_id"),
+        ("event", event, "source_event_id"),
+    ):
+        if id_field in mapping:
+            mapping[id_field] = _combined(
+                mapping[id_field], f"@{id_field}", " + ", combined, at=(section, id_field)
+            )
+    if "address" in source_record:
+        source_record["address"] = _combined(
+            source_record["address"], "@address", ", ", combined, at=("source_record", "address")
+        )
+    grid = None
+    if "easting" in event or "northing" in event:
+        if not ("easting" in event and "northing" in event):
+            raise FeedError(
+                "[event] needs both 'easting' and 'northing', or neither", at=("event",)
+            )
+        # Coordinates come from the grid, or from latitude and longitude where a row gives them.
+        grid = (
+            event.pop("easting"),
+            event.pop("northing"),
+            *((event.pop("latitude"), event.pop("longitude")) if "latitude" in event else ()),
+        )
+        event["latitude"], event["longitude"] = "@latitude", "@longitude"
     feed = Feed(
         name=str(_require(meta, "name")),
         agency=str(_require(meta, "agency")),
@@ -219,70 +397,254 @@ def _feed_from_document(document: dict, *, path: Path) -> Feed:
         event=event,
         event_type=event_type,
         event_details=event_details,
-        involvements=involvements,
+        involvements=tuple(
+            _involvement(spec, index) for index, spec in enumerate(_list(document, "involvements"))
+        ),
+        combined=combined,
+        grid=grid,
+        derived_events=tuple(_derived_event(spec) for spec in _list(document, "derived_events")),
+        checks=tuple(_check(spec) for spec in _list(document, "checks")),
+        relationship=_relationship(document["relationship"])
+        if "relationship" in document
+        else None,
+        object_contact=_object_contact(document["object_contact"])
+        if "object_contact" in document
+        else None,
+        object_links=tuple(_object_link(spec) for spec in _list(document, "object_links")),
         path=path,
         version=str(meta.get("version", "1")),
     )
-    _check_mapping(feed)
-    return feed
+    check_mapping(feed)
+    return _with_keys_required(feed)
+
+
+def _with_keys_required(feed: Feed) -> Feed:
+    """A row without its id or its event's time cannot be stored: the columns that give them
+    are required, whether or not the feed says so, so such a row is quarantined."""
+    needed = [
+        feed.source_record.get("source_record_id"),
+        feed.event.get("source_event_id"),
+        feed.event.get("occurred_at"),
+    ]
+    names = set()
+    for name in needed:
+        if name in feed.combined:
+            names.update(feed.combined[name].columns)
+        elif name:
+            names.add(name.partition(".")[0])
+    columns = {
+        name: dataclasses.replace(column, required=True) if name in names else column
+        for name, column in feed.columns.items()
+    }
+    return dataclasses.replace(feed, columns=columns)
+
+
+def _list(document: dict, key: str) -> list[dict]:
+    value = document.get(key, [])
+    if not isinstance(value, list) or not all(isinstance(item, dict) for item in value):
+        raise FeedError(f"[[{key}]] must be written as [[{key}]] tables", at=(key,))
+    return value
+
+
+def _combined(
+    value: object, name: str, separator: str, combined: dict, *, at: tuple[str, ...]
+) -> str:
+    """A mapping to one column stays as it is; a list of columns, or "@row", becomes a value
+    built from them, under the name `name`."""
+    if isinstance(value, str) and value != ROW_ID:
+        return value
+    if value == ROW_ID:
+        combined[name] = Combined(columns=(), separator=separator)
+        return name
+    if isinstance(value, list) and value and all(isinstance(v, str) for v in value):
+        combined[name] = Combined(columns=tuple(value), separator=separator)
+        return name
+    raise FeedError(
+        f'{at[-1]} must be a column, a list of columns or "{ROW_ID}", not {value!r}', at=at
+    )
 
 
 def _column(name: str, spec: dict) -> Column:
-    column = Column(name=name, **spec)
-    if column.type not in COLUMN_TYPES:
+    at = ("columns", name)
+    if not isinstance(spec, dict):
         raise FeedError(
-            f"column {name!r}: unknown type {column.type!r} "
-            f"(use one of {', '.join(sorted(COLUMN_TYPES))})"
+            f'column {name!r} must be a table, e.g. {name} = {{ type = "text" }}', at=at
         )
-    if column.type in {"date", "datetime"} and not column.format:
+    check_keys(spec, COLUMN_KEYS, where=f"column {name!r}", at=at)
+    check_forms(spec, where=f"column {name!r}", at=at)
+    options = dict(spec)
+    formats = options.pop("format", ())
+    formats = (formats,) if isinstance(formats, str) else tuple(formats)
+    column = Column(name=name, formats=formats, **options)
+    check_value(column.type, COLUMN_TYPES, what="column type", at=(*at, "type"))
+    if column.type in {"date", "datetime"} and not column.formats:
         raise FeedError(
             f"column {name!r} holds dates but gives no format: a date such as "
             "03/04/2025 could be 3 April or 4 March, so the feed must say, e.g. "
-            'format = "%d/%m/%Y"'
+            'format = "%d/%m/%Y" (or a list of formats in order of preference)',
+            at=at,
         )
+    if column.formats and column.type not in {"date", "datetime"}:
+        raise FeedError(f"column {name!r}: 'format' is for date columns", at=(*at, "format"))
     if column.type == "code" and not column.codes:
-        raise FeedError(f"column {name!r} is a code column but lists no codes")
+        raise FeedError(f"column {name!r} is a code column but lists no codes", at=at)
+    if column.type == "person_name":
+        if column.form is None:
+            raise FeedError(
+                f"column {name!r} holds whole names: say how they are written, "
+                f"form = one of {sorted(NAME_FORMS)}",
+                at=at,
+            )
+        check_value(column.form, NAME_FORMS, what="name form", at=(*at, "form"))
+    if column.type == "term" and (not column.year_column or not column.terms):
+        raise FeedError(
+            f"column {name!r} holds terms: give year_column (the column holding the year) and "
+            'terms = { Autumn = "09-01", Spring = "01-01", Summer = "04-15" }',
+            at=at,
+        )
+    for term, month_day in column.terms.items():
+        if not re.fullmatch(r"\d\d-\d\d", month_day):
+            raise FeedError(
+                f"column {name!r}: the term {term!r} starts on {month_day!r}; write it MM-DD",
+                at=(*at, "terms"),
+            )
     return column
 
 
-def _involvement(spec: dict) -> Involvement:
-    def reference(value: dict | None) -> Reference | None:
-        return Reference(**value) if value else None
+def _reference(value: object, *, at: tuple[str, ...]) -> Reference:
+    if not isinstance(value, dict):
+        raise FeedError(f'{at[-1]} must be {{ feed = "...", column = "..." }}', at=at)
+    check_keys(value, REFERENCE_KEYS, where=at[-1], at=at)
+    if set(value) != REFERENCE_KEYS:
+        raise FeedError(f"{at[-1]} needs both 'feed' and 'column'", at=at)
+    return Reference(feed=str(value["feed"]), column=str(value["column"]))
 
+
+def _involvement(spec: dict, index: int) -> Involvement:
+    at = ("involvements",)
+    check_keys(spec, INVOLVEMENT_KEYS, where="[[involvements]]", at=at)
     involvement = Involvement(
         role=spec.get("role"),
         role_column=spec.get("role_column"),
-        person=reference(spec.get("person")),
-        event=reference(spec.get("event")),
+        person=_reference(spec["person"], at=(*at, "person")) if "person" in spec else None,
+        event=_reference(spec["event"], at=(*at, "event")) if "event" in spec else None,
     )
     if (involvement.role is None) == (involvement.role_column is None):
-        raise FeedError("each [[involvements]] needs exactly one of 'role' or 'role_column'")
+        raise FeedError("each [[involvements]] needs exactly one of 'role' or 'role_column'", at=at)
+    if involvement.role is not None:
+        check_value(involvement.role, ROLES, what="role", at=(*at, "role"))
     return involvement
 
 
-def _check_mapping(feed: Feed) -> None:
-    unknown_fields = (set(feed.source_record) - SOURCE_RECORD_FIELDS) | (
-        set(feed.event) - EVENT_FIELDS
+def _derived_event(spec: dict) -> DerivedEvent:
+    at = ("derived_events",)
+    check_keys(spec, DERIVED_EVENT_KEYS, where="[[derived_events]]", at=at)
+    name, kind = (
+        _require(spec, "name", "[derived_events]"),
+        _require(spec, "type", "[derived_events]"),
     )
-    if unknown_fields:
-        raise FeedError(f"unknown field(s) {sorted(unknown_fields)}")
-    if feed.source_record and "source_record_id" not in feed.source_record:
-        raise FeedError("[source_record] needs 'source_record_id', the agency's own id")
-    if feed.event and ("source_event_id" not in feed.event or "occurred_at" not in feed.event):
-        raise FeedError("[event] needs 'source_event_id' and 'occurred_at'")
-    if feed.event and not feed.event_type:
-        raise FeedError("[event] needs 'type': an event type, or a code column holding it")
-    mapped = [
-        *feed.source_record.values(),
-        *feed.identifiers.values(),
-        *feed.objects.values(),
-        *feed.event.values(),
-        *feed.event_details.values(),
-        *[i.role_column for i in feed.involvements if i.role_column],
-        *[r.column for i in feed.involvements for r in (i.person, i.event) if r],
-    ]
-    if feed.event_type and feed.event_type in feed.columns:
-        mapped.append(feed.event_type)
-    undeclared = sorted(set(mapped) - set(feed.columns))
-    if undeclared:
-        raise FeedError(f"these columns are mapped but not declared in [columns]: {undeclared}")
+    check_value(str(kind), EVENT_TYPES, what="event type", at=(*at, "type"))
+    when = spec.get("when")
+    if not isinstance(when, dict):
+        raise FeedError(
+            f'derived event {name!r} needs when = {{ column = "...", equals = [...] }} '
+            "or contains_any = [...]",
+            at=at,
+        )
+    check_keys(when, CONDITION_KEYS, where=f"derived event {name!r}'s 'when'", at=(*at, "when"))
+    if "column" not in when or ("equals" in when) == ("contains_any" in when):
+        raise FeedError(
+            f"derived event {name!r}: 'when' needs a column and one of equals or contains_any",
+            at=(*at, "when"),
+        )
+    role = str(spec.get("role", "subject"))
+    check_value(role, ROLES, what="role", at=(*at, "role"))
+    return DerivedEvent(
+        name=str(name),
+        type=str(kind),
+        column=str(when["column"]),
+        equals=tuple(str(v) for v in when.get("equals", ())),
+        contains_any=tuple(str(v).lower() for v in when.get("contains_any", ())),
+        role=role,
+        occurred_at=spec.get("occurred_at"),
+        description=spec.get("description"),
+    )
+
+
+_RULE = re.compile(r"^\s*(\S+)\s*(<=|>=|<|>|==|!=)\s*(\S+)\s*$")
+
+
+def _check(spec: dict) -> Check:
+    at = ("checks",)
+    check_keys(spec, CHECK_KEYS, where="[[checks]]", at=at)
+    rule = str(_require(spec, "rule", "checks"))
+    match = _RULE.match(rule)
+    if not match:
+        raise FeedError(
+            f"the check {rule!r} is not of the form `Column <= OtherColumn` "
+            "(<, <=, >, >=, == or !=)",
+            at=(*at, "rule"),
+        )
+    left, operator, right = match.groups()
+    return Check(
+        left=left,
+        operator=operator,
+        right=right,
+        message=str(spec.get("message", f"{left} must be {operator} {right}")),
+    )
+
+
+def _relationship(spec: object) -> RelationshipSpec:
+    at = ("relationship",)
+    if not isinstance(spec, dict):
+        raise FeedError("[relationship] must be a table", at=at)
+    check_keys(spec, RELATIONSHIP_KEYS, where="[relationship]", at=at)
+    if ("kind" in spec) == ("kind_column" in spec):
+        raise FeedError("[relationship] needs exactly one of 'kind' or 'kind_column'", at=at)
+    if "kind" in spec:
+        check_value(spec["kind"], RELATIONSHIP_KINDS, what="relationship kind", at=(*at, "kind"))
+    for end in ("from", "to"):
+        if end not in spec:
+            raise FeedError(f"[relationship] needs '{end}' = {{ feed, column }}", at=at)
+    return RelationshipSpec(
+        person_from=_reference(spec["from"], at=(*at, "from")),
+        person_to=_reference(spec["to"], at=(*at, "to")),
+        kind=spec.get("kind"),
+        kind_column=spec.get("kind_column"),
+        started_at=spec.get("started_at"),
+        ended_at=spec.get("ended_at"),
+    )
+
+
+def _object_contact(spec: object) -> ObjectContactSpec:
+    at = ("object_contact",)
+    if not isinstance(spec, dict):
+        raise FeedError("[object_contact] must be a table", at=at)
+    check_keys(spec, OBJECT_CONTACT_KEYS, where="[object_contact]", at=at)
+    for key in ("kind", "from_kind", "to_kind", "from", "to"):
+        _require(spec, key, "object_contact")
+    check_value(spec["kind"], CONTACT_KINDS, what="contact kind", at=(*at, "kind"))
+    for key in ("from_kind", "to_kind"):
+        check_value(spec[key], OBJECT_KINDS, what="object kind", at=(*at, key))
+    return ObjectContactSpec(
+        kind=spec["kind"],
+        from_kind=spec["from_kind"],
+        to_kind=spec["to_kind"],
+        from_column=spec["from"],
+        to_column=spec["to"],
+        occurred_at=spec.get("occurred_at"),
+        source_contact_id=spec.get("source_contact_id"),
+    )
+
+
+def _object_link(spec: dict) -> ObjectLinkSpec:
+    at = ("object_links",)
+    check_keys(spec, OBJECT_LINK_KEYS, where="[[object_links]]", at=at)
+    for key in ("kind", "column", "person"):
+        _require(spec, key, "object_links")
+    check_value(spec["kind"], OBJECT_KINDS, what="object kind", at=(*at, "kind"))
+    return ObjectLinkSpec(
+        kind=spec["kind"],
+        column=spec["column"],
+        person=_reference(spec["person"], at=(*at, "person")),
+    )

@@ -15,7 +15,8 @@ from safeguarding.access import audit
 from safeguarding.access.models import Agency, AuditAction, AuditObject
 from safeguarding.common.bulk import BATCH_SIZE
 from safeguarding.people.services import place_locations
-from safeguarding.sources import event_loading, loading
+from safeguarding.sources import event_loading, link_loading, loading
+from safeguarding.sources.derived import PERSON_KEY
 from safeguarding.sources.feeds import Feed
 from safeguarding.sources.models import Feed as FeedRow
 from safeguarding.sources.models import ImportBatch, ImportStatus, QuarantinedRow
@@ -270,6 +271,48 @@ def _write(
             own_events=event_ids,
             new_events=new_events,
         )
+    if prepared.derived_events is not None:
+        derived = prepared.derived_events
+        derived = derived[derived[ROW].isin(values[ROW])]
+        _write_derived(
+            derived,
+            feed=feed,
+            feed_row=feed_row,
+            batch=batch,
+            own=record_ids,
+            references=references,
+        )
+    if feed.relationship or feed.object_contact or feed.object_links:
+        link_loading.add_links(
+            values,
+            feed=feed,
+            feed_row=feed_row,
+            batch=batch,
+            references=references,
+            vendor=connection.vendor,
+        )
+
+
+def _write_derived(
+    derived: pd.DataFrame, *, feed: Feed, feed_row: FeedRow, batch, own: dict, references: dict
+) -> None:
+    """The further events the rows imply, and the row's person in each."""
+    if derived.empty:
+        return
+    event_ids, _ = event_loading.upsert_events(derived, feed_row=feed_row, batch=batch)
+    if feed.source_record:
+        people = own
+    else:
+        person = next(i.person for i in feed.involvements if i.person is not None)
+        people = references[(person.feed, person.column)]
+    event_loading.add_derived_involvements(
+        derived,
+        events=event_ids,
+        people=people,
+        person_key=PERSON_KEY,
+        feed_row=feed_row,
+        batch=batch,
+    )
 
 
 def _storable(value):

@@ -15,10 +15,11 @@ from pathlib import Path
 
 import pandas as pd
 
+from safeguarding.sources.derived import prepare_derived_events
 from safeguarding.sources.event_loading import prepare_events
 from safeguarding.sources.feeds import Feed
 from safeguarding.sources.loading import prepare_records
-from safeguarding.sources.readers import ROW, Chunk, read_chunks
+from safeguarding.sources.readers import CHUNK_ROWS, ROW, Chunk, read_chunks
 from safeguarding.sources.validation import Issue, validate_chunk
 
 
@@ -30,15 +31,21 @@ class PreparedChunk:
     invalid: dict[str, pd.Series]  # column → mask of flagged values, indexed like values
     records: pd.DataFrame | None = None  # source record fields, database form, like values
     events: pd.DataFrame | None = None
+    derived_events: pd.DataFrame | None = None  # the further events rows imply, like values
     rows_read: int = field(init=False)
 
     def __post_init__(self):
         self.rows_read = len(self.chunk.rows) + len(self.chunk.rejections)
 
 
-def prepare_chunks(path: Path, *, feed: Feed, today: date, vendor: str) -> Iterator[PreparedChunk]:
-    for chunk in read_chunks(path, feed.file_format):
-        validated = validate_chunk(chunk.rows, feed, today=today)
+def prepare_chunks(
+    path: Path, *, feed: Feed, today: date, vendor: str, chunk_rows: int = CHUNK_ROWS
+) -> Iterator[PreparedChunk]:
+    seen_ids: dict[str, int] = {}  # the file's ids so far, to find one given twice
+    for chunk in read_chunks(path, feed.file_format, chunk_rows=chunk_rows):
+        validated = validate_chunk(
+            chunk.rows, feed, today=today, file_name=path.name, seen_ids=seen_ids
+        )
         issues = [Issue(r.row, r.column, r.reason) for r in chunk.rejections] + validated.issues
         passed = ~validated.values[ROW].isin(validated.error_rows)
         values = validated.values[passed]
@@ -49,6 +56,9 @@ def prepare_chunks(path: Path, *, feed: Feed, today: date, vendor: str) -> Itera
             invalid={name: mask[passed] for name, mask in validated.invalid.items()},
             records=prepare_records(values, feed=feed) if feed.source_record else None,
             events=prepare_events(values, feed=feed, vendor=vendor) if feed.event else None,
+            derived_events=prepare_derived_events(values, feed=feed, vendor=vendor)
+            if feed.derived_events
+            else None,
         )
 
 

@@ -17,8 +17,10 @@ from safeguarding.common.identifiers import (
     normalise_upn,
     upn_is_valid,
 )
+from safeguarding.sources.cells import split_address, split_name, term_dates
 from safeguarding.sources.feeds import Column, Feed
 from safeguarding.sources.readers import ROW
+from safeguarding.sources.shaping import combine, cross_field_problems, duplicate_problems
 
 ERROR, WARNING = "error", "warning"
 FORMAT_WORDS = {
@@ -58,6 +60,78 @@ class MissingColumnsError(ValueError):
     pass
 
 
+# The ranges a coordinate can take: the British National Grid covers Great Britain and its
+# islands within 0-700 km east and 0-1,300 km north of its false origin.
+RANGES: dict[str, tuple[float | None, float | None]] = {
+    "latitude": (-90, 90),
+    "longitude": (-180, 180),
+    "easting": (0, 700_000),
+    "northing": (0, 1_300_000),
+}
+POSTCODE_DISTRICT = r"[A-Z]{1,2}[0-9][A-Z0-9]?"
+
+
+def _range(low, high) -> str:
+    if low is None:
+        return f"the most allowed, {high:g}"
+    if high is None:
+        return f"the least allowed, {low:g}"
+    return f"{low:g} to {high:g}"
+
+
+def _dates(result, rows, text: pd.Series, blank: pd.Series, column: Column) -> pd.Series:
+    """Dates read with each of the column's formats: the first that reads a value gives it,
+    unless another reads it as a different date, when it is ambiguous and never guessed."""
+    name = column.name
+    readings = [
+        pd.to_datetime(text.where(~blank), format=form, errors="coerce") for form in column.formats
+    ]
+    parsed = readings[0]
+    ambiguous = pd.Series(False, index=text.index)
+    for reading in readings[1:]:
+        ambiguous |= parsed.notna() & reading.notna() & parsed.ne(reading)
+        parsed = parsed.fillna(reading)
+    forms = " or ".join(human_format(form) for form in column.formats)
+    severity = WARNING if column.flag_only else ERROR
+    _add(
+        result,
+        rows,
+        ambiguous,
+        column,
+        lambda raw: f"{name} '{raw}' is ambiguous: it reads as different dates in {forms}",
+        severity,
+    )
+    bad = parsed.isna() & ~blank
+    _add(
+        result,
+        rows,
+        bad,
+        column,
+        lambda raw: f"{name} '{raw}' is not a real date in the form {forms}",
+        severity,
+    )
+    if column.flag_only:
+        result.invalid[name] = bad | ambiguous
+    return parsed.where(~ambiguous)
+
+
+def _several_fields(result, rows, text: pd.Series, blank: pd.Series, column: Column) -> pd.Series:
+    """A cell holding several fields: its parts go beside it as `Column.part`."""
+    name = column.name
+    if column.type == "person_name":
+        cells = split_name(text, blank, form=column.form or "", name=name)
+    elif column.type == "address":
+        cells = split_address(text, blank)
+    else:
+        years = rows[column.year_column] if column.year_column in rows else text.where(False, "")
+        cells = term_dates(text, blank, years, terms=column.terms, name=name)
+    for mask, reason in cells.problems:
+        _add(result, rows, mask, column, reason)
+    for part, values in cells.parts.items():
+        result.values[f"{name}.{part}"] = values.astype(object).where(values.notna(), None)
+    return cells.value
+
+
 def human_format(strptime_format: str) -> str:
     text = strptime_format
     for code, word in FORMAT_WORDS.items():
@@ -65,7 +139,16 @@ def human_format(strptime_format: str) -> str:
     return text
 
 
-def validate_chunk(rows: pd.DataFrame, feed: Feed, *, today: date) -> Validated:
+def validate_chunk(
+    rows: pd.DataFrame,
+    feed: Feed,
+    *,
+    today: date,
+    file_name: str = "",
+    seen_ids: dict[str, int] | None = None,
+) -> Validated:
+    """Validate a chunk's columns, build the values the feed composes, then check rules across
+    columns and ids given twice (`seen_ids` carries the ids of the file's earlier chunks)."""
     missing = [name for name in feed.columns if name not in rows.columns]
     if missing:
         raise MissingColumnsError(
@@ -95,6 +178,11 @@ def validate_chunk(rows: pd.DataFrame, feed: Feed, *, today: date) -> Validated:
                 is_blank=True,
             )
         result.values[column.name] = _typed(result, rows, text, blank, column, today=today)
+    combine(result.values, rows, feed=feed, file_name=file_name)
+    problems = cross_field_problems(result.values, feed=feed) + duplicate_problems(
+        result.values, feed=feed, seen={} if seen_ids is None else seen_ids
+    )
+    result.issues += [Issue(row, column, reason) for row, column, reason in problems]
     return result
 
 
@@ -128,16 +216,7 @@ def _typed(
 ) -> pd.Series:
     name, kind = column.name, column.type
     if kind in {"date", "datetime"}:
-        parsed = pd.to_datetime(text.where(~blank), format=column.format, errors="coerce")
-        bad = parsed.isna() & ~blank
-        form = human_format(column.format or "")
-        _add(
-            result,
-            rows,
-            bad,
-            column,
-            lambda raw: f"{name} '{raw}' is not a real date in the form {form}",
-        )
+        parsed = _dates(result, rows, text, blank, column)
         if column.not_after_today:
             future = parsed.dt.normalize().gt(pd.Timestamp(today)) & parsed.notna()
             _add(result, rows, future, column, lambda raw: f"{name} '{raw}' is in the future")
@@ -152,6 +231,8 @@ def _typed(
                 lambda raw: f"{name} '{raw}' is before {limit:%d/%m/%Y}, which cannot be right",
             )
         return parsed.dt.date if kind == "date" else parsed
+    if kind in {"person_name", "address", "term"}:
+        return _several_fields(result, rows, text, blank, column)
     if kind == "code":
         lookup = {code.strip().upper(): ours for code, ours in column.codes.items()}
         mapped = text.str.upper().map(lookup)
@@ -189,6 +270,11 @@ def _typed(
         return normalised.where(~blank)
     if kind == "postcode":
         normalised = text.map(normalise_postcode)
+        if column.allow_district:
+            district = text.str.upper().str.replace(r"\s", "", regex=True)
+            normalised = normalised.where(
+                normalised.notna() | ~district.str.fullmatch(POSTCODE_DISTRICT), district
+            )
         bad = normalised.isna() & ~blank
         severity = WARNING if column.flag_only else ERROR
         _add(
@@ -201,21 +287,26 @@ def _typed(
         )
         result.invalid[name] = bad
         return normalised
-    if kind in {"latitude", "longitude", "number", "integer"}:
+    if kind in {"latitude", "longitude", "easting", "northing", "number", "integer"}:
         numbers = pd.to_numeric(text.where(~blank), errors="coerce")
         bad = numbers.isna() & ~blank
         if kind == "integer":
             bad |= numbers.notna() & (numbers % 1 != 0)
         _add(result, rows, bad, column, lambda raw: f"{name} '{raw}' is not a number")
-        limit = {"latitude": 90, "longitude": 180}.get(kind)
-        if limit is not None:
-            out_of_range = numbers.abs().gt(limit)
+        low, high = RANGES.get(kind, (None, None))
+        low = column.min if column.min is not None else low
+        high = column.max if column.max is not None else high
+        if low is not None or high is not None:
+            out_of_range = numbers.notna() & (
+                (numbers.lt(low) if low is not None else False)
+                | (numbers.gt(high) if high is not None else False)
+            )
             _add(
                 result,
                 rows,
                 out_of_range,
                 column,
-                lambda raw: f"{name} '{raw}' is outside -{limit} to {limit}",
+                lambda raw: f"{name} '{raw}' is outside {_range(low, high)}",
             )
             numbers = numbers.where(~out_of_range)
         # Whole numbers stay whole even when a bad value elsewhere in the chunk is quarantined.

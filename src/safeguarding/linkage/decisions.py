@@ -79,6 +79,51 @@ def decide(
     return decision
 
 
+def waiting_between(*, record_a: int, record_b: int) -> list[tuple[int, int]]:
+    """The pairs waiting in the queue between the two people these records belong to now (a
+    twin's three records and the other twin's three are nine pairs), this pair first; only
+    this pair when either record has no person yet, or both are one person's."""
+    people = list(
+        SourceRecord.objects.filter(pk__in=[record_a, record_b]).values_list("person_id", flat=True)
+    )
+    this = (min(record_a, record_b), max(record_a, record_b))
+    if None in people or len(set(people)) != 2:
+        return [this]
+    first, second = people
+    found = review_queue().filter(
+        Q(record_a__person=first, record_b__person=second)
+        | Q(record_a__person=second, record_b__person=first)
+    )
+    return [this, *sorted(set(found.values_list("record_a", "record_b")) - {this})]
+
+
+def decide_between_people(
+    *, user, record_a: int, record_b: int, kind: str, reason: str, request=None
+) -> list[LinkDecision]:
+    """One decision for every pair waiting between the two people these records belong to:
+    a household's records cleared at once. Each pair gets its own decision, with the reason."""
+    pairs = waiting_between(record_a=record_a, record_b=record_b)
+    with transaction.atomic():
+        decisions = _record(
+            user, pairs, kind=LinkDecisionKind(kind), origin=LinkDecisionOrigin.REVIEW, reason=reason
+        )
+        _apply(sorted({record for pair in pairs for record in pair}))
+        for decision in decisions:
+            audit.record(
+                action=AuditAction.CHANGE,
+                request=request,
+                user=user,
+                object_type=AuditObject.LINK_DECISION,
+                object_id=decision.pk,
+                detail={
+                    "kind": decision.kind,
+                    "records": sorted((decision.record_a_id, decision.record_b_id)),
+                    "with_pairs": len(pairs),
+                },
+            )
+    return decisions
+
+
 def merge_people(*, user, person: Person, other: Person, reason: str, request=None) -> Person:
     """Make two people one: every record of each is decided the same person as the other's."""
     if person.pk == other.pk:

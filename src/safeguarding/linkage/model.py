@@ -18,6 +18,7 @@ from splink.internals.exceptions import EMTrainingException, SplinkException
 from safeguarding.linkage.clustering import cluster
 from safeguarding.linkage.configuration import LinkageSettings
 from safeguarding.linkage.standardise import STANDARD_COLUMNS
+from safeguarding.linkage.waterfall import TERM_FREQUENCY, weights_of
 
 # Splink warns about levels no pair reached (a UPN is held by one agency only): not news.
 logging.getLogger("splink").setLevel(logging.ERROR)
@@ -287,11 +288,19 @@ def _term_frequency_columns(model_json: dict) -> list[str]:
     )
 
 
-def _pairs(predictions, *, hold: bool = True) -> pd.DataFrame:
-    """The scored pairs; `hold` marks those the model must not link alone."""
+def _pairs(predictions, model_json: dict, *, hold: bool = True) -> pd.DataFrame:
+    """The scored pairs; `hold` marks those the model must not link alone;
+    `term_frequency` is what term frequencies added to the levels' weights (for the
+    waterfall: Splink scores it without keeping it)."""
     frame = predictions.as_pandas_dataframe()
     gammas = [c for c in frame.columns if c.startswith("gamma_")]
     frame = frame[["unique_id_l", "unique_id_r", "match_weight", "match_probability", *gammas]]
+    weights = weights_of(model_json)
+    explained = pd.Series(weights.prior_match_weight, index=frame.index)
+    for comparison in weights.comparisons:
+        by_gamma = {g: level.match_weight for g, level in comparison.levels.items()}
+        explained += frame[f"gamma_{comparison.column}"].map(by_gamma).fillna(0.0)
+    frame[TERM_FREQUENCY] = (frame["match_weight"] - explained).round(9)
     return frame.assign(held_for_review=held_for_review(frame) if hold else False)
 
 
@@ -392,7 +401,7 @@ def train_and_score(
         for column in _term_frequency_columns(model_json)
     }
     return Scored(
-        _pairs(predictions, hold=config.twin_hold),
+        _pairs(predictions, model_json, hold=config.twin_hold),
         model_json,
         labels_used,
         notes=notes,
@@ -481,6 +490,7 @@ def score_new(
             linker.inference.predict_within(
                 new_table, threshold_match_probability=config.review_band[0], warning_mode="never"
             ),
+            model_json,
             hold=config.twin_hold,
         )
     ]
@@ -493,6 +503,7 @@ def score_new(
                     threshold_match_probability=config.review_band[0],
                     warning_mode="never",
                 ),
+                model_json,
                 hold=config.twin_hold,
             )
         )

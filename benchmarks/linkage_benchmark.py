@@ -293,7 +293,9 @@ def plain_splink(records, *, tuned: bool, dataset: str):
     database = DuckDBAPI(connection=connection)
     if link_type == "link_only":
         tables = [
-            database.register(part.drop(columns="source_dataset"), dataset_display_name=name.replace("-", "_"))
+            database.register(
+                part.drop(columns="source_dataset"), dataset_display_name=name.replace("-", "_")
+            )
             for name, part in frame.groupby("source_dataset")
         ]
     else:
@@ -312,8 +314,8 @@ def plain_splink(records, *, tuned: bool, dataset: str):
     for session in sessions:
         try:
             linker.training.estimate_parameters_using_expectation_maximisation(session)
-        except Exception:  # an analyst would drop a session that finds nothing
-            continue
+        except Exception as error:  # an analyst would drop a session that finds nothing
+            print(f"session {session} skipped: {error}", file=sys.stderr)
     predictions = linker.inference.predict(threshold_match_probability=0.5)
     clusters = linker.clustering.cluster_pairwise_predictions_at_threshold(
         predictions, THRESHOLD

@@ -152,7 +152,9 @@ def test_a_nickname_with_a_typo_meets_the_name():
 
 
 def test_a_whole_name_in_one_cell_is_split():
-    frame = standardise(pd.DataFrame([{**CHILD, "given_names": "Anthony Walsh", "family_name": ""}]))
+    frame = standardise(
+        pd.DataFrame([{**CHILD, "given_names": "Anthony Walsh", "family_name": ""}])
+    )
     assert frame.loc[0, ["first_name", "surname"]].tolist() == ["anthony", "walsh"]
 
 
@@ -174,11 +176,14 @@ def test_addresses_by_house_number_and_street_words(address, expected):
 def test_any_identifier_kind_a_feed_declares_is_compared():
     child = {**CHILD, "social_security_number": "5304218"}
     frame = standardise(
-        pd.DataFrame([child, {**child, "id": 2}, {**child, "id": 3, "social_security_number": "1"}]),
+        pd.DataFrame(
+            [child, {**child, "id": 2}, {**child, "id": 3, "social_security_number": "1"}]
+        ),
         identifier_kinds=["nhs_number", "social_security_number"],
     )
     compared = [
-        c.output_column_name for c in settings(frame, LinkageSettings()).get_settings("duckdb").comparisons
+        c.output_column_name
+        for c in settings(frame, LinkageSettings()).get_settings("duckdb").comparisons
     ]
     # Shared by two records, so compared; the UPN nobody holds is not.
     assert "social_security_number" in compared and "upn" not in compared

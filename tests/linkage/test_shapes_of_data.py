@@ -165,9 +165,11 @@ def test_an_agency_without_dates_of_birth_still_links_its_records(tmp_path, agen
         writer.writeheader()
         writer.writerows(rows)
     summary, figures = import_and_link(folder / "extracts", folder / "truth")
-    assert not SourceRecord.objects.filter(feed__name="health-patients").exclude(
-        date_of_birth=None
-    ).exists()
+    assert (
+        not SourceRecord.objects.filter(feed__name="health-patients")
+        .exclude(date_of_birth=None)
+        .exists()
+    )
     assert figures.precision > 0.97 and figures.recall > 0.85, figures
     # Health records still join other agencies' records of the same young people.
     shared = (

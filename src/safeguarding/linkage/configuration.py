@@ -92,7 +92,9 @@ class _Reader:
         if kind is float and isinstance(value, int) and not isinstance(value, bool):
             value = float(value)
         if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
-            names = kind.__name__ if isinstance(kind, type) else " or ".join(k.__name__ for k in kind)
+            names = (
+                kind.__name__ if isinstance(kind, type) else " or ".join(k.__name__ for k in kind)
+            )
             raise self.error(key, f"expected {names}, found {value!r}")
         return value
 
@@ -261,7 +263,7 @@ def _twin_hold(top: _Reader) -> bool:
 
 
 def linkage_settings() -> LinkageSettings:
-    """The partnership's settings: the file SAFEGUARDING_LINKAGE_SETTINGS names, or the shipped one."""
+    """The partnership's settings: the file SAFEGUARDING_LINKAGE_SETTINGS names, or ours."""
     from django.conf import settings
 
     return load_linkage_settings(settings.LINKAGE_SETTINGS)

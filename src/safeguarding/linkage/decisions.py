@@ -105,7 +105,11 @@ def decide_between_people(
     pairs = waiting_between(record_a=record_a, record_b=record_b)
     with transaction.atomic():
         decisions = _record(
-            user, pairs, kind=LinkDecisionKind(kind), origin=LinkDecisionOrigin.REVIEW, reason=reason
+            user,
+            pairs,
+            kind=LinkDecisionKind(kind),
+            origin=LinkDecisionOrigin.REVIEW,
+            reason=reason,
         )
         _apply(sorted({record for pair in pairs for record in pair}))
         for decision in decisions:

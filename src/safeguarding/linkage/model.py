@@ -7,12 +7,16 @@ Splink saves, which the same code, or Splink's Spark backend, loads to score new
 import logging
 import re
 from dataclasses import dataclass, field
+from typing import Any
 
 import duckdb
 import pandas as pd
 import splink.comparison_level_library as cll
 import splink.comparison_library as cl
 from splink import DuckDBAPI, Linker, SettingsCreator
+from splink.internals.blocking_rule_creator import BlockingRuleCreator
+from splink.internals.comparison_creator import ComparisonCreator
+from splink.internals.comparison_level_creator import ComparisonLevelCreator
 from splink.internals.exceptions import EMTrainingException, SplinkException
 
 from safeguarding.linkage.clustering import cluster
@@ -56,7 +60,7 @@ def _names(
     column: str, alternatives: str, label: str, config: LinkageSettings, *, other: str
 ) -> cl.CustomComparison:
     names = config.names
-    levels = [
+    levels: list[ComparisonLevelCreator | dict[str, Any]] = [
         cll.NullLevel(column),
         cll.ExactMatchLevel(column, term_frequency_adjustments=names.term_frequency),
     ]
@@ -86,7 +90,10 @@ def _names(
 
 def _date_of_birth(config: LinkageSettings) -> cl.CustomComparison:
     assert config.date_of_birth is not None
-    levels = [cll.NullLevel("date_of_birth"), cll.ExactMatchLevel("date_of_birth")]
+    levels: list[ComparisonLevelCreator | dict[str, Any]] = [
+        cll.NullLevel("date_of_birth"),
+        cll.ExactMatchLevel("date_of_birth"),
+    ]
     if config.date_of_birth.swapped:
         levels.append(
             cll.CustomLevel(
@@ -117,7 +124,7 @@ def _date_of_birth(config: LinkageSettings) -> cl.CustomComparison:
 def _postcode(records: pd.DataFrame, config: LinkageSettings) -> cl.CustomComparison:
     """The postcode, finest agreement first; a postcode either record held earlier counts."""
     assert config.postcode is not None
-    levels = [
+    levels: list[ComparisonLevelCreator | dict[str, Any]] = [
         cll.NullLevel("postcode"),
         cll.ExactMatchLevel(
             "postcode", term_frequency_adjustments=config.postcode.term_frequency
@@ -177,20 +184,20 @@ def _identifier(column: str) -> cl.CustomComparison:
             cll.NullLevel(column),
             cll.ExactMatchLevel(column),
             # A mistyped or transposed character; no check digit caught it (or there is none).
-            cll.DamerauLevenshteinLevel(column, 1).configure(label_for_charts="One character different"),
+            cll.DamerauLevenshteinLevel(column, 1).configure(
+                label_for_charts="One character different"
+            ),
             cll.ElseLevel(),
         ],
     )
 
 
-def comparisons(records: pd.DataFrame, config: LinkageSettings) -> list:
+def comparisons(records: pd.DataFrame, config: LinkageSettings) -> list[ComparisonCreator]:
     """The comparisons the settings ask for, over the fields these records hold."""
-    found = []
+    found: list[ComparisonCreator] = []
     if present(records, "first_name"):
         found.append(
-            _names(
-                "first_name", "first_name_alternatives", "First name", config, other="surname"
-            )
+            _names("first_name", "first_name_alternatives", "First name", config, other="surname")
         )
     if present(records, "surname"):
         found.append(
@@ -235,7 +242,9 @@ def rules(
     """The SQL rules for lists of fields, leaving out those over fields nobody holds."""
     found: list[str] = []
     for rule in fields:
-        needed = [c for name in rule if name != "identifier" for c in COLUMNS_OF_FIELD.get(name, (name,))]
+        needed = [
+            c for name in rule if name != "identifier" for c in COLUMNS_OF_FIELD.get(name, (name,))
+        ]
         if not all(present(records, column) for column in needed):
             continue
         combined: list[list[str]] = [[]]
@@ -255,7 +264,7 @@ def settings(
         link_type="dedupe_only",
         probability_two_random_records_match=probability
         or config.probability_two_random_records_match,
-        comparisons=comparisons(records, config),
+        comparisons=comparisons(records, config),  # type: ignore[arg-type]
         # Splink's annotation leaves out SQL strings, which it takes and turns into rules.
         blocking_rules_to_generate_predictions=rules(records, config.blocking, kinds),  # type: ignore[arg-type]
         retain_intermediate_calculation_columns=False,
@@ -306,8 +315,8 @@ def _pairs(predictions, model_json: dict, *, hold: bool = True) -> pd.DataFrame:
 
 def held_for_review(pairs: pd.DataFrame) -> pd.Series:
     """Pairs the model may score highly but must not link alone: the same date of birth, a
-    surname in common and first names that differ entirely (Splink's else level is gamma 0), unless an identifier
-    says they are one.
+    surname in common and first names that differ entirely (Splink's else level is gamma 0),
+    unless an identifier says they are one.
 
     Twins share a surname, a date of birth, a sex and an address; the model counts each of
     these as independent evidence and would join them. A true match whose first names share
@@ -315,7 +324,9 @@ def held_for_review(pairs: pd.DataFrame) -> pd.Series:
     if "gamma_first_name" not in pairs or "gamma_date_of_birth" not in pairs:
         return pd.Series(False, index=pairs.index)
     identifiers = [
-        c for c in pairs.columns if c.startswith("gamma_") and c.removeprefix("gamma_") not in COMPARED
+        c
+        for c in pairs.columns
+        if c.startswith("gamma_") and c.removeprefix("gamma_") not in COMPARED
     ]
     same_identifier = pd.Series(False, index=pairs.index)
     for column in identifiers:
@@ -358,7 +369,9 @@ def train_and_score(
     kinds = identifier_kinds(records, config)
     db = database()
     linker = Linker(db.register(records), model_settings, log_level=None)
-    prior_rules = rules(records, (("identifier",), ("first_name", "surname", "date_of_birth")), kinds)
+    prior_rules: list[str | BlockingRuleCreator] = list(
+        rules(records, (("identifier",), ("first_name", "surname", "date_of_birth")), kinds)
+    )
     try:
         linker.training.estimate_probability_two_random_records_match(prior_rules, recall=0.8)
     except (SplinkException, ZeroDivisionError, ValueError) as error:
@@ -445,7 +458,9 @@ def rule_based(records: pd.DataFrame, *, config: LinkageSettings, notes: list[st
         kinds,
     )
     model_settings = settings(records, config)
-    pairs = pd.DataFrame(columns=["unique_id_l", "unique_id_r", "match_weight", "match_probability"])
+    pairs = pd.DataFrame(
+        columns=["unique_id_l", "unique_id_r", "match_weight", "match_probability"]
+    )
     if deterministic and len(records) > 1:
         creator = SettingsCreator(
             link_type="dedupe_only",

@@ -22,8 +22,8 @@ from safeguarding.linkage.configuration import LinkageSettings, linkage_settings
 from safeguarding.linkage.model import RULE_BASED, ordered, score_new, train_and_score
 from safeguarding.linkage.models import LinkModelVersion, LinkPair
 from safeguarding.linkage.relink import decisions_in_force, relink
-from safeguarding.linkage.waterfall import TERM_FREQUENCY
 from safeguarding.linkage.standardise import standardise
+from safeguarding.linkage.waterfall import TERM_FREQUENCY
 from safeguarding.people.models import Identifier, SourceRecord
 from safeguarding.places.models import Postcode
 
@@ -133,7 +133,9 @@ def link_all(
         return _link_everyone(
             config=config, threshold=threshold or config.threshold, progress=progress
         )
-    return _link_new(model, config=config, threshold=threshold or model.threshold, progress=progress)
+    return _link_new(
+        model, config=config, threshold=threshold or model.threshold, progress=progress
+    )
 
 
 def linkable(records: pd.DataFrame, config: LinkageSettings) -> pd.DataFrame:
@@ -247,9 +249,7 @@ def _store_pairs(pairs: pd.DataFrame, version: str, *, config: LinkageSettings) 
     pairs = ordered(pairs[pairs["match_probability"] >= config.review_band[0]])
     pairs = pairs.drop_duplicates(["unique_id_l", "unique_id_r"])
     gammas = [c for c in pairs.columns if c.startswith("gamma_")]
-    adjustments = (
-        pairs[TERM_FREQUENCY].tolist() if TERM_FREQUENCY in pairs else [0.0] * len(pairs)
-    )
+    adjustments = pairs[TERM_FREQUENCY].tolist() if TERM_FREQUENCY in pairs else [0.0] * len(pairs)
     levels = [
         json.dumps(
             {column.removeprefix("gamma_"): int(value) for column, value in row.items()}

@@ -10,8 +10,8 @@ from pathlib import Path
 
 from django.db.models import Prefetch, Q, QuerySet
 
-from safeguarding.linkage.decisions import review_queue, threshold, waiting_between
 from safeguarding.linkage.configuration import linkage_settings
+from safeguarding.linkage.decisions import review_queue, threshold, waiting_between
 from safeguarding.linkage.models import LinkDecision, LinkModelVersion, LinkPair
 from safeguarding.linkage.waterfall import (
     Drawing,
@@ -79,9 +79,11 @@ def group_sizes(pairs) -> dict[tuple[int, int], int]:
     }
     persons = {person for pair in people for person in pair}
     counts: dict[frozenset, int] = {}
-    for a, b in review_queue().filter(
-        record_a__person__in=persons, record_b__person__in=persons
-    ).values_list("record_a__person", "record_b__person"):
+    for a, b in (
+        review_queue()
+        .filter(record_a__person__in=persons, record_b__person__in=persons)
+        .values_list("record_a__person", "record_b__person")
+    ):
         key = frozenset((a, b))
         if key in people:
             counts[key] = counts.get(key, 0) + 1

@@ -14,7 +14,9 @@ from safeguarding.common.identifiers import (
 from safeguarding.common.names import first_name_alternatives, name_parts, plain
 
 
-def standardise(records: pd.DataFrame, *, identifier_kinds: list[str] | None = None) -> pd.DataFrame:
+def standardise(
+    records: pd.DataFrame, *, identifier_kinds: list[str] | None = None
+) -> pd.DataFrame:
     """Columns Splink compares, one row per source record (`unique_id`).
 
     `identifier_kinds`: the identifier columns `records` carries (valid values only), one per
@@ -57,8 +59,8 @@ def standardise(records: pd.DataFrame, *, identifier_kinds: list[str] | None = N
             # Sector and district only for UK postcodes (an Australian 2615 has neither).
             "postcode_sector": uk.map(lambda code: postcode_sector(code) if code else None),
             "postcode_district": uk.map(lambda code: postcode_district(code) if code else None),
-            "latitude": records["latitude"] if "latitude" in records else None,
-            "longitude": records["longitude"] if "longitude" in records else None,
+            "latitude": records.get("latitude"),
+            "longitude": records.get("longitude"),
             "house_number": house.replace("", None),
             "street_words": [words or None for words in street],
             "address": address.replace("", None),
@@ -119,8 +121,7 @@ def _address_parts(addresses: pd.Series) -> tuple[pd.Series, pd.Series, list[lis
     words = text.str.split()
     house = words.map(lambda ws: next((w for w in ws if any(c.isdigit() for c in w)), ""))
     street = [
-        sorted({w for w in ws if len(w) >= 3 and not any(c.isdigit() for c in w)})
-        for ws in words
+        sorted({w for w in ws if len(w) >= 3 and not any(c.isdigit() for c in w)}) for ws in words
     ]
     return text, house, street
 

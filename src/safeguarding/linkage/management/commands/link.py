@@ -7,7 +7,6 @@ from safeguarding.linkage.pipeline import link_all, linked_records_frame
 from safeguarding.sources.feeds import load_feeds
 
 
-
 class Command(BaseCommand):
     help = (
         "Link the source records no one has linked yet with the saved model; --full trains a "

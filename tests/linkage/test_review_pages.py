@@ -190,7 +190,7 @@ def test_the_pair_page_shows_both_records_and_the_models_arithmetic(client_for, 
     for shown in ("WP000123", "E-5150", "Jade Exemple", "SN15 1ZZ", "Education", "Walsh"):
         assert shown in page
     assert 'data-testid="waterfall"' in page and "<svg" in page
-    assert "Same district" in page and "Exact match on first_name" in page
+    assert "Same sector" in page and "Exact match on first_name" in page
     assert f'href="{reverse("linkage:person", args=[scored.school.person_id])}"' in page
     event = AuditEvent.objects.get(action=AuditAction.VIEW, object_type="link_pair")
     assert event.detail["records"] == sorted((scored.police.pk, scored.school.pk))

@@ -1,175 +1,326 @@
-"""Linkage against the synthetic county's truth: our model and Splink out of the box, and the
-time and memory `safeguarding link` takes on SQLite and PostgreSQL.
+"""Linkage measured on four data sets, ours beside plain Splink 5 on the same records in the
+same run: pairwise precision, recall and F1, B-cubed, and the wall time and peak memory of each.
 
-    .venv/bin/python benchmarks/linkage_benchmark.py [--scale default] [--records-only]
-        [--postgres postgres://postgres@127.0.0.1:5432/postgres] [--no-baseline]
+    .venv/bin/python benchmarks/linkage_benchmark.py [--only febrl4,febrl3,county,messy]
+        [--scale default]
 
-Builds the county and imports it (with its geography) into a fresh SQLite database (and, with
---postgres, a fresh PostgreSQL one). Then:
+- county: the default synthetic county (seed 42); messy: a second county (seed 7) with more
+  typos, missing dates of birth and nicknames and fewer NHS numbers (`synth --noise messy`);
+- febrl4: FEBRL 4a and 4b (two files, link only); febrl3: FEBRL 3 (one file, dedupe); both
+  imported through the feed files in feeds/benchmarks, as published.
 
-1. `safeguarding link --full` end to end (read, standardise, train, score, cluster, write the
-   people back), its wall time and peak memory, and its pairwise and B-cubed figures against
-   the truth; then an incremental run linking a new extract of 200 pupils with the saved model.
-2. In this process, on the same standardised records: our model and the baseline (Jaro-Winkler
-   names, exact date of birth and postcode, no nicknames, no swaps) trained and clustered at the
-   same threshold, with the blocking recall ceiling.
-
---records-only imports only the extracts that hold people (linkage reads nothing else): for a
-county of a million records, whose attendance alone is millions of rows.
-
-Targets (issue 6): F1 >= 0.98 and precision >= 0.99, better than the baseline on both; the
-default county in under 2 minutes; a million records in under 15 minutes within 8 GB.
+For each, the records are imported into a fresh SQLite database, then each linker runs in its
+own process (so its peak memory is its own) on the same records (feeds the settings leave out,
+partner concerns, are left out of all):
+- ours: `safeguarding link --full` end to end (read, standardise, train, score, cluster, write
+  the people back), with the shipped settings (linkage/settings.toml), and on FEBRL again with
+  linkage/benchmarks/febrl.toml (postcodes compared plainly, no twin hold);
+- splink: Splink 5 out of the box: its name, date and exact comparisons, three blocking rules,
+  two training sessions;
+- splink tuned: what a careful analyst does with Splink alone: term frequencies, forename and
+  surname swapped, dates with near misses, postcodes and addresses, identifiers with a typo
+  level, eight blocking rules, four sessions.
+Splink's times are for reading the records, training, predicting and clustering, without
+writing people back.
 """
 
 import argparse
+import json
 import os
-import resource
+import subprocess
+import sys
 import tempfile
 import time
 from pathlib import Path
 
-import pandas as pd
-from county_databases import fresh_postgres, fresh_sqlite, prepare, run, synthetic_county
+from county_databases import ROOT, fresh_sqlite, migrate_with_agencies, run
 
-from safeguarding.linkage.model import BLOCKING_KEYS
-
-PEOPLE_FEEDS = {
-    "police_nominals.csv",
-    "missing_episodes.xlsx",
-    "csc_children.csv",
-    "education_pupils.csv",
-    "health_patients.csv",
-    "youth_justice_outcomes.json",
-    "partner_concerns.csv",
+FEBRL = ROOT / "var" / "febrl"
+FEBRL_SETTINGS = ROOT / "linkage" / "benchmarks" / "febrl.toml"
+DATASETS = {
+    "febrl4": {"files": ["dataset4a.csv", "dataset4b.csv"], "link_type": "link_only"},
+    "febrl3": {"files": ["dataset3.csv"], "link_type": "dedupe_only"},
+    "county": {"seed": 42, "noise": "default"},
+    "messy": {"seed": 7, "noise": "messy"},
 }
+THRESHOLD = 0.95
 
 
 def main() -> None:
     parser = argparse.ArgumentParser()
+    parser.add_argument("--only", default=",".join(DATASETS))
     parser.add_argument("--scale", default="default")
-    parser.add_argument("--records-only", action="store_true")
-    parser.add_argument("--postgres", help="also link on PostgreSQL at this server URL")
-    parser.add_argument("--no-baseline", action="store_true", help="skip the in-process models")
+    parser.add_argument("--inner", help=argparse.SUPPRESS)
+    parser.add_argument("--dataset", help=argparse.SUPPRESS)
+    parser.add_argument("--truth", help=argparse.SUPPRESS)
     options = parser.parse_args()
+    if options.inner:
+        inner(options.inner, options.dataset, options.truth)
+        return
     folder = Path(tempfile.mkdtemp())
-    started = time.perf_counter()
-    county = synthetic_county(folder / "county", options.scale)
-    print(f"county built in {time.perf_counter() - started:.0f} s", flush=True)
-    extracts = None
-    if options.records_only:
-        extracts = folder / "people"
-        extracts.mkdir()
-        for path in (county / "extracts").rglob("*"):
-            if path.name in PEOPLE_FEEDS:
-                (extracts / path.name).symlink_to(path)
-
-    databases = {"SQLite": fresh_sqlite(folder, "linkage")}
-    if options.postgres:
-        databases["PostgreSQL"] = fresh_postgres(options.postgres, "safeguarding_link_benchmark")
-    print(f"{'database':<12}{'step':<14}{'seconds':>9}{'peak MB':>9}  result")
-    for name, url in databases.items():
-        imported = prepare(url, county, extracts=extracts)
-        print(f"{name:<12}{'import':<14}{imported.seconds:>9.1f}{imported.peak_mb:>9,.0f}")
-        linked = run(["link", "--full", "--evaluate", str(county / "truth")], url)
-        print(f"{name:<12}{'link --full':<14}{linked.seconds:>9.1f}{linked.peak_mb:>9,.0f}")
-        print("    " + linked.output.strip().replace("\n", "\n    "), flush=True)
-        new_pupils = new_extract(county, folder / f"new-{name}")
-        run(["import", "--dir", str(new_pupils)], url)
-        incremental = run(["link"], url)
-        print(
-            f"{name:<12}{'link (200 new)':<14}{incremental.seconds:>9.1f}"
-            f"{incremental.peak_mb:>9,.0f}  {incremental.output.strip()}",
-            flush=True,
-        )
-    # Last: a command started after this process has grown would report its size as its own.
-    if not options.no_baseline:
-        compare_models(databases["SQLite"], county)
-
-
-def new_extract(county: Path, folder: Path) -> Path:
-    """A later extract from a school: 200 pupils already known, under new pupil numbers."""
-    from safeguarding.common.identifiers import upn_check_letter
-
-    pupils = next((county / "extracts").rglob("education_pupils.csv"))
-    known = (
-        pd.read_csv(pupils, dtype=str, encoding_errors="replace")
-        .dropna()
-        .sample(200, random_state=1)
+    print(
+        f"{'data set':<9}{'linker':<14}{'records':>8}{'precision':>10}{'recall':>8}{'F1':>8}"
+        f"{'B3 P':>8}{'B3 R':>8}{'seconds':>9}{'peak MB':>9}",
+        flush=True,
     )
-    known["UPN"] = [upn_check_letter(f"8{n:011d}") + f"8{n:011d}" for n in range(len(known))]
-    folder.mkdir()
-    known.to_csv(folder / "education_pupils_later.csv", index=False)
-    return folder
+    for name in options.only.split(","):
+        url, truth = prepare(name, folder, options.scale)
+        linked = run(["link", "--full"], url)
+        figures = measure(url, "evaluate", name, truth)
+        show(name, "ours", figures, linked.seconds, linked.peak_mb)
+        if name.startswith("febrl"):
+            # The same records re-linked with the settings file written for FEBRL's shape.
+            os.environ["SAFEGUARDING_LINKAGE_SETTINGS"] = str(FEBRL_SETTINGS)
+            linked = run(["link", "--full"], url)
+            figures = measure(url, "evaluate", name, truth)
+            del os.environ["SAFEGUARDING_LINKAGE_SETTINGS"]
+            show(name, "ours (febrl)", figures, linked.seconds, linked.peak_mb)
+        for linker in ("splink", "splink-tuned"):
+            started = time.perf_counter()
+            figures, peak = measure(url, linker, name, truth, with_peak=True)
+            show(name, linker, figures, time.perf_counter() - started, peak)
 
 
-def compare_models(database_url: str, county: Path) -> None:
-    os.environ["DATABASE_URL"] = database_url
-    os.environ["DJANGO_SETTINGS_MODULE"] = "safeguarding.settings.local"
+def prepare(name: str, folder: Path, scale: str) -> tuple[str, str]:
+    """A fresh database holding the data set's records; its URL and where its truth is."""
+    url = fresh_sqlite(folder, name)
+    migrate_with_agencies(url)
+    spec = DATASETS[name]
+    if name.startswith("febrl"):
+        run(
+            [
+                "shell",
+                "-c",
+                "from safeguarding.access.models import Agency; "
+                "Agency.objects.get_or_create(code='febrl', defaults={'name': 'FEBRL', "
+                "'kind': 'partnership'})",
+            ],
+            url,
+        )
+        files = folder / f"{name}-files"
+        files.mkdir()
+        for file in spec["files"]:
+            (files / file).symlink_to(FEBRL / file)
+        run(["import", "--dir", str(files), "--feeds", str(ROOT / "feeds" / "benchmarks")], url)
+        return url, ""
+    county = folder / name
+    run(
+        [
+            "synth",
+            "--out",
+            str(county),
+            "--scale",
+            scale,
+            "--seed",
+            str(spec["seed"]),
+            "--noise",
+            spec["noise"],
+        ],
+        url,
+    )
+    run(["geography", str(county / "geography")], url)
+    run(["import", "--dir", str(county / "extracts")], url)
+    return url, str(county / "truth")
+
+
+def measure(url: str, what: str, dataset: str, truth: str, *, with_peak: bool = False):
+    environment = {
+        **os.environ,
+        "DATABASE_URL": url,
+        "DJANGO_SETTINGS_MODULE": "safeguarding.settings.local",
+    }
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            __file__,
+            "--inner",
+            what,
+            "--dataset",
+            dataset,
+            "--truth",
+            truth or "-",
+        ],
+        env=environment,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+    )
+    output = process.stdout.read() if process.stdout else ""
+    _, status, usage = os.wait4(process.pid, 0)
+    if os.waitstatus_to_exitcode(status):
+        raise SystemExit(f"{what} on {dataset} failed")
+    figures = json.loads(output.strip().splitlines()[-1])
+    return (figures, usage.ru_maxrss / 1024) if with_peak else figures
+
+
+def show(name: str, linker: str, figures: dict, seconds: float, peak: float) -> None:
+    print(
+        f"{name:<9}{linker:<14}{figures['records']:>8,}{figures['precision']:>10.4f}"
+        f"{figures['recall']:>8.4f}{figures['f1']:>8.4f}{figures['b3p']:>8.4f}"
+        f"{figures['b3r']:>8.4f}{seconds:>9.1f}{peak:>9,.0f}",
+        flush=True,
+    )
+
+
+# What runs in the measuring process, with Django set up on the data set's database.
+
+
+def inner(what: str, dataset: str, truth_dir: str) -> None:
     import django
 
     django.setup()
+    import pandas as pd
+
+    from safeguarding.linkage.configuration import linkage_settings
+    from safeguarding.linkage.evaluate import evaluate
+    from safeguarding.linkage.pipeline import source_records_frame
+
+    records = source_records_frame()
+    records = records[~records["feed"].isin(linkage_settings().not_linked)].reset_index(drop=True)
+    truth = true_people(records, dataset, truth_dir)
+    if what == "evaluate":
+        predicted = records["person_id"]
+    else:
+        predicted = plain_splink(records, tuned=what == "splink-tuned", dataset=dataset)
+    assigned = pd.DataFrame({"record": records["id"], "predicted": predicted, "true": truth})
+    assigned = assigned.dropna(subset=["true"])
+    result = evaluate(assigned)
+    print(
+        json.dumps(
+            {
+                "records": len(assigned),
+                "precision": result.precision,
+                "recall": result.recall,
+                "f1": result.f1,
+                "b3p": result.bcubed_precision,
+                "b3r": result.bcubed_recall,
+            }
+        )
+    )
+
+
+def true_people(records, dataset: str, truth_dir: str):
+    if dataset.startswith("febrl"):
+        return records["source_record_id"].str.extract(r"rec-(\d+)-")[0]
     from django.conf import settings
 
-    from safeguarding.linkage.evaluate import evaluate_against_truth, truth_clusters
-    from safeguarding.linkage.model import (
-        DEFAULT_THRESHOLD,
-        baseline_settings,
-        clusters_at,
-        train_and_score,
-    )
-    from safeguarding.linkage.pipeline import source_records_frame
-    from safeguarding.linkage.standardise import standardise
+    from safeguarding.linkage.evaluate import truth_clusters
     from safeguarding.sources.feeds import load_feeds
 
-    truth = truth_clusters(truth_dir=county / "truth", feeds=load_feeds(settings.FEEDS_DIR))
-    records = source_records_frame()  # without the later extract, which the truth lacks
-    known = truth[["feed", "source_record_id"]].drop_duplicates()
-    records = records.merge(known, on=["feed", "source_record_id"])
-    linkable = records["feed"] != "partner-concerns"
-    print(
-        f"{len(records):,} source records ({linkable.sum():,} linkable: partner concerns "
-        "carry only a first name and age)"
+    truth = truth_clusters(truth_dir=truth_dir, feeds=load_feeds(settings.FEEDS_DIR))
+    merged = records[["feed", "source_record_id"]].merge(
+        truth.drop_duplicates(["feed", "source_record_id"]),
+        on=["feed", "source_record_id"],
+        how="left",
     )
-    print(
-        f"{'model':<10}{'records':<10}{'precision':>10}{'recall':>8}{'F1':>8}{'B3 P':>8}"
-        f"{'B3 R':>8}{'blocking':>10}{'seconds':>9}{'peak MB':>9}"
+    return merged["true"].to_numpy()
+
+
+def plain_splink(records, *, tuned: bool, dataset: str):
+    """Splink 5 alone on the records as stored: the people it makes at the threshold."""
+    import duckdb
+    import pandas as pd
+    import splink.comparison_library as cl
+    from splink import DuckDBAPI, Linker, SettingsCreator, block_on
+
+    frame = pd.DataFrame(
+        {
+            "unique_id": records["id"],
+            "source_dataset": records["feed"],
+            "first_name": records["given_names"].str.lower().str.split().str[0],
+            "surname": records["family_name"].str.lower().str.strip(),
+            "dob": pd.to_datetime(records["date_of_birth"], errors="coerce").dt.strftime(
+                "%Y-%m-%d"
+            ),
+            "postcode": records["postcode"].str.upper().replace("", None),
+            "address": records["address"].str.lower().replace("", None),
+            "sex": records["sex"].where(records["sex"].isin(["male", "female"]), None),
+        }
     )
-    standardised = standardise(records)
-    for name, model in (("ours", None), ("baseline", baseline_settings())):
-        started = time.perf_counter()
-        result = train_and_score(standardised, model_settings=model)
-        clusters = clusters_at(result.pairs, records["id"].tolist(), DEFAULT_THRESHOLD)
-        seconds = time.perf_counter() - started
-        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-        assigned = records[["id", "feed", "source_record_id"]].assign(
-            person_id=records["id"].map(clusters)
-        )
-        for label, subset in (("linkable", assigned[linkable.to_numpy()]), ("all", assigned)):
-            figures = evaluate_against_truth(subset, truth)
-            ceiling = blocking_recall(subset, truth, standardised)
-            print(
-                f"{name:<10}{label:<10}{figures.precision:>10.4f}{figures.recall:>8.4f}"
-                f"{figures.f1:>8.4f}{figures.bcubed_precision:>8.4f}"
-                f"{figures.bcubed_recall:>8.4f}{ceiling:>10.4f}{seconds:>9.1f}{peak:>9.0f}"
+    for kind in ("nhs_number", "upn", "social_security_number"):
+        if kind in records and records[kind].notna().any():
+            frame[kind] = records[kind]
+    frame = frame.replace({"": None})
+    identifiers = [c for c in ("nhs_number", "upn", "social_security_number") if c in frame]
+    has = {c for c in frame.columns if frame[c].notna().any()}
+    link_type = DATASETS[dataset].get("link_type", "dedupe_only")
+    if not tuned:
+        comparisons = [cl.NameComparison("first_name"), cl.NameComparison("surname")]
+        if "dob" in has:
+            comparisons.append(cl.DateOfBirthComparison("dob", input_is_string=True))
+        comparisons += [cl.ExactMatch(c) for c in ("postcode", "sex", *identifiers) if c in has]
+        blocking = [block_on("first_name", "surname"), block_on("dob"), block_on("postcode")]
+        sessions = [block_on("first_name", "surname"), block_on("dob")]
+    else:
+        comparisons = [
+            cl.ForenameSurnameComparison(
+                "first_name", "surname", forename_surname_concat_col_name=None
+            ),
+        ]
+        if "dob" in has:
+            comparisons.append(cl.DateOfBirthComparison("dob", input_is_string=True))
+        if "postcode" in has:
+            comparisons.append(
+                cl.PostcodeComparison("postcode")
+                if dataset in ("county", "messy")
+                else cl.LevenshteinAtThresholds("postcode", [1]).configure(
+                    term_frequency_adjustments=True
+                )
             )
-    print(flush=True)
-
-
-def blocking_recall(assigned, truth, standardised) -> float:
-    """The share of true pairs that blocking puts in front of the model at all."""
-    members = assigned.merge(truth, on=["feed", "source_record_id"])[["id", "true"]]
-    pairs = members.merge(members, on="true")
-    pairs = pairs[pairs["id_x"] < pairs["id_y"]]
-    left = standardised.set_index("unique_id").loc[pairs["id_x"]].reset_index(drop=True)
-    right = standardised.set_index("unique_id").loc[pairs["id_y"]].reset_index(drop=True)
-    found = pd.Series(False, index=left.index)
-    for keys in BLOCKING_KEYS:
-        for one, other in ((left, right), (right, left)):  # a rule may compare two columns
-            agree = pd.Series(True, index=left.index)
-            for one_column, other_column in keys:
-                agree &= one[one_column].notna() & (one[one_column] == other[other_column])
-            found |= agree
-    return float(found.mean()) if len(found) else 1.0
+        if "address" in has:
+            comparisons.append(cl.JaroWinklerAtThresholds("address", [0.95, 0.88]))
+        comparisons += [cl.LevenshteinAtThresholds(c, [1]) for c in identifiers]
+        if "sex" in has:
+            comparisons.append(cl.ExactMatch("sex"))
+        blocking = [
+            block_on("first_name", "surname"),
+            block_on("surname", "dob"),
+            block_on("first_name", "dob"),
+            block_on("postcode", "first_name"),
+            block_on("postcode", "surname"),
+            block_on("dob", "postcode"),
+            "l.first_name = r.surname and l.surname = r.first_name",
+            *(block_on(c) for c in identifiers),
+        ]
+        sessions = [
+            block_on("first_name", "surname"),
+            block_on("dob"),
+            block_on("postcode"),
+            *(block_on(c) for c in identifiers[:1]),
+        ]
+    connection = duckdb.connect()
+    connection.execute("SET lambda_syntax = 'ENABLE_SINGLE_ARROW'")
+    database = DuckDBAPI(connection=connection)
+    if link_type == "link_only":
+        tables = [
+            database.register(
+                part.drop(columns="source_dataset"), dataset_display_name=name.replace("-", "_")
+            )
+            for name, part in frame.groupby("source_dataset")
+        ]
+    else:
+        tables = [database.register(frame.drop(columns="source_dataset"))]
+    settings = SettingsCreator(
+        link_type=link_type,
+        comparisons=comparisons,
+        blocking_rules_to_generate_predictions=blocking,
+        retain_intermediate_calculation_columns=False,
+    )
+    linker = Linker(tables, settings, log_level=None)
+    deterministic = [block_on("first_name", "surname", "dob")] if "dob" in has else []
+    if deterministic:
+        linker.training.estimate_probability_two_random_records_match(deterministic, recall=0.7)
+    linker.training.estimate_u_using_random_sampling(max_pairs=2e6)
+    for session in sessions:
+        try:
+            linker.training.estimate_parameters_using_expectation_maximisation(session)
+        except Exception as error:  # an analyst would drop a session that finds nothing
+            print(f"session {session} skipped: {error}", file=sys.stderr)
+    predictions = linker.inference.predict(threshold_match_probability=0.5)
+    clusters = linker.clustering.cluster_pairwise_predictions_at_threshold(
+        predictions, THRESHOLD
+    ).as_pandas_dataframe()
+    return records["id"].map(clusters.set_index("unique_id")["cluster_id"]).to_numpy()
 
 
 if __name__ == "__main__":

@@ -48,7 +48,11 @@ def county_model_file(county_dir, django_db_setup, django_db_blocker) -> Path:
         transaction.set_rollback(True)
     kept = county_dir / "model.json"
     shutil.copyfile(trained, kept)
+    # The term frequencies training saw travel with the model.
+    frequencies = trained.with_suffix(".term-frequencies.json")
+    shutil.copyfile(frequencies, kept.with_suffix(".term-frequencies.json"))
     trained.unlink()
+    frequencies.unlink()
     return kept
 
 
@@ -70,7 +74,7 @@ BORN = datetime.date(2009, 4, 3)
 class Scored:
     """Jade's records as three agencies hold them, linked by the county's model: police and
     health agree on everything and are one person; the school's record, under another
-    surname and a postcode in the next sector, is in the review band with both."""
+    surname and another postcode in the same sector, is in the review band with both."""
 
     police: SourceRecord
     health: SourceRecord
@@ -111,7 +115,7 @@ def scored(agencies, county_model) -> Scored:
             "education-pupils",
             source_record_id="E-5150",
             family_name="Walsh",
-            postcode="SN15 2ZZ",
+            postcode="SN15 1ZZ",
             **jade,
         ),
     )

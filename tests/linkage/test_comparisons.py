@@ -4,10 +4,11 @@ import datetime
 
 import pandas as pd
 import pytest
-from splink import DuckDBAPI, Linker
+from splink import Linker
 
 from safeguarding.common.identifiers import upn_check_letter
-from safeguarding.linkage.model import held_for_review, settings
+from safeguarding.linkage.configuration import LinkageSettings
+from safeguarding.linkage.model import database, held_for_review, settings
 from safeguarding.linkage.standardise import standardise
 
 CHILD = {
@@ -27,12 +28,16 @@ CHILD = {
 }
 
 
+# Both identifiers compared even where the two records do not hold them.
+COMPARE_BOTH = LinkageSettings(identifier_kinds=("nhs_number", "upn"))
+
+
 def scored_pair(other: dict, child: dict | None = None) -> tuple[Linker, pd.Series]:
     """The child and the other record scored by an untrained model: its levels are real."""
     frame = standardise(pd.DataFrame([child or CHILD, {**CHILD, "id": 2, **other}]))
-    database = DuckDBAPI()
-    linker = Linker(database.register(frame), settings(), log_level=None)
-    left, right = (database.register(frame.iloc[[i]]) for i in (0, 1))
+    db = database()
+    linker = Linker(db.register(frame), settings(frame, COMPARE_BOTH), log_level=None)
+    left, right = (db.register(frame.iloc[[i]]) for i in (0, 1))
     return linker, linker.inference.score_pairs(left, right).as_pandas_dataframe().iloc[0]
 
 
@@ -134,3 +139,65 @@ def test_records_whose_first_names_share_nothing_wait_for_a_person(given_names, 
 def test_the_same_nhs_number_links_records_whatever_their_first_names():
     _, scored = scored_pair({"given_names": "Simon"})
     assert not held_for_review(pd.DataFrame([scored])).iloc[0]
+
+
+def test_a_given_name_and_surname_swapped_meet():
+    found = levels({"given_names": "Walsh", "family_name": "Anthony"})
+    assert found["first_name"] == found["surname"] == "Given name and surname swapped"
+
+
+def test_a_nickname_with_a_typo_meets_the_name():
+    found = levels({"given_names": "Elizabteh"}, child={**CHILD, "given_names": "Lizzy"})
+    assert found["first_name"] == "First name: a near spelling of a nickname or part"
+
+
+def test_a_whole_name_in_one_cell_is_split():
+    frame = standardise(
+        pd.DataFrame([{**CHILD, "given_names": "Anthony Walsh", "family_name": ""}])
+    )
+    assert frame.loc[0, ["first_name", "surname"]].tolist() == ["anthony", "walsh"]
+
+
+@pytest.mark.parametrize(
+    ("address", "expected"),
+    [
+        ("12 Acacia Avenue Chippenham", "Same address"),
+        ("12 Acacia Road Calne", "Same house number, a street word shared"),
+        ("12 Acacia Avenue Chipenham", "Same house number, two street words shared"),
+        ("14 Acacia Avenue Chippenham", "Two street words shared"),
+        ("3 Mill Lane Calne", "All other comparisons"),
+    ],
+)
+def test_addresses_by_house_number_and_street_words(address, expected):
+    child = {**CHILD, "address": "12 Acacia Avenue Chippenham"}
+    assert levels({"address": address}, child=child)["address"] == expected
+
+
+def test_any_identifier_kind_a_feed_declares_is_compared():
+    child = {**CHILD, "social_security_number": "5304218"}
+    frame = standardise(
+        pd.DataFrame(
+            [child, {**child, "id": 2}, {**child, "id": 3, "social_security_number": "1"}]
+        ),
+        identifier_kinds=["nhs_number", "social_security_number"],
+    )
+    compared = [
+        c.output_column_name
+        for c in settings(frame, LinkageSettings()).get_settings("duckdb").comparisons
+    ]
+    # Shared by two records, so compared; the UPN nobody holds is not.
+    assert "social_security_number" in compared and "upn" not in compared
+
+
+def test_an_identifier_without_a_check_may_differ_by_one_character():
+    child = {**CHILD, "social_security_number": "5304218"}
+    frame = standardise(
+        pd.DataFrame([child, {**child, "id": 2, "social_security_number": "5304281"}]),
+        identifier_kinds=["social_security_number"],
+    )
+    config = LinkageSettings(identifier_kinds=("social_security_number",))
+    db = database()
+    linker = Linker(db.register(frame), settings(frame, config), log_level=None)
+    left, right = (db.register(frame.iloc[[i]]) for i in (0, 1))
+    scored = linker.inference.score_pairs(left, right).as_pandas_dataframe().iloc[0]
+    assert scored["gamma_social_security_number"] == 1  # one character (a transposition)

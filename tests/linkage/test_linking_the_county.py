@@ -10,7 +10,6 @@ from django.core.management import call_command
 from django.db.models import Count
 
 from safeguarding.common.identifiers import upn_check_letter
-from safeguarding.linkage import model
 from safeguarding.linkage.decisions import decide, merge_people
 from safeguarding.linkage.evaluate import evaluate_against_truth, truth_clusters
 from safeguarding.linkage.models import LinkDecisionKind
@@ -114,7 +113,7 @@ def test_a_new_extract_links_its_records_with_the_saved_model(imported_county, t
 
 
 def test_once_enough_people_have_decided_a_full_link_learns_from_their_decisions(
-    imported_county, monkeypatch
+    imported_county, monkeypatch, tmp_path
 ):
     link_all()
     analyst = UserFactory(roles=["analyst"])
@@ -132,7 +131,13 @@ def test_once_enough_people_have_decided_a_full_link_learns_from_their_decisions
             kind=LinkDecisionKind.SAME_PERSON,
             reason="Checked with the school",
         )
-    monkeypatch.setattr(model, "LABELS_TO_TRAIN", 3)
+    settings_file = tmp_path / "settings.toml"
+    settings_file.write_text(
+        settings.LINKAGE_SETTINGS.read_text().replace(
+            "labels_to_train = 200", "labels_to_train = 3"
+        )
+    )
+    monkeypatch.setattr(settings, "LINKAGE_SETTINGS", settings_file)
     summary = link_all(full=True)
     assert summary.labels_used == 3
     assert current_model().summary["labels_used"] == 3

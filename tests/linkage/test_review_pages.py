@@ -86,7 +86,7 @@ def test_the_queue_reads_a_fixed_number_of_queries_however_many_pairs_wait(
         given_names="Jade",
         family_name="Walsh",
         date_of_birth=BORN,
-        postcode="SN15 2ZZ",
+        postcode="SN15 1ZZ",
     )
     link_all()
     many, more_listed = queries_for_queue()
@@ -187,10 +187,10 @@ def test_the_pair_page_shows_both_records_and_the_models_arithmetic(client_for, 
     assert view.waterfall.match_weight == pytest.approx(pair.match_weight, abs=1e-6)
     assert not view.weights_disagree
     page = response.content.decode()
-    for shown in ("WP000123", "E-5150", "Jade Exemple", "SN15 2ZZ", "Education", "Walsh"):
+    for shown in ("WP000123", "E-5150", "Jade Exemple", "SN15 1ZZ", "Education", "Walsh"):
         assert shown in page
     assert 'data-testid="waterfall"' in page and "<svg" in page
-    assert "Same district" in page and "Exact match on first_name" in page
+    assert "Same sector" in page and "Exact match on first_name" in page
     assert f'href="{reverse("linkage:person", args=[scored.school.person_id])}"' in page
     event = AuditEvent.objects.get(action=AuditAction.VIEW, object_type="link_pair")
     assert event.detail["records"] == sorted((scored.police.pk, scored.school.pk))
@@ -341,3 +341,36 @@ def test_twins_wait_in_the_queue_marked_held_however_high_they_score(
     assert "Two people" in row.split("</tr>")[0] and "Held" in row.split("</tr>")[0]
     page = open_pair(client_for("analyst"), *twins).content.decode()
     assert "Their first names share nothing" in page
+
+
+def test_the_queue_counts_the_pairs_waiting_between_the_same_two_people(client_for, scored):
+    response = open_queue(client_for("analyst"))
+    # Police and health are one person, the school's record another: two pairs between them.
+    assert [cell.strip() for cell in _cells(response, "between")] == ["2", "2"]
+    page = open_pair(client_for("analyst"), scored.police, scored.school)
+    assert b"Decide all 2 pairs waiting between these two young people" in page.content
+
+
+def test_one_decision_settles_every_pair_between_two_people(client_for, scored, cast):
+    client = client_for("analyst")
+    url = pair_url(scored.police, scored.school)
+    response = with_purpose(client, url).post(
+        url, {"kind": "not_same_person", "reason": "Twins: school confirmed", "whole_group": "on"}
+    )
+    assert response.status_code == 302
+    assert queue_pairs() == []
+    decided = LinkDecision.objects.filter(kind=LinkDecisionKind.NOT_SAME_PERSON)
+    assert sorted(decided.values_list("record_a", "record_b")) == sorted(
+        [
+            tuple(sorted((scored.police.pk, scored.school.pk))),
+            tuple(sorted((scored.health.pk, scored.school.pk))),
+        ]
+    )
+    assert set(decided.values_list("reason", flat=True)) == {"Twins: school confirmed"}
+    assert AuditEvent.objects.filter(action=AuditAction.CHANGE).count() == 2
+
+
+def _cells(response, testid: str) -> list[str]:
+    import re
+
+    return re.findall(rf'data-testid="{testid}">([^<]*)<', response.content.decode())

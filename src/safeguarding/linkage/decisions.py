@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from safeguarding.access import audit
 from safeguarding.access.models import AuditAction, AuditObject
-from safeguarding.linkage.model import DEFAULT_THRESHOLD, REVIEW_BAND
+from safeguarding.linkage.configuration import linkage_settings
 from safeguarding.linkage.models import (
     LinkDecision,
     LinkDecisionKind,
@@ -32,7 +32,7 @@ class DecisionError(ValueError):
 
 def threshold() -> float:
     model = current_model()
-    return model.threshold if model else DEFAULT_THRESHOLD
+    return model.threshold if model else linkage_settings().threshold
 
 
 def review_queue() -> QuerySet[LinkPair]:
@@ -41,10 +41,11 @@ def review_queue() -> QuerySet[LinkPair]:
     decided = LinkDecision.objects.filter(
         superseded_at__isnull=True, record_a=OuterRef("record_a"), record_b=OuterRef("record_b")
     )
+    band = linkage_settings().review_band
     return (
         LinkPair.objects.filter(
-            Q(match_probability__lt=REVIEW_BAND[1]) | Q(held_for_review=True),
-            match_probability__gte=REVIEW_BAND[0],
+            Q(match_probability__lt=band[1]) | Q(held_for_review=True),
+            match_probability__gte=band[0],
         )
         .exclude(Exists(decided))
         .annotate(uncertainty=Abs(F("match_probability") - threshold()))
@@ -76,6 +77,55 @@ def decide(
             detail={"kind": decision.kind, "records": sorted((record_a, record_b))},
         )
     return decision
+
+
+def waiting_between(*, record_a: int, record_b: int) -> list[tuple[int, int]]:
+    """The pairs waiting in the queue between the two people these records belong to now (a
+    twin's three records and the other twin's three are nine pairs), this pair first; only
+    this pair when either record has no person yet, or both are one person's."""
+    people = list(
+        SourceRecord.objects.filter(pk__in=[record_a, record_b]).values_list("person_id", flat=True)
+    )
+    this = (min(record_a, record_b), max(record_a, record_b))
+    if None in people or len(set(people)) != 2:
+        return [this]
+    first, second = people
+    found = review_queue().filter(
+        Q(record_a__person=first, record_b__person=second)
+        | Q(record_a__person=second, record_b__person=first)
+    )
+    return [this, *sorted(set(found.values_list("record_a", "record_b")) - {this})]
+
+
+def decide_between_people(
+    *, user, record_a: int, record_b: int, kind: str, reason: str, request=None
+) -> list[LinkDecision]:
+    """One decision for every pair waiting between the two people these records belong to:
+    a household's records cleared at once. Each pair gets its own decision, with the reason."""
+    pairs = waiting_between(record_a=record_a, record_b=record_b)
+    with transaction.atomic():
+        decisions = _record(
+            user,
+            pairs,
+            kind=LinkDecisionKind(kind),
+            origin=LinkDecisionOrigin.REVIEW,
+            reason=reason,
+        )
+        _apply(sorted({record for pair in pairs for record in pair}))
+        for decision in decisions:
+            audit.record(
+                action=AuditAction.CHANGE,
+                request=request,
+                user=user,
+                object_type=AuditObject.LINK_DECISION,
+                object_id=decision.pk,
+                detail={
+                    "kind": decision.kind,
+                    "records": sorted((decision.record_a_id, decision.record_b_id)),
+                    "with_pairs": len(pairs),
+                },
+            )
+    return decisions
 
 
 def merge_people(*, user, person: Person, other: Person, reason: str, request=None) -> Person:

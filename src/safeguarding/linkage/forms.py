@@ -23,6 +23,10 @@ class DecisionForm(forms.Form):
         help_text=REASON_HINT,
         error_messages={"required": "Enter the reason for your decision"},
     )
+    whole_group = forms.BooleanField(
+        required=False,
+        label="Decide every pair waiting between these two young people's records",
+    )
 
 
 class UnmergeForm(forms.Form):

@@ -18,16 +18,12 @@ from django.db import transaction
 from django.utils import timezone
 
 from safeguarding.common.bulk import insert_rows
-from safeguarding.linkage.model import (
-    DEFAULT_THRESHOLD,
-    REVIEW_BAND,
-    ordered,
-    score_new,
-    train_and_score,
-)
+from safeguarding.linkage.configuration import LinkageSettings, linkage_settings
+from safeguarding.linkage.model import RULE_BASED, ordered, score_new, train_and_score
 from safeguarding.linkage.models import LinkModelVersion, LinkPair
 from safeguarding.linkage.relink import decisions_in_force, relink
 from safeguarding.linkage.standardise import standardise
+from safeguarding.linkage.waterfall import TERM_FREQUENCY
 from safeguarding.people.models import Identifier, SourceRecord
 from safeguarding.places.models import Postcode
 
@@ -44,11 +40,13 @@ class LinkSummary:
     full: bool
     seconds: float
     labels_used: int = 0
+    linker: str = "trained"
+    notes: tuple[str, ...] = ()
 
 
 def source_records_frame(ids: list[int] | None = None) -> pd.DataFrame:
-    """Source records (all, or these) with their valid NHS number and UPN and the position
-    of their postcode, as one frame."""
+    """Source records (all, or these) with their valid identifiers (a column per kind) and
+    the position of their postcode, as one frame."""
     chosen = SourceRecord.objects.all() if ids is None else SourceRecord.objects.filter(pk__in=ids)
     columns = [
         "id",
@@ -60,6 +58,7 @@ def source_records_frame(ids: list[int] | None = None) -> pd.DataFrame:
         "date_of_birth",
         "sex",
         "postcode",
+        "address",
         "history",
         "person_id",
     ]
@@ -67,12 +66,10 @@ def source_records_frame(ids: list[int] | None = None) -> pd.DataFrame:
         columns={"feed__name": "feed"}
     )
     identifiers = pd.DataFrame.from_records(
-        Identifier.objects.filter(kind__in=["nhs_number", "upn"], valid=True).values(
-            "source_record_id", "kind", "value"
-        ),
+        Identifier.objects.filter(valid=True).values("source_record_id", "kind", "value"),
         columns=["source_record_id", "kind", "value"],
     )
-    for kind in ("nhs_number", "upn"):
+    for kind in identifier_kinds():
         chosen_ids = (
             identifiers[identifiers["kind"] == kind]
             .drop_duplicates("source_record_id")
@@ -84,6 +81,13 @@ def source_records_frame(ids: list[int] | None = None) -> pd.DataFrame:
         columns=["postcode", "latitude", "longitude"],
     )
     return records.merge(positions, on="postcode", how="left")
+
+
+def identifier_kinds() -> list[str]:
+    """Every identifier kind a feed has stored (valid or not), so a kind's column exists
+    whenever any record could hold it; the NHS number and UPN always."""
+    stored = set(Identifier.objects.values_list("kind", flat=True).distinct())
+    return sorted(stored | {"nhs_number", "upn"})
 
 
 def linked_records_frame() -> pd.DataFrame:
@@ -106,31 +110,69 @@ def link_all(
 ) -> LinkSummary:
     """Link the records no one has linked yet with the saved model, or (`full`, or when there
     is no model yet) train a new model and re-link everyone."""
+    config = linkage_settings()
+    count = SourceRecord.objects.count()
+    if count < 2:
+        # Nothing to compare: a lone record is its own person.
+        progress(f"{count} source record{'s' if count != 1 else ''}: nothing to link")
+        if count:
+            relink(list(SourceRecord.objects.values_list("pk", flat=True)), threshold=1.0)
+        return LinkSummary(
+            records=count,
+            new_records=0,
+            people=SourceRecord.objects.values("person_id").distinct().count(),
+            candidate_pairs=0,
+            model_version="",
+            full=False,
+            seconds=0.0,
+            linker="none",
+            notes=("nothing to link",),
+        )
     model = current_model()
-    if full or model is None:
-        return _link_everyone(threshold=threshold or DEFAULT_THRESHOLD, progress=progress)
-    return _link_new(model, threshold=threshold or model.threshold, progress=progress)
+    if full or model is None or model.summary.get("linker") == RULE_BASED:
+        return _link_everyone(
+            config=config, threshold=threshold or config.threshold, progress=progress
+        )
+    return _link_new(
+        model, config=config, threshold=threshold or model.threshold, progress=progress
+    )
 
 
-def _link_everyone(*, threshold: float, progress) -> LinkSummary:
+def linkable(records: pd.DataFrame, config: LinkageSettings) -> pd.DataFrame:
+    """The records automatic linkage compares: not those of the feeds the settings leave out."""
+    return records[~records["feed"].isin(config.not_linked)]
+
+
+def _link_everyone(*, config: LinkageSettings, threshold: float, progress) -> LinkSummary:
     started = time.monotonic()
-    progress("reading source records")
+    progress(f"reading source records (settings: {config.source})")
     records = source_records_frame()
     same, _ = decisions_in_force()
     labels = pd.DataFrame(same, columns=["unique_id_l", "unique_id_r"])
-    progress(f"training and scoring {len(records):,} records")
-    scored = train_and_score(standardise(records), labels=labels)
-    version = _save_model(scored.model_json)
+    compared = linkable(records, config)
+    progress(f"training and scoring {len(compared):,} of {len(records):,} records")
+    kinds = [c for c in identifier_kinds() if c in records]
+    scored = train_and_score(
+        standardise(compared, identifier_kinds=kinds), config=config, labels=labels
+    )
+    for note in scored.notes:
+        progress(note)
+    version = _save_model(scored.model_json, scored.term_frequencies)
     progress(f"writing {len(scored.pairs):,} scored pairs and the people")
     with transaction.atomic():
         LinkPair.objects.all().delete()
-        _store_pairs(scored.pairs, version)
+        _store_pairs(scored.pairs, version, config=config)
         model = LinkModelVersion.objects.create(
             version=version,
             trained_at=timezone.now(),
             path=str(_model_path(version)),
             threshold=threshold,
-            summary={"records": len(records), "labels_used": scored.labels_used},
+            summary={
+                "records": len(records),
+                "labels_used": scored.labels_used,
+                "linker": scored.linker,
+                "notes": scored.notes,
+            },
         )
         people = relink(records["id"].tolist(), threshold=threshold, everyone=True)
         model.summary["people"] = people
@@ -144,22 +186,33 @@ def _link_everyone(*, threshold: float, progress) -> LinkSummary:
         full=True,
         seconds=time.monotonic() - started,
         labels_used=scored.labels_used,
+        linker=scored.linker,
+        notes=tuple(scored.notes),
     )
 
 
-def _link_new(model: LinkModelVersion, *, threshold: float, progress) -> LinkSummary:
+def _link_new(
+    model: LinkModelVersion, *, config: LinkageSettings, threshold: float, progress
+) -> LinkSummary:
     started = time.monotonic()
     new_ids = list(SourceRecord.objects.filter(person__isnull=True).values_list("pk", flat=True))
     pairs = pd.DataFrame()
     if new_ids:
         progress(f"scoring {len(new_ids):,} new records with model {model.version}")
-        records = standardise(source_records_frame())
+        frame = source_records_frame()
+        kinds = [c for c in identifier_kinds() if c in frame]
+        records = standardise(linkable(frame, config), identifier_kinds=kinds)
         is_new = records["unique_id"].isin(new_ids)
+        frequencies = _frequencies_path(Path(model.path))
         pairs = score_new(
-            json.loads(Path(model.path).read_text()), records[~is_new], records[is_new]
+            json.loads(Path(model.path).read_text()),
+            records[~is_new],
+            records[is_new],
+            config=config,
+            term_frequencies=json.loads(frequencies.read_text()) if frequencies.exists() else None,
         )
         with transaction.atomic():
-            _store_pairs(pairs, model.version)
+            _store_pairs(pairs, model.version, config=config)
             relink(new_ids, threshold=threshold)
     return LinkSummary(
         records=SourceRecord.objects.count(),
@@ -176,24 +229,33 @@ def _model_path(version: str) -> Path:
     return Path(settings.MEDIA_ROOT) / "linkage" / f"model-{version}.json"
 
 
-def _save_model(model_json: dict) -> str:
+def _frequencies_path(model_path: Path) -> Path:
+    return model_path.with_suffix(".term-frequencies.json")
+
+
+def _save_model(model_json: dict, term_frequencies: dict[str, list]) -> str:
     version = timezone.now().strftime("%Y%m%d%H%M%S%f")
     path = _model_path(version)
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps(model_json, indent=1))
+    _frequencies_path(path).write_text(json.dumps(term_frequencies))
     return version
 
 
-def _store_pairs(pairs: pd.DataFrame, version: str) -> None:
+def _store_pairs(pairs: pd.DataFrame, version: str, *, config: LinkageSettings) -> None:
     """Keep the pairs that link or need review, with the level each comparison reached."""
     if pairs.empty:
         return
-    pairs = ordered(pairs[pairs["match_probability"] >= REVIEW_BAND[0]])
+    pairs = ordered(pairs[pairs["match_probability"] >= config.review_band[0]])
     pairs = pairs.drop_duplicates(["unique_id_l", "unique_id_r"])
     gammas = [c for c in pairs.columns if c.startswith("gamma_")]
+    adjustments = pairs[TERM_FREQUENCY].tolist() if TERM_FREQUENCY in pairs else [0.0] * len(pairs)
     levels = [
-        json.dumps({column.removeprefix("gamma_"): int(value) for column, value in row.items()})
-        for row in pairs[gammas].to_dict("records")
+        json.dumps(
+            {column.removeprefix("gamma_"): int(value) for column, value in row.items()}
+            | ({TERM_FREQUENCY: adjustment} if adjustment else {})
+        )
+        for row, adjustment in zip(pairs[gammas].to_dict("records"), adjustments, strict=True)
     ]
     insert_rows(
         LinkPair,

@@ -10,8 +10,8 @@ from pathlib import Path
 
 from django.db.models import Prefetch, Q, QuerySet
 
-from safeguarding.linkage.decisions import review_queue, threshold
-from safeguarding.linkage.model import REVIEW_BAND
+from safeguarding.linkage.configuration import linkage_settings
+from safeguarding.linkage.decisions import review_queue, threshold, waiting_between
 from safeguarding.linkage.models import LinkDecision, LinkModelVersion, LinkPair
 from safeguarding.linkage.waterfall import (
     Drawing,
@@ -58,7 +58,7 @@ def queue_summary(*, user) -> QueueSummary:
     return QueueSummary(
         waiting=waiting,
         withheld=waiting - review_queue_for(user=user).count(),
-        band=REVIEW_BAND,
+        band=linkage_settings().review_band,
         threshold=threshold(),
     )
 
@@ -66,6 +66,33 @@ def queue_summary(*, user) -> QueueSummary:
 def next_pair(*, user) -> LinkPair | None:
     """The pair this user should look at next: the most uncertain one they may open."""
     return review_queue_for(user=user).first()
+
+
+def group_sizes(pairs) -> dict[tuple[int, int], int]:
+    """For pairs shown in the queue: how many pairs wait between the same two people (a
+    twin's records and the other twin's), by (record_a, record_b)."""
+    shown = list(pairs)
+    people = {
+        frozenset((p.record_a.person_id, p.record_b.person_id))
+        for p in shown
+        if p.record_a.person_id and p.record_b.person_id
+    }
+    persons = {person for pair in people for person in pair}
+    counts: dict[frozenset, int] = {}
+    for a, b in (
+        review_queue()
+        .filter(record_a__person__in=persons, record_b__person__in=persons)
+        .values_list("record_a__person", "record_b__person")
+    ):
+        key = frozenset((a, b))
+        if key in people:
+            counts[key] = counts.get(key, 0) + 1
+    return {
+        (p.record_a_id, p.record_b_id): counts.get(
+            frozenset((p.record_a.person_id, p.record_b.person_id)), 1
+        )
+        for p in shown
+    }
 
 
 def recent_decisions(*, user, limit: int = RECENT_DECISIONS) -> list[LinkDecision]:
@@ -130,6 +157,8 @@ class PairView:
     drawing: Drawing | None
     waterfall_problem: str
     decisions: list[LinkDecision]  # every decision on the two, latest first
+    # Pairs waiting between the two people these records belong to, this one included.
+    waiting_between_people: int = 1
 
     @property
     def weights_disagree(self) -> bool:
@@ -155,6 +184,7 @@ def pair_view(*, records: list[SourceRecord]) -> PairView:
         drawing=draw(result) if result else None,
         waterfall_problem=problem,
         decisions=list(decisions.select_related("decided_by").order_by("-decided_at", "-pk")),
+        waiting_between_people=len(waiting_between(record_a=low.pk, record_b=high.pk)),
     )
 
 

@@ -6,6 +6,7 @@ import pandas as pd
 from safeguarding.common.dates import swapped_days_and_months
 from safeguarding.common.identifiers import (
     nhs_number_is_valid,
+    normalise_postcode,
     postcode_district,
     postcode_sector,
     upn_is_valid,
@@ -13,16 +14,26 @@ from safeguarding.common.identifiers import (
 from safeguarding.common.names import first_name_alternatives, name_parts, plain
 
 
-def standardise(records: pd.DataFrame) -> pd.DataFrame:
-    """Columns Splink compares, one row per source record (`unique_id`)."""
-    given = records["given_names"].map(plain)
+def standardise(
+    records: pd.DataFrame, *, identifier_kinds: list[str] | None = None
+) -> pd.DataFrame:
+    """Columns Splink compares, one row per source record (`unique_id`).
+
+    `identifier_kinds`: the identifier columns `records` carries (valid values only), one per
+    kind; by default the NHS number and UPN."""
+    given, surname = _one_cell_names(
+        records["given_names"].fillna("").map(plain), records["family_name"].fillna("").map(plain)
+    )
     first = given.str.split().str[0].fillna("")
-    surname = records["family_name"].map(plain)
     alias_surnames = records["aliases"].map(
         lambda aliases: [plain(a).split()[-1] for a in aliases or [] if plain(a)]
     )
     dob = pd.to_datetime(records["date_of_birth"], errors="coerce")
     postcode = records["postcode"].fillna("")
+    uk = postcode.map(lambda code: normalise_postcode(code) or "")
+    address, house, street = _address_parts(
+        records["address"] if "address" in records else pd.Series("", index=records.index)
+    )
     frame = pd.DataFrame(
         {
             "unique_id": records["id"].astype("int64"),
@@ -45,17 +56,74 @@ def standardise(records: pd.DataFrame) -> pd.DataFrame:
                 sorted({code, *earlier} - {""}) or None
                 for code, earlier in zip(postcode, _earlier_postcodes(records), strict=True)
             ],
-            "postcode_sector": postcode.map(lambda code: postcode_sector(code) if code else None),
-            "postcode_district": postcode.map(
-                lambda code: postcode_district(code) if code else None
-            ),
-            "latitude": records["latitude"],
-            "longitude": records["longitude"],
-            "nhs_number": _passing(records["nhs_number"], nhs_number_is_valid),
-            "upn": _passing(records["upn"], upn_is_valid),
+            # Sector and district only for UK postcodes (an Australian 2615 has neither).
+            "postcode_sector": uk.map(lambda code: postcode_sector(code) if code else None),
+            "postcode_district": uk.map(lambda code: postcode_district(code) if code else None),
+            "latitude": records.get("latitude"),
+            "longitude": records.get("longitude"),
+            "house_number": house.replace("", None),
+            "street_words": [words or None for words in street],
+            "address": address.replace("", None),
         }
     )
+    for kind in identifier_kinds if identifier_kinds is not None else ["nhs_number", "upn"]:
+        check = CHECKS.get(kind)
+        values = records[kind] if kind in records else pd.Series(None, index=records.index)
+        frame[kind] = (
+            _passing(values, check) if check else values.astype(object).where(values.notna(), None)
+        ).to_numpy()
     return frame
+
+
+# The columns standardise makes besides one per identifier kind.
+STANDARD_COLUMNS = {
+    "unique_id",
+    "source",
+    "first_name",
+    "first_name_alternatives",
+    "surname",
+    "surname_alternatives",
+    "date_of_birth",
+    "date_of_birth_swapped",
+    "year_of_birth",
+    "sex",
+    "postcode",
+    "postcodes",
+    "postcode_sector",
+    "postcode_district",
+    "latitude",
+    "longitude",
+    "house_number",
+    "street_words",
+    "address",
+}
+# Identifiers with a check of their own; the importer has already marked the rest valid or not.
+CHECKS = {"nhs_number": nhs_number_is_valid, "upn": upn_is_valid}
+
+
+def _one_cell_names(given: pd.Series, surname: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """A whole name that came in one cell ("jade example" as the given name, or as the family
+    name with no given name) split into a first name and a surname."""
+    given_only = (surname == "") & given.str.contains(" ")
+    family_only = (given == "") & surname.str.contains(" ")
+    given, surname = given.copy(), surname.copy()
+    surname[given_only] = given[given_only].str.rsplit(n=1).str[-1]
+    given[given_only] = given[given_only].str.rsplit(n=1).str[0]
+    given[family_only] = surname[family_only].str.split(n=1).str[0]
+    surname[family_only] = surname[family_only].str.split(n=1).str[-1]
+    return given, surname
+
+
+def _address_parts(addresses: pd.Series) -> tuple[pd.Series, pd.Series, list[list[str]]]:
+    """The plain address, its house number (the first word with a digit) and its other words
+    of three letters or more (the street, the place)."""
+    text = addresses.fillna("").map(plain)
+    words = text.str.split()
+    house = words.map(lambda ws: next((w for w in ws if any(c.isdigit() for c in w)), ""))
+    street = [
+        sorted({w for w in ws if len(w) >= 3 and not any(c.isdigit() for c in w)}) for ws in words
+    ]
+    return text, house, street
 
 
 def _passing(identifiers: pd.Series, check) -> pd.Series:

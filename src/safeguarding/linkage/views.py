@@ -14,7 +14,13 @@ from django.views.decorators.http import require_safe
 from safeguarding.access.models import AuditObject
 from safeguarding.access.need_to_know import open_for, record_refusal
 from safeguarding.linkage import queries
-from safeguarding.linkage.decisions import DecisionError, decide, merge_people, unmerge_records
+from safeguarding.linkage.decisions import (
+    DecisionError,
+    decide,
+    decide_between_people,
+    merge_people,
+    unmerge_records,
+)
 from safeguarding.linkage.forms import DecisionForm, MergeForm, UnmergeForm
 from safeguarding.linkage.models import LinkDecisionKind
 from safeguarding.people.access_rules import may_open_person, open_person
@@ -32,8 +38,10 @@ def review(request):
     grant.record(
         detail={"page": page.number, "pairs": [[p.record_a_id, p.record_b_id] for p in page]}
     )
+    sizes = queries.group_sizes(page)
     context = {
         "page": page,
+        "rows": [(pair, sizes[(pair.record_a_id, pair.record_b_id)]) for pair in page],
         "summary": queries.queue_summary(user=request.user),
         "decisions": queries.recent_decisions(user=request.user),
     }
@@ -59,8 +67,9 @@ def pair(request, record_a: int, record_b: int):
             open_person(request, person=record.person, permission=ANALYSTS)
     form = DecisionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
+        chosen = decide_between_people if form.cleaned_data["whole_group"] else decide
         try:
-            decision = decide(
+            decided = chosen(
                 user=request.user,
                 record_a=low.pk,
                 record_b=high.pk,
@@ -71,7 +80,11 @@ def pair(request, record_a: int, record_b: int):
         except DecisionError as problem:
             form.add_error(None, str(problem))
         else:
-            return _on_to_the_next_pair(request, LinkDecisionKind(decision.kind).label)
+            pairs = decided if isinstance(decided, list) else [decided]
+            label = LinkDecisionKind(pairs[0].kind).label
+            return _on_to_the_next_pair(
+                request, label + (f" for {len(pairs)} pairs" if len(pairs) > 1 else "")
+            )
     if request.method == "GET":
         grant.record(
             detail={"records": [low.pk, high.pk], "people": [r.person_id for r in records]}

@@ -24,11 +24,16 @@ COMPARISON_TITLES = {
     "first_name": "First name",
     "surname": "Surname",
     "date_of_birth": "Date of birth",
-    "postcode": "Address",
+    "postcode": "Postcode",
+    "address": "Address",
     "nhs_number": "NHS number",
     "upn": "Unique pupil number",
     "sex": "Sex",
 }
+
+
+# The key under which a pair's levels keep its term-frequency adjustment, as a match weight.
+TERM_FREQUENCY = "term_frequency"
 
 
 class WaterfallError(ValueError):
@@ -112,11 +117,15 @@ class Waterfall:
 # A saved model never changes (its file name carries its version): read each once a process.
 @lru_cache(maxsize=8)
 def model_weights(path: str) -> ModelWeights:
-    """Each comparison level's m, u and partial match weight from a saved Splink model.
+    """Each comparison level's m, u and partial match weight from a saved Splink model file."""
+    return weights_of(json.loads(Path(path).read_text()))
+
+
+def weights_of(model_json: dict) -> ModelWeights:
+    """Each comparison level's m, u and partial match weight from a Splink model.
 
     Read through Splink itself, so a level training never estimated gets the same starting
     value Splink scores it with when it loads the file."""
-    model_json = json.loads(Path(path).read_text())
     model = SettingsCreator.from_path_or_dict(model_json).get_settings("duckdb")
     comparisons = []
     for saved, comparison in zip(model_json["comparisons"], model.comparisons, strict=True):
@@ -181,6 +190,16 @@ def waterfall(*, levels: dict[str, int], model: ModelWeights) -> Waterfall:
         )
         steps.append(step)
         total = step.after
+    adjustment = float(levels.get(TERM_FREQUENCY, 0.0))
+    if abs(adjustment) > 1e-9:
+        steps.append(
+            Step(
+                title="How common the names or postcode are",
+                level="A rare name or postcode shared counts for more, a common one for less",
+                match_weight=adjustment,
+                before=total,
+            )
+        )
     return Waterfall(prior=prior, steps=steps)
 
 

@@ -206,6 +206,9 @@ INDICATOR_CATALOGUE = environment.path(
     "SAFEGUARDING_INDICATOR_CATALOGUE",
     default=environment.shipped("indicators") / "catalogue.toml",
 )
+LINKAGE_SETTINGS = environment.path(
+    "SAFEGUARDING_LINKAGE_SETTINGS", default=environment.shipped("linkage") / "settings.toml"
+)
 
 # Background work (imports from the Imports page) is queued in the site's own database
 # (django-tasks-db) and run by `safeguarding worker`: no other service to install.

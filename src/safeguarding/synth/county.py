@@ -4,7 +4,7 @@ import datetime
 import hashlib
 import json
 from collections.abc import Callable
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 
 import numpy as np
@@ -14,7 +14,7 @@ from safeguarding.synth import extracts as agencies
 from safeguarding.synth.exploitation import build_exploitation, build_peer_groups
 from safeguarding.synth.geography import build_geography
 from safeguarding.synth.identity import nhs_numbers, upns
-from safeguarding.synth.parameters import REFERENCE_END, Parameters, parameters_for
+from safeguarding.synth.parameters import NOISE_PROFILES, REFERENCE_END, Parameters, parameters_for
 from safeguarding.synth.population import build_young_people, names
 from safeguarding.synth.signals import build_signals
 from safeguarding.synth.writers import write_extract
@@ -70,6 +70,7 @@ def build_county(
     window_end: datetime.date | None = None,
     progress: Callable[[str], None] | None = None,
     force: bool = False,
+    noise: str = "default",
 ) -> CountySummary:
     """Write the county to out_dir, or reuse the one already there for this seed and scale.
 
@@ -87,6 +88,7 @@ def build_county(
         if (
             (manifest["seed"], str(manifest["scale"]), manifest["generator_version"])
             == (seed, str(scale), GENERATOR_VERSION)
+            and manifest.get("noise", "default") == noise
             and (window_end is None or built_end == window_end.isoformat())
             and all((out_dir / name).exists() for name in manifest["files"])
         ):
@@ -102,7 +104,7 @@ def build_county(
             f"{', ...' if len(foreign) > 3 else ''}): choose an empty or new folder, or force "
             "writing the county beside them"
         )
-    params = parameters_for(scale, window_end=window_end)
+    params = replace(parameters_for(scale, window_end=window_end), noise=NOISE_PROFILES[noise])
     rng = np.random.default_rng(seed)
     # A half-written county must never pass for a finished one: the manifest goes first and
     # comes back last. The files of the county this replaces are overwritten by name.
@@ -199,6 +201,7 @@ def build_county(
                 "seed": seed,
                 "scale": str(scale),
                 "generator_version": GENERATOR_VERSION,
+                "noise": noise,
                 "files": {name: _sha256(out_dir / name) for name in files},
                 "summary": {k: v for k, v in asdict(summary).items() if k != "reused"},
             },

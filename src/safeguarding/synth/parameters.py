@@ -25,6 +25,26 @@ class Noise:
     nhs_number_invalid: float = 0.01
 
 
+# Named noise levels for `synth --noise`: a second county for measuring linkage on records
+# messier than the default (more typos, missing dates of birth, nicknames; fewer NHS numbers),
+# and one with no NHS numbers at all.
+NOISE_PROFILES = {
+    "default": Noise(),
+    "messy": Noise(
+        name_typo=0.08,
+        nickname=0.15,
+        surname_change=0.05,
+        day_month_swap=0.04,
+        missing_date_of_birth=0.08,
+        date_of_birth_typo=0.04,
+        postcode_typo=0.04,
+        nhs_number_present=0.6,
+        nhs_number_present_social_care=0.25,
+    ),
+    "no-nhs-numbers": Noise(nhs_number_present=0.0, nhs_number_present_social_care=0.0),
+}
+
+
 # The county covers a little under four years up to the day it ends: 1 January 2023 to
 # 31 October 2026 when first built. The figures in docs and tests were measured on that window,
 # so tests pin REFERENCE_END; a county built without an end date ends on the day it is built,

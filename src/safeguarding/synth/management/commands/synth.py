@@ -6,6 +6,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from safeguarding.synth.county import FolderInUse, build_county
+from safeguarding.synth.parameters import NOISE_PROFILES
 
 
 class Command(BaseCommand):
@@ -24,13 +25,19 @@ class Command(BaseCommand):
             "same seed and scale, the same end writes the same files",
         )
         parser.add_argument(
+            "--noise",
+            default="default",
+            choices=sorted(NOISE_PROFILES),
+            help="how imperfectly agencies record people (synth/parameters.py NOISE_PROFILES)",
+        )
+        parser.add_argument(
             "--force",
             action="store_true",
             help="rebuild even if already built, and write into a folder that holds other "
             "files (none of them is deleted)",
         )
 
-    def handle(self, *args, out, seed, scale, end, force, **options):
+    def handle(self, *args, out, seed, scale, end, force, noise, **options):
         started = time.monotonic()
         try:
             summary = build_county(
@@ -39,6 +46,7 @@ class Command(BaseCommand):
                 scale=scale,
                 window_end=end,
                 force=force,
+                noise=noise,
                 progress=lambda step: print(f"  building {step}", file=sys.stderr),
             )
         except FolderInUse as error:

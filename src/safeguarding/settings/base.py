@@ -188,6 +188,13 @@ SECURE_CSP = {
 
 SERVICE_NAME = "Safeguarding Hub"
 
+# The production server, `safeguarding serve` (gunicorn; docs/operator-guide.md). Workers 0:
+# twice the cores plus one.
+SAFEGUARDING_SERVE_ADDRESS = environment.text("SAFEGUARDING_SERVE_ADDRESS", "127.0.0.1:8000")
+SAFEGUARDING_WEB_WORKERS = environment.integer("SAFEGUARDING_WEB_WORKERS", default=0)
+SAFEGUARDING_WEB_THREADS = environment.integer("SAFEGUARDING_WEB_THREADS", default=2)
+SAFEGUARDING_WEB_TIMEOUT = environment.integer("SAFEGUARDING_WEB_TIMEOUT", default=120)
+
 # Personal data never goes to the console or logs: log records carry ids and counts only.
 LOGGING = {
     "version": 1,

@@ -328,7 +328,8 @@ def main() -> None:
                 print(
                     f"  p95 by page: {slowest}"
                     + (
-                        f"; errors: {figures['error_kinds']}, median {figures['error_seconds']:.2f} s"
+                        f"; errors: {figures['error_kinds']}, "
+                        f"median {figures['error_seconds']:.2f} s"
                         if figures["errors"]
                         else ""
                     ),

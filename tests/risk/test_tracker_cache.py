@@ -28,7 +28,7 @@ def local_memory_cache(settings):
 
 @pytest.fixture
 def scored_run(county):
-    for name, area in (("First Person", "Chippenham"), ("Second Person", "Salisbury")):
+    for name in ("First Person", "Second Person"):
         child = county.person(display_name=name)
         county.event(
             child,

@@ -230,11 +230,12 @@ def restricted_flagged(*, run: ScoringRun, user) -> int:
 
 
 def _agency_names() -> dict[str, str]:
-    return cache.get_or_set(
+    names: dict[str, str] = cache.get_or_set(
         "risk:agency-names",
         lambda: dict(Agency.objects.values_list("code", "name")),
         RUN_CACHE_SECONDS,
     )
+    return names
 
 
 def _run_key(run: ScoringRun, what: str) -> str:
@@ -247,7 +248,7 @@ def filter_options(*, run: ScoringRun) -> dict:
     """The choices the tracker's filters offer: only values this run holds. The same for every
     user (the values, not who they lead to), so cached for the run; the list of runs stays
     live."""
-    options = cache.get_or_set(
+    options: dict = cache.get_or_set(
         _run_key(run, "filter-options"), lambda: _run_filter_options(run=run), RUN_CACHE_SECONDS
     )
     return options | {

@@ -1,6 +1,7 @@
 """What the risk pages read: the tracker, and one young person's risk with its evidence."""
 
 import datetime
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.core.cache import cache
@@ -229,13 +230,16 @@ def restricted_flagged(*, run: ScoringRun, user) -> int:
     )
 
 
+def _cached[T](key: str, compute: Callable[[], T]) -> T:
+    value = cache.get(key)
+    if value is None:
+        value = compute()
+        cache.set(key, value, RUN_CACHE_SECONDS)
+    return value
+
+
 def _agency_names() -> dict[str, str]:
-    names: dict[str, str] = cache.get_or_set(
-        "risk:agency-names",
-        lambda: dict(Agency.objects.values_list("code", "name")),
-        RUN_CACHE_SECONDS,
-    )
-    return names
+    return _cached("risk:agency-names", lambda: dict(Agency.objects.values_list("code", "name")))
 
 
 def _run_key(run: ScoringRun, what: str) -> str:
@@ -248,9 +252,7 @@ def filter_options(*, run: ScoringRun) -> dict:
     """The choices the tracker's filters offer: only values this run holds. The same for every
     user (the values, not who they lead to), so cached for the run; the list of runs stays
     live."""
-    options: dict = cache.get_or_set(
-        _run_key(run, "filter-options"), lambda: _run_filter_options(run=run), RUN_CACHE_SECONDS
-    )
+    options = _cached(_run_key(run, "filter-options"), lambda: _run_filter_options(run=run))
     return options | {
         "runs": list(ScoringRun.objects.order_by("-as_of").values_list("as_of", flat=True)[:24])
     }

@@ -33,6 +33,7 @@ import argparse
 import os
 import random
 import re
+import shlex
 import shutil
 import socket
 import sqlite3
@@ -216,7 +217,9 @@ def request_for(user: VirtualUser, kind: str, chance: random.Random) -> str:
     return "/tracker/export.csv" + chance.choice(["", "?level=high", "?type=cce"])
 
 
-def user_loop(base: str, user: VirtualUser, stop: threading.Event, results: list, seed: int):
+def user_loop(
+    base: str, user: VirtualUser, stop: threading.Event, results: list, seed: int, think: float
+):
     chance = random.Random(seed)
     kinds = [k for k in MIX if k != "csv" or user.username in EXPORTERS]
     weights = [MIX[k] for k in kinds]
@@ -234,6 +237,10 @@ def user_loop(base: str, user: VirtualUser, stop: threading.Event, results: list
         except requests.RequestException as failure:
             error = type(failure).__name__
         results.append(Result(kind, time.perf_counter() - started, error))
+        if think:
+            # Reading the page before the next click: between half and one and a half times
+            # the mean.
+            stop.wait(think * chance.uniform(0.5, 1.5))
 
 
 def percentile(values: list[float], share: float) -> float:
@@ -243,12 +250,12 @@ def percentile(values: list[float], share: float) -> float:
     return ordered[min(len(ordered) - 1, int(round(share * (len(ordered) - 1))))]
 
 
-def run_level(base: str, users: list[VirtualUser], seconds: float) -> dict:
+def run_level(base: str, users: list[VirtualUser], seconds: float, think: float = 0) -> dict:
     results: list[Result] = []
     stop = threading.Event()
     load_before = os.getloadavg()[0]
     threads = [
-        threading.Thread(target=user_loop, args=(base, user, stop, results, n), daemon=True)
+        threading.Thread(target=user_loop, args=(base, user, stop, results, n, think), daemon=True)
         for n, user in enumerate(users)
     ]
     started = time.perf_counter()
@@ -288,6 +295,15 @@ def main() -> None:
     parser.add_argument("--threads", type=int, default=0, help="gunicorn threads (default: 2)")
     parser.add_argument("--database-url", default="", help="default: the demo's SQLite in var/")
     parser.add_argument("--scale", default="", help="build (or reuse) this demo county first")
+    parser.add_argument(
+        "--think", type=float, default=0, help="mean seconds a user reads before the next click"
+    )
+    parser.add_argument(
+        "--during",
+        default="",
+        help="a safeguarding command run against the same database while the users work, "
+        "e.g. 'import --dir /tmp/county/extracts' (started with the first level)",
+    )
     options = parser.parse_args()
     levels = [int(n) for n in options.users.split(",")]
 
@@ -316,8 +332,24 @@ def main() -> None:
             )
             print("| users | requests/s | p50 s | p95 s | p99 s | errors | load avg (start→end) |")
             print("|---:|---:|---:|---:|---:|---:|---|")
+            if options.think:
+                print(f"(each user reads for {options.think:g} s on average between clicks)")
+            writer = None
+            if options.during:
+                writer = subprocess.Popen(  # noqa: S603
+                    [SAFEGUARDING, *shlex.split(options.during)],
+                    env={**os.environ, "DATABASE_URL": database_url},
+                    stdout=subprocess.DEVNULL,
+                    stderr=log,
+                )
+                writer_started = time.perf_counter()
+                writer_done: list[float] = []
+                threading.Thread(
+                    target=lambda: (writer.wait(), writer_done.append(time.perf_counter())),
+                    daemon=True,
+                ).start()
             for level in levels:
-                figures = run_level(base, users[:level], options.seconds)
+                figures = run_level(base, users[:level], options.seconds, options.think)
                 print(
                     f"| {figures['users']} | {figures['per_second']:.1f} | {figures['p50']:.2f} | "
                     f"{figures['p95']:.2f} | {figures['p99']:.2f} | {figures['errors']} | "
@@ -335,6 +367,17 @@ def main() -> None:
                     ),
                     file=sys.stderr,
                 )
+            if writer is not None:
+                state = (
+                    f"finished (exit {writer.returncode}) after "
+                    f"{writer_done[0] - writer_started:.0f} s"
+                    if writer_done
+                    else f"still running after {time.perf_counter() - writer_started:.0f} s"
+                )
+                print(f"(during: safeguarding {options.during}: {state})")
+                if writer.poll() is None:
+                    writer.terminate()
+                    writer.wait(timeout=60)
         finally:
             server.terminate()
             try:

@@ -243,6 +243,20 @@ def user_loop(
             stop.wait(think * chance.uniform(0.5, 1.5))
 
 
+def server_cpu_seconds(pid: int) -> float:
+    """CPU time used so far by the server and its worker processes (Linux /proc): on a shared
+    machine the cost of a request, where response times also measure everyone else's work."""
+    total = 0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(stat.parent.name) == pid or int(fields[1]) == pid:
+            total += int(fields[11]) + int(fields[12])  # utime, stime
+    return total / os.sysconf("SC_CLK_TCK")
+
+
 def percentile(values: list[float], share: float) -> float:
     if not values:
         return float("nan")
@@ -250,8 +264,11 @@ def percentile(values: list[float], share: float) -> float:
     return ordered[min(len(ordered) - 1, int(round(share * (len(ordered) - 1))))]
 
 
-def run_level(base: str, users: list[VirtualUser], seconds: float, think: float = 0) -> dict:
+def run_level(
+    base: str, users: list[VirtualUser], seconds: float, think: float = 0, server_pid: int = 0
+) -> dict:
     results: list[Result] = []
+    cpu_before = server_cpu_seconds(server_pid) if server_pid else 0.0
     stop = threading.Event()
     load_before = os.getloadavg()[0]
     threads = [
@@ -266,6 +283,7 @@ def run_level(base: str, users: list[VirtualUser], seconds: float, think: float 
     for thread in threads:
         thread.join(timeout=TIMEOUT + 5)
     elapsed = time.perf_counter() - started
+    cpu = server_cpu_seconds(server_pid) - cpu_before if server_pid else 0.0
     times = [r.seconds for r in results]
     errors = [r for r in results if r.error]
     by_kind = {
@@ -283,6 +301,7 @@ def run_level(base: str, users: list[VirtualUser], seconds: float, think: float 
         "error_seconds": statistics.median([e.seconds for e in errors]) if errors else 0.0,
         "load": (load_before, os.getloadavg()[0]),
         "p95_by_kind": by_kind,
+        "cpu_ms": 1000 * cpu / max(len(results), 1),
     }
 
 
@@ -330,8 +349,11 @@ def main() -> None:
             print(
                 f"{engine}, {options.server}, {len(users)} users signed in; {os.cpu_count()} cores"
             )
-            print("| users | requests/s | p50 s | p95 s | p99 s | errors | load avg (start→end) |")
-            print("|---:|---:|---:|---:|---:|---:|---|")
+            print(
+                "| users | requests/s | p50 s | p95 s | p99 s | errors | server CPU ms/request "
+                "| load avg (start→end) |"
+            )
+            print("|---:|---:|---:|---:|---:|---:|---:|---|")
             if options.think:
                 print(f"(each user reads for {options.think:g} s on average between clicks)")
             writer = None
@@ -349,10 +371,11 @@ def main() -> None:
                     daemon=True,
                 ).start()
             for level in levels:
-                figures = run_level(base, users[:level], options.seconds, options.think)
+                figures = run_level(base, users[:level], options.seconds, options.think, server.pid)
                 print(
                     f"| {figures['users']} | {figures['per_second']:.1f} | {figures['p50']:.2f} | "
                     f"{figures['p95']:.2f} | {figures['p99']:.2f} | {figures['errors']} | "
+                    f"{figures['cpu_ms']:.0f} | "
                     f"{figures['load'][0]:.1f} → {figures['load'][1]:.1f} |",
                     flush=True,
                 )

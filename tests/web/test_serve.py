@@ -123,7 +123,8 @@ def test_serve_signs_a_user_in_and_answers_the_tracker(cast):
 
 
 def test_workers_are_sized_to_the_machine_unless_told():
-    assert server.ServerOptions().worker_count == 2 * server.cores() + 1
+    assert server.ServerOptions().worker_count == max(server.cores(), 2)
+    assert server.ServerOptions().gunicorn_settings()["threads"] == 4
     assert server.ServerOptions(workers=3).worker_count == 3
     sized = server.ServerOptions(address="127.0.0.1:9000", workers=3, threads=4).gunicorn_settings()
     assert sized["bind"] == ["127.0.0.1:9000"]

@@ -17,14 +17,15 @@ def cores() -> int:
 class ServerOptions:
     address: str = "127.0.0.1:8000"
     workers: int = 0  # 0: sized to the machine
-    threads: int = 2
+    threads: int = 4
     timeout: int = 120
 
     @property
     def worker_count(self) -> int:
-        # gunicorn's own advice: (2 × cores) + 1, so one worker waiting on the database or the
-        # network never leaves a core idle.
-        return self.workers if self.workers > 0 else 2 * cores() + 1
+        # One process per core: a page costs 40-50 ms of CPU in Python, so more processes than
+        # cores only take turns (gunicorn's usual 2 × cores + 1 was slower under load here,
+        # docs/operator-guide.md#load); threads cover the waits on the database.
+        return self.workers if self.workers > 0 else max(cores(), 2)
 
     def gunicorn_settings(self) -> dict:
         return {

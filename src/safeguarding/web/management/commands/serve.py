@@ -21,7 +21,7 @@ class Command(BaseCommand):
             "--workers",
             type=int,
             default=settings.SAFEGUARDING_WEB_WORKERS,
-            help="worker processes (default: twice the cores plus one, SAFEGUARDING_WEB_WORKERS)",
+            help="worker processes (default: one per core, SAFEGUARDING_WEB_WORKERS)",
         )
         parser.add_argument(
             "--threads",

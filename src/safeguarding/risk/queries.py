@@ -1,8 +1,10 @@
 """What the risk pages read: the tracker, and one young person's risk with its evidence."""
 
 import datetime
+from collections.abc import Callable
 from dataclasses import dataclass
 
+from django.core.cache import cache
 from django.db.models import Case, CharField, IntegerField, OuterRef, Subquery, When
 from django.db.models.functions import Coalesce
 
@@ -44,6 +46,10 @@ LEVEL_TAGS = {
     Level.NONE: "govuk-tag--grey",
 }
 HEALTH_HIDDEN = "A health indicator (the detail is for health staff and the panel)"
+# What is the same for every user of a scoring run is kept in Django's cache (each server
+# process's memory: no service to run) this long; a new run has new keys. Agencies and school
+# names change rarely: an added one reaches the filters within this time.
+RUN_CACHE_SECONDS = 300
 
 
 @dataclass(frozen=True)
@@ -176,7 +182,7 @@ def tracker_rows(*, assessments, catalogue: Catalogue, user) -> list[dict]:
             "urn", "name"
         )
     )
-    agency_names = dict(Agency.objects.values_list("code", "name"))
+    agency_names = _agency_names()
     rows = []
     for assessment in assessments:
         indicators, unshared = [], 0
@@ -224,8 +230,35 @@ def restricted_flagged(*, run: ScoringRun, user) -> int:
     )
 
 
+def _cached[T](key: str, compute: Callable[[], T]) -> T:
+    value = cache.get(key)
+    if value is None:
+        value = compute()
+        cache.set(key, value, RUN_CACHE_SECONDS)
+    return value
+
+
+def _agency_names() -> dict[str, str]:
+    return _cached("risk:agency-names", lambda: dict(Agency.objects.values_list("code", "name")))
+
+
+def _run_key(run: ScoringRun, what: str) -> str:
+    # The run's id and when it was computed: a re-scored run, or an id reused after a
+    # database was restored, never meets another's cached values.
+    return f"risk:{what}:{run.pk}:{run.computed_at.isoformat()}"
+
+
 def filter_options(*, run: ScoringRun) -> dict:
-    """The choices the tracker's filters offer: only values this run holds."""
+    """The choices the tracker's filters offer: only values this run holds. The same for every
+    user (the values, not who they lead to), so cached for the run; the list of runs stays
+    live."""
+    options = _cached(_run_key(run, "filter-options"), lambda: _run_filter_options(run=run))
+    return options | {
+        "runs": list(ScoringRun.objects.order_by("-as_of").values_list("as_of", flat=True)[:24])
+    }
+
+
+def _run_filter_options(*, run: ScoringRun) -> dict:
     assessments = RiskAssessment.objects.filter(run=run)
     areas = sorted(
         set(assessments.exclude(community_area="").values_list("community_area", flat=True))
@@ -241,7 +274,6 @@ def filter_options(*, run: ScoringRun) -> dict:
         + [("unknown", "Not known")],
         "agencies": list(Agency.objects.order_by("name").values_list("code", "name")),
         "sorts": [(key, label) for key, (label, _) in SORTS.items()],
-        "runs": list(ScoringRun.objects.order_by("-as_of").values_list("as_of", flat=True)[:24]),
     }
 
 

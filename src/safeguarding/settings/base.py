@@ -191,6 +191,23 @@ SECURE_CSP = {
 
 SERVICE_NAME = "Safeguarding Hub"
 
+# The production server, `safeguarding serve` (gunicorn; docs/operator-guide.md). Workers 0:
+# one per core (at least two).
+SAFEGUARDING_SERVE_ADDRESS = environment.text("SAFEGUARDING_SERVE_ADDRESS", "127.0.0.1:8000")
+SAFEGUARDING_WEB_WORKERS = environment.integer("SAFEGUARDING_WEB_WORKERS", default=0)
+SAFEGUARDING_WEB_THREADS = environment.integer("SAFEGUARDING_WEB_THREADS", default=4)
+SAFEGUARDING_WEB_TIMEOUT = environment.integer("SAFEGUARDING_WEB_TIMEOUT", default=120)
+# What pages share between users (the tracker's filter choices for a scoring run, agency names)
+# is cached in each server process's memory: nothing else to install or run. Never personal
+# data that a user's need to know would filter.
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "safeguarding",
+        "OPTIONS": {"MAX_ENTRIES": 1000},
+    }
+}
+
 # Personal data never goes to the console or logs: log records carry ids and counts only.
 LOGGING = {
     "version": 1,

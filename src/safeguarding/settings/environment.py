@@ -54,20 +54,31 @@ def listing(name: str, *, default: list[str]) -> list[str]:
     return [item.strip() for item in value.split(",") if item.strip()]
 
 
+SQLITE_OPTIONS = {
+    # IMMEDIATE takes the write lock at BEGIN, so two writers can never interleave a
+    # read-then-write (the audit hash chain depends on this): a DEFERRED transaction that reads
+    # and then writes fails at once with "database is locked" when another wrote meanwhile.
+    "transaction_mode": "IMMEDIATE",
+    # Seconds a writer waits for another's lock before giving up.
+    "timeout": 20,
+    # WAL: readers never wait for the writer, nor the writer for readers.
+    "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+}
+
+
 def database(*, sqlite_path: Path = DEFAULT_SQLITE_PATH) -> dj_database_url.DBConfig:
-    """DATABASE_URL when set (PostgreSQL in production and CI), otherwise the embedded SQLite."""
+    """DATABASE_URL when set (PostgreSQL in production and CI), otherwise the embedded SQLite.
+    An SQLite file named by DATABASE_URL gets the same options as the embedded one."""
     url = os.environ.get("DATABASE_URL")
     if url:
-        return dj_database_url.parse(url, conn_max_age=60, conn_health_checks=True)
+        config = dj_database_url.parse(url, conn_max_age=60, conn_health_checks=True)
+        if config["ENGINE"] == "django.db.backends.sqlite3":
+            config["CONN_MAX_AGE"] = 0
+            config["OPTIONS"] = {**SQLITE_OPTIONS, **config.get("OPTIONS", {})}
+        return config
     sqlite_path.parent.mkdir(parents=True, exist_ok=True)
     return {
         "ENGINE": "django.db.backends.sqlite3",
         "NAME": str(sqlite_path),
-        # IMMEDIATE takes the write lock at BEGIN, so two writers can never interleave
-        # a read-then-write (the audit hash chain depends on this).
-        "OPTIONS": {
-            "transaction_mode": "IMMEDIATE",
-            "timeout": 20,
-            "init_command": ("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"),
-        },
+        "OPTIONS": dict(SQLITE_OPTIONS),
     }

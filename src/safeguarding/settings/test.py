@@ -31,3 +31,7 @@ atexit.register(shutil.rmtree, MEDIA_ROOT, ignore_errors=True)
 # The tests run as production does: two-factor authentication required (tests/conftest.py
 # signs the cast in with a verified second factor).
 SAFEGUARDING_REQUIRE_TWO_FACTOR = True
+
+# No cache between tests (a value cached by one test would leak into the next): the tests of
+# the cache itself turn a local-memory one on (tests/risk/test_tracker_cache.py).
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}

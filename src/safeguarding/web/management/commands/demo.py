@@ -60,15 +60,28 @@ class Command(BaseCommand):
         for user in users:
             self.stdout.write(f"  {user.username:<14} {', '.join(user.roles)} ({user.agency_code})")
         if not no_serve:
-            # Uploads on the Imports page are imported by the worker, started beside the server.
-            worker = subprocess.Popen([sys.executable, "-m", "safeguarding.cli", "worker"])
-            # Stopped by a signal rather than Ctrl-C, the demo still stops its worker.
-            signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
-            try:
-                call_command("runserver", address, use_reloader=False, skip_checks=True)
-            finally:
-                worker.terminate()
-                worker.wait(timeout=30)
+            self._serve(address)
+
+    def _serve(self, address: str) -> None:
+        """The production server (`safeguarding serve`), and beside it the worker that imports
+        uploads from the Imports page; both stop with the demo. Both are processes of their own:
+        gunicorn forks its workers, and a fork must not inherit the duty to stop the others."""
+        worker = subprocess.Popen([sys.executable, "-m", "safeguarding.cli", "worker"])
+        # The address is the operator's own argument, passed as one argument (no shell).
+        server = subprocess.Popen(  # noqa: S603
+            [sys.executable, "-m", "safeguarding.cli", "serve", "--address", address]
+        )
+        # Stopped by a signal rather than Ctrl-C, the demo still stops what it started.
+        signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
+        try:
+            server.wait()
+        except KeyboardInterrupt:
+            pass
+        finally:
+            for process in (server, worker):
+                process.terminate()
+            for process in (server, worker):
+                process.wait(timeout=60)
 
     def _collect_static_if_changed(self) -> None:
         manifest = settings.STATIC_ROOT / "staticfiles.json"

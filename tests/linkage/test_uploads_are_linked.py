@@ -65,8 +65,26 @@ def test_an_upload_that_imports_nothing_is_not_linked(client_for):
 
 
 @runs_the_worker
-def test_when_linking_fails_the_import_stands_and_the_batch_page_says_so(client_for):
-    # No saved model, and too few records to train one: linking cannot run.
+def test_a_first_upload_on_a_new_site_is_linked_by_the_rule_based_linker(client_for):
+    # No saved model, and too few records to train one: the rule-based linker links instead.
+    client = client_for("analyst")
+    state_purpose(client)
+    upload(client, text=NOMINALS)
+    run_waiting_tasks()
+    assert SourceRecord.objects.count() == 3
+    assert not SourceRecord.objects.filter(person__isnull=True).exists()
+    runs = dict(StageRun.objects.values_list("stage", "status"))
+    assert runs == {"import": "succeeded", "link": "succeeded", "score": "succeeded"}
+
+
+@runs_the_worker
+def test_when_linking_fails_the_import_stands_and_the_batch_page_says_so(
+    client_for, settings, tmp_path
+):
+    # A linkage settings file with a mistake: linking refuses to run; the import stands.
+    broken = tmp_path / "settings.toml"
+    broken.write_text('[blocking]\nsurnme = "x"\n', encoding="utf-8")
+    settings.LINKAGE_SETTINGS = broken
     client = client_for("analyst")
     state_purpose(client)
     upload(client, text=NOMINALS)
@@ -74,7 +92,7 @@ def test_when_linking_fails_the_import_stands_and_the_batch_page_says_so(client_
     batch = ImportBatch.objects.get()
     assert batch.rows_imported == 3 and SourceRecord.objects.count() == 3
     link = StageRun.objects.get(stage="link")
-    assert link.status == StageStatus.FAILED and link.error == "EMTrainingException"
+    assert link.status == StageStatus.FAILED and link.error == "LinkageSettingsError"
     assert not StageRun.objects.filter(stage="score").exists()
     page = client.get(reverse("sources:batch", args=[batch.pk])).content.decode()
     assert "Failed</strong> at" in page and "data-updates-itself" not in page

@@ -148,6 +148,9 @@ PERSONAL_DATA = {
     "linkage:person",
     "sources:batch",
     "sources:quarantine",
+    "places:found",
+    "places:cell",
+    "places:areas",
 }
 
 # The admin pages: for staff only (everyone else is sent to the admin's sign-in). What the

@@ -14,18 +14,22 @@ from django.views.decorators.http import require_safe
 
 from safeguarding.access.models import AuditObject
 from safeguarding.access.need_to_know import open_for
+from safeguarding.people.access_rules import is_voluntary_sector
 from safeguarding.places import queries
 from safeguarding.places.models import AnalysisKind, EventSet, Unit
 
 MAP_READERS = "places.view_hotspotrun"
 GRID_CELL = re.compile(r"^\d+m-\d+-\d+$")
-POINT_READERS = "people.view_person"
 
 
 def _gate(request):
-    # Hotspots are counts of events: audited as reading events until the audit log has a value
-    # of its own for the map.
     return open_for(request, object_type=AuditObject.PLACES, permission=MAP_READERS)
+
+
+def _sees_points(user) -> bool:
+    """Single episodes and the people in them: statutory partners who read people's records.
+    The voluntary sector sees only the young people the panel discusses, so only counts here."""
+    return user.has_perm("people.view_person") and not is_voluntary_sector(user)
 
 
 def _choice(request, name: str, choices, default: str) -> str:
@@ -58,7 +62,7 @@ def map_page(request):
         "places/map.html",
         {
             "event_sets": event_sets,
-            "may_see_points": request.user.has_perm(POINT_READERS),
+            "may_see_points": _sees_points(request.user),
             "map_settings": {
                 "tiles": settings.MAP_TILE_URL,
                 "geography": reverse("places:geography"),
@@ -119,8 +123,10 @@ def hotspots(request):
 @require_safe
 def found(request):
     grant = _gate(request)
-    if not request.user.has_perm(POINT_READERS):
-        return JsonResponse({"type": "FeatureCollection", "features": queries.found_cells()})
+    if not _sees_points(request.user):
+        cells = queries.found_cells()
+        grant.record(detail={"map": "missing found places", "cells": len(cells)})
+        return JsonResponse({"type": "FeatureCollection", "features": cells})
     points = queries.found_points()
     grant.record(detail={"map": "missing found places", "episodes": len(points)})
     features = [
@@ -148,7 +154,7 @@ def cell(request):
         raise Http404("No such cell.")
     events = queries.cell_events(event_set=event_set, cell=name, unit=unit)
     months = events["occurred_at"].dt.strftime("%Y-%m").value_counts().sort_index()
-    exact = request.user.has_perm(POINT_READERS)
+    exact = _sees_points(request.user)
     answer: dict = {
         "cell": name,
         "event_set": EventSet(event_set).label,
@@ -174,7 +180,7 @@ def cell(request):
 @require_safe
 def areas(request):
     grant = _gate(request)
-    exact = request.user.has_perm(POINT_READERS)
+    exact = _sees_points(request.user)
     rows = queries.areas_by_risk()
     grant.record(detail={"map": "areas by risk", "areas": len(rows)})
     features = []

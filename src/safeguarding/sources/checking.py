@@ -112,7 +112,7 @@ def check_file(
                 imported_by=user,
             )
             run_batch(batch=batch, feed=feed, path=path, today=today)
-            _fill(report, batch=batch, sample_rows=sample_rows)
+            _fill(report, feed=feed, batch=batch, sample_rows=sample_rows)
         except ImportFailed as failure:
             report.refused = str(failure)
         finally:
@@ -121,14 +121,14 @@ def check_file(
     return report
 
 
-def _fill(report: CheckReport, *, batch: ImportBatch, sample_rows: int) -> None:
+def _fill(report: CheckReport, *, feed: Feed, batch: ImportBatch, sample_rows: int) -> None:
     quality = batch.quality_report
     report.rows_read, report.rows_imported = batch.rows_read, batch.rows_imported
     report.rows_quarantined = batch.rows_quarantined
     report.records_created, report.records_updated = batch.records_created, batch.records_updated
     report.duplicate_ids = quality.get("duplicate_ids_in_batch", 0)
     report.columns = quality.get("columns", {})
-    report.reasons = _reasons(batch)
+    report.reasons = _reasons(batch, column_order=list(feed.columns))
     records = SourceRecord.objects.filter(import_batch=batch).order_by("row_number")
     if records.exists():
         report.records = _table(records.values_list(*RECORD_COLUMNS)[:sample_rows], RECORD_COLUMNS)
@@ -137,8 +137,9 @@ def _fill(report: CheckReport, *, batch: ImportBatch, sample_rows: int) -> None:
         report.events = _table(events.values_list(*EVENT_COLUMNS)[:sample_rows], EVENT_COLUMNS)
 
 
-def _reasons(batch: ImportBatch) -> list[QuarantineReason]:
-    """Each kind of reason, most rows first, with the first row it sent to quarantine."""
+def _reasons(batch: ImportBatch, *, column_order: list[str]) -> list[QuarantineReason]:
+    """Each kind of reason, most rows first, with the first row it sent to quarantine, its
+    cells in the feed's order (PostgreSQL keeps a row's JSON keys in an order of its own)."""
     rows_by_reason: dict[str, list[QuarantinedRow]] = defaultdict(list)
     for row in QuarantinedRow.objects.filter(import_batch=batch).order_by("row_number"):
         for part in dict.fromkeys(QUOTED_VALUE.sub("'…'", p) for p in row.reason.split("; ")):
@@ -149,12 +150,18 @@ def _reasons(batch: ImportBatch) -> list[QuarantineReason]:
                 reason=reason,
                 rows=len(rows),
                 example_row=rows[0].row_number,
-                example={str(k): str(v) for k, v in rows[0].raw.items()},
+                example=_in_order(rows[0].raw, column_order),
             )
             for reason, rows in rows_by_reason.items()
         ),
         key=lambda reason: (-reason.rows, reason.example_row),
     )
+
+
+def _in_order(raw: dict, column_order: list[str]) -> dict[str, str]:
+    rank = {name: position for position, name in enumerate(column_order)}
+    names = sorted(raw, key=lambda name: (rank.get(name, len(rank)), name))
+    return {str(name): str(raw[name]) for name in names}
 
 
 def _table(rows, columns: list[str]) -> StoredRows:

@@ -190,23 +190,15 @@ def _grid_hotspots(*, points, region: Region, settings, event_set) -> HotspotRun
         latitude=points["latitude"].to_numpy(), longitude=points["longitude"].to_numpy()
     )
     counts = np.bincount(position[position >= 0], minlength=len(cells))
-    result = gi_star(
-        counts=counts,
-        weights=region.cell_weights,
-        permutations=settings.permutations,
-        fdr=settings.fdr,
-        seed=settings.seed,
-    )
-    run = _new_run(
-        kind=AnalysisKind.HOTSPOTS,
+    frame = _hotspots(counts=counts, weights=region.cell_weights, cells=cells, settings=settings)
+    # Cells with no event and no significance are the bulk of a grid: not stored.
+    return _stored_run(
+        frame[(frame["count"] > 0) | (frame["gi_bin"] != 0)],
         unit=Unit.GRID,
-        event_set=event_set,
-        settings=settings,
         points=points,
+        settings=settings,
+        event_set=event_set,
     )
-    frame = cells.assign(count=counts, z=result.z, p=result.p, gi_bin=result.bins)
-    _store(run, frame[(frame["count"] > 0) | (frame["gi_bin"] != 0)])
-    return run
 
 
 def _small_area_hotspots(*, points, region: Region, settings, event_set) -> HotspotRun:
@@ -214,22 +206,32 @@ def _small_area_hotspots(*, points, region: Region, settings, event_set) -> Hots
     counts = (
         points["small_area"].value_counts().reindex(areas["code"]).fillna(0).astype(int).to_numpy()
     )
-    result = gi_star(
+    frame = _hotspots(
         counts=counts,
         weights=region.small_area_weights,
+        cells=areas.rename(columns={"code": "cell"}),
+        settings=settings,
+    )
+    return _stored_run(
+        frame, unit=Unit.SMALL_AREA, points=points, settings=settings, event_set=event_set
+    )
+
+
+def _hotspots(*, counts, weights, cells, settings):
+    """Gi* of the counts over these cells, as the cells with count, z, p and bin."""
+    result = gi_star(
+        counts=counts,
+        weights=weights,
         permutations=settings.permutations,
         fdr=settings.fdr,
         seed=settings.seed,
     )
+    return cells.assign(count=counts, z=result.z, p=result.p, gi_bin=result.bins)
+
+
+def _stored_run(frame, *, unit, points, settings, event_set) -> HotspotRun:
     run = _new_run(
-        kind=AnalysisKind.HOTSPOTS,
-        unit=Unit.SMALL_AREA,
-        event_set=event_set,
-        settings=settings,
-        points=points,
-    )
-    frame = areas.rename(columns={"code": "cell"}).assign(
-        count=counts, z=result.z, p=result.p, gi_bin=result.bins
+        kind=AnalysisKind.HOTSPOTS, unit=unit, event_set=event_set, settings=settings, points=points
     )
     _store(run, frame)
     return run

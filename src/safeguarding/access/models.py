@@ -109,6 +109,13 @@ class AuditObject(models.TextChoices):
     ROLE = "role", "Role"
     PIPELINE_RUN = "pipeline_run", "Pipeline run"
     PLACES = "places", "Map and hotspots"
+    NETWORK = "network", "Network of people, places and objects"
+    CONTEXT = "context", "Context (place, peer group or school)"
+    MEETING = "meeting", "Panel meeting"
+    PANEL_ACTION = "panel_action", "Panel action"
+    MINUTES = "minutes", "Panel minutes"
+    CONCERN = "concern", "Concern reported by a partner or the public"
+    RISK_EVALUATION = "risk_evaluation", "Tracker validation and fairness"
     ADMIN_RECORD = "admin_record", "Other record in the admin pages"
 
 

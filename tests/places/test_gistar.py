@@ -5,7 +5,7 @@ import math
 import numpy as np
 import pytest
 
-from safeguarding.places.emerging import space_time_gi_star
+from safeguarding.places.emerging import emerging_hotspots, space_time_gi_star
 from safeguarding.places.gistar import gi_bins, gi_star
 from safeguarding.places.grid import cell_of, cell_square, cells_over, queen_weights
 
@@ -100,3 +100,32 @@ def _points():
     import pandas as pd
 
     return pd.DataFrame({"latitude": [51.3185, 51.3186, 51.40], "longitude": [-2.2075] * 3})
+
+
+def test_one_event_in_a_quiet_county_is_not_a_hot_spot():
+    column, row = (a.ravel() for a in np.meshgrid(np.arange(20), np.arange(20)))
+    weights = queen_weights(column, row)
+    counts = np.zeros(400)
+    counts[210] = 1
+    # Against a county of zeros a lone event is "significant" in its cell and all eight around.
+    assert (gi_star(counts=counts, weights=weights, permutations=0).bins > 0).sum() == 9
+    assert (
+        gi_star(counts=counts, weights=weights, permutations=0, minimum_events=3).bins
+    ).sum() == 0
+    # Three events together pass the minimum: the cluster is tested and found.
+    counts[[210, 211, 230]] = 1
+    clustered = gi_star(counts=counts, weights=weights, permutations=0, minimum_events=3)
+    assert clustered.bins[[210, 211]].min() > 0
+
+
+def test_the_cube_tests_only_months_with_enough_events_around():
+    column, row = (a.ravel() for a in np.meshgrid(np.arange(10), np.arange(10)))
+    weights = queen_weights(column, row)
+    cube = np.zeros((100, 6))
+    cube[55, 5] = 1  # one event in the last month
+    lone = emerging_hotspots(counts=cube, adjacency=weights.sparse, minimum_events=3)
+    assert (lone.bins > 0).sum() == 0
+    assert set(lone.categories) == {"no_pattern"}
+    cube[[44, 45, 54, 55], 5] = 4
+    found = emerging_hotspots(counts=cube, adjacency=weights.sparse, minimum_events=3)
+    assert found.bins[55, 5] > 0 and found.categories[55] == "new_hot"

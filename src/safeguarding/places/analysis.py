@@ -41,6 +41,8 @@ class AnalysisSettings:
     time_lag: int = 1  # months before each month counted among its neighbours
     confidence: float = 0.90  # a cube month is hot or cold at this confidence or more
     seed: int = 0
+    # A hot spot needs this many events in its cell and neighbours together (see gi_star).
+    minimum_events: int = 3
     event_sets: tuple[str, ...] = tuple(EventSet.values)
     period_end: datetime.date | None = None  # events up to this date; default: all
 
@@ -225,6 +227,7 @@ def _hotspots(*, counts, weights, cells, settings):
         permutations=settings.permutations,
         fdr=settings.fdr,
         seed=settings.seed,
+        minimum_events=settings.minimum_events,
     )
     return cells.assign(count=counts, z=result.z, p=result.p, gi_bin=result.bins)
 
@@ -262,6 +265,7 @@ def _emerging(*, points, region: Region, settings, event_set) -> HotspotRun:
         time_lag=settings.time_lag,
         confidence=settings.confidence,
         fdr=settings.fdr,
+        minimum_events=settings.minimum_events,
     )
     run = _new_run(
         kind=AnalysisKind.EMERGING,

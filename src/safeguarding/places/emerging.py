@@ -53,6 +53,22 @@ def space_time_gi_star(*, counts: np.ndarray, adjacency, time_lag: int = 1) -> n
     """Gi* z of every bin of a cells × months cube; `adjacency` is the cells' binary spatial
     weights without the cell itself (a scipy sparse matrix)."""
     counts = np.asarray(counts, dtype=float)
+    local, weight = space_time_sums(counts=counts, adjacency=adjacency, time_lag=time_lag)
+    n = counts.size
+    mean = counts.mean()
+    deviation = np.sqrt((counts**2).mean() - mean**2)
+    if deviation == 0:
+        return np.zeros_like(counts)
+    # Binary weights: the sum of squared weights equals the sum of weights.
+    spread = deviation * np.sqrt((n * weight - weight**2) / (n - 1))
+    return (local - mean * weight) / spread
+
+
+def space_time_sums(
+    *, counts: np.ndarray, adjacency, time_lag: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """Each bin's space-time neighbourhood: the events in it and how many bins it spans (the
+    cell and its neighbours, this month and `time_lag` months before)."""
     cells, months = counts.shape
     spatial = scipy.sparse.csr_matrix(adjacency, dtype=float)
     spatial = spatial + scipy.sparse.identity(cells, format="csr")
@@ -63,14 +79,7 @@ def space_time_gi_star(*, counts: np.ndarray, adjacency, time_lag: int = 1) -> n
     for lag in range(time_lag + 1):
         local[:, lag:] += around[:, : months - lag]
         weight[:, lag:] += size[:, None]
-    n = counts.size
-    mean = counts.mean()
-    deviation = np.sqrt((counts**2).mean() - mean**2)
-    if deviation == 0:
-        return np.zeros_like(counts)
-    # Binary weights: the sum of squared weights equals the sum of weights.
-    spread = deviation * np.sqrt((n * weight - weight**2) / (n - 1))
-    return (local - mean * weight) / spread
+    return local, weight
 
 
 def mann_kendall(values: np.ndarray) -> tuple[float, float]:
@@ -147,12 +156,20 @@ def emerging_hotspots(
     confidence: float = 0.90,
     fdr: bool = True,
     alpha: float = 0.05,
+    minimum_events: int = 1,
 ) -> Cube:
-    """Categories for every cell of a cells × months cube of counts."""
+    """Categories for every cell of a cells × months cube of counts.
+
+    A bin is a hot or cold spot only if its space-time neighbourhood holds `minimum_events` or
+    more (as `gi_star`): one incident in a quiet month is not a hot spot of nine cells.
+    """
     counts = np.asarray(counts, dtype=float)
     z = space_time_gi_star(counts=counts, adjacency=adjacency, time_lag=time_lag)
     p = two_sided_p(z)
-    bins = gi_bins(z=z.ravel(), p=p.ravel(), fdr=fdr).reshape(z.shape)
+    local, _ = space_time_sums(counts=counts, adjacency=adjacency, time_lag=time_lag)
+    tested = local >= max(1, minimum_events)
+    bins = np.zeros(z.shape, dtype=int)
+    bins[tested] = gi_bins(z=z[tested], p=p[tested], fdr=fdr)
     level = {0.90: 1, 0.95: 2, 0.99: 3}[confidence]
     hot, cold = bins >= level, bins <= -level
     # The first months have fewer months before them, so a smaller neighbourhood and a z not

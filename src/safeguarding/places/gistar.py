@@ -24,9 +24,20 @@ class GiStar:
 
 
 def gi_star(
-    *, counts: np.ndarray, weights, permutations: int = 999, fdr: bool = True, seed: int = 0
+    *,
+    counts: np.ndarray,
+    weights,
+    permutations: int = 999,
+    fdr: bool = True,
+    seed: int = 0,
+    minimum_events: int = 1,
 ) -> GiStar:
-    """Gi* z, two-sided p and the Gi_Bin of each cell."""
+    """Gi* z, two-sided p and the Gi_Bin of each cell.
+
+    Only cells whose neighbourhood (the cell and its neighbours) holds at least `minimum_events`
+    events are tested: with rare events one incident makes its cell and all eight neighbours
+    "significant" against a county of zeros, which says nothing about a place.
+    """
     counts = np.asarray(counts, dtype=float)
     if counts.sum() == 0 or np.all(counts == counts[0]):
         # Nothing to compare: no cell is hotter than another.
@@ -44,11 +55,11 @@ def gi_star(
         p = np.where(np.isfinite(z_sim), two_sided_p(np.nan_to_num(z_sim)), 1.0)
     else:
         p = two_sided_p(z)
-    # Only cells with an event in their neighbourhood are tested (and so counted in the false
-    # discovery rate's family): an empty neighbourhood cannot be a hot spot, and with rare events
-    # a "cold spot" there says only that nothing happened.
+    # Only cells with enough events in their neighbourhood are tested (and so counted in the
+    # false discovery rate's family): an empty neighbourhood cannot be a hot spot, and with rare
+    # events a "cold spot" there says only that nothing happened.
     around = np.asarray(weights.sparse @ counts).ravel() + counts
-    tested = around > 0
+    tested = around >= max(1, minimum_events)
     bins = np.zeros(len(counts), dtype=int)
     bins[tested] = gi_bins(z=z[tested], p=p[tested], fdr=fdr)
     return GiStar(z=z, p=p, bins=bins)
@@ -78,6 +89,8 @@ def gi_bins(*, z: np.ndarray, p: np.ndarray, fdr: bool = True) -> np.ndarray:
     """ArcGIS's Gi_Bin: ±3, ±2, ±1 for a hot (+) or cold (−) spot at 99, 95 or 90% confidence,
     0 otherwise; with `fdr`, each level's p cut-off is the false discovery rate's."""
     bins = np.zeros(len(z), dtype=int)
+    if len(z) == 0:  # nothing was tested (esda.fdr divides by the number of tests)
+        return bins
     for level, confidence in CONFIDENCE_LEVELS:
         alpha = 1 - confidence
         cut = esda.fdr(p, alpha) if fdr else alpha

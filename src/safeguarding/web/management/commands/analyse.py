@@ -24,12 +24,26 @@ class Command(BaseCommand):
         )
         parser.add_argument("--seed", type=int, default=defaults.seed)
         parser.add_argument(
+            "--minimum-events",
+            type=int,
+            default=defaults.minimum_events,
+            help="events a cell and its neighbours need together to be tested as a hot spot",
+        )
+        parser.add_argument(
             "--event-set", action="append", choices=EventSet.values, dest="event_sets"
         )
 
     def handle(self, *args, **options):
-        if options["cell_size"] < 50 or options["permutations"] < 0 or options["months"] < 3:
-            raise CommandError("Cells of 50 m or more, permutations ≥ 0 and 3 months or more.")
+        if (
+            options["cell_size"] < 50
+            or options["permutations"] < 0
+            or options["months"] < 3
+            or options["minimum_events"] < 1
+        ):
+            raise CommandError(
+                "Cells of 50 m or more, permutations ≥ 0, 3 months or more and a minimum of 1 "
+                "event or more."
+            )
         settings = AnalysisSettings(
             cell_size=options["cell_size"],
             permutations=options["permutations"],
@@ -37,6 +51,7 @@ class Command(BaseCommand):
             time_lag=options["time_lag"],
             fdr=not options["no_fdr"],
             seed=options["seed"],
+            minimum_events=options["minimum_events"],
             event_sets=tuple(options["event_sets"] or EventSet.values),
         )
         inputs = Inputs(analysis=settings, reanalyse=True, say=self.stdout.write)

@@ -24,7 +24,11 @@ VIEW_PANEL = [
 ]
 VIEW_CONTEXTS = ["contexts.view_context"]
 # Referring a context and recording its workflow's steps: the practitioners and the panel.
-WORK_ON_CONTEXTS = ["contexts.add_context", "contexts.add_contextstep", "contexts.change_contextaction"]
+WORK_ON_CONTEXTS = [
+    "contexts.add_context",
+    "contexts.add_contextstep",
+    "contexts.change_contextaction",
+]
 VIEW_PLACES = ["places.view_hotspotrun"]  # the map: counts; single episodes need view_person
 
 ROLES: dict[str, list[str]] = {

@@ -115,9 +115,7 @@ def _action_on(meeting, person, *, due_on, owner):
     )
 
 
-def test_overdue_actions_escalate_once_and_carry_forward_to_the_next_agenda(
-    series, people, cast, agencies
-):
+def test_overdue_actions_escalate_once_and_carry_forward_to_the_next_agenda(series, people, cast):
     last = held(series, LAST_MEETING)
     police = cast["police_panel_member"]
     overdue = _action_on(
@@ -125,14 +123,12 @@ def test_overdue_actions_escalate_once_and_carry_forward_to_the_next_agenda(
         people["Amy"],
         due_on=TODAY - datetime.timedelta(days=2),
         owner=police,
-        agencies=agencies,
     )
     _action_on(
         last,
         people["Ben"],
         due_on=TODAY + datetime.timedelta(days=5),
         owner=police,
-        agencies=agencies,
     )
 
     result = overdue_actions(today=TODAY)

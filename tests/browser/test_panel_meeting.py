@@ -10,16 +10,31 @@ from django.utils import timezone
 
 from safeguarding.access.models import AuditAction, AuditEvent
 from safeguarding.contexts.models import Context, ContextKind, Stage
-from safeguarding.panel.models import Action, Meeting
+from safeguarding.panel.models import Action, Meeting, MeetingSeries, SeriesKind
 from tests.browser.conftest import sign_in
 from tests.conftest import PASSWORD
-from tests.panel.conftest import people, scoring_run, series  # noqa: F401 (fixtures)
+from tests.factories import PersonFactory
+from tests.panel.conftest import scoring_run
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 PURPOSE = "Preparing for or attending a multi-agency panel"
 POLICE = "Police Panel Member (Wiltshire Police)"
 HEALTH = "Health Panel Member (NHS Integrated Care Board)"
+
+
+@pytest.fixture
+def series(cast):
+    series = MeetingSeries.objects.create(
+        name="VACS panel", kind=SeriesKind.CHILDREN, chair=cast["panel_chair"]
+    )
+    series.members.set([cast["police_panel_member"], cast["health_panel_member"]])
+    return series
+
+
+@pytest.fixture
+def people():
+    return {name: PersonFactory(display_name=name) for name in ("Amy", "Ben")}
 
 
 def test_a_whole_meeting_from_agenda_to_minutes_and_actions_to_the_next_agenda(

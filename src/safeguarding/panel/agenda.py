@@ -32,7 +32,7 @@ from safeguarding.panel.models import (
 from safeguarding.risk.models import Level, Override, RiskAssessment, ScoringRun, Trajectory
 
 MAX_PER_RULE = 15  # the highest-scoring first; the chair adds more by hand
-MINUTES = {
+MINUTES: dict[str, int] = {
     ItemRule.NEWLY_HIGH: 15,
     ItemRule.RISING: 10,
     ItemRule.OVERRIDE_DUE: 5,
@@ -79,7 +79,7 @@ class RuleResult:
 class BuildSummary:
     added: int = 0
     by_rule: dict[str, int] = field(default_factory=dict)
-    left_out: dict[str, int] = field(default_factory=dict)
+    left_out: dict[str, int] = field(default_factory=dict)  # by rule
     restricted: int = 0
     escalated: int = 0
 
@@ -188,7 +188,7 @@ def overrides_due(*, today: datetime.date) -> RuleResult:
                 reason=f"Level set by hand to {Level(level).label.lower()}; "
                 f"review due {review_by:%d %B %Y}",
                 person_id=person_id,
-                weight=(today - review_by).days,
+                weight=(today - review_by).days if review_by else 0,
             )
         )
     return _capped(proposals, restricted)
@@ -236,6 +236,7 @@ def contexts_for_review(*, today: datetime.date) -> RuleResult:
                 weight=(today - context.review_due).days,
             )
             for context in contexts_due_for_review(on=today)
+            if context.review_due is not None
         ]
     )
 
@@ -260,7 +261,7 @@ def proposals_for(meeting: Meeting, *, today: datetime.date) -> list[RuleResult]
     """Every rule's proposals for the meeting (only the rules for its series' kind)."""
     last = previous_meeting(meeting)
     since = last.held_on if last else None
-    kind = meeting.series.kind if meeting.series_id else None
+    kind = meeting.series.kind if meeting.series is not None else None
     results = []
     if kind != SeriesKind.CONTEXTS:
         results += [newly_high_or_rising(since=since, today=today), overrides_due(today=today)]
@@ -292,7 +293,7 @@ def build_agenda(*, meeting: Meeting, today: datetime.date | None = None) -> Bui
     """Add the rules' items to the meeting's agenda after those already on it."""
     today = today or timezone.localdate()
     summary = BuildSummary(escalated=escalate_overdue(today=today))
-    if meeting.series_id is None or meeting.series.kind != SeriesKind.CHILDREN:
+    if meeting.series is None or meeting.series.kind != SeriesKind.CHILDREN:
         propose_contexts(on=today)
     results = proposals_for(meeting, today=today)
     merged: dict[tuple[str, int], list[Proposal]] = defaultdict(list)

@@ -71,8 +71,9 @@ def minutes_for(*, meeting: Meeting, agency: Agency) -> Minutes:
         health_notes=agency.kind in HEALTH_NOTES_FOR,
     )
     for attendee in attendees:
-        who = f"{attendee.user.get_full_name() or attendee.user.username}, " + (
-            attendee.user.agency.name if attendee.user.agency_id else "no agency"
+        user = attendee.user
+        who = f"{user.get_full_name() or user.username}, " + (
+            user.agency.name if user.agency is not None else "no agency"
         )
         if attendee.attendance == Attendance.PRESENT:
             minutes.present.append(who)
@@ -85,7 +86,8 @@ def minutes_for(*, meeting: Meeting, agency: Agency) -> Minutes:
             minutes.withheld += 1
             continue
         number += 1
-        if item.person_id and item.person.restricted and item.person_id not in named_on:
+        person, context = item.person, item.context
+        if person is not None and person.restricted and person.pk not in named_on:
             minutes.items.append(
                 MinutesItem(
                     number=number,
@@ -94,11 +96,11 @@ def minutes_for(*, meeting: Meeting, agency: Agency) -> Minutes:
                 )
             )
             continue
-        title = (
-            (item.person.display_name or f"Young person {item.person_id}")
-            if item.person_id
-            else f"{item.context.get_kind_display()}: {item.context}"
-        )
+        if person is not None:
+            title = person.display_name or f"Young person {person.pk}"
+        else:
+            title = f"{context.get_kind_display()}: {context}" if context else "An item"
+
         minutes.items.append(MinutesItem(number=number, title=title, restricted=False, item=item))
     return minutes
 
@@ -107,7 +109,7 @@ def _restricted_open_to(*, agency: Agency, items) -> set[int]:
     """Restricted young people on the agenda on whose record one of the agency's staff is named."""
     from safeguarding.people.models import Person
 
-    restricted = [i.person_id for i in items if i.person_id and i.person.restricted]
+    restricted = [i.person.pk for i in items if i.person is not None and i.person.restricted]
     if not restricted:
         return set()
     return set(

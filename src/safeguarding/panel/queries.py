@@ -75,9 +75,8 @@ def meetings_list(*, user) -> list[Meeting]:
 
 def _prefixed(condition: Q, prefix: str) -> Q:
     """The condition on a related model's fields (`Q(a=1)` → `Q(prefix__a=1)`)."""
-    if not condition.children:
-        return Q()
-    return Q(**{f"{prefix}{name}": value for name, value in condition.children})
+    lookups = [child for child in condition.children if isinstance(child, tuple)]
+    return Q(**{f"{prefix}{name}": value for name, value in lookups})
 
 
 @dataclass
@@ -101,10 +100,10 @@ def agenda_for(*, meeting: Meeting, user) -> list[ItemView]:
     )
     views = []
     for item in items:
-        if item.person_id:
-            may_open = item.person_id in visible
+        if item.person is not None:
+            may_open = item.person.pk in visible
             label = (
-                item.person.display_name or f"Young person {item.person_id}"
+                item.person.display_name or f"Young person {item.person.pk}"
                 if may_open
                 else "A young person whose record is restricted"
             )

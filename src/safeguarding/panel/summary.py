@@ -16,7 +16,7 @@ from safeguarding.people.access_rules import (
     may_see_event_type,
     people_visible_to,
 )
-from safeguarding.people.models import Event
+from safeguarding.people.models import Event, Person
 from safeguarding.risk.catalogue import load_catalogue
 from safeguarding.risk.queries import person_risk
 
@@ -40,13 +40,14 @@ class ItemSummary:
 
 
 def item_summary(*, item: AgendaItem, user) -> ItemSummary:
-    if item.person_id:
-        return _person_summary(item=item, user=user)
-    return _context_summary(item=item, user=user)
+    if item.person is not None:
+        return _person_summary(person=item.person, user=user)
+    if item.context is not None:
+        return _context_summary(context=item.context, user=user)
+    return ItemSummary()
 
 
-def _person_summary(*, item: AgendaItem, user) -> ItemSummary:
-    person = item.person
+def _person_summary(*, person: Person, user) -> ItemSummary:
     since = timezone.now() - datetime.timedelta(days=RECENT_DAYS)
     events = (
         Event.objects.filter(involvements__person=person, occurred_at__gte=since)
@@ -54,7 +55,8 @@ def _person_summary(*, item: AgendaItem, user) -> ItemSummary:
         .distinct()
         .order_by("-occurred_at")
     )
-    shown, hidden = [], 0
+    shown: list[dict] = []
+    hidden = 0
     for event in events:
         if not may_see_event_type(user=user, event_type=event.event_type):
             hidden += 1
@@ -84,8 +86,7 @@ def _person_summary(*, item: AgendaItem, user) -> ItemSummary:
     )
 
 
-def _context_summary(*, item: AgendaItem, user) -> ItemSummary:
-    context = item.context
+def _context_summary(*, context: Context, user) -> ItemSummary:
     members = list(context.members.select_related("person").order_by("-weighting", "pk"))
     visible = set(
         people_visible_to(user=user)

@@ -164,9 +164,9 @@ def meeting(request, meeting_id: int):
 
 
 def _members(meeting: Meeting) -> list:
-    if meeting.series_id is None:
-        return [meeting.chair]
     series = meeting.series
+    if series is None:
+        return [meeting.chair]
     users = {
         series.chair,
         *([series.co_chair] if series.co_chair_id else []),
@@ -288,7 +288,7 @@ def item(request, item_id: int):
                     owner = action.cleaned_data["owner"]
                     if owner.agency is None:
                         raise services.PanelError("The owner has no agency.")
-                    made = services.add_action(
+                    added = services.add_action(
                         decision=latest,
                         description=action.cleaned_data["description"],
                         owner=owner,
@@ -296,7 +296,7 @@ def item(request, item_id: int):
                         due_on=action.cleaned_data["due_on"],
                     )
                     grant.record(
-                        AuditAction.CREATE, detail={"agenda_item": item.pk, "action": made.pk}
+                        AuditAction.CREATE, detail={"agenda_item": item.pk, "action": added.pk}
                     )
                     messages.success(request, "Action added.")
                     return redirect("panel:item", item.pk)

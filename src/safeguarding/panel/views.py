@@ -15,7 +15,7 @@ from safeguarding.panel import agenda, forms, minutes, queries, services
 from safeguarding.panel.models import Action, AgendaItem, Meeting, MeetingStatus
 from safeguarding.panel.sharing import items_shared_with
 from safeguarding.panel.summary import item_summary
-from safeguarding.people.access_rules import may_open_person
+from safeguarding.people.access_rules import may_open_person, people_visible_to
 from safeguarding.people.models import Person
 
 READERS = "panel.view_meeting"
@@ -134,11 +134,7 @@ def meeting(request, meeting_id: int):
     else:
         grant.record(detail={"page": "meeting"})
     items = queries.agenda_for(meeting=meeting, user=request.user)
-    carried = [
-        action
-        for action in queries.carried_forward(meeting=meeting)
-        if _sees_action(request.user, action)
-    ]
+    carried = _shared_actions(request.user, queries.carried_forward(meeting=meeting))
     return render(
         request,
         "panel/meeting.html",
@@ -175,11 +171,26 @@ def _members(meeting: Meeting) -> list:
     return sorted(users, key=lambda u: ((u.agency.name if u.agency_id else ""), u.last_name))
 
 
-def _sees_action(user, action: Action) -> bool:
-    item = action.decision.agenda_item
-    if not AgendaItem.objects.filter(items_shared_with(user), pk=item.pk).exists():
-        return False
-    return item.person_id is None or may_open_person(user=user, person=item.person)
+def _shared_actions(user, actions: list[Action]) -> list[Action]:
+    """The actions whose item this user sees, about a young person they may open (two queries
+    however many actions)."""
+    items = {action.decision.agenda_item for action in actions}
+    shared = set(
+        AgendaItem.objects.filter(
+            items_shared_with(user), pk__in=[i.pk for i in items]
+        ).values_list("pk", flat=True)
+    )
+    people = {i.person_id for i in items if i.person_id}
+    visible = set(people_visible_to(user=user).filter(pk__in=people).values_list("pk", flat=True))
+    return [
+        action
+        for action in actions
+        if action.decision.agenda_item.pk in shared
+        and (
+            action.decision.agenda_item.person_id is None
+            or action.decision.agenda_item.person_id in visible
+        )
+    ]
 
 
 def _add_item(request, meeting: Meeting, data: dict) -> AgendaItem:

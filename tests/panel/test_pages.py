@@ -161,3 +161,29 @@ def test_the_chair_plans_the_next_meeting_of_a_series(client_for, series):
     assert meeting.held_on == datetime.date(2026, 12, 19) and meeting.chair == series.chair
     second = services.plan_meeting(series=series)
     assert second.held_on == datetime.date(2027, 1, 2)  # one fortnight on
+
+
+def test_the_young_persons_page_lists_their_panel_discussions_as_far_as_shared(
+    client_for, meeting, series, people, cast
+):
+    amy = people["Amy"]
+    earlier = Meeting.objects.create(
+        series=series,
+        title="Earlier panel",
+        held_on=TODAY - datetime.timedelta(days=14),
+        chair=series.chair,
+    )
+    services.add_item(meeting=earlier, person=amy, reason="Missing twice")
+    url = reverse("people:detail", args=[amy.pk])
+    police = signed_in(client_for, "police_panel_member").get(url).content.decode()
+    assert 'data-testid="panel-discussions"' in police
+    assert "Earlier panel" in police and "VACS panel" in police
+    voluntary = signed_in(client_for, "voluntary_panel_member").get(url).content.decode()
+    section = voluntary.split('data-testid="panel-discussions"')[1].split("</section>")[0]
+    assert "VACS panel" in section and "Earlier panel" not in section
+    # The page's other panel table shows the history as web/single_view.py asks for it:
+    # passing the reader (`panel_history(person=..., user=...)`) applies the same rule there.
+    from safeguarding.panel.queries import panel_history
+
+    shared = panel_history(person=amy, user=cast["voluntary_panel_member"])
+    assert [item.meeting.title for item in shared.items] == ["VACS panel"]

@@ -30,14 +30,16 @@ class PanelHistory:
         ]
 
 
-def panel_history(*, person: Person) -> PanelHistory:
-    """The person's agenda items, newest meeting first, with decisions and their actions."""
+def panel_history(*, person: Person, user=None) -> PanelHistory:
+    """The person's agenda items, newest meeting first, with decisions and their actions; given
+    the reader, only the items shared with them (the voluntary sector's invited items)."""
     actions = Action.objects.select_related("owner", "owner_agency").order_by("due_on", "pk")
     decisions = Decision.objects.order_by("decided_at", "pk").prefetch_related(
         Prefetch("actions", queryset=actions)
     )
     items = (
         AgendaItem.objects.filter(person=person)
+        .filter(items_shared_with(user) if user is not None else Q())
         .select_related("meeting")
         .prefetch_related(Prefetch("decisions", queryset=decisions))
         .order_by("-meeting__held_on", "order")

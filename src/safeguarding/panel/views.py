@@ -46,6 +46,8 @@ def meetings(request):
                 AuditAction.CREATE, object_id=meeting.pk, detail={"planned": str(meeting.held_on)}
             )
             return redirect("panel:meeting", meeting.pk)
+    if not writing:
+        grant.record(detail={"page": "meetings"})
     return render(
         request,
         "panel/meetings.html",

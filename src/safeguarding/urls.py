@@ -9,6 +9,8 @@ urlpatterns = [
     path("linkage/", include("safeguarding.linkage.urls")),
     path("imports/", include("safeguarding.sources.urls")),
     path("places/", include("safeguarding.places.urls")),
+    path("contexts/", include("safeguarding.contexts.urls")),
+    path("panel/", include("safeguarding.panel.urls")),
     path("admin/", admin.site.urls),
 ]
 

@@ -23,6 +23,7 @@ from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
 from safeguarding.access.models import AuditAction, AuditEvent, User
+from safeguarding.contexts.models import Context, ContextKind
 from safeguarding.linkage.models import LinkModelVersion
 from safeguarding.people.enumerations import EventType
 from safeguarding.places.models import Area, AreaKind
@@ -63,6 +64,27 @@ DOWNLOAD_TRACKER = {
 }
 SET_LEVELS = {"panel_chair", "police_panel_member", "health_panel_member", "voluntary_panel_member"}
 ANALYSTS = {"analyst"}
+# The panel (panel.view_meeting): its members, the chair, analysts and managers; the chair alone
+# changes meetings and items; members and the chair close their actions (panel.change_action).
+READ_PANEL = {
+    "analyst",
+    "panel_chair",
+    "police_panel_member",
+    "health_panel_member",
+    "voluntary_panel_member",
+    "manager",
+}
+CHAIR = {"panel_chair"}
+CLOSE_ACTIONS = {
+    "panel_chair",
+    "police_panel_member",
+    "health_panel_member",
+    "voluntary_panel_member",
+}
+# Contexts: read by those who read people's records; referred and worked on by practitioners
+# and the panel.
+READ_CONTEXTS = READ_PEOPLE
+WORK_ON_CONTEXTS = READ_PEOPLE - {"analyst", "manager"}
 AUDITORS = {"auditor"}
 NAMED = {"named_user"}
 ADMINISTRATOR = {"administrator"}
@@ -112,6 +134,15 @@ EXPECTATIONS: dict[tuple[str, str], Expect] = {
     ("places:cell", ""): Expect(get=READ_PEOPLE),
     ("places:areas", ""): Expect(get=READ_PEOPLE),
     ("people:detail", "open"): Expect(get=READ_PEOPLE),
+    # The panel: meetings (no one's record on the list), one meeting, one item (the voluntary
+    # sector's only when invited, as the world's item is), minutes as the reader's agency's copy.
+    ("panel:meetings", ""): Expect(get=READ_PANEL, post=CHAIR),
+    ("panel:meeting", ""): Expect(get=READ_PANEL, post=CHAIR),
+    ("panel:item", ""): Expect(get=READ_PANEL, post=CHAIR),
+    ("panel:minutes", ""): Expect(get=READ_PANEL),
+    ("panel:my_actions", ""): Expect(get=READ_PANEL, post=CLOSE_ACTIONS),
+    ("contexts:list", ""): Expect(get=READ_CONTEXTS, post=WORK_ON_CONTEXTS),
+    ("contexts:detail", ""): Expect(get=READ_CONTEXTS, post=WORK_ON_CONTEXTS),
     ("people:detail", "restricted"): Expect(get=NAMED),
     ("people:pdf", "open"): Expect(get=READ_PEOPLE),
     ("people:pdf", "restricted"): Expect(get=NAMED),
@@ -151,6 +182,12 @@ PERSONAL_DATA = {
     "places:found",
     "places:cell",
     "places:areas",
+    "panel:meeting",
+    "panel:item",
+    "panel:minutes",
+    "panel:my_actions",
+    "contexts:list",
+    "contexts:detail",
 }
 
 # The admin pages: for staff only (everyone else is sent to the admin's sign-in). What the
@@ -202,7 +239,8 @@ def world(cast, agencies):
         event__event_type=EventType.MISSING_EPISODE,
         event__occurred_at=timezone.now() - datetime.timedelta(days=10),
     )
-    put_on_agenda(open_person, chair=cast["panel_chair"])
+    item = put_on_agenda(open_person, chair=cast["panel_chair"])
+    context = Context.objects.create(kind=ContextKind.LOCATION, name="The park")
     restricted = PersonFactory(display_name="Restricted Example", restricted=True)
     restricted.allowed_users.add(cast["named_user"])
     restricted_a = SourceRecordFactory(person=restricted, feed=police, import_batch__feed=police)
@@ -235,7 +273,12 @@ def world(cast, agencies):
             "record_a": restricted_a.pk,
             "record_b": restricted_b.pk,
         },
-        "": {"batch_id": ImportBatchFactory(feed=police).pk},
+        "": {
+            "batch_id": ImportBatchFactory(feed=police).pk,
+            "meeting_id": item.meeting_id,
+            "item_id": item.pk,
+            "context_id": context.pk,
+        },
     }
 
 
@@ -400,6 +443,9 @@ PERSONAL_DATA_PAGES = [
     ("sources:batch", {"batch_id": ""}),
     ("sources:quarantine", {"batch_id": ""}),
     ("sources:check", {}),
+    ("panel:meeting", {"meeting_id": ""}),
+    ("panel:item", {"item_id": ""}),
+    ("contexts:detail", {"context_id": ""}),
 ]
 
 

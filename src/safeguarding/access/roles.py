@@ -23,6 +23,12 @@ VIEW_PANEL = [
     "panel.view_action",
 ]
 VIEW_CONTEXTS = ["contexts.view_context"]
+# Referring a context and recording its workflow's steps: the practitioners and the panel.
+WORK_ON_CONTEXTS = [
+    "contexts.add_context",
+    "contexts.add_contextstep",
+    "contexts.change_contextaction",
+]
 VIEW_PLACES = ["places.view_hotspotrun"]  # the map: counts; single episodes need view_person
 
 ROLES: dict[str, list[str]] = {
@@ -42,13 +48,14 @@ ROLES: dict[str, list[str]] = {
         "linkage.add_linkdecision",
         "risk.export_tracker",
     ],
-    "practitioner": [*VIEW_PEOPLE, *VIEW_RISK, *VIEW_CONTEXTS, *VIEW_PLACES],
+    "practitioner": [*VIEW_PEOPLE, *VIEW_RISK, *VIEW_CONTEXTS, *WORK_ON_CONTEXTS, *VIEW_PLACES],
     "panel_chair": [
         *VIEW_PEOPLE,
         *VIEW_PLACES,
         *VIEW_RISK,
         *VIEW_PANEL,
         *VIEW_CONTEXTS,
+        *WORK_ON_CONTEXTS,
         "risk.add_override",
         "risk.export_tracker",
         "panel.add_meeting",
@@ -65,6 +72,7 @@ ROLES: dict[str, list[str]] = {
         *VIEW_RISK,
         *VIEW_PANEL,
         *VIEW_CONTEXTS,
+        *WORK_ON_CONTEXTS,
         "risk.add_override",
         "risk.export_tracker",
         "panel.change_action",

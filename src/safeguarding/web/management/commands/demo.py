@@ -8,6 +8,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
 from safeguarding.access.demo import DEMO_PASSWORD, create_demo_users
+from safeguarding.panel.demo import plan_demo_panel
 from safeguarding.pipeline import Inputs, run_pipeline
 from safeguarding.synth.county import build_county
 
@@ -54,6 +55,13 @@ class Command(BaseCommand):
             ),
             started_by="safeguarding demo",
         )
+        panel = plan_demo_panel(today=today)
+        if panel.created:
+            self.stdout.write(
+                f"Panel: last meeting {panel.items_last} items, minutes agreed, "
+                f"{panel.open_actions} actions open; next meeting planned for {today} "
+                f"with {panel.items_next} items on its agenda."
+            )
 
         self.stdout.write(self.style.SUCCESS("\nSafeguarding Hub demo (synthetic data only)"))
         self.stdout.write(f"Sign in at http://{address}/ with password '{DEMO_PASSWORD}' as:")

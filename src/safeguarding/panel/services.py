@@ -1,0 +1,214 @@
+"""Changes the panel makes: planning meetings, the agenda by hand, attendance, what each item
+decided and who acts, closing actions with their outcome, closing the meeting, agreeing minutes."""
+
+import datetime
+
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+
+from safeguarding.panel.models import (
+    Action,
+    ActionStatus,
+    AgendaItem,
+    Attendance,
+    Attendee,
+    Decision,
+    DecisionKind,
+    ItemRule,
+    Meeting,
+    MeetingSeries,
+    MeetingStatus,
+)
+
+
+class PanelError(ValueError):
+    """A change the panel's rules do not allow (shown to the user as the form's error)."""
+
+
+def plan_meeting(*, series: MeetingSeries, held_on: datetime.date | None = None) -> Meeting:
+    """The series' next meeting: on the day given, or one interval after its latest."""
+    if held_on is None:
+        latest = series.meetings.aggregate(last=Max("held_on"))["last"]
+        start = latest or timezone.localdate()
+        held_on = start + datetime.timedelta(days=series.every_days if latest else 0)
+    if series.meetings.filter(held_on=held_on).exists():
+        raise PanelError(f"{series.name} already meets on {held_on:%d %B %Y}.")
+    return Meeting.objects.create(
+        series=series,
+        title=series.name,
+        held_on=held_on,
+        chair=series.chair,
+        co_chair=series.co_chair,
+    )
+
+
+def _open(meeting: Meeting) -> None:
+    if meeting.status == MeetingStatus.CLOSED:
+        raise PanelError("The minutes are agreed: the meeting can no longer change.")
+
+
+def add_item(
+    *,
+    meeting: Meeting,
+    person=None,
+    context=None,
+    reason: str,
+    lead_agency=None,
+    minutes_allotted: int = 10,
+    voluntary_sector_invited: bool = False,
+) -> AgendaItem:
+    """An item added by the chair: a young person or a context, once per meeting."""
+    _open(meeting)
+    if (person is None) == (context is None):
+        raise PanelError("Choose a young person or a context.")
+    if not reason.strip():
+        raise PanelError("Say why it is on the agenda.")
+    if meeting.agenda_items.filter(person=person, context=context).exists():
+        raise PanelError("That is already on the agenda.")
+    order = (meeting.agenda_items.aggregate(last=Max("order"))["last"] or 0) + 1
+    return AgendaItem.objects.create(
+        meeting=meeting,
+        order=order,
+        person=person,
+        context=context,
+        rule=ItemRule.BY_HAND,
+        reason=reason.strip(),
+        lead_agency=lead_agency,
+        minutes_allotted=minutes_allotted,
+        voluntary_sector_invited=voluntary_sector_invited,
+    )
+
+
+def edit_item(
+    *,
+    item: AgendaItem,
+    reason: str,
+    lead_agency,
+    minutes_allotted: int,
+    voluntary_sector_invited: bool,
+) -> AgendaItem:
+    _open(item.meeting)
+    item.reason = reason.strip() or item.reason
+    item.lead_agency = lead_agency
+    item.minutes_allotted = minutes_allotted
+    item.voluntary_sector_invited = voluntary_sector_invited
+    item.save(
+        update_fields=["reason", "lead_agency", "minutes_allotted", "voluntary_sector_invited"]
+    )
+    return item
+
+
+def remove_item(*, item: AgendaItem) -> None:
+    _open(item.meeting)
+    if item.decisions.exists():
+        raise PanelError("The item has decisions recorded: it stays in the minutes.")
+    item.delete()
+
+
+def record_attendance(*, meeting: Meeting, attendance: dict[int, str]) -> None:
+    """Who was present and who sent apologies (user id: Attendance value)."""
+    _open(meeting)
+    with transaction.atomic():
+        for user_id, value in attendance.items():
+            if value not in Attendance.values:
+                raise PanelError("Say whether each member was present or sent apologies.")
+            Attendee.objects.update_or_create(
+                meeting=meeting, user_id=user_id, defaults={"attendance": value}
+            )
+
+
+def record_discussion(*, item: AgendaItem, notes: str) -> AgendaItem:
+    _open(item.meeting)
+    item.discussion = notes.strip()
+    item.discussed = True
+    item.save(update_fields=["discussion", "discussed"])
+    return item
+
+
+def record_decision(*, item: AgendaItem, kind: str, reason: str, decided_by) -> Decision:
+    _open(item.meeting)
+    if kind not in DecisionKind.values:
+        raise PanelError("Choose the decision from the list.")
+    if not reason.strip():
+        raise PanelError("Give the reason for the decision.")
+    return Decision.objects.create(
+        agenda_item=item, kind=kind, text=reason.strip(), decided_by=decided_by
+    )
+
+
+def add_action(
+    *, decision: Decision, description: str, owner, owner_agency, due_on: datetime.date
+) -> Action:
+    _open(decision.agenda_item.meeting)
+    if not description.strip():
+        raise PanelError("Say what is to be done.")
+    if owner is not None and owner.agency_id != owner_agency.pk:
+        raise PanelError("The owner must work for the agency the action is given to.")
+    return Action.objects.create(
+        decision=decision,
+        description=description.strip(),
+        owner=owner,
+        owner_agency=owner_agency,
+        due_on=due_on,
+    )
+
+
+def may_close_action(*, action: Action, user) -> bool:
+    """The owner closes their action; the chair of its meeting (or its series) may too."""
+    meeting = action.decision.agenda_item.meeting
+    chairs = {meeting.chair_id, meeting.co_chair_id}
+    return user.pk == action.owner_id or (
+        user.pk in chairs and user.has_perm("panel.change_meeting")
+    )
+
+
+def close_action(*, action: Action, outcome: str, closed_by, cancelled: bool = False) -> Action:
+    if action.status != ActionStatus.OPEN:
+        raise PanelError("The action is already closed.")
+    if not outcome.strip():
+        raise PanelError("Write the outcome: what was done and what changed.")
+    action.status = ActionStatus.CANCELLED if cancelled else ActionStatus.DONE
+    action.outcome = outcome.strip()
+    action.closed_at = timezone.now()
+    action.closed_by = closed_by
+    action.save(update_fields=["status", "outcome", "closed_at", "closed_by"])
+    return action
+
+
+def close_meeting(*, meeting: Meeting, summary: str = "") -> Meeting:
+    """The meeting has been held: its minutes are drafted from it, for the chair to agree."""
+    if meeting.status != MeetingStatus.PLANNED:
+        raise PanelError("The meeting is already closed.")
+    with transaction.atomic():
+        meeting.status = MeetingStatus.HELD
+        meeting.closed_at = timezone.now()
+        meeting.minutes = summary.strip() or meeting.minutes
+        meeting.save(update_fields=["status", "closed_at", "minutes"])
+        present = meeting.attendees.filter(attendance=Attendance.PRESENT)
+        meeting.agencies_present.set(
+            {a.user.agency_id for a in present.select_related("user") if a.user.agency_id}
+        )
+    return meeting
+
+
+def agree_minutes(*, meeting: Meeting, agreed_by) -> Meeting:
+    if meeting.status != MeetingStatus.HELD:
+        raise PanelError("Close the meeting before agreeing its minutes.")
+    if agreed_by.pk not in (meeting.chair_id, meeting.co_chair_id):
+        raise PanelError("Only the meeting's chair or co-chair agrees its minutes.")
+    meeting.status = MeetingStatus.CLOSED
+    meeting.minutes_agreed_at = timezone.now()
+    meeting.minutes_agreed_by = agreed_by
+    meeting.save(update_fields=["status", "minutes_agreed_at", "minutes_agreed_by"])
+    return meeting
+
+
+def minutes_due_by(meeting: Meeting) -> datetime.date:
+    """Two working days after the meeting (weekends skipped; bank holidays are not known)."""
+    day, left = meeting.held_on, 2
+    while left:
+        day += datetime.timedelta(days=1)
+        if day.weekday() < 5:
+            left -= 1
+    return day

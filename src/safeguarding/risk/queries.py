@@ -5,7 +5,16 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.core.cache import cache
-from django.db.models import Case, CharField, IntegerField, OuterRef, Subquery, When
+from django.db.models import (
+    Case,
+    CharField,
+    Count,
+    IntegerField,
+    OuterRef,
+    Q,
+    Subquery,
+    When,
+)
 from django.db.models.functions import Coalesce
 
 from safeguarding.access.models import Agency
@@ -24,6 +33,7 @@ from safeguarding.risk.models import (
     Recency,
     RiskAssessment,
     ScoringRun,
+    Trajectory,
 )
 
 AGE_BANDS = {
@@ -35,7 +45,10 @@ AGE_BANDS = {
 SORTS = {
     "score": ("Highest score", ["-score", "person_id"]),
     "level": ("Highest level", ["-level_rank", "-score", "person_id"]),
+    "trend": ("Rising first", ["-trend_rank", "-score", "person_id"]),
+    "new": ("Newly identified first", ["-new_rank", "-score", "person_id"]),
     "age": ("Youngest first", ["age", "-score", "person_id"]),
+    "area": ("Area", ["community_area", "-score", "person_id"]),
     "name": ("Name", ["person__display_name", "person_id"]),
 }
 FLAGGED = [Level.MEDIUM, Level.HIGH]
@@ -79,6 +92,29 @@ def _active_override(field: str) -> Subquery:
     )
 
 
+# Clicking "Trend" puts the rising first; "Newly raised" the newly identified.
+TREND_ORDER = [Trajectory.RISING, Trajectory.NEW, Trajectory.STEADY, Trajectory.FALLING]
+NEW_FIRST_ORDER = [Trajectory.NEW, Trajectory.RISING, Trajectory.STEADY, Trajectory.FALLING]
+
+
+def _rank(field: str, order: list) -> Case:
+    return Case(
+        *(When(**{field: value}, then=len(order) - i) for i, value in enumerate(order)),
+        default=0,
+        output_field=IntegerField(),
+    )
+
+
+def tracker_counts(assessments) -> dict[str, int]:
+    """How many of the listed young people are at high and medium level, and rising: the
+    figures at the top of the tracker, over every page."""
+    return assessments.order_by().aggregate(
+        high=Count("pk", filter=Q(effective_level=Level.HIGH)),
+        medium=Count("pk", filter=Q(effective_level=Level.MEDIUM)),
+        rising=Count("pk", filter=Q(trajectory=Trajectory.RISING)),
+    )
+
+
 def tracker_assessments(
     *,
     run: ScoringRun,
@@ -107,7 +143,9 @@ def tracker_assessments(
                 When(effective_level=Level.LOW, then=1),
                 default=0,
                 output_field=IntegerField(),
-            )
+            ),
+            trend_rank=_rank("trajectory", TREND_ORDER),
+            new_rank=_rank("trajectory", NEW_FIRST_ORDER),
         )
     )
     if user is not None:  # None: the operator's command line
@@ -295,6 +333,15 @@ def export_rows(*, rows: list[dict]) -> list[tuple]:
 
 
 # -- one young person ---------------------------------------------------------------------
+
+
+def latest_assessment(*, person) -> RiskAssessment | None:
+    """The person's assessment in the latest run, if it holds one: the computed score and level
+    a professional sees beside the level they set."""
+    run = latest_run()
+    if run is None:
+        return None
+    return RiskAssessment.objects.filter(run=run, person=person).select_related("run").first()
 
 
 def person_risk(*, person, catalogue: Catalogue, user) -> dict | None:

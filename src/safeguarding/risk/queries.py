@@ -97,6 +97,9 @@ TREND_ORDER = [Trajectory.RISING, Trajectory.NEW, Trajectory.STEADY, Trajectory.
 NEW_FIRST_ORDER = [Trajectory.NEW, Trajectory.RISING, Trajectory.STEADY, Trajectory.FALLING]
 
 
+RANKED_SORTS = {"trend": ("trend_rank", TREND_ORDER), "new": ("new_rank", NEW_FIRST_ORDER)}
+
+
 def _rank(field: str, order: list) -> Case:
     return Case(
         *(When(**{field: value}, then=len(order) - i) for i, value in enumerate(order)),
@@ -106,9 +109,10 @@ def _rank(field: str, order: list) -> Case:
 
 
 def tracker_counts(assessments) -> dict[str, int]:
-    """How many of the listed young people are at high and medium level, and rising: the
-    figures at the top of the tracker, over every page."""
+    """How many young people are listed, and how many of them are at high and medium level and
+    rising: the figures at the top of the tracker, over every page (one query)."""
     return assessments.order_by().aggregate(
+        total=Count("pk"),
         high=Count("pk", filter=Q(effective_level=Level.HIGH)),
         medium=Count("pk", filter=Q(effective_level=Level.MEDIUM)),
         rising=Count("pk", filter=Q(trajectory=Trajectory.RISING)),
@@ -143,11 +147,14 @@ def tracker_assessments(
                 When(effective_level=Level.LOW, then=1),
                 default=0,
                 output_field=IntegerField(),
-            ),
-            trend_rank=_rank("trajectory", TREND_ORDER),
-            new_rank=_rank("trajectory", NEW_FIRST_ORDER),
+            )
         )
     )
+    # Ranks for the two trend sorts, added only when asked (each Case is copied as the query
+    # is built: on every page they cost more than the ordering).
+    if filters.sort in RANKED_SORTS:
+        field, ranking = RANKED_SORTS[filters.sort]
+        assessments = assessments.annotate(**{field: _rank("trajectory", ranking)})
     if user is not None:  # None: the operator's command line
         assessments = assessments.filter(person__in=people_visible_to(user=user).values("pk"))
     if filters.area:

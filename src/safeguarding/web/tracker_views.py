@@ -89,14 +89,16 @@ def tracker(request):
         if "new_since" not in request.GET:
             context["last_panel"] = panel_queries.last_panel_date(before=run.as_of)
         assessments = _assessments(request, run, filters)
-        size = page_size(request.GET)
-        page = Paginator(assessments, size).get_page(request.GET.get("page"))
+        counts = queries.tracker_counts(assessments)
+        paginator = Paginator(assessments, page_size(request.GET))
+        paginator.count = counts["total"]  # counted with the levels: no second count query
+        page = paginator.get_page(request.GET.get("page"))
         context |= {
             "page": page,
-            "size": size,
+            "size": paginator.per_page,
             "sizes": PAGE_SIZES,
             "sort": sort_links(request.GET, current=filters.sort),
-            "counts": queries.tracker_counts(assessments),
+            "counts": counts,
             "rows": queries.tracker_rows(
                 assessments=page.object_list, catalogue=load_catalogue(), user=request.user
             ),

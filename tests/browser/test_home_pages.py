@@ -18,7 +18,6 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 PURPOSES = {
     "panel_chair": "Preparing for or attending a multi-agency panel",
     "practitioner": "Casework with this young person",
-    "auditor": "Data protection or quality assurance",
 }
 
 
@@ -83,9 +82,13 @@ def test_the_analyst_sees_the_data_waiting_for_them(page, world):
     assert page.get_by_test_id("linkage-queue").inner_text() == "0"
 
 
-def test_the_auditor_sees_refusals(page, world):
+def test_the_auditor_sees_refusals_and_opens_them(page, world):
     open_home(page, "auditor", width=1280)
-    assert "outsider" in page.get_by_test_id("refusals").inner_text()
+    assert page.get_by_test_id("refusals").inner_text().startswith("1")
+    page.get_by_test_id("refusals").get_by_role("link").click()
+    page.get_by_label("Data protection or quality assurance").check()
+    page.get_by_role("button", name="Continue").click()
+    assert "outsider" in page.get_by_test_id("audit-events").inner_text()
 
 
 def test_the_manager_sees_the_countys_counts(page, world):

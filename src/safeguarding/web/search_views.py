@@ -17,6 +17,7 @@ from safeguarding.people.enumerations import EventType
 from safeguarding.people.models import Involvement, SourceRecord
 from safeguarding.places.models import Postcode, School
 from safeguarding.risk.models import RiskAssessment
+from safeguarding.risk.queries import latest_run
 
 
 @require_safe
@@ -64,13 +65,14 @@ def describe_results(*, results: list, user) -> list[dict]:
             "postcode", "community_area"
         )
     )
-    latest: dict[int, tuple[str, str]] = {}
-    for person_id, area, urn in (
-        RiskAssessment.objects.filter(person_id__in=ids)
-        .order_by("person_id", "-run__as_of", "-run__computed_at")
-        .values_list("person_id", "community_area", "school_urn")
-    ):
-        latest.setdefault(person_id, (area, urn))
+    # Area and school as the latest scoring worked them out (it reads every agency's records).
+    run = latest_run()
+    latest: dict[int, tuple[str, str]] = {
+        person_id: (area, urn)
+        for person_id, area, urn in RiskAssessment.objects.filter(
+            run=run, person_id__in=ids
+        ).values_list("person_id", "community_area", "school_urn")
+    }
     schools = dict(
         School.objects.filter(urn__in={urn for _, urn in latest.values() if urn}).values_list(
             "urn", "name"

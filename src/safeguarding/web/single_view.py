@@ -181,15 +181,13 @@ def name_places(entries: list[TimelineEntry]) -> None:
         str(e.event.details.get("school_urn")) for e in entries if e.event.details.get("school_urn")
     }
     postcodes = {e.event.postcode for e in entries if e.event.postcode}
-    schools = dict(School.objects.filter(urn__in=urns).values_list("urn", "name")) if urns else {}
-    areas = (
-        dict(
-            Postcode.objects.filter(postcode__in=postcodes)
-            .exclude(community_area="")
-            .values_list("postcode", "community_area")
-        )
-        if postcodes
-        else {}
+    # "" keeps each list non-empty, so both queries run for every person: the page reads in
+    # the same number of queries whatever the history.
+    schools = dict(School.objects.filter(urn__in=[*urns, ""]).values_list("urn", "name"))
+    areas = dict(
+        Postcode.objects.filter(postcode__in=[*postcodes, ""])
+        .exclude(community_area="")
+        .values_list("postcode", "community_area")
     )
     for entry in entries:
         event = entry.event

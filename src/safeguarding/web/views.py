@@ -27,8 +27,8 @@ def home(request):
     ):
         return redirect("risk:tracker")
     context: dict = {"roles": roles}
-    # The chair's and the practitioner's parts name young people, the auditor's names staff:
-    # each passes the gate and is audited; the analyst's and the manager's hold counts only.
+    # The chair's and the practitioner's parts name young people: they pass the gate and are
+    # audited. The analyst's, the auditor's and the manager's hold counts only.
     if roles & {"panel_chair", "practitioner"} and user.has_perm("people.view_person"):
         grant = open_for(request, object_type=AuditObject.PERSON, permission="people.view_person")
         if "panel_chair" in roles:
@@ -40,11 +40,7 @@ def home(request):
         ]
         grant.record(detail={"page": "home", "people": named})
     if "auditor" in roles and user.has_perm("access.view_auditevent"):
-        grant = open_for(
-            request, object_type=AuditObject.AUDIT_EVENT, permission="access.view_auditevent"
-        )
         context["auditor"] = overviews.auditor_overview()
-        grant.record(detail={"page": "home"})
     if "analyst" in roles:
         context["analyst"] = overviews.analyst_overview(user=user)
     if "manager" in roles and user.has_perm("risk.view_riskassessment"):

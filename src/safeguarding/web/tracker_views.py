@@ -7,6 +7,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.http import urlencode
 from django.views.decorators.http import require_safe
 
 from safeguarding.access.models import AuditAction, AuditObject
@@ -64,6 +65,18 @@ def sort_links(query, *, current: str) -> dict[str, dict]:
     return links
 
 
+def _with_links(rows: list[dict], *, back: str) -> list[dict]:
+    """Each row's page and set-a-level addresses, reversed once for the page rather than twice
+    a row in the template (a tenth of the page's time at 200 rows)."""
+    person = reverse("people:detail", args=[0]).removesuffix("0/")
+    override = reverse("risk:override", args=[0]).removesuffix("0/override/")
+    returning = "override/?" + urlencode({"next": back})
+    for row in rows:
+        row["href"] = f"{person}{row['person_id']}/"
+        row["set_level_href"] = f"{override}{row['person_id']}/{returning}"
+    return rows
+
+
 def _remembered(request):
     """The address of the list this user left, when they come back to the bare tracker."""
     if "clear" in request.GET:
@@ -99,13 +112,15 @@ def tracker(request):
             "sizes": PAGE_SIZES,
             "sort": sort_links(request.GET, current=filters.sort),
             "counts": counts,
-            "rows": queries.tracker_rows(
-                assessments=page.object_list, catalogue=load_catalogue(), user=request.user
+            "rows": _with_links(
+                queries.tracker_rows(
+                    assessments=page.object_list, catalogue=load_catalogue(), user=request.user
+                ),
+                back=request.get_full_path(),
             ),
             "options": queries.filter_options(run=run),
             "may_export": request.user.has_perm(EXPORTERS),
             "may_set_level": request.user.has_perm(SETTERS),
-            "here": request.get_full_path(),
             # Counted only over the whole list: a count under a filter would say where they are.
             "restricted_flagged": 0
             if used_filters(filters)

@@ -46,3 +46,47 @@ def test_an_analyst_finds_a_young_person_states_a_purpose_and_sees_every_agency(
     assert AuditEvent.objects.filter(
         action=AuditAction.VIEW, object_id=str(person.pk), purpose="Casework with this young person"
     ).exists()
+
+
+def test_two_people_of_one_name_are_told_apart(page, cast, agencies):
+    import datetime
+
+    from tests.people.conftest import event_for
+
+    police = FeedFactory(name="police-nominals", agency=agencies["wiltshire-police"])
+    school = FeedFactory(name="education-pupils", agency=agencies["education"])
+    older = PersonFactory(display_name="Kimberley Hart", date_of_birth=datetime.date(2009, 3, 4))
+    younger = PersonFactory(display_name="Kimberley Hart", date_of_birth=datetime.date(2013, 8, 20))
+    arrested = SourceRecordFactory(
+        person=older,
+        feed=police,
+        import_batch__feed=police,
+        given_names="Kimberley",
+        family_name="Hart",
+        date_of_birth=older.date_of_birth,
+    )
+    event_for(arrested, "arrest", days_ago=12)
+    SourceRecordFactory(
+        person=younger,
+        feed=school,
+        import_batch__feed=school,
+        given_names="Kim",
+        family_name="Hart",
+        date_of_birth=younger.date_of_birth,
+    )
+    page.set_viewport_size({"width": 390, "height": 844})
+    sign_in(page, username="analyst", password=PASSWORD)
+    page.goto("/people/?q=kimberley+hart")
+    page.get_by_label("Analysis for the partnership").check()
+    page.get_by_role("button", name="Continue").click()
+    rows = page.get_by_test_id("search-result")
+    assert rows.count() == 2
+    text = {rows.nth(i).inner_text() for i in range(2)}
+    police_row = next(row for row in text if "Wiltshire Police" in row)
+    school_row = next(row for row in text if "Education" in row or "education" in row.lower())
+    assert "aged" in police_row and "None recorded" not in police_row
+    assert "Exact name" in police_row
+    assert "Nickname" in school_row and "None recorded" in school_row
+    assert page.evaluate(
+        "document.documentElement.scrollWidth <= document.documentElement.clientWidth"
+    )

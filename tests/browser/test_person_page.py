@@ -65,3 +65,37 @@ def test_a_panel_member_finds_a_misspelt_name_filters_the_timeline_and_downloads
     export = AuditEvent.objects.get(action=AuditAction.EXPORT)
     assert export.purpose == "Preparing for or attending a multi-agency panel"
     assert export.detail["timeline"] == "agency=health"
+
+
+def test_the_page_opens_on_a_summary_with_the_newest_events_first(page, known_to_police_and_health):
+    sign_in(page, username="police_panel_member", password=PASSWORD)
+    page.goto(f"/people/{known_to_police_and_health.pk}/")
+    page.get_by_label("Preparing for or attending a multi-agency panel").check()
+    page.get_by_role("button", name="Continue").click()
+    agencies = page.get_by_test_id("summary-agencies").inner_text()
+    assert "Wiltshire Police" in agencies and "NHS Integrated Care Board" in agencies
+    rows = page.get_by_test_id("timeline").locator("tbody tr")
+    # Newest first: the incident ten days ago, then the attendance twenty days ago...
+    assert "Police incident" in rows.first.inner_text()
+    assert "Missing episode" in rows.last.inner_text()
+    assert "newest first" in page.get_by_test_id("timeline").locator("caption").inner_text()
+
+    page.get_by_role("link", name="Show oldest first").click()
+    assert "Missing episode" in rows.first.inner_text()
+    # Filtering keeps the order chosen.
+    page.get_by_label("Agency").select_option(label="Wiltshire Police")
+    page.get_by_role("button", name="Filter").click()
+    assert "order=oldest" in page.url and "Missing episode" in rows.first.inner_text()
+
+    # On a wide screen the menu of sections stays in view.
+    menu = page.get_by_test_id("side-menu")
+    assert menu.evaluate("e => getComputedStyle(e).position") == "sticky"
+    page.get_by_test_id("side-menu").get_by_role("link", name="Involvement").click()
+    assert menu.is_visible()
+    assert page.evaluate(
+        "document.documentElement.scrollWidth <= document.documentElement.clientWidth"
+    )
+
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.reload()
+    assert menu.evaluate("e => getComputedStyle(e).position") == "static"

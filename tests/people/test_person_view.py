@@ -128,18 +128,21 @@ def test_the_page_shows_events_from_every_agency_in_time_order_with_role_place_a
     event_for(records["missing-service"], "missing_episode", role="missing_person", days_ago=10)
     response = open_person(client_for("analyst"), person)
     timeline = response.context["view"].timeline
+    # Newest first by default.
     assert [entry.agency.code for entry in timeline] == [
-        "wiltshire-police",
-        "health",
-        "childrens-social-care",
-        "education",
-        "youth-justice",
         "missing-service",
+        "youth-justice",
+        "education",
+        "childrens-social-care",
+        "health",
+        "wiltshire-police",
     ]
     page = response.content.decode()
     assert "24A Child criminal exploitation" in page
     assert "Missing person" in page
-    assert f"missing-episodes row {timeline[-1].event.row_number}" in page
+    assert f"missing-episodes row {timeline[0].event.row_number}" in page
+    oldest_first = open_person(client_for("analyst"), person, order="oldest").context["view"]
+    assert [entry.agency.code for entry in oldest_first.timeline][0] == "wiltshire-police"
 
 
 def test_the_timeline_filters_by_agency_type_and_period(client_for, person):
@@ -149,13 +152,13 @@ def test_the_timeline_filters_by_agency_type_and_period(client_for, person):
     event_for(records["health"], "ed_attendance", days_ago=7)
     client = client_for("analyst")
     by_agency = open_person(client, person, agency="wiltshire-police").context["view"]
-    assert [e.event.event_type for e in by_agency.timeline] == ["missing_episode", "arrest"]
+    assert [e.event.event_type for e in by_agency.timeline] == ["arrest", "missing_episode"]
     assert by_agency.timeline_total == 3
     url = reverse("people:detail", args=[person.pk])
     by_type = client.get(url, {"type": "arrest"})
     assert [e.role_labels for e in by_type.context["view"].timeline] == [["Suspect"]]
     recent = client.get(url, {"months": "6"}).context["view"]
-    assert [e.event.event_type for e in recent.timeline] == ["arrest", "ed_attendance"]
+    assert [e.event.event_type for e in recent.timeline] == ["ed_attendance", "arrest"]
     assert recent.missing.summary["episodes"] == 1  # the missing history is always whole
     page = client.get(url, {"months": "6", "agency": "health"}).content.decode()
     assert f'href="/people/{person.pk}/pdf/?agency=health&amp;months=6"' in page
@@ -247,7 +250,7 @@ def test_the_page_reads_a_person_in_a_fixed_number_of_queries(client_for, cast, 
     many, large = queries_for_page()
     assert (len(small.connections.people), len(large.connections.people)) == (1, 21)
     assert (len(small.panel.items), len(large.panel.items)) == (1, 21)
-    assert many == few <= 30
+    assert many == few <= 32  # two of them name the timeline's schools and postcodes' areas
 
 
 def test_the_identity_gives_the_link_confidence_as_the_weakest_records_match(client_for, person):

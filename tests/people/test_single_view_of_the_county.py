@@ -63,8 +63,8 @@ def test_a_linked_persons_timeline_holds_every_agency_and_a_misspelt_name_finds_
     )
     assert len(view.identity.records) == person.source_records.count() >= 2
     assert [e.event.occurred_at for e in view.timeline] == sorted(
-        e.event.occurred_at for e in view.timeline
-    )
+        (e.event.occurred_at for e in view.timeline), reverse=True
+    )  # newest first
 
     record = person.source_records.exclude(family_name="").order_by("id").first()
     family = record.family_name

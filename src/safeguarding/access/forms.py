@@ -1,6 +1,6 @@
 from django import forms
 
-from safeguarding.access.models import AuditAction
+from safeguarding.access.models import AuditAction, AuditObject
 from safeguarding.access.purpose import PURPOSES
 from safeguarding.common.dates import DateField
 
@@ -8,10 +8,14 @@ from safeguarding.common.dates import DateField
 class AuditFilterForm(forms.Form):
     username = forms.CharField(required=False, label="User")
     action = forms.ChoiceField(required=False, choices=[("", "Any action"), *AuditAction.choices])
-    object_type = forms.CharField(required=False, label="Record type")
+    object_type = forms.ChoiceField(
+        required=False,
+        label="Record type",
+        choices=[("", "Any record"), *sorted(AuditObject.choices, key=lambda c: c[1])],
+    )
     object_id = forms.CharField(required=False, label="Record id")
-    date_from = DateField(required=False, label="From (YYYY-MM-DD)")
-    date_to = DateField(required=False, label="To (YYYY-MM-DD)")
+    date_from = DateField(required=False, label="From")
+    date_to = DateField(required=False, label="To")
 
 
 class PurposeForm(forms.Form):

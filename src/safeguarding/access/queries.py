@@ -138,3 +138,36 @@ def viewers_for_person_page(request, *, person) -> list[Viewing] | None:
     viewings = views_of(object_type=AuditObject.PERSON, object_id=person.pk)
     grant.record(detail={"viewers_of": "person", "events": len(viewings)})
     return viewings
+
+
+def detail_summary(detail: dict) -> str:
+    """What an event's detail says, in words: what was searched, filtered or exported (the
+    audit page's "Detail" column; the CSV keeps the whole detail)."""
+    detail = detail or {}
+    parts = []
+    if detail.get("terms"):
+        parts.append(f"searched “{detail['terms']}”")
+    if "results" in detail:
+        parts.append(f"{detail['results']} result{'s' if detail['results'] != 1 else ''}")
+    filters = detail.get("filters")
+    if isinstance(filters, dict) and filters:
+        parts.append("filtered by " + ", ".join(f"{k} {v}" for k, v in sorted(filters.items())))
+    elif isinstance(filters, list) and filters:
+        parts.append("filtered by " + ", ".join(str(f) for f in filters))
+    if "rows" in detail:
+        parts.append(f"{detail['rows']} rows")
+    if detail.get("format"):
+        parts.append(f"as {str(detail['format']).upper()}")
+    if detail.get("timeline"):
+        parts.append(f"timeline {detail['timeline']}")
+    if detail.get("page") and not isinstance(detail["page"], int):
+        parts.append(str(detail["page"]))
+    if isinstance(detail.get("people"), list):
+        parts.append(f"{len(detail['people'])} people listed")
+    elif isinstance(detail.get("people"), int):
+        parts.append(f"{detail['people']} people shown")
+    if detail.get("reason"):
+        parts.append(f"reason: {detail['reason']}")
+    if detail.get("break_glass"):
+        parts.append("under break-glass access")
+    return "; ".join(parts)

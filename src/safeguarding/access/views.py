@@ -11,6 +11,7 @@ from safeguarding.access.need_to_know import open_for
 from safeguarding.access.queries import (
     AUDIT_CSV_HEADER,
     audit_rows,
+    detail_summary,
     filtered_audit_events,
     views_of,
 )
@@ -29,10 +30,11 @@ def audit_log(request):
     grant.record(AuditAction.SEARCH, detail={"filters": sorted(filters)})
     download = request.GET.copy()
     download.pop("page", None)
+    rows = [(event, detail_summary(event.detail)) for event in page.object_list]
     return render(
         request,
         "access/audit_log.html",
-        {"form": form, "page": page, "download_query": download.urlencode()},
+        {"form": form, "page": page, "rows": rows, "download_query": download.urlencode()},
     )
 
 

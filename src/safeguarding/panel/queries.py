@@ -171,4 +171,24 @@ def escalated_to(*, user) -> list[Action]:
             "decision__agenda_item__meeting",
         )
         .order_by("due_on", "pk")
+)
+
+
+def next_meeting(*, on_or_after: datetime.date) -> Meeting | None:
+    """The panel's next meeting, with how many young people are on its agenda."""
+    return (
+        Meeting.objects.filter(held_on__gte=on_or_after)
+        .annotate(items=Count("agenda_items"))
+        .order_by("held_on", "pk")
+        .first()
+    )
+
+
+def open_actions_owned_by(*, user, limit: int = 20) -> list[Action]:
+    """The open panel actions a user owns, soonest due first, with the young person each is
+    about."""
+    return list(
+        Action.objects.filter(owner=user, status=ActionStatus.OPEN)
+        .select_related("decision__agenda_item__person", "decision__agenda_item__meeting")
+        .order_by("due_on", "pk")[:limit]
     )

@@ -184,12 +184,19 @@ def search_people(*, text: str, user, limit: int = RESULT_LIMIT) -> list[SearchR
         records = _records_matching_names(query.names)
         if dates:
             records = records.filter(born_then)
+        typed_dates = set(query.dates)
         for record in records.distinct():
             score = _name_score(query.names, record)
             if score >= NAME_CUTOFF:
-                credit(record["person_id"], score, "Name")
+                credit(record["person_id"], score, _name_reason(query.names, record))
                 if dates:
-                    credit(record["person_id"], score, "Date of birth")
+                    held = {record["date_of_birth"], record["person__date_of_birth"]}
+                    exact = bool(held & typed_dates)
+                    credit(
+                        record["person_id"],
+                        score,
+                        "Date of birth" if exact else "Day and month swapped",
+                    )
     elif dates:
         for person_id, born in (
             SourceRecord.objects.filter(date_of_birth__in=dates, person__isnull=False)
@@ -247,7 +254,12 @@ def _records_matching_names(names: list[tuple[str, ...]]):
         if not candidates:
             break
     return linked.filter(pk__in=sorted(candidates or ())[:MAX_CANDIDATE_RECORDS]).values(
-        "person_id", "given_names", "family_name", "aliases"
+        "person_id",
+        "given_names",
+        "family_name",
+        "aliases",
+        "date_of_birth",
+        "person__date_of_birth",
     )
 
 
@@ -260,6 +272,29 @@ def _name_score(names: list[tuple[str, ...]], record: dict) -> float:
         max(_word_score(word, given, family) for word in alternatives) for alternatives in names
     ]
     return sum(scores) / len(scores) if min(scores) >= NAME_CUTOFF else 0.0
+
+
+EXACT, NICKNAME, SPELLING = "Exact name", "Nickname", "Close spelling"
+
+
+def _name_reason(names: list[tuple[str, ...]], record: dict) -> str:
+    """Why the record's names matched: every word exactly, or by a nickname, or by a close
+    spelling (the weakest kind of match among the words typed)."""
+    given, family = _name_parts(record["given_names"], record["family_name"])
+    for alias in record["aliases"] or []:
+        family += tuple(name_parts(plain(alias)))
+    kinds = set()
+    for alternatives in names:
+        if any(word in given + family for word in alternatives):
+            kinds.add(EXACT)
+        elif any(part in name_variants(word) for word in alternatives for part in given):
+            kinds.add(NICKNAME)
+        else:
+            kinds.add(SPELLING)
+    for kind in (SPELLING, NICKNAME):
+        if kind in kinds:
+            return kind
+    return EXACT
 
 
 # A common surname brings thousands of records holding the same few names: the parts of each

@@ -36,7 +36,9 @@ DETAIL_LABELS = {
     "return_interview_accepted": "Return interview accepted",
     "within_72_hours": "Within 72 hours",
     "factor_codes": "Factors",
-    "found": "Found",
+    "found": "Found in the search",
+    "offence": "Offence",
+    "outcome": "Outcome",
     "school_urn": "School URN",
     "attendance_reason": "Reason",
 }
@@ -60,12 +62,31 @@ def detail_value(key: str, value) -> str:
     return codes.get(str(value), str(value))
 
 
+# Shown first, whatever order the feed gives them: what a reader looks for in a police or
+# court record.
+FIRST_DETAILS = ("offence", "outcome")
+
+
 def readable_details(details: dict) -> str:
+    first = {key: place for place, key in enumerate(FIRST_DETAILS)}
+    ordered = sorted(details.items(), key=lambda item: first.get(item[0], len(first)))
     return "; ".join(
         f"{detail_label(key)}: {detail_value(key, value)}"
-        for key, value in details.items()
+        for key, value in ordered
         if value not in ("", None, [])
     )
+
+
+def when_shown(moment: datetime.datetime | None, zone) -> str:
+    """A moment in local time, or only its date when the record held no time of day (stored
+    as midnight, UTC or local): "00:00" would read as an event at midnight."""
+    if moment is None:
+        return ""
+    local = moment.astimezone(zone)
+    utc = moment.astimezone(datetime.UTC)
+    if local.time() == datetime.time(0) or utc.time() == datetime.time(0):
+        return local.strftime("%-d %b %Y")
+    return local.strftime("%-d %b %Y %H:%M")
 
 
 def when(moment: datetime.datetime | None, pattern: str = "%-d %b %Y %H:%M", zone=None) -> str:
@@ -105,6 +126,8 @@ class TimelineEntry:
     event: EventRow
     details_visible: bool
     roles: list[str] = field(default_factory=list)
+    # The named place the page above fills in (a school's name, a postcode's area).
+    where: str = ""
 
     @property
     def agency(self):
@@ -130,11 +153,11 @@ class TimelineEntry:
         """What the timeline table shows, worked out once: a long history has hundreds of rows."""
         event = self.event
         return (
-            when(event.occurred_at, zone=zone),
+            when_shown(event.occurred_at, zone),
             event.type_label,
             event.description,
             ", ".join(self.role_labels),
-            ", ".join(part for part in (event.place, event.postcode) if part),
+            self.where or ", ".join(part for part in (event.place, event.postcode) if part),
             self.details if self.details_visible else HIDDEN_DETAILS,
             self.provenance,
         )
@@ -150,6 +173,19 @@ TIMELINE_ROW = (
     '<td class="govuk-table__cell govuk-body-s">{}</td></tr>\n'
 )
 WHAT_WITH_DESCRIPTION = '{}<br><span class="govuk-body-s">{}</span>'
+# Details longer than this fold: the start shows, the rest is a click away.
+FOLD_AFTER = 160
+FOLDED = (
+    '{}… <details class="app-fold"><summary>Show all<span class="govuk-visually-hidden">'
+    " details</span></summary>{}</details>"
+)
+
+
+def folded(text: str) -> str:
+    if len(text) <= FOLD_AFTER:
+        return text
+    cut = text.rfind(" ", 0, FOLD_AFTER)
+    return format_html(FOLDED, text[: cut if cut > 0 else FOLD_AFTER], text)
 
 
 def timeline_rows(entries: list[TimelineEntry]) -> SafeString:
@@ -159,7 +195,7 @@ def timeline_rows(entries: list[TimelineEntry]) -> SafeString:
         moment, what, description, roles, where, details, source = entry.cells(zone)
         if description:
             what = format_html(WHAT_WITH_DESCRIPTION, what, description)
-        rows.append((moment, what, roles, where, details, source))
+        rows.append((moment, what, roles, where, folded(details), source))
     return format_html_join("", TIMELINE_ROW, rows)
 
 
@@ -225,6 +261,7 @@ class TimelineFilter:
     agency: str = ""
     event_type: str = ""
     months: str = ""
+    oldest_first: bool = False  # newest first unless asked
 
     @classmethod
     def from_query(cls, query) -> "TimelineFilter":
@@ -233,6 +270,7 @@ class TimelineFilter:
             agency=query.get("agency", ""),
             event_type=query.get("type", ""),
             months=months if months in dict(PERIODS) else "",
+            oldest_first=query.get("order") == "oldest",
         )
 
     @property
@@ -243,7 +281,12 @@ class TimelineFilter:
 
     @property
     def query_string(self) -> str:
-        chosen = {"agency": self.agency, "type": self.event_type, "months": self.months}
+        chosen = {
+            "agency": self.agency,
+            "type": self.event_type,
+            "months": self.months,
+            "order": "oldest" if self.oldest_first else "",
+        }
         return urlencode({key: value for key, value in chosen.items() if value})
 
     def keeps(self, entry: TimelineEntry) -> bool:
@@ -255,7 +298,9 @@ class TimelineFilter:
         )
 
     def apply(self, entries: list[TimelineEntry]) -> list[TimelineEntry]:
-        return [entry for entry in entries if self.keeps(entry)]
+        """The entries kept, in the order asked (entries come oldest first)."""
+        kept = [entry for entry in entries if self.keeps(entry)]
+        return kept if self.oldest_first else kept[::-1]
 
 
 def filter_choices(entries: list[TimelineEntry]) -> tuple[list, list[tuple[str, str]]]:

@@ -49,7 +49,7 @@ class OverrideForm(forms.Form):
     )
     review_by = DateField(
         required=False,
-        label="Review by (YYYY-MM-DD, optional)",
+        label="Review by (optional)",
         help_text="Reviews are usually due within 6 weeks to 3 months.",
     )
 

@@ -5,7 +5,16 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.core.cache import cache
-from django.db.models import Case, CharField, IntegerField, OuterRef, Subquery, When
+from django.db.models import (
+    Case,
+    CharField,
+    Count,
+    IntegerField,
+    OuterRef,
+    Q,
+    Subquery,
+    When,
+)
 from django.db.models.functions import Coalesce
 
 from safeguarding.access.models import Agency
@@ -24,6 +33,7 @@ from safeguarding.risk.models import (
     Recency,
     RiskAssessment,
     ScoringRun,
+    Trajectory,
 )
 
 AGE_BANDS = {
@@ -35,7 +45,10 @@ AGE_BANDS = {
 SORTS = {
     "score": ("Highest score", ["-score", "person_id"]),
     "level": ("Highest level", ["-level_rank", "-score", "person_id"]),
+    "trend": ("Rising first", ["-trend_rank", "-score", "person_id"]),
+    "new": ("Newly identified first", ["-new_rank", "-score", "person_id"]),
     "age": ("Youngest first", ["age", "-score", "person_id"]),
+    "area": ("Area", ["community_area", "-score", "person_id"]),
     "name": ("Name", ["person__display_name", "person_id"]),
 }
 FLAGGED = [Level.MEDIUM, Level.HIGH]
@@ -79,6 +92,33 @@ def _active_override(field: str) -> Subquery:
     )
 
 
+# Clicking "Trend" puts the rising first; "Newly raised" the newly identified.
+TREND_ORDER = [Trajectory.RISING, Trajectory.NEW, Trajectory.STEADY, Trajectory.FALLING]
+NEW_FIRST_ORDER = [Trajectory.NEW, Trajectory.RISING, Trajectory.STEADY, Trajectory.FALLING]
+
+
+RANKED_SORTS = {"trend": ("trend_rank", TREND_ORDER), "new": ("new_rank", NEW_FIRST_ORDER)}
+
+
+def _rank(field: str, order: list) -> Case:
+    return Case(
+        *(When(**{field: value}, then=len(order) - i) for i, value in enumerate(order)),
+        default=0,
+        output_field=IntegerField(),
+    )
+
+
+def tracker_counts(assessments) -> dict[str, int]:
+    """How many young people are listed, and how many of them are at high and medium level and
+    rising: the figures at the top of the tracker, over every page (one query)."""
+    return assessments.order_by().aggregate(
+        total=Count("pk"),
+        high=Count("pk", filter=Q(effective_level=Level.HIGH)),
+        medium=Count("pk", filter=Q(effective_level=Level.MEDIUM)),
+        rising=Count("pk", filter=Q(trajectory=Trajectory.RISING)),
+    )
+
+
 def tracker_assessments(
     *,
     run: ScoringRun,
@@ -110,6 +150,11 @@ def tracker_assessments(
             )
         )
     )
+    # Ranks for the two trend sorts, added only when asked (each Case is copied as the query
+    # is built: on every page they cost more than the ordering).
+    if filters.sort in RANKED_SORTS:
+        field, ranking = RANKED_SORTS[filters.sort]
+        assessments = assessments.annotate(**{field: _rank("trajectory", ranking)})
     if user is not None:  # None: the operator's command line
         assessments = assessments.filter(person__in=people_visible_to(user=user).values("pk"))
     if filters.area:
@@ -295,6 +340,15 @@ def export_rows(*, rows: list[dict]) -> list[tuple]:
 
 
 # -- one young person ---------------------------------------------------------------------
+
+
+def latest_assessment(*, person) -> RiskAssessment | None:
+    """The person's assessment in the latest run, if it holds one: the computed score and level
+    a professional sees beside the level they set."""
+    run = latest_run()
+    if run is None:
+        return None
+    return RiskAssessment.objects.filter(run=run, person=person).select_related("run").first()
 
 
 def person_risk(*, person, catalogue: Catalogue, user) -> dict | None:

@@ -3,6 +3,7 @@ gather the panel's status too, so they live in web (web/tracker_views.py)."""
 
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 
 from safeguarding.access.models import AuditObject
 from safeguarding.people.access_rules import open_person
@@ -26,12 +27,22 @@ def used_filters(filters) -> list[str]:
     return sorted(name for name, value in vars(filters).items() if value and name != "sort")
 
 
+def _back(request) -> str:
+    """Where a form opened from another page (the tracker's row) returns: this site only."""
+    back = request.POST.get("next") or request.GET.get("next") or ""
+    allowed = url_has_allowed_host_and_scheme(
+        back, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    )
+    return back if allowed else ""
+
+
 def set_override(request, person_id: int):
     person = get_object_or_404(Person, pk=person_id)
     grant = open_person(
         request, person=person, permission=SETTERS, object_type=AuditObject.RISK_OVERRIDE
     )
     form = OverrideForm(request.POST or None)
+    back = _back(request)
     if request.method == "POST" and form.is_valid():
         services.set_override(
             person=person,
@@ -41,10 +52,16 @@ def set_override(request, person_id: int):
             user=request.user,
             request=request,
         )
-        return redirect(reverse("people:detail", args=[person.pk]) + "#risk")
+        return redirect(back or reverse("people:detail", args=[person.pk]) + "#risk")
     if request.method == "GET":
         grant.record(object_id=person.pk, detail={"page": "set a level"})
-    return render(request, "risk/override.html", {"form": form, "person": person})
+    context = {
+        "form": form,
+        "person": person,
+        "back": back,
+        "computed": queries.latest_assessment(person=person),
+    }
+    return render(request, "risk/override.html", context)
 
 
 def end_override(request, override_id: int):

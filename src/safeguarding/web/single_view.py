@@ -2,7 +2,7 @@
 and timeline from people, risk, connections from network and contexts, the panel's history),
 so it lives in web, above them all."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cached_property
 
 from django.utils.safestring import SafeString
@@ -12,6 +12,7 @@ from safeguarding.contexts.queries import memberships_around
 from safeguarding.network.connections import Connections, person_connections
 from safeguarding.panel.queries import PanelHistory, panel_history
 from safeguarding.people import access_rules
+from safeguarding.people.enumerations import EventType
 from safeguarding.people.involvement import Service, services
 from safeguarding.people.missing import MissingHistory, missing_history
 from safeguarding.people.models import Person, SourceRecord
@@ -23,6 +24,7 @@ from safeguarding.people.timeline import (
     timeline_entries,
     timeline_rows,
 )
+from safeguarding.places.models import Postcode, School
 from safeguarding.risk.catalogue import load_catalogue
 from safeguarding.risk.queries import person_risk
 
@@ -68,6 +70,7 @@ class SingleView:
     panel: PanelHistory
     only_shared_categories: bool
     risk: dict | None
+    all_entries: list[TimelineEntry]
 
     periods = PERIODS
 
@@ -75,12 +78,80 @@ class SingleView:
     def timeline_rows(self) -> SafeString:
         return timeline_rows(self.timeline)
 
+    @property
+    def newest_first_query(self) -> str:
+        return replace(self.timeline_filter, oldest_first=False).query_string
+
+    @property
+    def oldest_first_query(self) -> str:
+        return replace(self.timeline_filter, oldest_first=True).query_string
+
+    @cached_property
+    def summary(self) -> "Summary":
+        return summarise(self)
+
+
+@dataclass
+class Summary:
+    """What a reader needs first, gathered from the sections below it."""
+
+    level: str
+    trend: str
+    top_indicators: list[str]
+    lead: str
+    open_actions: int
+    overdue_actions: int
+    last_panel: object
+    statuses: list[str]
+    agencies: list[str]
+
+
+# Episodes of care and plans: current while no end is recorded.
+STATUS_EVENTS: dict[str, str] = {
+    EventType.LOOKED_AFTER_EPISODE.value: "Looked after",
+    EventType.CP_PLAN.value: "Child protection plan",
+}
+
+
+def summarise(view: SingleView) -> Summary:
+    risk = view.risk or {}
+    latest, override = risk.get("latest"), risk.get("override")
+    level = override.level if override else (latest.level if latest else "")
+    lead = next(
+        (f"{s.lead_professional}, {s.agency.name}" for s in view.services if s.lead_professional),
+        "",
+    )
+    statuses: dict[str, str] = {}
+    for entry in view.all_entries:  # oldest first: the latest of each kind wins
+        label = STATUS_EVENTS.get(entry.event.event_type)
+        if label:
+            ended = entry.event.ended_at
+            statuses[label] = (
+                f"{label} since {entry.event.occurred_at:%-d %b %Y}"
+                if ended is None
+                else f"{label} until {ended:%-d %b %Y}"
+            )
+    open_actions = view.panel.open_actions
+    held = [item.meeting for item in view.panel.items]
+    return Summary(
+        level=level,
+        trend=latest.get_trajectory_display() if latest else "",
+        top_indicators=[hit["label"] for hit in risk.get("hits", [])[:3]],
+        lead=lead,
+        open_actions=len(open_actions),
+        overdue_actions=sum(1 for action in open_actions if action["overdue"]),
+        last_panel=held[0] if held else None,
+        statuses=list(statuses.values()),
+        agencies=[s.agency.name for s in view.services],
+    )
+
 
 def single_view(
     *, person: Person, user, timeline_filter: TimelineFilter = EVERYTHING
 ) -> SingleView:
     """Everything the page (and its PDF) shows, filtered by what this user may see."""
     entries = timeline_entries(person=person, user=user)
+    name_places(entries)
     records = list(person.source_records.all())
     agencies, event_types = filter_choices(entries)
     return SingleView(
@@ -99,7 +170,31 @@ def single_view(
         panel=panel_history(person=person),
         only_shared_categories=access_rules.is_voluntary_sector(user),
         risk=person_risk(person=person, catalogue=load_catalogue(), user=user),
+        all_entries=entries,
     )
+
+
+def name_places(entries: list[TimelineEntry]) -> None:
+    """Fill each entry's "where" with a named place: a school's name (not its URN), a postcode
+    with the area it lies in, from the geography tables; two queries however long the history."""
+    urns = {
+        str(e.event.details.get("school_urn")) for e in entries if e.event.details.get("school_urn")
+    }
+    postcodes = {e.event.postcode for e in entries if e.event.postcode}
+    # "" keeps each list non-empty, so both queries run for every person: the page reads in
+    # the same number of queries whatever the history.
+    schools = dict(School.objects.filter(urn__in=[*urns, ""]).values_list("urn", "name"))
+    areas = dict(
+        Postcode.objects.filter(postcode__in=[*postcodes, ""])
+        .exclude(community_area="")
+        .values_list("postcode", "community_area")
+    )
+    for entry in entries:
+        event = entry.event
+        school = schools.get(str(event.details.get("school_urn", "")))
+        area = areas.get(event.postcode, "")
+        postcode = f"{event.postcode} ({area})" if area else event.postcode
+        entry.where = ", ".join(part for part in (school or event.place, postcode) if part)
 
 
 def _connections(*, person: Person, entries: list[TimelineEntry], user) -> Connections | None:

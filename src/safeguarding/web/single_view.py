@@ -167,7 +167,7 @@ def single_view(
         missing=missing_history(entries),
         connections=_connections(person=person, entries=entries, user=user),
         services=services(records=records, entries=entries),
-        panel=panel_history(person=person),
+        panel=panel_history(person=person, user=user),
         only_shared_categories=access_rules.is_voluntary_sector(user),
         risk=person_risk(person=person, catalogue=load_catalogue(), user=user),
         all_entries=entries,

@@ -6,9 +6,11 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.core.management import call_command
 from django.utils import timezone
 
 from safeguarding.people.models import Event, Identifier, Involvement, SourceRecord
+from safeguarding.risk.catalogue import load_catalogue
 from safeguarding.sources.feeds import load_feed
 from safeguarding.sources.importing import import_file
 from safeguarding.sources.models import QuarantinedRow
@@ -253,9 +255,7 @@ def test_ssd_assessment_factors_add_factor_codes_to_the_assessment(added):
     batch = added["ssd-assessment-factors"]
     assert counts(batch) == (8, 3, 5)
     found = reasons(batch)
-    assert found[4].startswith(
-        "cinf_assessment_factors_json '[\"11A\", \"2B\"' is not valid JSON ("
-    )
+    assert found[4].startswith('cinf_assessment_factors_json \'["11A", "2B"\' is not valid JSON (')
     assert found[5] == (
         "cinf_assessment_id 'A3' matches no event from ssd-cin-assessments: import that "
         "feed's file first"
@@ -264,12 +264,12 @@ def test_ssd_assessment_factors_add_factor_codes_to_the_assessment(added):
         "cinf_assessment_factors_json '[\"99Z\"]' lists 99Z, which is not one of the codes"
     )
     assert found[7] == (
-        "cinf_assessment_factors_json '{\"12A\": \"Maybe\"}' says neither yes nor no for "
+        'cinf_assessment_factors_json \'{"12A": "Maybe"}\' says neither yes nor no for '
         "12A: 'Maybe'"
     )
     assert found[8] == (
-        "cinf_assessment_factors_json '\"11A\"' is JSON but neither a list [\"1A\", \"2B\"] "
-        "nor an object {\"1A\": \"Yes\"}"
+        'cinf_assessment_factors_json \'"11A"\' is JSON but neither a list ["1A", "2B"] '
+        'nor an object {"1A": "Yes"}'
     )
     first, second = Event.objects.get(source_event_id="A1"), Event.objects.get(source_event_id="A2")
     # Both rows for A1 are joined, in order, without repeats; the object keeps the yeses.
@@ -298,3 +298,49 @@ def test_an_assessment_reimported_from_its_own_feed_keeps_its_factors(added, tmp
     assert day(assessment.ended_at) == datetime.date(2026, 8, 21)
     assert assessment.details["factor_codes"] == ["1B", "2B", "24A", "10A"]
     assert "factor_codes" in assessment.details["added_from"]
+
+
+def test_feeds_check_shows_what_the_additions_would_add_and_stores_nothing(imported, capsys):
+    identifiers_before = set(Identifier.objects.values_list("pk", flat=True))
+    for feed_file, file_name, expected in [
+        (
+            "ssd-linked-identifiers.toml",
+            "ssd_linked_identifiers.csv",
+            ["would import 7, would quarantine 5", "P1001 | upn | A123456789012 | True"],
+        ),
+        (
+            "ssd-assessment-factors.toml",
+            "ssd_assessment_factors.csv",
+            [
+                "would import 3, would quarantine 5",
+                "is not valid JSON (",
+                "A1 | assessment | ['1B', '2B', '24A', '10A']",
+            ],
+        ),
+    ]:
+        call_command("feeds", "check", str(STANDARDS / feed_file), str(FIXTURES / file_name))
+        checked = capsys.readouterr().out
+        for text in expected:
+            assert text in checked
+    assert set(Identifier.objects.values_list("pk", flat=True)) == identifiers_before
+    assert not Event.objects.filter(details__has_key="factor_codes").exists()
+
+
+def test_the_catalogues_social_care_indicators_read_the_added_factors(added):
+    """The hook the tracker reads: an assessment event's factor_codes detail. Which of the
+    catalogue's indicators each assessment's details would satisfy (event type and detail)."""
+    catalogue = load_catalogue()
+
+    def indicators_for(source_event_id: str) -> set[str]:
+        event = Event.objects.get(source_event_id=source_event_id)
+        codes = {code.lower() for code in event.details.get("factor_codes", [])}
+        return {
+            indicator.id
+            for indicator in catalogue.indicators
+            if event.event_type in indicator.event_types
+            and "factor_codes" in indicator.details
+            and codes & indicator.details["factor_codes"]
+        }
+
+    assert {"factor-cce", "factor-missing"} <= indicators_for("A1")  # 24A, 10A
+    assert "factor-cse" in indicators_for("A2")  # 11A

@@ -136,9 +136,7 @@ def _json_codes(raw: str) -> list[str] | str:
         ]
         if unclear:
             return f"says neither yes nor no for {', '.join(unclear)}"
-        items = [
-            key for key, value in parsed.items() if str(value).strip().lower() in JSON_YES
-        ]
+        items = [key for key, value in parsed.items() if str(value).strip().lower() in JSON_YES]
     else:
         return 'is JSON but neither a list ["1A", "2B"] nor an object {"1A": "Yes"}'
     if not all(isinstance(item, str | int) and not isinstance(item, bool) for item in items):

@@ -74,6 +74,15 @@ RANGES: dict[str, tuple[float | None, float | None]] = {
     "northing": (0, 1_300_000),
 }
 POSTCODE_DISTRICT = r"[A-Z]{1,2}[0-9][A-Z0-9]?"
+# Identifiers with a check of their own: how each is normalised, checked and named.
+CHECKED_KINDS = {
+    "nhs_number": (
+        normalise_nhs_number,
+        nhs_number_is_valid,
+        "NHS number (10 digits, check digit)",
+    ),
+    "upn": (normalise_upn, upn_is_valid, "UPN (check letter)"),
+}
 
 
 def _range(low, high) -> str:
@@ -262,11 +271,7 @@ def _typed(
         )
         return mapped.where(~blank)
     if kind in {"nhs_number", "upn"}:
-        normalise, is_valid, label = (
-            (normalise_nhs_number, nhs_number_is_valid, "NHS number (10 digits, check digit)")
-            if kind == "nhs_number"
-            else (normalise_upn, upn_is_valid, "UPN (check letter)")
-        )
+        normalise, is_valid, label = CHECKED_KINDS[kind]
         normalised = text.map(normalise)
         bad = ~blank & ~normalised.map(is_valid).astype(bool)
         severity = WARNING if column.flag_only else ERROR
@@ -330,13 +335,6 @@ def _typed(
     return text.where(~blank, np.nan).astype(object).where(~blank, None)
 
 
-# Identifiers with a check of their own, when a row's kind column names them.
-CHECKED_KINDS = {
-    "nhs_number": (normalise_nhs_number, nhs_number_is_valid, "NHS number (10 digits, check digit)"),
-    "upn": (normalise_upn, upn_is_valid, "UPN (check letter)"),
-}
-
-
 def _check_added_identifiers(result: Validated, rows: pd.DataFrame, feed: Feed) -> None:
     """An NHS number or UPN a row adds is normalised and checked as its own column would be:
     one that fails is kept but flagged (stored as not valid, so linkage does not use it)."""
@@ -357,8 +355,7 @@ def _check_added_identifiers(result: Validated, rows: pd.DataFrame, feed: Feed) 
         normalised = values.loc[chosen, spec.value].astype(str).map(normalise)
         bad = ~normalised.map(is_valid).astype(bool)
         values.loc[chosen, spec.value] = normalised
-        mask = pd.Series(False, index=values.index)
-        mask[bad[bad].index] = True
+        mask = bad.reindex(values.index, fill_value=False)
         _add(
             result,
             rows,

@@ -217,7 +217,7 @@ def test_ssda903_missing_gives_episodes_identified_by_child_and_start(agencies):
 
 def test_ssd_linked_identifiers_add_identifiers_of_the_kind_each_row_names(added):
     batch = added["ssd-linked-identifiers"]
-    assert counts(batch) == (12, 7, 5)
+    assert counts(batch) == (13, 7, 6)
     found = reasons(batch)
     assert found[7] == (
         "link_identifier_type 'Incident ID' is not one of the codes this feed knows "
@@ -231,6 +231,7 @@ def test_ssd_linked_identifiers_add_identifiers_of_the_kind_each_row_names(added
     assert found[9].startswith("the identifier stops being valid before it starts")
     assert "link_table_id 'L11' is given on rows 11 and 12" in found[11]
     assert "link_table_id 'L11' is given on rows 12 and 11" in found[12]
+    assert found[13].endswith("is longer than 50 characters, which no identifier is")
     added = set(
         Identifier.objects.exclude(kind="social_care_id").values_list(
             "source_record__source_record_id", "kind", "value", "valid"
@@ -306,7 +307,7 @@ def test_feeds_check_shows_what_the_additions_would_add_and_stores_nothing(impor
         (
             "ssd-linked-identifiers.toml",
             "ssd_linked_identifiers.csv",
-            ["would import 7, would quarantine 5", "P1001 | upn | A123456789012 | True"],
+            ["would import 7, would quarantine 6", "P1001 | upn | A123456789012 | True"],
         ),
         (
             "ssd-assessment-factors.toml",

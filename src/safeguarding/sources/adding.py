@@ -6,9 +6,11 @@ detail is listed under the event's `added_from` detail with the feed, batch, row
 id, so an update of the event from its own feed keeps it, and it can be traced to its row.
 """
 
+import json
+
 import pandas as pd
 
-from safeguarding.common.bulk import BATCH_SIZE, insert_rows, looked_up
+from safeguarding.common.bulk import BATCH_SIZE, insert_rows, json_objects, looked_up
 from safeguarding.people.models import Event, Identifier
 from safeguarding.sources.event_loading import ADDED_FROM
 from safeguarding.sources.feeds import Feed
@@ -72,7 +74,7 @@ def add_details_to_events(
         for name, value in zip(spec.details, cells, strict=True):
             if value is None or (not isinstance(value, list) and pd.isna(value)):
                 continue
-            details[name] = _joined(details.get(name), value)
+            details[name] = _joined(details.get(name), _plain(value))
             sources.setdefault(event_id, {})[name] = {
                 "feed": feed.name,
                 "import_batch": batch.pk,
@@ -93,6 +95,13 @@ def add_details_to_events(
                 event.details = details
                 changed.append(event)
     Event.objects.bulk_update(changed, ["details"], batch_size=BATCH_SIZE)
+
+
+def _plain(value):
+    """A typed value as JSON holds it, as an event's own details are written (common.bulk)."""
+    if isinstance(value, list):
+        return value
+    return json.loads(json_objects({"v": pd.Series([value], dtype=object)}, 1)[0])["v"]
 
 
 def _joined(before, value):

@@ -17,6 +17,7 @@ from safeguarding.common.identifiers import (
     normalise_upn,
     upn_is_valid,
 )
+from safeguarding.people.models import Identifier
 from safeguarding.sources.cells import json_lists, split_address, split_name, term_dates
 from safeguarding.sources.feeds import Column, Feed
 from safeguarding.sources.readers import ROW
@@ -74,6 +75,7 @@ RANGES: dict[str, tuple[float | None, float | None]] = {
     "northing": (0, 1_300_000),
 }
 POSTCODE_DISTRICT = r"[A-Z]{1,2}[0-9][A-Z0-9]?"
+IDENTIFIER_LENGTH = Identifier._meta.get_field("value").max_length or 50
 # Identifiers with a check of their own: how each is normalised, checked and named.
 CHECKED_KINDS = {
     "nhs_number": (
@@ -347,6 +349,19 @@ def _check_added_identifiers(result: Validated, rows: pd.DataFrame, feed: Feed) 
         else pd.Series(spec.kind, index=values.index, dtype=object)
     )
     column = feed.columns[spec.value]
+    too_long = values[spec.value].notna() & values[spec.value].astype(str).str.len().gt(
+        IDENTIFIER_LENGTH
+    )
+    _add(
+        result,
+        rows,
+        too_long,
+        column,
+        lambda raw: (
+            f"{column.name} '{raw}' is longer than {IDENTIFIER_LENGTH} characters, "
+            "which no identifier is"
+        ),
+    )
     flagged = pd.Series(False, index=values.index)
     for kind, (normalise, is_valid, label) in CHECKED_KINDS.items():
         chosen = kinds.eq(kind) & values[spec.value].notna()

@@ -5,6 +5,8 @@ and assessment factors)."""
 import datetime
 
 import pytest
+from django.conf import settings
+from django.core.management import call_command
 
 from safeguarding.people.models import Event, Identifier
 from tests.sources.onboarding import import_text, quarantined, write_feed
@@ -91,3 +93,17 @@ def test_identifiers_of_one_constant_kind_are_added(agencies, tmp_path):
     assert list(
         Identifier.objects.values_list("source_record__source_record_id", "kind", "value")
     ) == [("P1", "pnc_id", "2001/0012345X")]
+
+
+def test_feeds_show_says_what_a_file_adds_and_to_what(capsys):
+    standards = settings.FEEDS_DIR / "standards"
+    call_command("feeds", "--feeds", str(standards), "show", "ssd-assessment-factors")
+    assert (
+        "Adds details to the event ssd-cin-assessments.cinf_assessment_id:\n"
+        "  factor_codes                ← cinf_assessment_factors_json"
+    ) in capsys.readouterr().out
+    call_command("feeds", "--feeds", str(standards), "show", "ssd-linked-identifiers")
+    assert (
+        "Adds an identifier (from column link_identifier_type) from link_identifier_value to "
+        "the record ssd-person.link_person_id"
+    ) in capsys.readouterr().out

@@ -128,3 +128,136 @@ def test_a_required_value_given_as_text_is_refused_plainly(tmp_path):
         f"broken.toml, line {line_holding(body, 'ID = ')}: column 'ID': required is 'yes', "
         "but must be true or false"
     )
+
+
+ADDS = """
+[columns]
+LinkID = { required = true }
+PersonID = { required = true }
+Type = { type = "code", codes = { NHS = "nhs_number", UPN = "upn" } }
+Value = {}
+
+[adds_identifier]
+id = "LinkID"
+person = { feed = "people", column = "PersonID" }
+kind_column = "Type"
+value = "Value"
+"""
+
+
+@pytest.mark.parametrize(
+    "wrong,right,expected,marker",
+    [
+        (
+            'kind_column = "Type"',
+            'kind_colum = "Type"',
+            "[adds_identifier] has no option 'kind_colum' (did you mean 'kind_column'?)",
+            "kind_colum",
+        ),
+        (
+            'kind_column = "Type"',
+            'kind = "nhs_numbr"',
+            "'nhs_numbr' is not a identifier kind (did you mean 'nhs_number'?)",
+            "nhs_numbr",
+        ),
+        (
+            'UPN = "upn"',
+            'UPN = "upm"',
+            "column 'Type' maps the code 'UPN' to 'upm', which is not a identifier kind "
+            "(did you mean 'upn'?)",
+            "upm",
+        ),
+        (
+            'Type = { type = "code", codes = { NHS = "nhs_number", UPN = "upn" } }',
+            "Type = {}",
+            "'Type' feeds a identifier kind, so it must be a code column",
+            'kind_column = "Type"',
+        ),
+        (
+            'value = "Value"',
+            'value = "Valeu"',
+            "the column 'Valeu' is mapped but not declared in [columns] (did you mean 'Value'?)",
+            "[adds_identifier]",
+        ),
+        (
+            "[adds_identifier]",
+            "[adds_identifiers]",
+            "A feed file has no option 'adds_identifiers' (did you mean 'adds_identifier'?)",
+            "[adds_identifiers]",
+        ),
+        (
+            'kind_column = "Type"',
+            'kind_column = "Type"\nkind = "upn"',
+            "[adds_identifier] needs exactly one of 'kind' (an identifier kind) or 'kind_column'",
+            "",
+        ),
+    ],
+)
+def test_a_mistake_in_adding_identifiers_is_refused_with_its_line(
+    tmp_path, wrong, right, expected, marker
+):
+    body = ADDS.replace(wrong, right)
+    message = refused(tmp_path, body)
+    assert expected in message
+    if marker:
+        assert message.startswith(f"broken.toml, line {line_holding(body, marker)}: ")
+
+
+ADDS_DETAILS = """
+[columns]
+FactorID = { required = true }
+AssessmentID = { required = true }
+Factors = { type = "json_list", codes = { 11A = "11A", 24A = "24A" } }
+
+[adds_details]
+id = "FactorID"
+event = { feed = "assessments", column = "AssessmentID" }
+details = { factor_codes = "Factors" }
+"""
+
+
+@pytest.mark.parametrize(
+    "wrong,right,expected",
+    [
+        (
+            'event = { feed = "assessments", column = "AssessmentID" }',
+            'event = { feed = "assessments" }',
+            "event needs both 'feed' and 'column'",
+        ),
+        (
+            'event = { feed = "assessments", column = "AssessmentID" }',
+            'event = { feed = "assessments", colum = "AssessmentID" }',
+            "event has no option 'colum' (did you mean 'column'?)",
+        ),
+        (
+            'details = { factor_codes = "Factors" }',
+            'details = { factor_codes = "Factor" }',
+            "the column 'Factor' is mapped but not declared in [columns] (did you mean 'Factors'?)",
+        ),
+        ('details = { factor_codes = "Factors" }', "details = {}", "details must name at least"),
+        (
+            'feed = "assessments"',
+            'feed = "broken"',
+            "[adds_details] adds to events of another feed",
+        ),
+        (
+            'Factors = { type = "json_list"',
+            'Factors = { type = "json_lst"',
+            "'json_lst' is not a column type (did you mean 'json_list'?)",
+        ),
+        (
+            'details = { factor_codes = "Factors" }',
+            'details = "Factors"',
+            "[adds_details]: details is 'Factors', but must be a table { ... }",
+        ),
+    ],
+)
+def test_a_mistake_in_adding_details_is_refused_plainly(tmp_path, wrong, right, expected):
+    message = refused(tmp_path, ADDS_DETAILS.replace(wrong, right))
+    assert expected in message
+    assert message.startswith("broken.toml, line ")
+
+
+def test_a_file_that_adds_to_others_has_no_record_or_event_of_its_own(tmp_path):
+    body = ADDS + '\n[source_record]\nsource_record_id = "LinkID"\n'
+    assert "has no [source_record] or [event] of its own" in refused(tmp_path, body)

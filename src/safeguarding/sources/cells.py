@@ -1,9 +1,10 @@
-"""Cells that hold several fields: a whole name, a whole address, a school term.
+"""Cells that hold several fields: a whole name, a whole address, a school term, a JSON list.
 
 Each is split a column at a time (pandas string methods, no loop over rows) into named parts,
 which the feed maps as `Column.part` (`Name.family`, `Address.postcode`).
 """
 
+import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -109,5 +110,73 @@ def term_dates(
         problems=[
             (unknown_term, lambda raw: f"{name} '{raw}' is not one of the terms ({listed})"),
             (no_year, lambda raw: f"{name} '{raw}' has no year it can be placed in"),
+        ],
+    )
+
+
+# In a JSON object of codes ({"1A": "Yes", "2B": "No"}) the values that say a code holds, and
+# those that say it does not; any other value is quarantined rather than guessed.
+JSON_YES = {"yes", "y", "true", "1"}
+JSON_NO = {"no", "n", "false", "0", ""}
+
+
+def _json_codes(raw: str) -> list[str] | str:
+    """The codes a cell lists, as ["1A", "2B"] or {"1A": "Yes", "2B": "No"}; or why not."""
+    try:
+        parsed = json.loads(raw)
+    except json.JSONDecodeError as error:
+        return f"is not valid JSON ({error.msg} at character {error.pos + 1})"
+    if isinstance(parsed, list):
+        items = parsed
+    elif isinstance(parsed, dict):
+        unclear = [
+            f"{key}: {value!r}"
+            for key, value in parsed.items()
+            if value is not None and str(value).strip().lower() not in JSON_YES | JSON_NO
+        ]
+        if unclear:
+            return f"says neither yes nor no for {', '.join(unclear)}"
+        items = [key for key, value in parsed.items() if str(value).strip().lower() in JSON_YES]
+    else:
+        return 'is JSON but neither a list ["1A", "2B"] nor an object {"1A": "Yes"}'
+    if not all(isinstance(item, str | int) and not isinstance(item, bool) for item in items):
+        return "lists something other than codes (text or whole numbers)"
+    return [str(item).strip() for item in items if str(item).strip()]
+
+
+def json_lists(text: pd.Series, blank: pd.Series, *, codes: dict[str, str], name: str) -> Cells:
+    """A JSON array of codes, or an object of code to yes/no, as the list of codes that hold,
+    each mapped through `codes` when the feed lists them (matched whatever their case)."""
+    parsed = text.where(~blank).map(_json_codes, na_action="ignore")
+    broken = parsed.map(lambda value: isinstance(value, str)).astype(bool) & ~blank
+    lookup = {code.strip().upper(): ours for code, ours in codes.items()}
+
+    def strays(value) -> list[str]:
+        if not lookup or not isinstance(value, list):
+            return []
+        return [item for item in value if item.upper() not in lookup]
+
+    unknown = parsed.map(lambda value: bool(strays(value))).astype(bool) & ~blank
+    if lookup:
+        parsed = parsed.map(
+            lambda value: (
+                list(dict.fromkeys(lookup.get(item.upper(), item) for item in value))
+                if isinstance(value, list)
+                else value
+            )
+        )
+    listed = ", ".join(codes)
+    return Cells(
+        value=parsed.where(~blank & ~broken & ~unknown, None).astype(object),
+        problems=[
+            (broken, lambda raw: f"{name} '{raw}' {_json_codes(raw)}"),
+            (
+                unknown,
+                lambda raw: (
+                    f"{name} '{raw}' lists {', '.join(strays(_json_codes(raw)))}, which is not "
+                    f"one of the codes this feed knows ({listed}): add it to the feed's codes "
+                    "if it is new"
+                ),
+            ),
         ],
     )

@@ -15,9 +15,10 @@ from datetime import date
 from pathlib import Path
 
 from django.db import transaction
+from django.db.models import Max
 from django.utils import timezone
 
-from safeguarding.people.models import Event, SourceRecord
+from safeguarding.people.models import Event, Identifier, SourceRecord
 from safeguarding.sources.feeds import Feed
 from safeguarding.sources.importing import (
     ImportFailed,
@@ -86,6 +87,8 @@ class CheckReport:
     reasons: list[QuarantineReason] = field(default_factory=list)
     records: StoredRows | None = None
     events: StoredRows | None = None
+    identifiers: StoredRows | None = None  # added to other feeds' records
+    added_details: StoredRows | None = None  # events of other feeds with the details added
 
 
 def check_file(
@@ -103,6 +106,7 @@ def check_file(
     report.imported_before = earlier.pk if earlier is not None else None
     with transaction.atomic():
         try:
+            identifiers_before = Identifier.objects.aggregate(last=Max("pk"))["last"] or 0
             batch = ImportBatch(
                 feed=register_feed(feed),
                 file_name=path.name,
@@ -113,6 +117,13 @@ def check_file(
             )
             run_batch(batch=batch, feed=feed, path=path, today=today)
             _fill(report, feed=feed, batch=batch, sample_rows=sample_rows)
+            _fill_additions(
+                report,
+                feed=feed,
+                batch=batch,
+                identifiers_after=identifiers_before,
+                sample_rows=sample_rows,
+            )
         except ImportFailed as failure:
             report.refused = str(failure)
         finally:
@@ -135,6 +146,39 @@ def _fill(report: CheckReport, *, feed: Feed, batch: ImportBatch, sample_rows: i
     events = Event.objects.filter(feed=batch.feed, import_batch=batch).order_by("row_number")
     if events.exists():
         report.events = _table(events.values_list(*EVENT_COLUMNS)[:sample_rows], EVENT_COLUMNS)
+
+
+IDENTIFIER_COLUMNS = ["source_record__source_record_id", "kind", "value", "valid"]
+
+
+def _fill_additions(
+    report: CheckReport, *, feed: Feed, batch: ImportBatch, identifiers_after: int, sample_rows
+) -> None:
+    """What a file that adds to other feeds' records and events would add."""
+    if feed.adds_identifier:
+        added = Identifier.objects.filter(pk__gt=identifiers_after).order_by("pk")
+        report.identifiers = StoredRows(
+            ["source_record_id", "kind", "value", "valid"],
+            [[str(v) for v in row] for row in added.values_list(*IDENTIFIER_COLUMNS)[:sample_rows]],
+        )
+    if feed.adds_details:
+        name = next(iter(feed.adds_details.details))
+        events = Event.objects.filter(
+            feed__name=feed.adds_details.event.feed,
+            **{f"details__added_from__{name}__import_batch": batch.pk},
+        ).order_by("pk")
+        names = list(feed.adds_details.details)
+        report.added_details = StoredRows(
+            ["source_event_id", "event_type", *names],
+            [
+                [
+                    event.source_event_id,
+                    event.event_type,
+                    *(str(event.details.get(n)) for n in names),
+                ]
+                for event in events[:sample_rows]
+            ],
+        )
 
 
 def _reasons(batch: ImportBatch, *, column_order: list[str]) -> list[QuarantineReason]:
@@ -206,7 +250,12 @@ def describe_check(report: CheckReport) -> str:
             f"{'' if valid is None else f'{valid:.0%}':>8}{figures['errors']:>8}"
             f"{figures['warnings']:>10}"
         )
-    for title, table in (("Source records", report.records), ("Events", report.events)):
+    for title, table in (
+        ("Source records", report.records),
+        ("Events", report.events),
+        ("Identifiers added to other feeds' records", report.identifiers),
+        ("Events of another feed with the details added", report.added_details),
+    ):
         if table is not None:
             lines += ["", f"{title}, the first rows as they would be stored:"]
             lines += ["  " + " | ".join(table.header)]

@@ -136,7 +136,7 @@ def _changed_events(frame: pd.DataFrame, *, known, batch) -> list:
             "occurred_at": _utc(values["occurred_at"]),
             "ended_at": _utc(values["ended_at"]),
             "description": values["description"],
-            "details": json.loads(values["details"]),
+            "details": {**added_details(event.details), **json.loads(values["details"])},
             "location_id": values["location"],
         }
         if all(getattr(event, name) == value for name, value in fields.items()):
@@ -146,6 +146,18 @@ def _changed_events(frame: pd.DataFrame, *, known, batch) -> list:
         event.import_batch, event.row_number = batch, int(values[ROW])
         changed.append(event)
     return changed
+
+
+ADDED_FROM = "added_from"  # detail name → the feed, batch and row that added it
+
+
+def added_details(details: dict) -> dict:
+    """The details other feeds added to an event (the factors of an assessment): an update
+    of the event from its own feed keeps them."""
+    added = details.get(ADDED_FROM)
+    if not isinstance(added, dict):
+        return {}
+    return {ADDED_FROM: added, **{name: details[name] for name in added if name in details}}
 
 
 def _utc(text: str | None) -> datetime.datetime | None:
@@ -171,6 +183,8 @@ def resolve_references(
         for reference in feed.references
         if not any(reference in (i.person, i.event) for i in feed.involvements)
     ]
+    if feed.adds_details:
+        wanted.append((feed.adds_details.event, Event, "source_event_id"))
     for reference, model, id_field in wanted:
         if reference is None or (reference.feed, reference.column) in resolved:
             continue
@@ -188,7 +202,8 @@ def resolve_references(
                 (
                     int(row),
                     reference.column,
-                    f"{reference.column} '{agency_id}' matches no record from "
+                    f"{reference.column} '{agency_id}' matches no "
+                    f"{'event' if model is Event else 'record'} from "
                     f"{reference.feed}: import that feed's file first",
                 )
             )

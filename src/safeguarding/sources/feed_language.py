@@ -33,6 +33,8 @@ SECTIONS = {
     "relationship",
     "object_contact",
     "object_links",
+    "adds_identifier",
+    "adds_details",
 }
 FEED_KEYS = {
     "name",
@@ -90,6 +92,7 @@ COLUMN_TYPES = {
     "person_name",
     "address",
     "term",
+    "json_list",
 }
 # The parts a column of several fields gives, named `Column.part` in the mapping sections.
 COLUMN_PARTS = {
@@ -139,6 +142,10 @@ OBJECT_CONTACT_KEYS = {
     "source_contact_id",
 }
 OBJECT_LINK_KEYS = {"kind", "column", "person"}
+# A file whose rows add to what another feed imported: an identifier to a person's record,
+# details to an event (ssd_linked_identifiers, ssd_assessment_factors).
+ADDS_IDENTIFIER_KEYS = {"id", "person", "kind", "kind_column", "value"}
+ADDS_DETAILS_KEYS = {"id", "event", "details"}
 
 # Which column types may feed which of our fields: a date of birth from a text column would
 # store whatever the cell held, so it is refused when the feed is loaded.
@@ -160,6 +167,7 @@ CODE_TARGETS = {
     "event_type": ("event type", set(EventType.values)),
     "role": ("role", set(InvolvementRole.values)),
     "relationship": ("relationship kind", set(RelationshipKind.values)),
+    "identifier_kind": ("identifier kind", set(IdentifierKind.values)),
 }
 EVENT_TYPES = set(EventType.values)
 ROLES = set(InvolvementRole.values)
@@ -237,6 +245,12 @@ OPTION_FORMS: dict[str, tuple[type, ...]] = {
     "header_row": (int,),
     "column_names": (list,),
     "skip_rows": (dict,),
+    "value": (str,),
+    "kind_column": (str,),
+    "id": (str,),
+    "person": (dict,),
+    "event": (dict,),
+    "details": (dict,),
 }
 FORM_NAMES = {
     bool: "true or false",

@@ -190,3 +190,33 @@ def _check_links(feed: "Feed") -> None:
     for link in feed.object_links:
         _declared(feed, link.column, at=("object_links", link.column))
         _declared(feed, link.person.column, at=("object_links", link.person.column))
+    _check_additions(feed)
+
+
+def _check_additions(feed: "Feed") -> None:
+    adds = feed.adds_identifier
+    if adds is not None:
+        at = ("adds_identifier",)
+        for name in (adds.id, adds.person.column, adds.value):
+            if name:
+                _declared(feed, name, at=(*at, name))
+        if adds.kind_column:
+            _codes_in(feed, adds.kind_column, "identifier_kind", at=(*at, "kind_column"))
+    details = feed.adds_details
+    if details is not None:
+        at = ("adds_details",)
+        for name in (details.id, details.event.column, *details.details.values()):
+            if name:
+                _declared(feed, name, at=(*at, name))
+        if details.event.feed == feed.name:
+            raise FeedError(
+                "[adds_details] adds to events of another feed: name that feed, "
+                "or map the details in this feed's own [event]",
+                at=(*at, "event"),
+            )
+    if (adds or details) and (feed.event or feed.source_record):
+        raise FeedError(
+            "a file that adds to another feed's records or events has no [source_record] or "
+            "[event] of its own: write a separate feed for each",
+            at=("adds_identifier" if adds else "adds_details",),
+        )

@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from safeguarding.sources.feed_language import (
+    ADDS_DETAILS_KEYS,
+    ADDS_IDENTIFIER_KEYS,
     CHECK_KEYS,
     COLUMN_KEYS,
     COLUMN_TYPES,
@@ -152,6 +154,28 @@ class ObjectLinkSpec:
 
 
 @dataclass(frozen=True)
+class AddsIdentifier:
+    """Each row adds an identifier to a record another feed imported: its kind is constant or
+    read from a code column (e.g. SSD link_identifier_type)."""
+
+    person: Reference
+    value: str
+    kind: str | None = None
+    kind_column: str | None = None
+    id: str | None = None  # the row's own id, unique in a file
+
+
+@dataclass(frozen=True)
+class AddsDetails:
+    """Each row adds details to an event another feed imported (e.g. the factors of an
+    assessment): detail name → column."""
+
+    event: Reference
+    details: dict[str, str]
+    id: str | None = None
+
+
+@dataclass(frozen=True)
 class Feed:
     name: str
     agency: str
@@ -177,6 +201,8 @@ class Feed:
     relationship: RelationshipSpec | None = None
     object_contact: ObjectContactSpec | None = None
     object_links: tuple[ObjectLinkSpec, ...] = ()
+    adds_identifier: AddsIdentifier | None = None
+    adds_details: AddsDetails | None = None
     path: Path | None = None
     version: str = "1"
 
@@ -189,11 +215,16 @@ class Feed:
         if self.relationship:
             found += [self.relationship.person_from, self.relationship.person_to]
         found += [link.person for link in self.object_links]
+        if self.adds_identifier:
+            found.append(self.adds_identifier.person)
         return found
 
     @property
     def depends_on(self) -> set[str]:
-        return {reference.feed for reference in self.references} - {self.name}
+        feeds = {reference.feed for reference in self.references}
+        if self.adds_details:
+            feeds.add(self.adds_details.event.feed)
+        return feeds - {self.name}
 
     @property
     def row_key(self) -> str | None:
@@ -203,7 +234,8 @@ class Feed:
             return self.event["source_event_id"]
         if self.source_record:
             return self.source_record["source_record_id"]
-        return None
+        adding = self.adds_identifier or self.adds_details
+        return adding.id if adding else None
 
 
 def load_feed(path: Path) -> Feed:
@@ -411,6 +443,12 @@ def _feed_from_document(document: dict, *, path: Path) -> Feed:
         if "object_contact" in document
         else None,
         object_links=tuple(_object_link(spec) for spec in _list(document, "object_links")),
+        adds_identifier=_adds_identifier(document["adds_identifier"])
+        if "adds_identifier" in document
+        else None,
+        adds_details=_adds_details(document["adds_details"])
+        if "adds_details" in document
+        else None,
         path=path,
         version=str(meta.get("version", "1")),
     )
@@ -421,11 +459,16 @@ def _feed_from_document(document: dict, *, path: Path) -> Feed:
 def _with_keys_required(feed: Feed) -> Feed:
     """A row without its id or its event's time cannot be stored: the columns that give them
     are required, whether or not the feed says so, so such a row is quarantined."""
-    needed = [
+    needed: list[str | None] = [
         feed.source_record.get("source_record_id"),
         feed.event.get("source_event_id"),
         feed.event.get("occurred_at"),
     ]
+    if feed.adds_identifier:
+        spec = feed.adds_identifier
+        needed += [spec.id, spec.person.column, spec.value, spec.kind_column]
+    if feed.adds_details:
+        needed += [feed.adds_details.id, feed.adds_details.event.column]
     names: set[str] = set()
     for name in needed:
         if name in feed.combined:
@@ -647,4 +690,49 @@ def _object_link(spec: dict) -> ObjectLinkSpec:
         kind=spec["kind"],
         column=spec["column"],
         person=_reference(spec["person"], at=(*at, "person")),
+    )
+
+
+def _adds_identifier(spec: object) -> AddsIdentifier:
+    at = ("adds_identifier",)
+    if not isinstance(spec, dict):
+        raise FeedError("[adds_identifier] must be a table", at=at)
+    check_keys(spec, ADDS_IDENTIFIER_KEYS, where="[adds_identifier]", at=at)
+    check_forms(spec, where="[adds_identifier]", at=at)
+    if ("kind" in spec) == ("kind_column" in spec):
+        raise FeedError(
+            "[adds_identifier] needs exactly one of 'kind' (an identifier kind) or "
+            "'kind_column' (a code column mapping the file's names for kinds to ours)",
+            at=at,
+        )
+    if "kind" in spec:
+        check_value(spec["kind"], IDENTIFIER_KINDS, what="identifier kind", at=(*at, "kind"))
+    for key in ("person", "value"):
+        _require(spec, key, "adds_identifier")
+    return AddsIdentifier(
+        person=_reference(spec["person"], at=(*at, "person")),
+        value=spec["value"],
+        kind=spec.get("kind"),
+        kind_column=spec.get("kind_column"),
+        id=spec.get("id"),
+    )
+
+
+def _adds_details(spec: object) -> AddsDetails:
+    at = ("adds_details",)
+    if not isinstance(spec, dict):
+        raise FeedError("[adds_details] must be a table", at=at)
+    check_keys(spec, ADDS_DETAILS_KEYS, where="[adds_details]", at=at)
+    check_forms(spec, where="[adds_details]", at=at)
+    for key in ("event", "details"):
+        _require(spec, key, "adds_details")
+    if not spec["details"]:
+        raise FeedError(
+            '[adds_details] details must name at least one, e.g. { factor_codes = "Factors" }',
+            at=(*at, "details"),
+        )
+    return AddsDetails(
+        event=_reference(spec["event"], at=(*at, "event")),
+        details={str(name): column for name, column in spec["details"].items()},
+        id=spec.get("id"),
     )

@@ -15,7 +15,7 @@ from safeguarding.access import audit
 from safeguarding.access.models import Agency, AuditAction, AuditObject
 from safeguarding.common.bulk import BATCH_SIZE
 from safeguarding.people.services import place_locations
-from safeguarding.sources import event_loading, link_loading, loading
+from safeguarding.sources import adding, event_loading, link_loading, loading
 from safeguarding.sources.derived import PERSON_KEY
 from safeguarding.sources.feeds import Feed
 from safeguarding.sources.models import Feed as FeedRow
@@ -282,6 +282,15 @@ def _write(
             own=record_ids,
             references=references,
         )
+    if feed.adds_identifier:
+        adding.add_identifiers_to_records(
+            values,
+            feed=feed,
+            references=references,
+            invalid={name: mask[good] for name, mask in prepared.invalid.items()},
+        )
+    if feed.adds_details:
+        adding.add_details_to_events(values, feed=feed, references=references, batch=batch)
     if feed.relationship or feed.object_contact or feed.object_links:
         link_loading.add_links(
             values,

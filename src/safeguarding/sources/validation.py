@@ -17,7 +17,8 @@ from safeguarding.common.identifiers import (
     normalise_upn,
     upn_is_valid,
 )
-from safeguarding.sources.cells import split_address, split_name, term_dates
+from safeguarding.people.models import Identifier
+from safeguarding.sources.cells import json_lists, split_address, split_name, term_dates
 from safeguarding.sources.feeds import Column, Feed
 from safeguarding.sources.readers import ROW
 from safeguarding.sources.shaping import (
@@ -74,6 +75,16 @@ RANGES: dict[str, tuple[float | None, float | None]] = {
     "northing": (0, 1_300_000),
 }
 POSTCODE_DISTRICT = r"[A-Z]{1,2}[0-9][A-Z0-9]?"
+IDENTIFIER_LENGTH = Identifier._meta.get_field("value").max_length or 50
+# Identifiers with a check of their own: how each is normalised, checked and named.
+CHECKED_KINDS = {
+    "nhs_number": (
+        normalise_nhs_number,
+        nhs_number_is_valid,
+        "NHS number (10 digits, check digit)",
+    ),
+    "upn": (normalise_upn, upn_is_valid, "UPN (check letter)"),
+}
 
 
 def _range(low, high) -> str:
@@ -184,6 +195,8 @@ def validate_chunk(
             )
         result.values[column.name] = _typed(result, rows, text, blank, column, today=today)
     combine(result.values, rows, feed=feed, file_name=file_name)
+    if feed.adds_identifier:
+        _check_added_identifiers(result, rows, feed)
     problems = cross_field_problems(result.values, feed=feed) + duplicate_problems(
         result.values, feed=feed, seen=SeenIds() if seen_ids is None else seen_ids
     )
@@ -238,6 +251,11 @@ def _typed(
         return parsed.dt.date if kind == "date" else parsed
     if kind in {"person_name", "address", "term"}:
         return _several_fields(result, rows, text, blank, column)
+    if kind == "json_list":
+        cells = json_lists(text, blank, codes=column.codes, name=name)
+        for mask, reason in cells.problems:
+            _add(result, rows, mask, column, reason)
+        return cells.value
     if kind == "code":
         lookup = {code.strip().upper(): ours for code, ours in column.codes.items()}
         mapped = text.str.upper().map(lookup)
@@ -255,11 +273,7 @@ def _typed(
         )
         return mapped.where(~blank)
     if kind in {"nhs_number", "upn"}:
-        normalise, is_valid, label = (
-            (normalise_nhs_number, nhs_number_is_valid, "NHS number (10 digits, check digit)")
-            if kind == "nhs_number"
-            else (normalise_upn, upn_is_valid, "UPN (check letter)")
-        )
+        normalise, is_valid, label = CHECKED_KINDS[kind]
         normalised = text.map(normalise)
         bad = ~blank & ~normalised.map(is_valid).astype(bool)
         severity = WARNING if column.flag_only else ERROR
@@ -321,3 +335,49 @@ def _typed(
             lambda value: [part.strip() for part in value.split(column.separator) if part.strip()]
         )
     return text.where(~blank, np.nan).astype(object).where(~blank, None)
+
+
+def _check_added_identifiers(result: Validated, rows: pd.DataFrame, feed: Feed) -> None:
+    """An NHS number or UPN a row adds is normalised and checked as its own column would be:
+    one that fails is kept but flagged (stored as not valid, so linkage does not use it)."""
+    spec = feed.adds_identifier
+    assert spec is not None
+    values = result.values
+    kinds = (
+        values[spec.kind_column]
+        if spec.kind_column
+        else pd.Series(spec.kind, index=values.index, dtype=object)
+    )
+    column = feed.columns[spec.value]
+    too_long = values[spec.value].notna() & values[spec.value].astype(str).str.len().gt(
+        IDENTIFIER_LENGTH
+    )
+    _add(
+        result,
+        rows,
+        too_long,
+        column,
+        lambda raw: (
+            f"{column.name} '{raw}' is longer than {IDENTIFIER_LENGTH} characters, "
+            "which no identifier is"
+        ),
+    )
+    flagged = pd.Series(False, index=values.index)
+    for kind, (normalise, is_valid, label) in CHECKED_KINDS.items():
+        chosen = kinds.eq(kind) & values[spec.value].notna()
+        if not chosen.any():
+            continue
+        normalised = values.loc[chosen, spec.value].astype(str).map(normalise)
+        bad = ~normalised.map(is_valid).astype(bool)
+        values.loc[chosen, spec.value] = normalised
+        mask = bad.reindex(values.index, fill_value=False)
+        _add(
+            result,
+            rows,
+            mask,
+            column,
+            lambda raw, label=label: f"{column.name} '{raw}' is not a valid {label}",
+            WARNING,
+        )
+        flagged |= mask
+    result.invalid[spec.value] = flagged

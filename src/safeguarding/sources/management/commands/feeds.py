@@ -85,7 +85,7 @@ def describe_feed(feed: Feed) -> str:
         notes += [f"format {column.format}" if column.format else ""]
         notes += [f"codes {', '.join(column.codes)}" if column.codes else ""]
         notes += ["flagged, not refused" if column.flag_only else ""]
-        lines.append(f"  {column.name:<28}{'; '.join(n for n in notes if n)}")
+        lines.append(f"  {column.name:<28} {'; '.join(n for n in notes if n)}")
     for title, mapping in (
         ("Source record", feed.source_record),
         ("Identifiers", feed.identifiers),
@@ -111,4 +111,15 @@ def describe_feed(feed: Feed) -> str:
             else "this row's event"
         )
         lines.append(f"Involvement: {person} in {event} as {role}")
+    if feed.adds_identifier:
+        spec = feed.adds_identifier
+        kind = spec.kind or f"from column {spec.kind_column}"
+        lines.append(
+            f"Adds an identifier ({kind}) from {spec.value} to the record "
+            f"{spec.person.feed}.{spec.person.column}"
+        )
+    if feed.adds_details:
+        target = feed.adds_details.event
+        lines.append(f"Adds details to the event {target.feed}.{target.column}:")
+        lines += [f"  {ours:<28}← {theirs}" for ours, theirs in feed.adds_details.details.items()]
     return "\n".join(lines)

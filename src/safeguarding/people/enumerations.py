@@ -75,8 +75,15 @@ class CinFactor(models.TextChoices):
     PHYSICAL_DISABILITY_PARENT = "6B", "Physical disability or illness: the parent or carer"
     PHYSICAL_DISABILITY_OTHER = "6C", "Physical disability or illness: another person"
     YOUNG_CARER = "7A", "Young carer"
-    PRIVATE_FOSTERING = "8B", "Private fostering"
-    UASC = "8E", "Unaccompanied asylum-seeking child"
+    PRIVATE_FOSTERING = "8B", "Private fostering: overseas child who intends to return"
+    PRIVATE_FOSTERING_STAYING = "8C", "Private fostering: overseas child who intends to stay"
+    PRIVATE_FOSTERING_EDUCATION = "8D", "Private fostering: UK child in an educational placement"
+    PRIVATE_FOSTERING_FAMILY = (
+        "8E",
+        "Private fostering: UK child in an alternative family arrangement",
+    )
+    PRIVATE_FOSTERING_OTHER = "8F", "Private fostering: other"
+    UASC = "9A", "Unaccompanied asylum-seeking child"
     MISSING = "10A", "Child going or being missing"
     CSE = "11A", "Child sexual exploitation"
     TRAFFICKING = "12A", "Trafficking"
@@ -86,7 +93,11 @@ class CinFactor(models.TextChoices):
     NEGLECT = "16A", "Neglect"
     EMOTIONAL_ABUSE = "17A", "Emotional abuse"
     PHYSICAL_ABUSE = "18A", "Physical abuse"
+    PHYSICAL_ABUSE_BY_CHILD = "18B", "Physical abuse by another child"
+    PHYSICAL_ABUSE_BY_ADULT = "18C", "Physical abuse by an adult"
     SEXUAL_ABUSE = "19A", "Sexual abuse"
+    SEXUAL_ABUSE_BY_CHILD = "19B", "Sexual abuse by another child"
+    SEXUAL_ABUSE_BY_ADULT = "19C", "Sexual abuse by an adult"
     OTHER = "20", "Other"
     NO_FACTORS = "21", "No factors identified"
     FGM = "22A", "Female genital mutilation"

@@ -9,6 +9,7 @@ urlpatterns = [
     path("linkage/", include("safeguarding.linkage.urls")),
     path("imports/", include("safeguarding.sources.urls")),
     path("places/", include("safeguarding.places.urls")),
+    path("network/", include("safeguarding.network.urls")),
     path("admin/", admin.site.urls),
 ]
 

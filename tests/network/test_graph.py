@@ -211,3 +211,14 @@ def test_a_shared_phone_used_by_an_adult_of_concern_is_a_phone_of_concern():
     assert built.nodes.loc[top["node"], "label"] == "07700 900001"
     assert top["young_people"] == 2  # the children the adult of concern is linked to
     assert "on 2 people's records" in top["reason"]
+
+
+def test_a_graph_with_no_events_has_no_concerns():
+    records = the_records()
+    records.involvements = records.involvements.iloc[0:0]
+    built = build_graph(records, today=TODAY)
+    assert len(built.edges) == 5  # three homes, and two people holding one phone
+    adults = concerns.adults_of_concern(built)
+    assert adults.frame.empty
+    assert concerns.addresses_of_concern(built).frame.empty
+    assert concerns.phones_of_concern(built, adults).frame.empty

@@ -163,8 +163,9 @@ def time_respecting_path(
     path, at = [], target
     while at != source:
         step = via[at]
-        path.append(step)
-        at = step.a if step.b == at else step.b
+        before = step.a if step.b == at else step.b
+        path.append(Contact(before, at, step.day, step.edge))  # in the direction travelled
+        at = before
     return path[::-1]
 
 

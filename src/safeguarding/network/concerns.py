@@ -110,7 +110,8 @@ def addresses_of_concern(graph: AssociationGraph) -> ConcernList:
     index_of, nodes = graph.index_of, graph.nodes
     kinds = nodes.set_index("key")["kind"]
     places = graph.places.copy()
-    places = places[[kinds.get(person_key(p)) == NodeKind.CHILD for p in places["person_id"]]]
+    is_child = [kinds.get(person_key(p)) == NodeKind.CHILD for p in places["person_id"]]
+    places = places[np.array(is_child, dtype=bool)]
     places["node"] = [index_of[f"ad {p}"] for p in places["postcode"]]
     places = places.rename(columns={"person_id": "child"})
     # Never where the young person lives.
@@ -121,7 +122,7 @@ def addresses_of_concern(graph: AssociationGraph) -> ConcernList:
     )
     child_vertex = [index_of[person_key(p)] for p in places["child"]]
     away = [(c, n) not in home_pairs for c, n in zip(child_vertex, places["node"], strict=True)]
-    places = places[away]
+    places = places[np.array(away, dtype=bool)]
     # Possible cuckooing: an adult recorded as a victim lives there.
     victims = {
         index_of[key]

@@ -83,8 +83,8 @@ def group_key(group) -> str:
 def person_kinds(people: pd.DataFrame, involvements: pd.DataFrame, today: pd.Timestamp):
     """Child, adult or not known: a child if under 18 at their first recorded event (or today,
     with none), whatever role the records give them."""
-    first = involvements.groupby("person_id")["occurred_at"].min()
-    when = people["person_id"].map(first).fillna(today)
+    first = involvements.groupby("person_id")["occurred_at"].min().to_dict()
+    when = pd.to_datetime(people["person_id"].map(lambda p: first.get(p, today)))
     born = people["date_of_birth"]
     age = (when - born).dt.days / 365.25
     kind = np.where(age < ADULT_AGE, NodeKind.CHILD, NodeKind.ADULT)

@@ -24,9 +24,9 @@ from django.utils import timezone
 
 from safeguarding.contexts.models import ContextMember
 from safeguarding.linkage.models import LinkModelVersion
+from safeguarding.linkage.pipeline import link_all
 from safeguarding.network.models import NetworkRun
 from safeguarding.network.services import build_network
-from safeguarding.linkage.pipeline import link_all
 from safeguarding.people.models import SourceRecord
 from safeguarding.places.analysis import AnalysisSettings, run_analysis
 from safeguarding.places.geography import load_geography

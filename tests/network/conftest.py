@@ -33,6 +33,10 @@ def together(feed, event_type, days_ago, *people_and_roles):
 
 @pytest.fixture
 def world(feeds, cast):  # noqa: F811
+    return build_world(feeds, cast)
+
+
+def build_world(feeds, cast) -> dict:  # noqa: F811
     police = feeds["wiltshire-police"]
     jade = PersonFactory(display_name="Jade Example", date_of_birth=datetime.date(2010, 5, 1))
     kai = PersonFactory(display_name="Kai Example", date_of_birth=datetime.date(2011, 2, 1))

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 import igraph as ig
+from django.db.models import Count, Q
 from django.urls import reverse
 
 from safeguarding.network import analysis
@@ -101,10 +102,12 @@ class Gate:
     def __post_init__(self):
         self.connections = may_see_connections(user=self.user)
 
-    def visible_people(self, person_ids: Iterable[int], *, centre: int | None = None) -> set[int]:
-        ids = {p for p in person_ids if p is not None}
+    def visible_people(
+        self, person_ids: Iterable[int | None], *, centre: int | None = None
+    ) -> set[int]:
+        ids: set[int] = {p for p in person_ids if p is not None}
         if not self.connections:
-            ids = {centre} & ids
+            ids = {p for p in ids if p == centre}
         return set(
             people_visible_to(user=self.user).filter(pk__in=ids).values_list("pk", flat=True)
         )
@@ -219,7 +222,7 @@ def subgraph(
     )
 
 
-def _node_data(row: dict) -> dict:
+def _node_data(row) -> dict:
     roles = row["roles"] or {}
     kind = row["kind"]
     data = {
@@ -373,10 +376,8 @@ def concern_lists(*, run: NetworkRun, user, top: int = 50) -> dict[str, list[dic
     return lists
 
 
-def communities(*, run: NetworkRun, top: int = 30) -> list[dict]:
+def communities(*, run: NetworkRun, top: int = 30) -> list:
     """The largest communities with people in them: size, and people by kind."""
-    from django.db.models import Count, Q
-
     rows = (
         Node.objects.filter(run=run)
         .values("community")

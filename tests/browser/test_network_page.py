@@ -16,6 +16,13 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 @pytest.fixture
 def network_world(feeds, cast):  # noqa: F811
+    # Every page's modules imported here, once, before the live server's threads import them
+    # side by side (esda's package import is not safe to run in two threads at once).
+    from django.urls import get_resolver
+
+    get_resolver().url_patterns  # noqa: B018
+    import safeguarding.places.gistar  # noqa: F401
+
     return build_world(feeds, cast)
 
 

@@ -198,7 +198,7 @@ def _components(run_, vertices: np.ndarray) -> np.ndarray:
     from safeguarding.network import analysis
     from safeguarding.network.queries import run_graph
 
-    return analysis.components(run_graph(run_.pk))[vertices]
+    return analysis.components(run_graph(run_))[vertices]
 
 
 def time_person_page() -> None:

@@ -79,9 +79,14 @@ class NetworkFilter:
         return not self.agencies or item.get("agency") in self.agencies
 
 
-@lru_cache(maxsize=2)
-def run_graph(run_id: int) -> ig.Graph:
+def run_graph(run: NetworkRun) -> ig.Graph:
     """The run's graph, read once per process (a run is never changed once stored)."""
+    return _graph(run.pk, run.computed_at)
+
+
+@lru_cache(maxsize=2)
+def _graph(run_id: int, computed_at) -> ig.Graph:
+    # Keyed by the time too: a test database may give a new run an old run's number.
     nodes = Node.objects.filter(run_id=run_id).count()
     pairs = list(Edge.objects.filter(run_id=run_id).values_list("source", "target", "weight"))
     sources, targets, weights = zip(*pairs, strict=True) if pairs else ((), (), ())
@@ -274,7 +279,7 @@ def person_node(*, run: NetworkRun, person_id: int) -> Node | None:
 
 def person_network(*, run: NetworkRun, node: Node, user, filters: NetworkFilter) -> Subgraph:
     """A person's ego network to `filters.hops` links, as the user may see it."""
-    graph = run_graph(run.pk)
+    graph = run_graph(run)
     vertices, truncated = _ordered(graph, node.index, analysis.ego(graph, node.index, filters.hops))
     return subgraph(
         run=run,
@@ -288,7 +293,7 @@ def person_network(*, run: NetworkRun, node: Node, user, filters: NetworkFilter)
 
 def expand(*, run: NetworkRun, index: int, user, filters: NetworkFilter) -> Subgraph:
     """A node and its neighbours: what the chart adds when the user expands it."""
-    graph = run_graph(run.pk)
+    graph = run_graph(run)
     vertices, truncated = _ordered(graph, index, analysis.ego(graph, index, 1))
     return subgraph(
         run=run, vertices=vertices, user=user, filters=filters, centre=index, truncated=truncated
@@ -307,7 +312,7 @@ def withheld_vertices(*, run: NetworkRun, user) -> set[int]:
 def find_path(*, run: NetworkRun, source: int, target: int, user) -> dict:
     """The shortest path between two nodes through what the user may see, and the earliest
     time-respecting one (each link on or after the one before) near them."""
-    graph = run_graph(run.pk)
+    graph = run_graph(run)
     hidden = withheld_vertices(run=run, user=user) - {source, target}
     shortest = analysis.shortest_path(graph, source, target)
     if hidden & set(shortest):

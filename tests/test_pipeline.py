@@ -27,7 +27,7 @@ def county(tmp_path_factory):
 
 
 def test_the_stages_are_the_flows_order():
-    assert STAGE_NAMES == ("geography", "import", "link", "score", "analyse")
+    assert STAGE_NAMES == ("geography", "import", "link", "network", "score", "analyse")
 
 
 def test_each_stage_run_is_recorded_in_the_flows_order_with_its_counts(county, agencies):

@@ -1,6 +1,6 @@
 """The batch work in the order of the flow, as data, each stage's run recorded.
 
-    geography → import → link → score → analyse
+    geography → import → link → network → score → analyse
 
 Every way the batch work runs goes through here: `safeguarding demo`, `safeguarding pipeline`
 (for a scheduler), an upload on the Imports page (the import stage for one file) and the tests.
@@ -16,13 +16,17 @@ from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
+import pandas as pd
 from django.conf import settings
 from django.db.models import Max
 from django.tasks import task
 from django.utils import timezone
 
+from safeguarding.contexts.models import ContextMember
 from safeguarding.linkage.models import LinkModelVersion
 from safeguarding.linkage.pipeline import link_all
+from safeguarding.network.models import NetworkRun
+from safeguarding.network.services import build_network
 from safeguarding.people.models import SourceRecord
 from safeguarding.places.analysis import AnalysisSettings, run_analysis
 from safeguarding.places.geography import load_geography
@@ -125,6 +129,42 @@ def _link(inputs: Inputs, outcome: Outcome) -> None:
     )
 
 
+def _network(inputs: Inputs, outcome: Outcome) -> None:
+    """The association graph, its measures and concerns, rebuilt from everyone's records and
+    the contexts' members; skipped when nothing was imported or linked since the last build.
+    Before scoring: the tracker reads who is linked to an adult, address or phone of concern."""
+    latest = NetworkRun.objects.aggregate(last=Max("computed_at"))["last"]
+    changes = [
+        ImportBatch.objects.aggregate(last=Max("finished_at"))["last"],
+        LinkModelVersion.objects.aggregate(last=Max("trained_at"))["last"],
+    ]
+    if latest is not None and all(c is None or c < latest for c in changes):
+        outcome.skipped = True
+        return
+    members = pd.DataFrame(
+        list(
+            ContextMember.objects.values_list(
+                "person_id", "context_id", "context__name", "source", "reliability"
+            )
+        ),
+        columns=["person_id", "group", "name", "source", "reliability"],
+    )
+    summary = build_network(memberships=members)
+    outcome.counts = {
+        "nodes": summary.run.nodes,
+        "edges": summary.run.edges,
+        "communities": summary.run.communities,
+        "adults_of_concern": summary.adults,
+        "addresses_of_concern": summary.addresses,
+        "phones_of_concern": summary.phones,
+    }
+    inputs.say(
+        f"Built the association graph: {summary.run.nodes} nodes, {summary.run.edges} edges, "
+        f"{summary.run.communities} communities; {summary.adults} adults, {summary.addresses} "
+        f"addresses and {summary.phones} phones of concern ({summary.run.seconds:.1f} s)."
+    )
+
+
 def _score(inputs: Inputs, outcome: Outcome) -> None:
     """Risk as of each date, oldest first; skipped when the latest date is already scored with
     this catalogue and nothing was imported or linked since."""
@@ -190,6 +230,11 @@ STAGES: tuple[Stage, ...] = (
     Stage("geography", "Load postcodes, areas and schools; place every location", _geography),
     Stage("import", "Import agency extracts through their feeds; place new locations", _import),
     Stage("link", "Link new source records into people", _link),
+    Stage(
+        "network",
+        "Build and measure the association graph; adults, addresses, phones of concern",
+        _network,
+    ),
     Stage("score", "Score everyone's risk as of each date", _score),
     Stage("analyse", "Hotspots and emerging hotspots of each event set", _analyse),
 )
@@ -218,7 +263,7 @@ def run_pipeline(
 UPLOAD_STARTED_BY = "upload on the Imports page"
 # What an upload runs after its import, so that its young people can be found and are on the
 # tracker without anyone running `link` and `score` by hand.
-UPLOAD_FOLLOW_UP = ("link", "score")
+UPLOAD_FOLLOW_UP = ("link", "network", "score")
 
 
 @task

@@ -11,6 +11,7 @@ urlpatterns = [
     path("places/", include("safeguarding.places.urls")),
     path("contexts/", include("safeguarding.contexts.urls")),
     path("panel/", include("safeguarding.panel.urls")),
+    path("network/", include("safeguarding.network.urls")),
     path("admin/", admin.site.urls),
 ]
 

@@ -25,6 +25,8 @@ from django_tasks_db.models import DBTaskResult
 from safeguarding.access.models import AuditAction, AuditEvent, User
 from safeguarding.contexts.models import Context, ContextKind
 from safeguarding.linkage.models import LinkModelVersion
+from safeguarding.network.models import Edge, Node
+from safeguarding.network.services import build_network
 from safeguarding.people.enumerations import EventType
 from safeguarding.places.models import Area, AreaKind
 from safeguarding.risk.models import Override
@@ -87,6 +89,7 @@ READ_CONTEXTS = READ_PEOPLE
 WORK_ON_CONTEXTS = READ_PEOPLE - {"analyst", "manager"}
 AUDITORS = {"auditor"}
 NAMED = {"named_user"}
+VOLUNTARY = {"voluntary_panel_member"}
 ADMINISTRATOR = {"administrator"}
 
 
@@ -159,6 +162,19 @@ EXPECTATIONS: dict[tuple[str, str], Expect] = {
     # The register of feeds (lawful basis, agreement, retention, counts): no personal data.
     ("sources:register", ""): Expect(get={"manager", "auditor"}),
     ("sources:quarantine", ""): Expect(get=ANALYSTS),
+    # The network: the lists, communities, paths, the records behind a link and the exports name
+    # other young people, so not the voluntary sector; a person's network (and expanding a
+    # person in it) follows the person's own rule, the voluntary sector seeing only the person.
+    ("network:graph", ""): Expect(get=READ_PEOPLE - VOLUNTARY),
+    ("network:person", "open"): Expect(get=READ_PEOPLE),
+    ("network:person", "restricted"): Expect(get=NAMED),
+    ("network:expand", "open"): Expect(get=READ_PEOPLE),
+    ("network:expand", "restricted"): Expect(get=NAMED),
+    ("network:path", ""): Expect(get=READ_PEOPLE - VOLUNTARY),
+    ("network:community", ""): Expect(get=READ_PEOPLE - VOLUNTARY),
+    ("network:edge", "open"): Expect(get=READ_PEOPLE - VOLUNTARY),
+    ("network:edge", "restricted"): Expect(get=NAMED),
+    ("network:export", ""): Expect(get=DOWNLOAD_TRACKER - VOLUNTARY),
 }
 
 # Pages whose answer holds personal data: every read of them that is allowed is audited, with
@@ -188,6 +204,13 @@ PERSONAL_DATA = {
     "panel:my_actions",
     "contexts:list",
     "contexts:detail",
+    "network:graph",
+    "network:person",
+    "network:expand",
+    "network:path",
+    "network:community",
+    "network:edge",
+    "network:export",
 }
 
 # The admin pages: for staff only (everyone else is sent to the admin's sign-in). What the
@@ -226,7 +249,11 @@ def world(cast, agencies):
     health = FeedFactory(name="health-patients", agency=agencies["health"])
     open_person = PersonFactory(display_name="Jade Example")
     police_record = SourceRecordFactory(
-        person=open_person, feed=police, import_batch__feed=police, family_name="Example"
+        person=open_person,
+        feed=police,
+        import_batch__feed=police,
+        family_name="Example",
+        postcode="SN15 1AA",  # where the restricted person lives too: an address they share
     )
     health_record = SourceRecordFactory(
         person=open_person, feed=health, import_batch__feed=health, family_name="Example"
@@ -243,9 +270,23 @@ def world(cast, agencies):
     context = Context.objects.create(kind=ContextKind.LOCATION, name="The park")
     restricted = PersonFactory(display_name="Restricted Example", restricted=True)
     restricted.allowed_users.add(cast["named_user"])
-    restricted_a = SourceRecordFactory(person=restricted, feed=police, import_batch__feed=police)
+    restricted_a = SourceRecordFactory(
+        person=restricted, feed=police, import_batch__feed=police, postcode="SN15 1AA"
+    )
     restricted_b = SourceRecordFactory(person=restricted, feed=health, import_batch__feed=health)
     score_everyone(as_of=timezone.localdate())
+    run = build_network().run
+    nodes = dict(Node.objects.filter(run=run).values_list("person_id", "index"))
+    home = Node.objects.get(run=run, key="ad SN15 1AA").index
+
+    def edge_to(person) -> int:
+        return Edge.objects.get(
+            run=run,
+            kind="lives_at",
+            source__in=[nodes[person.pk], home],
+            target__in=[nodes[person.pk], home],
+        ).pk
+
     override = Override.objects.create(
         person=open_person, level="high", reason="Seen with older men", set_by=cast["panel_chair"]
     )
@@ -267,14 +308,23 @@ def world(cast, agencies):
             "override_id": override.pk,
             "record_a": police_record.pk,
             "record_b": health_record.pk,
+            "run_id": run.pk,
+            "index": nodes[open_person.pk],
+            "edge_id": edge_to(open_person),
         },
         "restricted": {
             "person_id": restricted.pk,
             "record_a": restricted_a.pk,
             "record_b": restricted_b.pk,
+            "run_id": run.pk,
+            "index": nodes[restricted.pk],
+            "edge_id": edge_to(restricted),
         },
         "": {
             "batch_id": ImportBatchFactory(feed=police).pk,
+            "run_id": run.pk,
+            "number": Node.objects.get(run=run, person=open_person).community,
+            "what": "nodes",
             "meeting_id": item.meeting_id,
             "item_id": item.pk,
             "context_id": context.pk,

@@ -5,6 +5,7 @@ import datetime
 
 import pytest
 
+from safeguarding.network.services import build_network
 from safeguarding.risk.catalogue import load_catalogue
 from tests.risk.conftest import IN_AREA, OUT_OF_AREA, hits_of
 
@@ -49,6 +50,16 @@ def adult_with(children_count):
                 days_before=5 + day,
                 others=[(adult, "found_with")],
             )
+
+    return build
+
+
+def linked_in_the_network(children_count):
+    """An adult found with this many young people, then the network stage's lists built."""
+
+    def build(county, child):
+        adult_with(children_count)(county, child)
+        build_network()
 
     return build
 
@@ -127,6 +138,7 @@ CASES = {
     ),
     "with-adult-of-concern": (adult_with(2), adult_with(1)),
     "place-of-concern": (found_at_place(3), found_at_place(2)),
+    "linked-to-network-concern": (linked_in_the_network(2), linked_in_the_network(1)),
     "partner-concern": (
         event(PARTNER, "concern_report"),
         event(PARTNER, "concern_report", role="reporter"),

@@ -27,7 +27,9 @@ EXPLOITATION_TYPES = {
     "county_lines": "County lines",
     "trafficking": "Trafficking",
 }
-KINDS = {"events", "attendance", "adult_of_concern", "place_of_concern"}
+KINDS = {"events", "attendance", "adult_of_concern", "place_of_concern", "network_concern"}
+# network_concern: linked to one of these in the association graph (risk/linked_concerns.py)
+NETWORK_CONCERNS = {"adult", "address", "phone"}
 PLACE_CONDITIONS = {"out_of_area"}
 COUNTS = {"events", "episodes"}
 
@@ -62,6 +64,7 @@ class Indicator:
     min_young_people: int = 2  # adults and places of concern
     adult_roles: tuple[str, ...] = ()
     lookback_days: int = 180
+    concerns: tuple[str, ...] = ()  # network_concern: adult, address, phone
 
     @property
     def domain_label(self) -> str:
@@ -140,6 +143,9 @@ def _indicator(raw: dict, position: int) -> Indicator:
         raise CatalogueError(f"{where}: weight must be a number above zero.")
     if raw["kind"] == "attendance" and not 0 < raw.get("below", 0) <= 1:
         raise CatalogueError(f"{where}: an attendance indicator needs below, between 0 and 1.")
+    concerns = _strings(raw.get("concerns", []), where=where, what="concerns")
+    if raw["kind"] == "network_concern" and (not concerns or set(concerns) - NETWORK_CONCERNS):
+        raise CatalogueError(f"{where}: concerns must be some of adult, address, phone.")
     if raw.get("min_count", 1) < 1:
         raise CatalogueError(f"{where}: min_count must be at least 1.")
     return Indicator(
@@ -149,6 +155,7 @@ def _indicator(raw: dict, position: int) -> Indicator:
             "event_types": event_types,
             "roles": roles,
             "adult_roles": adult_roles,
+            "concerns": concerns,
             "weight": float(weight),
             "details": {
                 key: frozenset(

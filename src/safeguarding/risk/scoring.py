@@ -12,6 +12,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from safeguarding.risk import linked_concerns
 from safeguarding.risk.catalogue import Catalogue, Indicator
 from safeguarding.risk.facts import Facts, ages_on
 
@@ -106,6 +107,10 @@ class Scorer:
         ]
         schools = events[events["school_urn"] != ""]
         self.schools = schools[["person_id", "occurred_at", "school_urn"]]
+        wanted = {
+            c for i in catalogue.indicators if i.kind == "network_concern" for c in i.concerns
+        }
+        self.network_links = linked_concerns.concern_links(tuple(sorted(wanted)))
 
     # -- matching, independent of the date --------------------------------------------------
 
@@ -176,6 +181,13 @@ class Scorer:
         of_concern = reach[reach >= indicator.min_young_people].index
         return young[young["place"].isin(of_concern)][MATCH_COLUMNS]
 
+    def _network_concerns(self, indicator: Indicator, known: pd.DataFrame) -> pd.DataFrame:
+        """The young person's events that link them to a concern the network stage found."""
+        links = self.network_links
+        links = links[links["concern"].isin(indicator.concerns)][["person_id", "event_id"]]
+        young = known[~(known["age"] >= ADULT_AGE)][MATCH_COLUMNS]
+        return young.merge(links.drop_duplicates(), on=["person_id", "event_id"])
+
     # -- scoring -----------------------------------------------------------------------------
 
     def matches(self, as_of: datetime.date) -> pd.DataFrame:
@@ -198,6 +210,10 @@ class Scorer:
             elif indicator.kind == "place_of_concern":
                 frames.append(
                     self._places_of_concern(indicator, known, end).assign(indicator_id=indicator.id)
+                )
+            elif indicator.kind == "network_concern":
+                frames.append(
+                    self._network_concerns(indicator, known).assign(indicator_id=indicator.id)
                 )
         matched = pd.concat(frames, ignore_index=True)
         return matched[matched["occurred_at"] >= previous_from]

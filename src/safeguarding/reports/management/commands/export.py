@@ -1,13 +1,15 @@
 import datetime
 from pathlib import Path
 
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 from safeguarding.access import audit
 from safeguarding.access.models import AuditAction, AuditObject
 from safeguarding.common.csv_export import write_csv
 from safeguarding.linkage.pipeline import linked_records_frame
+from safeguarding.network import exports as network_exports
+from safeguarding.network.services import latest_run as latest_network
 from safeguarding.places import queries as places_queries
 from safeguarding.risk import queries as risk_queries
 from safeguarding.risk.catalogue import load_catalogue
@@ -20,6 +22,7 @@ EXPORTED = {
     "links": AuditObject.LINKS,
     "tracker": AuditObject.TRACKER,
     "hotspots": AuditObject.PLACES,
+    "network": AuditObject.NETWORK,
 }
 
 
@@ -28,11 +31,13 @@ class Command(BaseCommand):
         "Export results as CSV: `export links FILE` (source, source_record_id, person_id); "
         "`export tracker FILE [--as-of DATE]` (person_id, score, level, indicators, ranked); "
         "`export hotspots FILE` (area_code or cell, lat, lon, period, category, count, z, p: "
-        "the latest results of `safeguarding analyse`)."
+        "the latest results of `safeguarding analyse`); `export network FILE` (the latest "
+        "association graph's links, one row each for i2 or Gephi, and its nodes beside it in "
+        "FILE-nodes.csv)."
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("what", choices=["links", "tracker", "hotspots"])
+        parser.add_argument("what", choices=["links", "tracker", "hotspots", "network"])
         parser.add_argument("file", type=Path)
         parser.add_argument(
             "--as-of",
@@ -47,6 +52,8 @@ class Command(BaseCommand):
             rows = list(records[["feed", "source_record_id", "person_id"]].itertuples(index=False))
         elif what == "hotspots":
             header, rows = places_queries.EXPORT_HEADER, places_queries.export_rows()
+        elif what == "network":
+            header, rows = self._network(file)
         else:
             header = risk_queries.EXPORT_HEADER
             rows = self._tracker_rows(as_of or timezone.localdate())
@@ -59,6 +66,18 @@ class Command(BaseCommand):
             detail={"rows": count},
         )
         self.stdout.write(f"Wrote {count} rows to {file}.")
+
+    def _network(self, file: Path) -> tuple[list[str], list[tuple]]:
+        """The links into FILE (returned), the nodes written beside it now."""
+        run = latest_network()
+        if run is None:
+            raise CommandError("No association graph yet: run `safeguarding pipeline`.")
+        header, rows = network_exports.table(what="nodes", run=run)
+        nodes = file.with_name(f"{file.stem}-nodes.csv")
+        with nodes.open("w", encoding="utf-8", newline="") as handle:
+            count = write_csv(handle, header=header, rows=rows)
+        self.stdout.write(f"Wrote {count} nodes to {nodes}.")
+        return network_exports.table(what="edges", run=run)
 
     def _tracker_rows(self, as_of: datetime.date) -> list[tuple]:
         version = load_catalogue().version

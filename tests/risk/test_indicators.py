@@ -174,7 +174,7 @@ CASES = {
 
 
 def test_every_indicator_in_the_catalogue_has_a_case_here():
-    assert set(CASES) == {indicator.id for indicator in load_catalogue().indicators}
+    assert set(CASES) == {indicator.id for indicator in load_catalogue().signs}
 
 
 @pytest.mark.parametrize("indicator_id", sorted(CASES))

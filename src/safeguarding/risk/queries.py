@@ -24,6 +24,7 @@ from safeguarding.risk.models import (
     Recency,
     RiskAssessment,
     ScoringRun,
+    Validation,
 )
 
 AGE_BANDS = {
@@ -62,6 +63,11 @@ class TrackerFilters:
     agency: str = ""
     new_since: datetime.date | None = None
     sort: str = "score"
+
+
+def latest_validation() -> Validation | None:
+    """The latest check of the tracker against outcomes (risk.evaluation), if any."""
+    return Validation.objects.order_by("-computed_at").first()
 
 
 def latest_run(*, as_of: datetime.date | None = None) -> ScoringRun | None:
@@ -185,14 +191,16 @@ def tracker_rows(*, assessments, catalogue: Catalogue, user) -> list[dict]:
     agency_names = _agency_names()
     rows = []
     for assessment in assessments:
-        indicators, unshared = [], 0
+        indicators, vulnerabilities, unshared = [], [], 0
         for hit in hits_of.get(assessment.pk, []):
             indicator = catalogue.by_id.get(hit.indicator_id)
             if not indicator_shared(indicator, user=user):
                 unshared += 1
                 continue
             hidden = health_hidden(indicator, user=user)
-            indicators.append(
+            # Vulnerabilities are shown apart: they raise risk without being signs of harm.
+            part = vulnerabilities if indicator and indicator.is_vulnerability else indicators
+            part.append(
                 {
                     # The download names an indicator by id; a hidden one by its domain alone.
                     "id": "health" if hidden else hit.indicator_id,
@@ -214,6 +222,7 @@ def tracker_rows(*, assessments, catalogue: Catalogue, user) -> list[dict]:
                     if code
                 ],
                 "indicators": indicators,
+                "vulnerabilities": vulnerabilities,
                 "unshared_indicators": unshared,
             }
         )
@@ -288,7 +297,7 @@ def export_rows(*, rows: list[dict]) -> list[tuple]:
             row["person_id"],
             round(row["assessment"].score, 2),
             row["assessment"].effective_level,
-            ";".join(indicator["id"] for indicator in row["indicators"]),
+            ";".join(item["id"] for item in [*row["indicators"], *row.get("vulnerabilities", [])]),
         )
         for row in rows
     ]
@@ -334,6 +343,7 @@ def person_risk(*, person, catalogue: Catalogue, user) -> dict | None:
                     "domain": DOMAINS.get(indicator.domain, "") if indicator else "",
                     "source": "" if hidden or indicator is None else indicator.source,
                     "evidence": sorted(hit.evidence.all(), key=lambda e: e.occurred_at),
+                    "vulnerability": bool(indicator and indicator.is_vulnerability),
                 }
             )
     return {

@@ -35,6 +35,7 @@ def tracker(request):
     grant = open_for(request, object_type=AuditObject.TRACKER, permission=READERS)
     form, run, filters = run_and_filters(request)
     context = {"form": form, "run": run, "filters": filters}
+    context["validation"] = queries.latest_validation()  # for the fairness warning
     if run is not None:
         if "new_since" not in request.GET:
             context["last_panel"] = panel_queries.last_panel_date(before=run.as_of)

@@ -59,7 +59,7 @@ def found_at_place(children_count):
             county.event(
                 young,
                 agency=POLICE,
-                event_type="stop_and_search",
+                event_type="arrest",
                 days_before=3 + day,
                 postcode="BA14 5LE",
             )
@@ -107,7 +107,7 @@ CASES = {
     ),
     "stop-search-cash-phones-drugs": (
         event(POLICE, "stop_and_search", details={"found": ["cash", "phones"]}),
-        event(POLICE, "stop_and_search", details={"found": []}),
+        event(POLICE, "stop_and_search", details={"found": ["cash"]}),
     ),
     "weapon-found": (
         event(POLICE, "stop_and_search", details={"found": ["knife"]}),

@@ -57,6 +57,9 @@ class Indicator:
     roles: tuple[str, ...] = ()
     # detail → accepted values, lower case (any one; a list detail matches on any element)
     details: dict[str, frozenset[str]] = field(default_factory=dict)
+    # how many different accepted values a list detail must hold (e.g. two of cash, phones
+    # and drugs found in one search)
+    min_details: int = 1
     # detail → fragments, any one of which the detail's text contains (case-insensitive)
     details_contain: dict[str, tuple[str, ...]] = field(default_factory=dict)
     location: str | None = None  # where the event happened: "out_of_area"
@@ -174,6 +177,8 @@ def _indicator(raw: dict, position: int, part: str = "indicator") -> Indicator:
         raise CatalogueError(f"{where}: an attendance indicator needs below, between 0 and 1.")
     if raw.get("min_count", 1) < 1:
         raise CatalogueError(f"{where}: min_count must be at least 1.")
+    if raw.get("min_details", 1) < 1:
+        raise CatalogueError(f"{where}: min_details must be at least 1.")
     related = _strings(raw.get("related_indicators", []), where=where, what="related_indicators")
     if raw["kind"] == "related_exploited" and (raw.get("relation") not in RELATIONS or not related):
         raise CatalogueError(

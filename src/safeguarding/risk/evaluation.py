@@ -442,13 +442,18 @@ def report(comparisons: list[Comparison]) -> str:
     return "\n".join(lines)
 
 
-def evaluation_dates(truth_dir: Path) -> tuple[list[datetime.date], list[datetime.date]]:
-    """Every 4 weeks from six months into the county's window for lead times; every 12 weeks,
-    after its first year, for the measures (the same dates, so each is scored once)."""
+def evaluation_dates(
+    truth_dir: Path, *, step_days: int = 28
+) -> tuple[list[datetime.date], list[datetime.date]]:
+    """Every 4 weeks (step_days) from six months into the county's window for lead times; every
+    third of those, after its first year, for the measures (so each date is scored once)."""
     parameters = json.loads((truth_dir / "parameters.json").read_text())
     start = datetime.date.fromisoformat(parameters["window_start"])
     end = datetime.date.fromisoformat(parameters["window_end"])
-    grid = [d.date() for d in pd.date_range(start + datetime.timedelta(days=182), end, freq="28D")]
+    grid = [
+        d.date()
+        for d in pd.date_range(start + datetime.timedelta(days=182), end, freq=f"{step_days}D")
+    ]
     year_on = start + datetime.timedelta(days=365)
     measured = [d for d in grid if d >= year_on][::3]
     return measured, grid
@@ -462,7 +467,12 @@ class Validation:
 
 
 def evaluate_tracker(
-    *, truth_dir: Path, catalogue: Catalogue, progress=None, fit: bool = False
+    *,
+    truth_dir: Path,
+    catalogue: Catalogue,
+    progress=None,
+    fit: bool = False,
+    step_days: int = 28,
 ) -> Validation:
     """Score the linked county as of many dates and compare with the truth and the baselines.
 
@@ -478,7 +488,7 @@ def evaluate_tracker(
 
     facts = load_facts()
     truth = load_truth(truth_dir, linked_records_frame(), load_feeds(settings.FEEDS_DIR))
-    dates, lead_dates = evaluation_dates(truth_dir)
+    dates, lead_dates = evaluation_dates(truth_dir, step_days=step_days)
     fitted, note = None, ""
     if fit:
         split = lead_dates[len(lead_dates) // 2]
@@ -489,8 +499,9 @@ def evaluate_tracker(
         )
         text = Path(settings.INDICATOR_CATALOGUE).read_text(encoding="utf-8")
         fitted, note = fitted_catalogue(text, weights, catalogue), weights.note()
+        # Every method is measured on the later half only, where the fitted weights are untested.
         lead_dates = later
-        dates = [d for d in dates if d >= split] or later[::3]
+        dates = later[::2]
     comparisons = compare(
         facts,
         catalogue,

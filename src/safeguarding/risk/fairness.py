@@ -7,10 +7,11 @@ groups (White, Mixed, Asian, Black, Other) and sex. Two kinds of flag:
 - `top`: among the `top` highest scores on the date (what a panel reads first);
 - `flagged`: graded medium or high.
 
-A ratio is the highest group's rate over the lowest's, among groups with at least
-`MIN_NEGATIVES` person-dates not exploited; its interval comes from a parametric bootstrap of
-each group's counts (binomial draws at the observed rates), so it shows how far chance alone
-could move it.
+A ratio is the highest group's rate over the lowest's, among groups large enough to compare:
+those where at least `MIN_EXPECTED` cases would be flagged at the rate over everyone (the usual
+rule for a count test; a group of 100 in a top-100 false-positive rate of 2% expects 2, and its
+rate is mostly chance). Its interval comes from a parametric bootstrap of each group's counts
+(binomial draws at the observed rates), so it shows how far chance alone could move it.
 """
 
 from dataclasses import dataclass
@@ -20,8 +21,9 @@ import pandas as pd
 
 ATTRIBUTES = ("ethnicity", "sex")
 ONS_GROUPS = ("White", "Mixed", "Asian", "Black", "Other")
-MIN_NEGATIVES = 100
+MIN_EXPECTED = 5
 DRAWS = 500
+UNBOUNDED = 1e9
 
 
 @dataclass(frozen=True)
@@ -86,15 +88,16 @@ def worst_ratio(
     rates: pd.DataFrame, attribute: str, measure: str, *, seed: int = 0
 ) -> Ratio | None:
     """The largest ratio of `measure` between two groups large enough to compare."""
-    usable = rates[rates["negatives"] >= MIN_NEGATIVES]
+    # The denominators of each rate: person-dates not exploited for false-positive rates,
+    # everyone for flag rates.
+    base = "negatives" if measure.startswith("fpr") else "people"
+    overall = (rates[measure] * rates[base]).sum() / max(rates[base].sum(), 1)
+    usable = rates[rates[base] * overall >= MIN_EXPECTED]
     values = usable[measure].dropna()
     if len(values) < 2:
         return None
     high, low = values.idxmax(), values.idxmin()
     ratio = _ratio(values[high], values[low])
-    # The denominators of each rate: person-dates not exploited for false-positive rates,
-    # everyone for flag rates.
-    base = "negatives" if measure.startswith("fpr") else "people"
     rng = np.random.default_rng(seed)
     draws = {
         group: rng.binomial(int(usable.loc[group, base]), float(values[group]), DRAWS)
@@ -105,15 +108,21 @@ def worst_ratio(
     stacked = np.vstack(list(draws.values()))
     with np.errstate(divide="ignore", invalid="ignore"):
         spread = stacked.max(axis=0) / stacked.min(axis=0)
-    spread = np.where(np.isnan(spread), 1.0, spread)
+    # 0/0 is no difference; x/0 is unbounded (kept finite for the percentiles, then restored).
+    spread = np.where(np.isnan(spread), 1.0, np.minimum(spread, UNBOUNDED))
+    low_end, high_end = (float(np.percentile(spread, q)) for q in (5, 95))
     return Ratio(
         attribute=attribute,
         measure=measure,
         ratio=ratio,
         high=str(high),
         low=str(low),
-        interval=(float(np.percentile(spread, 5)), float(np.percentile(spread, 95))),
+        interval=(_bounded(low_end), _bounded(high_end)),
     )
+
+
+def _bounded(value: float) -> float:
+    return value if value < UNBOUNDED else float("inf")
 
 
 def _ratio(high: float, low: float) -> float:

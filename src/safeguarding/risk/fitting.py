@@ -3,9 +3,10 @@
 Each young person aged 10 to 17, as of each of many past dates, is one case. Its features are
 the catalogue's items as the expert scorer sees them that day (1 for a current indicator,
 `previous_weight` for a previous one, the faded weight for a vulnerability, over its catalogue
-weight); its label is whether the records show exploitation in the following `horizon_days`: a
-CSE, CCE or trafficking factor at a social care referral or assessment, or a National Referral
-Mechanism referral. The model is fitted on dates up to `train_until` minus the horizon (so no
+weight); its label is whether the records show exploitation or its crisis in the following
+`horizon_days`: a CSE, CCE or trafficking factor at a social care referral or assessment, a
+National Referral Mechanism referral, an assault with injury at the emergency department, an
+arrest out of the area, or an offence of supply, a weapon or robbery. The model is fitted on dates up to `train_until` minus the horizon (so no
 label looks past it) and checked on the dates after it: a time split.
 
 The coefficients become weights in the catalogue's own format (risk/catalogue.py), scaled so the
@@ -26,7 +27,18 @@ from safeguarding.risk.catalogue import Catalogue, parse_catalogue
 from safeguarding.risk.facts import ages_on
 from safeguarding.risk.scoring import Scorer, end_of_day
 
-OUTCOME_ITEMS = ("factor-cce", "factor-cse", "factor-trafficking", "national-referral-mechanism")
+OUTCOME_ITEMS = (
+    "factor-cce",
+    "factor-cse",
+    "factor-trafficking",
+    "national-referral-mechanism",
+    "emergency-assault-injury",
+    "arrested-out-of-area",
+    "offence-supply-weapon-robbery",
+)
+# Strong regularisation: outcomes are rare (a few dozen in a county's first half), and an
+# unregularised or class-balanced fit chased noise and ranked worse than the expert weights.
+REGULARISATION = 0.1
 HORIZON_DAYS = 180
 SMALLEST_WEIGHT = 0.05
 
@@ -72,6 +84,8 @@ def cases(scorer: Scorer, day: datetime.date, horizon_days: int = HORIZON_DAYS) 
     features["expert_score"] = features["expert_score"].fillna(0.0)
     end = end_of_day(day)
     later = scorer.static_matches
+    if later is None:
+        return features.assign(label=False)
     later = later[
         later["indicator_id"].isin(OUTCOME_ITEMS)
         & (later["occurred_at"] >= end)
@@ -89,7 +103,7 @@ def fit_weights(
     items = [i.id for i in catalogue.indicators]
     train = pd.concat([cases(scorer, day) for day in train_dates], ignore_index=True)
     test = pd.concat([cases(scorer, day) for day in test_dates], ignore_index=True)
-    model = LogisticRegression(C=1.0, max_iter=2000, class_weight="balanced")
+    model = LogisticRegression(C=REGULARISATION, max_iter=3000)
     model.fit(train[items].to_numpy(), train["label"].to_numpy())
     coefficients = dict(zip(items, model.coef_[0].tolist(), strict=True))
     signs = [i for i in catalogue.indicators if not i.is_vulnerability]

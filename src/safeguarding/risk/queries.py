@@ -191,7 +191,9 @@ def tracker_rows(*, assessments, catalogue: Catalogue, user) -> list[dict]:
     agency_names = _agency_names()
     rows = []
     for assessment in assessments:
-        indicators, vulnerabilities, unshared = [], [], 0
+        indicators: list[dict] = []
+        vulnerabilities: list[dict] = []
+        unshared = 0
         for hit in hits_of.get(assessment.pk, []):
             indicator = catalogue.by_id.get(hit.indicator_id)
             if not indicator_shared(indicator, user=user):

@@ -23,6 +23,7 @@ from safeguarding.risk.facts import Facts, ages_on
 DEFAULT_ROLES = ("subject", "victim", "suspect", "missing_person", "found_with")
 ADULT_AGE = 18
 MATCH_COLUMNS = ["person_id", "event_id", "occurred_at", "unit"]
+PERSISTENT_ABSENCE = 0.9  # DfE: missing 10% or more of possible sessions
 
 
 @dataclass
@@ -42,11 +43,13 @@ def _text(value) -> str:
     return "" if value is None else str(value).lower()
 
 
-def _has_value(details: dict, key: str, accepted: frozenset[str]) -> bool:
-    """The detail is one of the accepted values (for a list, any element is)."""
+def _has_value(details: dict, key: str, accepted: frozenset[str], at_least: int = 1) -> bool:
+    """The detail is one of the accepted values (for a list, at least `at_least` different
+    elements are)."""
     value = details.get(key)
     values = value if isinstance(value, list) else [value]
-    return any(str(item).lower() in accepted for item in values if item not in (None, ""))
+    found = {str(item).lower() for item in values if item not in (None, "")} & accepted
+    return len(found) >= at_least
 
 
 def _contains(details: dict, key: str, fragments: tuple[str, ...]) -> bool:
@@ -56,7 +59,10 @@ def _contains(details: dict, key: str, fragments: tuple[str, ...]) -> bool:
 
 def _matches_details(details: dict, indicator: Indicator) -> bool:
     return (
-        all(_has_value(details, key, values) for key, values in indicator.details.items())
+        all(
+            _has_value(details, key, values, indicator.min_details)
+            for key, values in indicator.details.items()
+        )
         and all(
             _contains(details, key, fragments)
             for key, fragments in indicator.details_contain.items()
@@ -95,7 +101,9 @@ class Scorer:
             for name in ("event_type", "role", "in_area", "found_in_area", "hours", "age")
         }
         self.details = events["details"].tolist()
-        self.match_frame = events[MATCH_COLUMNS]
+        # How strongly an attendance record shows absence (1 for any other event): it orders
+        # the many pupils whose half terms end on the same day.
+        self.match_frame = events[MATCH_COLUMNS].assign(intensity=self._absence_intensity())
         self.is_young = ~(self.columns["age"] >= ADULT_AGE)  # unknown ages count as young
         self.home = facts.people.set_index("person_id")["home_postcode"]
         static = [
@@ -111,6 +119,22 @@ class Scorer:
         self.schools = schools[["person_id", "occurred_at", "school_urn"]]
 
     # -- matching, independent of the date --------------------------------------------------
+
+    def _absence_intensity(self) -> np.ndarray:
+        """For attendance records: 0.5 just under the persistent-absence line (90%), rising to 1
+        at 30% of sessions below it; 1 for every other event."""
+        intensity = np.ones(len(self.details))
+        for i in np.flatnonzero(self.columns["event_type"] == "attendance"):
+            details = self.details[i]
+            try:
+                rate = float(details.get("sessions_attended") or 0) / float(
+                    details.get("possible_sessions") or 0
+                )
+            except (TypeError, ValueError, ZeroDivisionError):
+                continue
+            shortfall = max(0.0, (PERSISTENT_ABSENCE - rate) / PERSISTENT_ABSENCE)
+            intensity[i] = 0.5 + 0.5 * min(1.0, shortfall / 0.3)
+        return intensity
 
     def _rows(self, mask: np.ndarray, test=None, *arguments) -> np.ndarray:
         """Positions where the mask holds and `test(details, *arguments)` is true."""
@@ -210,6 +234,7 @@ class Scorer:
                     self._places_of_concern(indicator, known, end).assign(indicator_id=indicator.id)
                 )
         matched = pd.concat(frames, ignore_index=True)
+        matched["intensity"] = matched["intensity"].astype(float).fillna(1.0)
         starts = end - matched["indicator_id"].map(window)
         matched = matched[matched["occurred_at"] >= starts]
         related = [i for i in catalogue.indicators if i.kind == "related_exploited"]
@@ -220,6 +245,7 @@ class Scorer:
                 for i in related
             ]
             matched = pd.concat(frames, ignore_index=True)
+            matched["intensity"] = matched["intensity"].astype(float).fillna(1.0)
         return matched
 
     def _related_exploited(
@@ -304,6 +330,7 @@ class Scorer:
                 "recency": grouped["recency"].first(),
                 "count": grouped["counted"].nunique(),
                 "latest": grouped["occurred_at"].max(),
+                "intensity": grouped["intensity"].max(),
             }
         ).reset_index()
         evidence: dict[tuple, set] = {}
@@ -324,7 +351,9 @@ class Scorer:
         lookback = hits["indicator_id"].map({i: x.lookback_days for i, x in indicators.items()})
         age_days = (end - hits["latest"]) / pd.Timedelta(days=1)
         fade = 1 - 0.5 * (age_days / lookback).clip(lower=0, upper=1)
-        hits["weight"] = np.where(vulnerable, weight * fade, weight * factor)
+        hits["weight"] = np.where(
+            vulnerable, weight * fade * hits["intensity"].astype(float), weight * factor
+        )
         # Together, vulnerabilities add at most the cap (each scaled down alike).
         total = hits["weight"].where(vulnerable, 0.0).groupby(hits["person_id"]).transform("sum")
         scale = (catalogue.vulnerability_cap / total).clip(upper=1.0).fillna(1.0)

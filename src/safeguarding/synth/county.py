@@ -142,6 +142,9 @@ def build_county(
         ethnicity_multipliers=params.ethnicity_multipliers,
     )
     people["looked_after"] = rng.random(len(people)) < params.looked_after_rate
+    people["vulnerable"] = (
+        rng.random(len(people)) < params.vulnerable_share if params.vulnerable_share else False
+    )
     people["nhs_number"] = nhs_numbers(len(people), rng)
     people["upn"] = upns(len(people), rng)
     say("exploitation")

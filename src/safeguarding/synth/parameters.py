@@ -114,6 +114,13 @@ class Parameters:
     # The chance that each agency records a given kind of sign at all for an exploited young
     # person (1: every agency that could, does; lower spreads the signs thinly).
     agency_visibility: float = 1.0
+    # Vulnerability that comes before exploitation, as the reviews found (most exploited
+    # children were known to social care, excluded or absent first): a share of young people
+    # whose background referrals, missing episodes, exclusions and absence are more frequent
+    # (by the multiplier), and whose odds of being targeted are higher. 0 turns it off.
+    vulnerable_share: float = 0.0
+    vulnerable_background_multiplier: float = 1.0
+    vulnerable_victim_odds: float = 1.0
     # Group sizes: multipliers of the rural county's ethnic mix, by ONS group initial.
     ethnicity_multipliers: dict[str, float] = field(default_factory=dict)
 
@@ -137,6 +144,9 @@ HARD = {
     "background_youth_justice_per_year": 0.03,
     "background_stop_finds": ("", "", "", "", "cannabis", "drugs", "cash", "phones", "knife"),
     "background_stop_town_centre_share": 0.5,
+    "vulnerable_share": 0.15,
+    "vulnerable_background_multiplier": 3.0,
+    "vulnerable_victim_odds": 3.0,
 }
 PROFILES: dict[str, dict] = {
     "default": {},

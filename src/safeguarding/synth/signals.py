@@ -149,13 +149,19 @@ def build_signals(
     base = young[teen]
     starts, ends = teen_from[teen], teen_to[teen]
     looked_after = base["looked_after"].to_numpy()
+    # Vulnerable young people come to agencies' notice more often, exploited or not.
+    more = (
+        np.where(base["vulnerable"], params.vulnerable_background_multiplier, 1.0)
+        if "vulnerable" in base
+        else 1.0
+    )
     stop_ratio = recording_ratio(base["ethnicity"], params.stop_search_ratio)
     arrest_ratio = recording_ratio(base["ethnicity"], params.arrest_ratio)
     for signal, rate in (
-        ("missing", params.background_missing_per_year),
-        ("exclusion", params.background_exclusion_per_year),
+        ("missing", params.background_missing_per_year * more),
+        ("exclusion", params.background_exclusion_per_year * more),
         ("ed_attendance", params.background_ed_per_year),
-        ("referral", params.background_referral_per_year),
+        ("referral", params.background_referral_per_year * more),
         ("stop_and_search", params.background_stop_search_per_year * stop_ratio),
         ("youth_justice", params.background_youth_justice_per_year * arrest_ratio),
         ("sexual_health", params.background_sexual_health_per_year),

@@ -1,4 +1,5 @@
 import datetime
+import json
 from pathlib import Path
 
 from django.conf import settings
@@ -29,24 +30,45 @@ class Command(BaseCommand):
             "both weightings on its second half",
         )
         parser.add_argument(
+            "--every",
+            type=int,
+            default=28,
+            metavar="DAYS",
+            help="with --evaluate: score as of a date every DAYS days (default 28)",
+        )
+        parser.add_argument(
+            "--figures",
+            metavar="OUT_JSON",
+            type=Path,
+            help="with --evaluate: also write each method's figures as JSON",
+        )
+        parser.add_argument(
             "--fit",
             metavar="OUT_TOML",
             type=Path,
             help="fit weights on this partnership's own history and write them as a catalogue",
         )
 
-    def handle(self, *args, as_of, catalogue, evaluate, fit, fit_weights, **options):
+    def handle(
+        self, *args, as_of, catalogue, evaluate, fit, fit_weights, figures, every, **options
+    ):
         try:
             loaded = load_catalogue(catalogue)
         except (CatalogueError, OSError) as error:
             raise CommandError(str(error)) from error
         if evaluate:
             validation = evaluate_tracker(
-                truth_dir=evaluate, catalogue=loaded, progress=tqdm, fit=fit_weights
+                truth_dir=evaluate,
+                catalogue=loaded,
+                progress=tqdm,
+                fit=fit_weights,
+                step_days=every,
             )
-            record_validation(
+            stored = record_validation(
                 validation=validation, catalogue=loaded, label=f"Synthetic county {evaluate}"
             )
+            if figures:
+                figures.write_text(json.dumps(stored.measures["rows"], indent=1))
             self.stdout.write(validation.text)
             return
         if fit:

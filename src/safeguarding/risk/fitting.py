@@ -6,8 +6,9 @@ the catalogue's items as the expert scorer sees them that day (1 for a current i
 weight); its label is whether the records show exploitation or its crisis in the following
 `horizon_days`: a CSE, CCE or trafficking factor at a social care referral or assessment, a
 National Referral Mechanism referral, an assault with injury at the emergency department, an
-arrest out of the area, or an offence of supply, a weapon or robbery. The model is fitted on dates up to `train_until` minus the horizon (so no
-label looks past it) and checked on the dates after it: a time split.
+arrest out of the area, or an offence of supply, a weapon or robbery. The model is fitted on
+dates up to `train_until` minus the horizon (so no label looks past it) and checked on the dates
+after it: a time split.
 
 The coefficients become weights in the catalogue's own format (risk/catalogue.py), scaled so the
 indicators' median weight matches the expert one and the levels keep their meaning. A

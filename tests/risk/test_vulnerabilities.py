@@ -118,8 +118,8 @@ def test_vulnerabilities_fade_order_by_recency_and_never_flag_alone(county):
     event(SCHOOL, "attendance", days_before=200, details=absent)(county, older)
     for make in (
         event(CARE, "looked_after_episode"),
-        referral("3B", "5A"),
-        event(SCHOOL, "exclusion"),
+        referral("3B", "21"),
+        event(SCHOOL, "attendance", details={"possible_sessions": 70, "sessions_attended": 20}),
         event(MISSING, "missing_episode", "missing_person", days_before=400),
         away_from_placement,
     ):

@@ -71,8 +71,12 @@ def test_vulnerable_young_people_are_targeted_more_often(biased_county):
     people = truth(biased_county, "people.csv")
     victims = truth(biased_county, "exploitation.csv")
     parameters = json.loads((biased_county / "truth" / "parameters.json").read_text())
-    assert parameters["vulnerable_victim_odds"] > 1 and parameters["vulnerable_share"] > 0
-    assert len(victims) and set(victims["person_id"]) <= set(people["person_id"])
+    assert parameters["vulnerable_victim_odds"] > 1
+    young = people[people["kind"] == "young_person"]
+    share = (young["vulnerable"] == "True").mean()
+    victim_share = young.set_index("person_id").loc[victims["person_id"], "vulnerable"]
+    assert 0.1 < share < 0.2  # 15% in this profile
+    assert (victim_share == "True").mean() > share * 1.5  # odds of 3: about a third of victims
 
 
 def test_the_profiles_differ_and_unknown_parameters_are_refused(tmp_path):

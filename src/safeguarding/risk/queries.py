@@ -299,7 +299,7 @@ def export_rows(*, rows: list[dict]) -> list[tuple]:
             row["person_id"],
             round(row["assessment"].score, 2),
             row["assessment"].effective_level,
-            ";".join(item["id"] for item in [*row["indicators"], *row.get("vulnerabilities", [])]),
+            ";".join(indicator["id"] for indicator in row["indicators"]),
         )
         for row in rows
     ]

@@ -157,7 +157,12 @@ def build_county(
     adults.loc[leader, "phone"] = adults.loc[leader, "group_id"].map(
         exploitation["groups"].set_index("group_id")["deal_line"]
     )
-    for column, value in (("looked_after", False), ("nhs_number", ""), ("upn", "")):
+    for column, value in (
+        ("looked_after", False),
+        ("vulnerable", False),
+        ("nhs_number", ""),
+        ("upn", ""),
+    ):
         adults[column] = value
     peer_groups = build_peer_groups(people, exploitation["victims"], rng)
     say("events")
@@ -268,6 +273,7 @@ def _write_truth(
         "previous_postcode",
         "school_urn",
         "looked_after",
+        "vulnerable",
         "nhs_number",
         "upn",
     ]

@@ -116,12 +116,19 @@ def test_vulnerabilities_fade_order_by_recency_and_never_flag_alone(county):
     absent = {"possible_sessions": 70, "sessions_attended": 60}  # 86%: not an indicator
     event(SCHOOL, "attendance", days_before=20, details=absent)(county, recent)
     event(SCHOOL, "attendance", days_before=200, details=absent)(county, older)
+    # Every vulnerability at once, and no indicator (all older than six months or too mild).
     for make in (
         event(CARE, "looked_after_episode"),
         referral("3B", "21"),
-        event(SCHOOL, "attendance", details={"possible_sessions": 70, "sessions_attended": 20}),
+        event(SCHOOL, "attendance", details={"possible_sessions": 70, "sessions_attended": 60}),
         event(MISSING, "missing_episode", "missing_person", days_before=400),
-        away_from_placement,
+        event(
+            MISSING,
+            "missing_episode",
+            "missing_person",
+            days_before=200,
+            details={"missing_kind": "away_from_placement"},
+        ),
     ):
         make(county, loaded)
     first, second = assessment_of(recent), assessment_of(older)

@@ -145,6 +145,8 @@ class Validation(models.Model):
     fairness_limit = models.FloatField(default=1.25)
     measures = models.JSONField(default=dict)
 
+    objects: "models.Manager[Validation]" = models.Manager()
+
     class Meta:
         ordering = ["-computed_at"]
 

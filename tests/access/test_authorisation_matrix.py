@@ -124,6 +124,7 @@ EXPECTATIONS: dict[tuple[str, str], Expect] = {
     ("access:purpose", ""): Expect(get=SIGNED_IN, post=SIGNED_IN),
     ("risk:tracker", ""): Expect(get=READ_TRACKER),
     ("risk:export", ""): Expect(get=DOWNLOAD_TRACKER),
+    ("risk:validation", ""): Expect(get=READ_TRACKER),
     ("risk:override", "open"): Expect(get=SET_LEVELS, post=SET_LEVELS),
     ("risk:override", "restricted"): Expect(get=set(), post=set()),
     ("risk:end_override", "open"): Expect(get=SET_LEVELS, post=SET_LEVELS),

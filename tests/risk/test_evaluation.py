@@ -1,6 +1,7 @@
 """The measures behind `score --evaluate`, on cases worked out by hand."""
 
 import datetime
+import math
 
 import numpy as np
 import pandas as pd
@@ -12,6 +13,7 @@ from safeguarding.risk.evaluation import (
     _roc_auc,
     lead_times,
     measure,
+    warnings_before_crises,
 )
 
 
@@ -80,3 +82,45 @@ def test_lead_time_is_from_first_reaching_the_top_to_the_crisis(truth):
     leads, crises = lead_times(ranked, truth, top=1)
     assert crises == 1
     assert leads == [(datetime.date(2025, 6, 1) - datetime.date(2025, 3, 1)).days]
+
+
+def levels(by_person: dict) -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "person_id": list(by_person),
+            "score": [5.0] * len(by_person),
+            "level": list(by_person.values()),
+        }
+    )
+
+
+def test_a_warning_is_a_medium_or_high_level_after_onset_and_before_the_crisis(truth):
+    truth = Truth(
+        people=truth.people,
+        victims=truth.victims,
+        person_to_true=truth.person_to_true,
+        first_signal=pd.Series({"A": pd.Timestamp("2025-01-20")}),
+    )
+    assessed = {
+        datetime.date(2024, 12, 1): levels({1: "high"}),  # before onset: not a warning
+        datetime.date(2025, 2, 1): levels({1: "low"}),
+        datetime.date(2025, 3, 1): levels({2: "medium"}),
+        datetime.date(2025, 9, 1): levels({}),
+    }
+    warning = warnings_before_crises(assessed, truth)
+    assert (warning.crises, warning.signalled, warning.warned) == (1, 1, 1)
+    assert warning.days == [(datetime.date(2025, 6, 1) - datetime.date(2025, 3, 1)).days]
+    assert warning.share == 1.0
+
+
+def test_a_crisis_with_no_sign_before_it_is_counted_apart(truth):
+    silent = Truth(
+        people=truth.people,
+        victims=truth.victims,
+        person_to_true=truth.person_to_true,
+        first_signal=pd.Series({"A": pd.Timestamp("2025-06-02")}),  # only after the crisis
+    )
+    assessed = {datetime.date(2025, 2, 1): levels({}), datetime.date(2025, 9, 1): levels({})}
+    warning = warnings_before_crises(assessed, silent)
+    assert (warning.crises, warning.signalled, warning.warned) == (1, 0, 0)
+    assert math.isnan(warning.share)

@@ -42,7 +42,8 @@ def test_an_indicator_three_to_six_months_ago_is_previous_and_counts_half(county
 def test_nothing_older_than_six_months_counts(county):
     child = county.person()
     referral(county, child, "24A", days_before=200)
-    assert hits_of(child) == {}
+    # (Being known to social care still counts as a vulnerability, over two years.)
+    assert set(hits_of(child)) == {"child-in-need-or-protection"}
 
 
 def test_a_current_hit_wins_over_a_previous_one_and_its_evidence_is_the_current_event(county):
@@ -79,11 +80,12 @@ def test_the_score_adds_the_weights_and_sets_the_level(county):
     referral(county, child, "24A", "11A", days_before=5)  # 3 + 3
     referral(county, child, "13A", days_before=100)  # 2, previous: 1
     assessment = assessment_of(child)
-    assert assessment.score == 7.0
+    assert assessment.indicator_score == 7.0
+    assert assessment.score == 7.0 + assessment.vulnerability_score  # known to social care
     assert assessment.level == assessment.computed_level == "medium"
     referral(county, child, "12A", days_before=6)
     assessment = assessment_of(child)
-    assert assessment.score == 10.0 and assessment.level == "high"
+    assert assessment.indicator_score == 10.0 and assessment.level == "high"
     assert set(assessment.types) == {"cce", "cse", "county_lines", "trafficking"}
 
 
@@ -121,10 +123,12 @@ def test_a_stored_run_keeps_each_hit_with_the_events_behind_it(county):
     county.event(other, agency="education", event_type="exclusion", details={"reason": "DB"})
     summary = score_everyone(as_of=AS_OF)
     assessment = RiskAssessment.objects.get(run=summary.run, person=child)
-    assert (assessment.score, assessment.level, assessment.age) == (3.0, "low", 15)
+    assert 3.0 < assessment.score < 3.4 and assessment.vulnerability_score > 0
+    assert (assessment.score - assessment.vulnerability_score, assessment.level) == (3.0, "low")
+    assert assessment.age == 15
     assert assessment.agencies == ",childrens-social-care,"
     assert assessment.exploitation_types == ",cce,county_lines,"
-    hit = IndicatorHit.objects.get(assessment=assessment)
+    hit = IndicatorHit.objects.get(assessment=assessment, indicator_id="factor-cce")
     assert (hit.indicator_id, hit.recency, hit.weight, hit.count) == (
         "factor-cce",
         "current",
@@ -142,7 +146,8 @@ def test_scoring_the_same_date_again_replaces_the_run(county):
     score_everyone(as_of=AS_OF)
     score_everyone(as_of=AS_OF)
     assert ScoringRun.objects.count() == 1
-    assert RiskAssessment.objects.count() == IndicatorHit.objects.count() == 1
+    assert RiskAssessment.objects.count() == 1
+    assert IndicatorHit.objects.count() == 2  # factor-cce, and known to social care
 
 
 def test_the_trajectory_compares_with_the_run_before(county):

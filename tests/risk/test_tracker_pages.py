@@ -78,8 +78,9 @@ def test_the_voluntary_sector_sees_only_who_the_panel_is_discussing_and_what_it_
     response = open_tracker(client)
     assert names_in(response) == ["Medium Person"]
     row = response.context["rows"][0]
-    assert row["indicators"] == [] and row["unshared_indicators"] == 3  # care and school
-    assert b"and 3 from records not shared with your organisation" in response.content
+    # Care and school: three indicators and two vulnerabilities (known to social care, excluded).
+    assert row["indicators"] == row["vulnerabilities"] == [] and row["unshared_indicators"] == 5
+    assert b"and 5 from records not shared with your organisation" in response.content
 
 
 @pytest.mark.parametrize("persona", ["outsider", "auditor"])
@@ -205,9 +206,12 @@ def test_the_export_is_the_ranked_list_and_is_audited(client_for, scored):
     rows = list(csv.reader(io.StringIO(response.content.decode())))
     high = scored["High Person"]
     assert rows[0] == ["person_id", "score", "level", "indicators"]
+    # The score includes the vulnerability (known to social care); the indicators are listed.
+    score = RiskAssessment.objects.get(person=high).score
+    assert 9.0 < score < 9.5
     assert rows[1] == [
         str(high.pk),
-        "9.0",
+        str(round(score, 2)),
         "high",
         "factor-cce;factor-cse;factor-trafficking",
     ]

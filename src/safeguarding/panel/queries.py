@@ -171,7 +171,7 @@ def escalated_to(*, user) -> list[Action]:
             "decision__agenda_item__meeting",
         )
         .order_by("due_on", "pk")
-)
+    )
 
 
 def next_meeting(*, on_or_after: datetime.date) -> Meeting | None:

@@ -20,6 +20,9 @@ DOMAINS = {
     "education": "Education",
     "health": "Health",
     "youth_justice": "Youth justice",
+    "care": "Care and protection",
+    "family": "Family and home",
+    "peers": "Siblings and friends",
 }
 EXPLOITATION_TYPES = {
     "cce": "Child criminal exploitation",
@@ -27,9 +30,21 @@ EXPLOITATION_TYPES = {
     "county_lines": "County lines",
     "trafficking": "Trafficking",
 }
-KINDS = {"events", "attendance", "adult_of_concern", "place_of_concern", "network_concern"}
+KINDS = {
+    "events",
+    "attendance",
+    "adult_of_concern",
+    "place_of_concern",
+    "network_concern",
+    "related_exploited",
+}
 # network_concern: linked to one of these in the association graph (risk/linked_concerns.py)
 NETWORK_CONCERNS = {"adult", "address", "phone"}
+# Two parts of the catalogue: indicators are signs that a child may be being exploited;
+# vulnerabilities raise the risk without being signs of harm, and weigh less (docs/risk.md).
+PARTS = {"indicator": "Indicator of exploitation", "vulnerability": "Vulnerability"}
+RELATIONS = {"household", "shared_event"}
+WEIGHTINGS = {"expert": "expert weights", "fitted": "weights fitted on local history"}
 PLACE_CONDITIONS = {"out_of_area"}
 COUNTS = {"events", "episodes"}
 
@@ -51,6 +66,9 @@ class Indicator:
     roles: tuple[str, ...] = ()
     # detail → accepted values, lower case (any one; a list detail matches on any element)
     details: dict[str, frozenset[str]] = field(default_factory=dict)
+    # how many different accepted values a list detail must hold (e.g. two of cash, phones
+    # and drugs found in one search)
+    min_details: int = 1
     # detail → fragments, any one of which the detail's text contains (case-insensitive)
     details_contain: dict[str, tuple[str, ...]] = field(default_factory=dict)
     location: str | None = None  # where the event happened: "out_of_area"
@@ -65,10 +83,18 @@ class Indicator:
     adult_roles: tuple[str, ...] = ()
     lookback_days: int = 180
     concerns: tuple[str, ...] = ()  # network_concern: adult, address, phone
+    part: str = "indicator"
+    # related_exploited: who counts as related, and which of their indicators show exploitation
+    relation: str | None = None
+    related_indicators: tuple[str, ...] = ()
 
     @property
     def domain_label(self) -> str:
         return DOMAINS[self.domain]
+
+    @property
+    def is_vulnerability(self) -> bool:
+        return self.part == "vulnerability"
 
 
 @dataclass(frozen=True)
@@ -83,7 +109,23 @@ class Catalogue:
     high: float
     at_least_medium_under_age: int | None
     learning_disability_factors: tuple[str, ...]
-    indicators: tuple[Indicator, ...]
+    indicators: tuple[Indicator, ...]  # both parts: signs first, then vulnerabilities
+    # Vulnerabilities together never add more than this, so alone they stay below medium.
+    vulnerability_cap: float = 2.0
+    weighting: str = "expert"
+    weighting_note: str = ""
+    # Fairness: the largest ratio between two groups' false-positive rates (or flag rates)
+    # before the tracker warns, measured among the `fairness_top` highest scores.
+    fairness_limit: float = 1.25
+    fairness_top: int = 100
+
+    @cached_property
+    def signs(self) -> tuple[Indicator, ...]:
+        return tuple(i for i in self.indicators if not i.is_vulnerability)
+
+    @cached_property
+    def vulnerabilities(self) -> tuple[Indicator, ...]:
+        return tuple(i for i in self.indicators if i.is_vulnerability)
 
     def indicator(self, indicator_id: str) -> Indicator:
         return self.by_id[indicator_id]
@@ -108,9 +150,9 @@ def _strings(value, *, where: str, what: str) -> tuple[str, ...]:
     return tuple(value)
 
 
-def _indicator(raw: dict, position: int) -> Indicator:
-    where = f"indicator {raw.get('id', f'number {position}')}"
-    known = set(Indicator.__dataclass_fields__)
+def _indicator(raw: dict, position: int, part: str = "indicator") -> Indicator:
+    where = f"{part} {raw.get('id', f'number {position}')}"
+    known = set(Indicator.__dataclass_fields__) - {"part"}
     unknown = set(raw) - known
     if unknown:
         raise CatalogueError(f"{where}: unknown field {', '.join(sorted(unknown))}.")
@@ -148,9 +190,19 @@ def _indicator(raw: dict, position: int) -> Indicator:
         raise CatalogueError(f"{where}: concerns must be some of adult, address, phone.")
     if raw.get("min_count", 1) < 1:
         raise CatalogueError(f"{where}: min_count must be at least 1.")
+    if raw.get("min_details", 1) < 1:
+        raise CatalogueError(f"{where}: min_details must be at least 1.")
+    related = _strings(raw.get("related_indicators", []), where=where, what="related_indicators")
+    if raw["kind"] == "related_exploited" and (raw.get("relation") not in RELATIONS or not related):
+        raise CatalogueError(
+            f"{where}: a related_exploited item needs relation ({', '.join(sorted(RELATIONS))}) "
+            "and related_indicators."
+        )
     return Indicator(
         **{
             **raw,
+            "part": part,
+            "related_indicators": related,
             "types": types,
             "event_types": event_types,
             "roles": roles,
@@ -181,11 +233,24 @@ def parse_catalogue(text: str, *, name: str = "catalogue") -> Catalogue:
     head, levels, rules = raw.get("catalogue", {}), raw.get("levels", {}), raw.get("rules", {})
     if not head.get("version"):
         raise CatalogueError(f"{name}: [catalogue] needs a version.")
-    indicators = tuple(
+    signs = tuple(
         _indicator(item, position) for position, item in enumerate(raw.get("indicator", []), 1)
     )
-    if not indicators:
+    if not signs:
         raise CatalogueError(f"{name} has no [[indicator]].")
+    vulnerabilities = tuple(
+        _indicator(item, position, "vulnerability")
+        for position, item in enumerate(raw.get("vulnerability", []), 1)
+    )
+    indicators = signs + vulnerabilities
+    sign_ids = {i.id for i in signs}
+    for item in indicators:
+        unknown = set(item.related_indicators) - sign_ids
+        if unknown:
+            raise CatalogueError(f"{item.id}: no indicator {', '.join(sorted(unknown))}.")
+    weighting, fairness = raw.get("weighting", {}), raw.get("fairness", {})
+    if weighting.get("kind", "expert") not in WEIGHTINGS:
+        raise CatalogueError(f"{name}: [weighting] kind must be one of {', '.join(WEIGHTINGS)}.")
     ids = [indicator.id for indicator in indicators]
     repeated = {i for i in ids if ids.count(i) > 1}
     if repeated:
@@ -210,6 +275,11 @@ def parse_catalogue(text: str, *, name: str = "catalogue") -> Catalogue:
         at_least_medium_under_age=rules.get("at_least_medium_under_age"),
         learning_disability_factors=tuple(rules.get("learning_disability_factors", [])),
         indicators=indicators,
+        vulnerability_cap=float(head.get("vulnerability_cap", 2.0)),
+        weighting=weighting.get("kind", "expert"),
+        weighting_note=weighting.get("note", ""),
+        fairness_limit=float(fairness.get("limit", 1.25)),
+        fairness_top=int(fairness.get("top", 100)),
     )
 
 

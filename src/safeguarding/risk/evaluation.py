@@ -1,4 +1,9 @@
-"""Measuring the tracker against the synthetic county's truth, with two baselines beside it.
+"""Measuring the tracker against the synthetic county's truth, with the baselines beside it.
+
+Accuracy (ROC AUC, average precision, precision at k), lead time (the share of crises preceded
+by a medium or high level, and the days of warning, scored as of many past dates) and fairness
+(risk.fairness) for every method: the tracker with expert weights, with fitted weights if given,
+counting missing episodes, and each agency alone.
 
 A young person counts as truly at risk on a date when their (hidden) exploitation has begun and
 its signs are still arriving: from onset to 60 days after their crisis, or to the end of the
@@ -19,6 +24,7 @@ from scipy.stats import rankdata
 
 from safeguarding.risk.catalogue import Catalogue
 from safeguarding.risk.facts import Facts, ages_on
+from safeguarding.risk.fairness import Ratio, fairness_ratios, group_rates
 from safeguarding.risk.scoring import Scorer, end_of_day
 
 EXPOSURE_AFTER_CRISIS = pd.Timedelta(days=60)
@@ -31,6 +37,8 @@ class Truth:
     people: pd.DataFrame  # true_id, date_of_birth, sex, ethnicity
     victims: pd.DataFrame  # true_id, onset, crisis_date, exposure_end
     person_to_true: pd.Series  # linked person id → true id
+    # true id → the first day any agency recorded a sign of their exploitation (none: silent)
+    first_signal: pd.Series = field(default_factory=lambda: pd.Series(dtype="datetime64[ns]"))
 
 
 @dataclass
@@ -46,6 +54,8 @@ class Measures:
     flag_rate_by_sex: dict[str, float] = field(default_factory=dict)
     flag_rate_by_ethnicity: dict[str, float] = field(default_factory=dict)
     recall_by_sex: dict[str, float] = field(default_factory=dict)
+    # One row per person in the population: ethnicity, sex, positive, flagged, top (for fairness)
+    frame: pd.DataFrame = field(default_factory=pd.DataFrame, repr=False)
 
 
 def load_truth(truth_dir: Path, linked: pd.DataFrame, feeds: dict) -> Truth:
@@ -78,6 +88,11 @@ def load_truth(truth_dir: Path, linked: pd.DataFrame, feeds: dict) -> Truth:
             .clip(upper=window_end),
         }
     )
+    events = pd.read_csv(
+        truth_dir / "events.csv", usecols=["person_id", "occurred_at", "exploited"]
+    )
+    signs = events[events["exploited"].astype(str) == "True"]
+    first_signal = pd.to_datetime(signs.groupby("person_id")["occurred_at"].min())
     clusters = truth_clusters(truth_dir=truth_dir, feeds=feeds)
     joined = linked.dropna(subset=["person_id"]).merge(clusters, on=["feed", "source_record_id"])
     majority = (
@@ -92,6 +107,7 @@ def load_truth(truth_dir: Path, linked: pd.DataFrame, feeds: dict) -> Truth:
         people=people,
         victims=victims,
         person_to_true=majority.set_index("person_id")["true"],
+        first_signal=first_signal,
     )
 
 
@@ -120,7 +136,9 @@ def true_people_scores(assessments: pd.DataFrame, truth: Truth) -> pd.DataFrame:
     return frame.drop_duplicates("true_id")[["true_id", "score", "level"]]
 
 
-def measure(as_of: datetime.date, assessments: pd.DataFrame, truth: Truth) -> Measures:
+def measure(
+    as_of: datetime.date, assessments: pd.DataFrame, truth: Truth, *, top: int = 100
+) -> Measures:
     """assessments: person_id, score, level (people not listed scored nothing)."""
     day = pd.Timestamp(as_of)
     ages = ages_on(truth.people["date_of_birth"], day)
@@ -135,6 +153,7 @@ def measure(as_of: datetime.date, assessments: pd.DataFrame, truth: Truth) -> Me
     # Ties in score are broken by a fixed shuffle, not by who happens to come first.
     frame["tie_break"] = np.random.default_rng(0).random(len(frame))
     ranked = frame.sort_values(["score", "tie_break"], ascending=[False, True])
+    frame["top"] = frame.index.isin(ranked.index[:top])
     scores, labels = frame["score"].to_numpy(), frame["positive"].to_numpy()
     positives = frame[frame["positive"]]
     return Measures(
@@ -152,6 +171,7 @@ def measure(as_of: datetime.date, assessments: pd.DataFrame, truth: Truth) -> Me
         flag_rate_by_sex=frame.groupby("sex")["flagged"].mean().to_dict(),
         flag_rate_by_ethnicity=frame.groupby("ethnicity")["flagged"].mean().to_dict(),
         recall_by_sex=positives.groupby("sex")["flagged"].mean().to_dict(),
+        frame=frame[["true_id", "ethnicity", "sex", "positive", "flagged", "top"]],
     )
 
 
@@ -182,6 +202,64 @@ class Comparison:
     measures: list[Measures]
     lead_days: list[int]  # per crisis first seen in the top 100 beforehand
     crises: int  # crises in the evaluated period
+    warning: "EarlyWarning | None" = None
+    fairness: list[Ratio] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class EarlyWarning:
+    """How often, and how early, a method graded someone medium or high before their crisis."""
+
+    crises: int  # in the period scored
+    signalled: int  # of them, with a sign recorded by some agency before the crisis
+    warned: int  # of the signalled, graded medium or high on a scored date before the crisis
+    days: list[int]  # for each warned crisis: days from the first such date to the crisis
+
+    @property
+    def share(self) -> float:
+        return self.warned / self.signalled if self.signalled else float("nan")
+
+    @property
+    def median_days(self) -> float:
+        return float(np.median(self.days)) if self.days else float("nan")
+
+
+def warnings_before_crises(
+    assessed_by_date: dict[datetime.date, pd.DataFrame], truth: Truth
+) -> EarlyWarning:
+    """Scored as of each past date: was each crisis preceded by a medium or high level (after
+    its exploitation began), and how many days ahead? Crises of young people no agency had
+    recorded a sign for before the crisis cannot be warned of and are counted apart."""
+    dates = sorted(assessed_by_date)
+    first_flag: dict[str, datetime.date] = {}
+    for day in dates:
+        scored = true_people_scores(assessed_by_date[day], truth)
+        for true_id in _flagged_after_onset(scored, truth, day):
+            first_flag.setdefault(true_id, day)
+    crises = truth.victims.dropna(subset=["crisis_date"])
+    crises = crises[
+        (crises["crisis_date"] > pd.Timestamp(dates[0]))
+        & (crises["crisis_date"] <= pd.Timestamp(dates[-1]))
+    ]
+    first_signal = crises["true_id"].map(truth.first_signal)
+    signalled = crises[
+        first_signal.notna() & (first_signal < crises["crisis_date"])
+        if len(truth.first_signal)
+        else np.ones(len(crises), dtype=bool)
+    ]
+    days = []
+    for true_id, crisis in zip(signalled["true_id"], signalled["crisis_date"], strict=True):
+        seen = first_flag.get(true_id)
+        if seen is not None and pd.Timestamp(seen) < crisis:
+            days.append((crisis - pd.Timestamp(seen)).days)
+    return EarlyWarning(crises=len(crises), signalled=len(signalled), warned=len(days), days=days)
+
+
+def _flagged_after_onset(scored: pd.DataFrame, truth: Truth, day: datetime.date):
+    flagged = scored[scored["level"].isin(FLAGGED_LEVELS)]
+    onset = flagged["true_id"].map(truth.victims.set_index("true_id")["onset"])
+    keep = onset.notna() & (onset <= pd.Timestamp(day))
+    return flagged["true_id"][keep].tolist()
 
 
 def lead_times(
@@ -224,13 +302,17 @@ def compare(
     lead_dates: list[datetime.date],
     agencies: list[str],
     progress=None,
+    fitted: Catalogue | None = None,
 ) -> list[Comparison]:
-    """The tracker, the missing rule and each single agency, on the same dates."""
+    """The tracker (expert weights, and fitted ones if given), the missing rule and each single
+    agency, on the same dates."""
     tracker = Scorer(facts, catalogue)
     methods: dict[str, Callable[[datetime.date], pd.DataFrame]] = {
-        "tracker (all agencies)": lambda day: tracker.score(day).assessments,
-        "rule: 3+ missing in 90 days": lambda day: missing_rule_assessments(facts, day),
+        "tracker (all agencies)": _assessed_by(tracker),
     }
+    if fitted is not None:
+        methods["tracker (fitted weights)"] = _assessed_by(Scorer(facts, fitted))
+    methods["rule: 3+ missing in 90 days"] = lambda day: missing_rule_assessments(facts, day)
     for agency in agencies:
         alone = Scorer(single_agency_facts(facts, agency), catalogue)
         methods[f"{agency} alone"] = _assessed_by(alone)
@@ -239,12 +321,16 @@ def compare(
     for name, method in steps:
         assessed = {day: method(day) for day in sorted({*dates, *lead_dates})}
         leads, crises = lead_times({d: assessed[d] for d in lead_dates}, truth)
+        measures = [measure(day, assessed[day], truth, top=catalogue.fairness_top) for day in dates]
+        pooled = pd.concat([m.frame for m in measures], ignore_index=True)
         comparisons.append(
             Comparison(
                 name=name,
-                measures=[measure(day, assessed[day], truth) for day in dates],
+                measures=measures,
                 lead_days=leads,
                 crises=crises,
+                warning=warnings_before_crises({d: assessed[d] for d in lead_dates}, truth),
+                fairness=fairness_ratios(pooled),
             )
         )
     return comparisons
@@ -260,6 +346,50 @@ def _group_means(measures: list[Measures], attribute: str) -> dict[str, float]:
     return {g: _mean([getattr(m, attribute).get(g, np.nan) for m in measures]) for g in groups}
 
 
+def _ratio_of(comparison: Comparison, attribute: str, measure_name: str) -> Ratio | None:
+    return next(
+        (r for r in comparison.fairness if (r.attribute, r.measure) == (attribute, measure_name)),
+        None,
+    )
+
+
+def _fmt_ratio(ratio: Ratio | None) -> str:
+    return "-" if ratio is None else f"{ratio.ratio:.2f}"
+
+
+def summary_rows(comparisons: list[Comparison]) -> list[dict]:
+    """One row of figures per method (means over the dates; fairness pooled over them)."""
+    rows = []
+    for c in comparisons:
+        m, w = c.measures, c.warning
+        rows.append(
+            {
+                "method": c.name,
+                "precision_at_50": _mean([x.precision_at[50] for x in m]),
+                "precision_at_100": _mean([x.precision_at[100] for x in m]),
+                "recall": _mean([x.recall for x in m]),
+                "roc_auc": _mean([x.roc_auc for x in m]),
+                "average_precision": _mean([x.average_precision for x in m]),
+                "flagged": _mean([x.flagged for x in m]),
+                "warned_share": w.share if w else float("nan"),
+                "warned": w.warned if w else 0,
+                "signalled_crises": w.signalled if w else 0,
+                "crises": w.crises if w else c.crises,
+                "median_warning_days": w.median_days if w else float("nan"),
+                "fairness": {
+                    f"{r.attribute}:{r.measure}": {
+                        "ratio": r.ratio,
+                        "high": r.high,
+                        "low": r.low,
+                        "interval": list(r.interval),
+                    }
+                    for r in c.fairness
+                },
+            }
+        )
+    return rows
+
+
 def report(comparisons: list[Comparison]) -> str:
     """The comparison as a plain-text table, means over the evaluation dates."""
     first = comparisons[0].measures
@@ -268,64 +398,110 @@ def report(comparisons: list[Comparison]) -> str:
         f"on average {_mean([m.population for m in first]):,.0f} young people aged 10 to 17, "
         f"{_mean([m.positives for m in first]):.0f} of them truly at risk.",
         "",
-        f"{'method':<34}{'P@25':>6}{'P@50':>6}{'P@100':>7}{'recall':>8}{'AUC':>7}{'AP':>7}"
-        f"{'flagged':>9}{'lead days':>11}{'crises seen':>13}",
+        f"{'method':<30}{'P@50':>6}{'P@100':>7}{'recall':>8}{'AUC':>7}{'AP':>7}{'flagged':>9}"
+        f"{'warned':>11}{'days':>6}{'FPR eth':>9}{'FPR sex':>9}{'flag eth':>10}",
     ]
-    for c in comparisons:
-        m = c.measures
-        seen = f"{len(c.lead_days)}/{c.crises}"
-        lead = f"{np.median(c.lead_days):.0f}" if c.lead_days else "-"
+    for c, row in zip(comparisons, summary_rows(comparisons), strict=True):
+        warned = f"{row['warned']}/{row['signalled_crises']}"
+        days = row["median_warning_days"]
         lines.append(
-            f"{c.name:<34}"
-            + "".join(
-                f"{_mean([x.precision_at[k] for x in m]):>{w}.2f}"
-                for k, w in ((25, 6), (50, 6), (100, 7))
-            )
-            + f"{_mean([x.recall for x in m]):>8.2f}{_mean([x.roc_auc for x in m]):>7.3f}"
-            f"{_mean([x.average_precision for x in m]):>7.3f}{_mean([x.flagged for x in m]):>9.0f}"
-            f"{lead:>11}{seen:>13}"
+            f"{c.name:<30}{row['precision_at_50']:>6.2f}{row['precision_at_100']:>7.2f}"
+            f"{row['recall']:>8.2f}{row['roc_auc']:>7.3f}{row['average_precision']:>7.3f}"
+            f"{row['flagged']:>9.0f}{warned:>11}{'-' if pd.isna(days) else f'{days:.0f}':>6}"
+            f"{_fmt_ratio(_ratio_of(c, 'ethnicity', 'fpr_top')):>9}"
+            f"{_fmt_ratio(_ratio_of(c, 'sex', 'fpr_top')):>9}"
+            f"{_fmt_ratio(_ratio_of(c, 'ethnicity', 'flag_rate')):>10}"
         )
-    tracker = comparisons[0].measures
-    lines += ["", "Tracker: share flagged medium or high, by group (mean over the dates)"]
-    for label, attribute in (
-        ("sex", "flag_rate_by_sex"),
-        ("ethnicity", "flag_rate_by_ethnicity"),
-        ("recall by sex", "recall_by_sex"),
-    ):
-        groups = _group_means(tracker, attribute)
-        lines.append(f"  {label:<15}" + "  ".join(f"{g} {v:.3f}" for g, v in groups.items()))
+    for c in comparisons:
+        if not c.name.startswith("tracker"):
+            continue
+        pooled = pd.concat([m.frame for m in c.measures], ignore_index=True)
+        lines += ["", f"{c.name}: by group, pooled over the dates"]
+        lines.append(
+            f"  {'group':<10}{'person-dates':>13}{'exploited':>10}{'FPR top':>9}{'flag rate':>10}"
+            f"{'FPR flag':>9}{'recall':>8}"
+        )
+        for attribute in ("ethnicity", "sex"):
+            for group, r in group_rates(pooled, attribute).iterrows():
+                lines.append(
+                    f"  {group:<10}{r['people']:>13,.0f}{r['positives']:>10,.0f}"
+                    f"{r['fpr_top']:>9.4f}{r['flag_rate']:>10.4f}{r['fpr_flag']:>9.4f}"
+                    f"{r['recall_flag']:>8.2f}"
+                )
+        for ratio in c.fairness:
+            lines.append(f"  worst {ratio.attribute} {ratio.measure} ratio: {ratio.describe()}")
     lines += [
         "",
         "P@k: share truly at risk among the k highest scores. Recall: share of those truly at "
-        "risk flagged medium or high. Lead days: median days from first entering the top 100 "
-        "to the crisis; crises seen: crises preceded by a top-100 place.",
+        "risk flagged medium or high. Warned: crises preceded by a medium or high level (on a "
+        "date after onset), of those with any sign recorded before the crisis; days: median "
+        "days of that warning. FPR eth/sex: highest over lowest false-positive rate among the "
+        "top 100 between ethnic groups / sexes; flag eth: the same for the share graded medium "
+        "or high.",
     ]
     return "\n".join(lines)
 
 
-def evaluation_dates(truth_dir: Path) -> tuple[list[datetime.date], list[datetime.date]]:
-    """Every 4 weeks from six months into the county's window for lead times; every 12 weeks,
-    after its first year, for the measures (the same dates, so each is scored once)."""
+def evaluation_dates(
+    truth_dir: Path, *, step_days: int = 28
+) -> tuple[list[datetime.date], list[datetime.date]]:
+    """Every 4 weeks (step_days) from six months into the county's window for lead times; every
+    third of those, after its first year, for the measures (so each date is scored once)."""
     parameters = json.loads((truth_dir / "parameters.json").read_text())
     start = datetime.date.fromisoformat(parameters["window_start"])
     end = datetime.date.fromisoformat(parameters["window_end"])
-    grid = [d.date() for d in pd.date_range(start + datetime.timedelta(days=182), end, freq="28D")]
+    grid = [
+        d.date()
+        for d in pd.date_range(start + datetime.timedelta(days=182), end, freq=f"{step_days}D")
+    ]
     year_on = start + datetime.timedelta(days=365)
     measured = [d for d in grid if d >= year_on][::3]
     return measured, grid
 
 
-def evaluate_tracker(*, truth_dir: Path, catalogue: Catalogue, progress=None) -> str:
-    """Score the linked county as of many dates and compare with the truth and the baselines."""
+@dataclass
+class Validation:
+    text: str
+    rows: list[dict]
+    fitted_note: str = ""
+
+
+def evaluate_tracker(
+    *,
+    truth_dir: Path,
+    catalogue: Catalogue,
+    progress=None,
+    fit: bool = False,
+    step_days: int = 28,
+) -> Validation:
+    """Score the linked county as of many dates and compare with the truth and the baselines.
+
+    With fit, weights are also fitted on the county's first half (risk.fitting) and every
+    method is measured on the second half only, so the fitted weights never see those dates.
+    """
     from django.conf import settings
 
     from safeguarding.linkage.pipeline import linked_records_frame
     from safeguarding.risk.facts import load_facts
+    from safeguarding.risk.fitting import fit_weights, fitted_catalogue, split_dates
     from safeguarding.sources.feeds import load_feeds
 
     facts = load_facts()
     truth = load_truth(truth_dir, linked_records_frame(), load_feeds(settings.FEEDS_DIR))
-    dates, lead_dates = evaluation_dates(truth_dir)
+    dates, lead_dates = evaluation_dates(truth_dir, step_days=step_days)
+    fitted, note = None, ""
+    if fit:
+        split = lead_dates[len(lead_dates) // 2]
+        train, later = split_dates(lead_dates, train_until=split)
+        end = lead_dates[-1] - datetime.timedelta(days=180)
+        weights = fit_weights(
+            Scorer(facts, catalogue), train_dates=train, test_dates=[d for d in later if d <= end]
+        )
+        text = Path(settings.INDICATOR_CATALOGUE).read_text(encoding="utf-8")
+        fitted, note = fitted_catalogue(text, weights, catalogue), weights.note()
+        # Every method is measured on the later half only, where the fitted weights are untested.
+        lead_dates = later
+        dates = later[::2]
     comparisons = compare(
         facts,
         catalogue,
@@ -334,5 +510,9 @@ def evaluate_tracker(*, truth_dir: Path, catalogue: Catalogue, progress=None) ->
         lead_dates=lead_dates,
         agencies=sorted(facts.events["agency"].unique()),
         progress=progress,
+        fitted=fitted,
     )
-    return report(comparisons)
+    text = report(comparisons)
+    if note:
+        text += f"\n\nFitted weights: {note}."
+    return Validation(text=text, rows=summary_rows(comparisons), fitted_note=note)

@@ -34,6 +34,9 @@ class ScoringRun(models.Model):
     computed_at = models.DateTimeField()
     people_assessed = models.PositiveIntegerField(default=0)
     seconds = models.FloatField(default=0)
+    weighting = models.CharField(
+        max_length=10, default="expert", help_text="expert, or fitted on local history"
+    )
 
     class Meta:
         ordering = ["-as_of", "-computed_at"]
@@ -55,6 +58,9 @@ class RiskAssessment(models.Model):
         "people.Person", on_delete=models.CASCADE, related_name="risk_assessments"
     )
     score = models.FloatField()
+    vulnerability_score = models.FloatField(
+        default=0, help_text="The part of the score from vulnerabilities"
+    )
     level = models.CharField(max_length=10, choices=Level.choices)
     computed_level = models.CharField(
         max_length=10, choices=Level.choices, help_text="The level the score alone gives"
@@ -120,3 +126,30 @@ class Override(models.Model):
             models.CheckConstraint(condition=~models.Q(reason=""), name="override_has_reason")
         ]
         indexes = [models.Index(fields=["person", "active"])]
+
+
+class Validation(models.Model):
+    """A check of the tracker's ranking against what happened: accuracy, lead time, fairness.
+
+    `measures` holds the report (risk.evaluation.Validation as a dict); `worst_ratio` is the
+    largest between-group ratio of false-positive or flag rates, which the tracker warns about
+    when it passes the catalogue's fairness limit.
+    """
+
+    computed_at = models.DateTimeField()
+    catalogue_version = models.CharField(max_length=20)
+    weighting = models.CharField(max_length=10, default="expert")
+    label = models.CharField(max_length=200, help_text="What was checked against what")
+    worst_ratio = models.FloatField(null=True, blank=True)
+    worst_ratio_between = models.CharField(max_length=100, blank=True)
+    fairness_limit = models.FloatField(default=1.25)
+    measures = models.JSONField(default=dict)
+
+    objects: "models.Manager[Validation]" = models.Manager()
+
+    class Meta:
+        ordering = ["-computed_at"]
+
+    @property
+    def over_limit(self) -> bool:
+        return self.worst_ratio is not None and self.worst_ratio > self.fairness_limit

@@ -34,6 +34,7 @@ from safeguarding.risk.models import (
     RiskAssessment,
     ScoringRun,
     Trajectory,
+    Validation,
 )
 
 AGE_BANDS = {
@@ -75,6 +76,11 @@ class TrackerFilters:
     agency: str = ""
     new_since: datetime.date | None = None
     sort: str = "score"
+
+
+def latest_validation() -> Validation | None:
+    """The latest check of the tracker against outcomes (risk.evaluation), if any."""
+    return Validation.objects.order_by("-computed_at").first()
 
 
 def latest_run(*, as_of: datetime.date | None = None) -> ScoringRun | None:
@@ -230,14 +236,18 @@ def tracker_rows(*, assessments, catalogue: Catalogue, user) -> list[dict]:
     agency_names = _agency_names()
     rows = []
     for assessment in assessments:
-        indicators, unshared = [], 0
+        indicators: list[dict] = []
+        vulnerabilities: list[dict] = []
+        unshared = 0
         for hit in hits_of.get(assessment.pk, []):
             indicator = catalogue.by_id.get(hit.indicator_id)
             if not indicator_shared(indicator, user=user):
                 unshared += 1
                 continue
             hidden = health_hidden(indicator, user=user)
-            indicators.append(
+            # Vulnerabilities are shown apart: they raise risk without being signs of harm.
+            part = vulnerabilities if indicator and indicator.is_vulnerability else indicators
+            part.append(
                 {
                     # The download names an indicator by id; a hidden one by its domain alone.
                     "id": "health" if hidden else hit.indicator_id,
@@ -259,6 +269,7 @@ def tracker_rows(*, assessments, catalogue: Catalogue, user) -> list[dict]:
                     if code
                 ],
                 "indicators": indicators,
+                "vulnerabilities": vulnerabilities,
                 "unshared_indicators": unshared,
             }
         )
@@ -388,6 +399,7 @@ def person_risk(*, person, catalogue: Catalogue, user) -> dict | None:
                     "domain": DOMAINS.get(indicator.domain, "") if indicator else "",
                     "source": "" if hidden or indicator is None else indicator.source,
                     "evidence": sorted(hit.evidence.all(), key=lambda e: e.occurred_at),
+                    "vulnerability": bool(indicator and indicator.is_vulnerability),
                 }
             )
     return {

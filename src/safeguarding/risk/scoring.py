@@ -2,12 +2,15 @@
 
 Only what happened by the as-of date counts. Each indicator is hit in the current window (the
 `current_days` up to the as-of date) or the previous one (up to `previous_days`); the score is
-the sum of the weights hit, previous ones at `previous_weight`. Every hit keeps the events
+the sum of the weights hit, previous ones at `previous_weight`. Vulnerabilities count over their
+own, longer `lookback_days`, fading from full weight to half over it, and together add at most
+`vulnerability_cap`: they order everyone else, below the indicators. Every hit keeps the events
 behind it, so each score can be checked against the records.
 """
 
 import datetime
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 import pandas as pd
@@ -21,6 +24,7 @@ from safeguarding.risk.facts import Facts, ages_on
 DEFAULT_ROLES = ("subject", "victim", "suspect", "missing_person", "found_with")
 ADULT_AGE = 18
 MATCH_COLUMNS = ["person_id", "event_id", "occurred_at", "unit"]
+PERSISTENT_ABSENCE = 0.9  # DfE: missing 10% or more of possible sessions
 
 
 @dataclass
@@ -40,11 +44,13 @@ def _text(value) -> str:
     return "" if value is None else str(value).lower()
 
 
-def _has_value(details: dict, key: str, accepted: frozenset[str]) -> bool:
-    """The detail is one of the accepted values (for a list, any element is)."""
+def _has_value(details: dict, key: str, accepted: frozenset[str], at_least: int = 1) -> bool:
+    """The detail is one of the accepted values (for a list, at least `at_least` different
+    elements are)."""
     value = details.get(key)
     values = value if isinstance(value, list) else [value]
-    return any(str(item).lower() in accepted for item in values if item not in (None, ""))
+    found = {str(item).lower() for item in values if item not in (None, "")} & accepted
+    return len(found) >= at_least
 
 
 def _contains(details: dict, key: str, fragments: tuple[str, ...]) -> bool:
@@ -54,7 +60,10 @@ def _contains(details: dict, key: str, fragments: tuple[str, ...]) -> bool:
 
 def _matches_details(details: dict, indicator: Indicator) -> bool:
     return (
-        all(_has_value(details, key, values) for key, values in indicator.details.items())
+        all(
+            _has_value(details, key, values, indicator.min_details)
+            for key, values in indicator.details.items()
+        )
         and all(
             _contains(details, key, fragments)
             for key, fragments in indicator.details_contain.items()
@@ -93,7 +102,9 @@ class Scorer:
             for name in ("event_type", "role", "in_area", "found_in_area", "hours", "age")
         }
         self.details = events["details"].tolist()
-        self.match_frame = events[MATCH_COLUMNS]
+        # How strongly an attendance record shows absence (1 for any other event): it orders
+        # the many pupils whose half terms end on the same day.
+        self.match_frame = events[MATCH_COLUMNS].assign(intensity=self._absence_intensity())
         self.is_young = ~(self.columns["age"] >= ADULT_AGE)  # unknown ages count as young
         self.home = facts.people.set_index("person_id")["home_postcode"]
         static = [
@@ -113,6 +124,22 @@ class Scorer:
         self.network_links = linked_concerns.concern_links(tuple(sorted(wanted)))
 
     # -- matching, independent of the date --------------------------------------------------
+
+    def _absence_intensity(self) -> np.ndarray:
+        """For attendance records: 0.5 just under the persistent-absence line (90%), rising to 1
+        at 30% of sessions below it; 1 for every other event."""
+        intensity = np.ones(len(self.details))
+        for i in np.flatnonzero(self.columns["event_type"] == "attendance"):
+            details = self.details[i]
+            try:
+                rate = float(details.get("sessions_attended") or 0) / float(
+                    details.get("possible_sessions") or 0
+                )
+            except (TypeError, ValueError, ZeroDivisionError):
+                continue
+            shortfall = max(0.0, (PERSISTENT_ABSENCE - rate) / PERSISTENT_ABSENCE)
+            intensity[i] = 0.5 + 0.5 * min(1.0, shortfall / 0.3)
+        return intensity
 
     def _rows(self, mask: np.ndarray, test=None, *arguments) -> np.ndarray:
         """Positions where the mask holds and `test(details, *arguments)` is true."""
@@ -190,17 +217,24 @@ class Scorer:
 
     # -- scoring -----------------------------------------------------------------------------
 
+    def window_days(self, indicator: Indicator) -> int:
+        """How far back an item looks: the catalogue's six months, or a vulnerability's own."""
+        if indicator.is_vulnerability:
+            return indicator.lookback_days
+        return self.catalogue.previous_days
+
     def matches(self, as_of: datetime.date) -> pd.DataFrame:
-        """Every indicator's matching events in the six months to the date."""
+        """Every item's matching events in its window to the date."""
         catalogue, end = self.catalogue, end_of_day(as_of)
-        previous_from = end - pd.Timedelta(days=catalogue.previous_days)
+        window = {i.id: pd.Timedelta(days=self.window_days(i)) for i in catalogue.indicators}
         events = self.facts.events
         known = events[events["occurred_at"] < end]
+        longest = end - max(window.values())
         frames = []
         if self.static_matches is not None:
             static = self.static_matches
             frames.append(
-                static[(static["occurred_at"] < end) & (static["occurred_at"] >= previous_from)]
+                static[(static["occurred_at"] < end) & (static["occurred_at"] >= longest)]
             )
         for indicator in catalogue.indicators:
             if indicator.kind == "adult_of_concern":
@@ -216,7 +250,69 @@ class Scorer:
                     self._network_concerns(indicator, known).assign(indicator_id=indicator.id)
                 )
         matched = pd.concat(frames, ignore_index=True)
-        return matched[matched["occurred_at"] >= previous_from]
+        matched["intensity"] = matched["intensity"].astype(float).fillna(1.0)
+        starts = end - matched["indicator_id"].map(window)
+        matched = matched[matched["occurred_at"] >= starts]
+        related = [i for i in catalogue.indicators if i.kind == "related_exploited"]
+        if related:
+            frames = [matched]
+            frames += [
+                self._related_exploited(i, matched, known, end).assign(indicator_id=i.id)
+                for i in related
+            ]
+            matched = pd.concat(frames, ignore_index=True)
+            matched["intensity"] = matched["intensity"].astype(float).fillna(1.0)
+        return matched
+
+    def _related_exploited(
+        self, indicator: Indicator, matched: pd.DataFrame, known: pd.DataFrame, end
+    ) -> pd.DataFrame:
+        """Young people related to one whose exploitation is recorded (by a related indicator
+        in the window): in the same household, or in the same event.
+
+        A household match carries no evidence of its own: the other child's records are not
+        this child's (the hit's count says how many such children there are).
+        """
+        since = end - pd.Timedelta(days=indicator.lookback_days)
+        exploited = matched[
+            matched["indicator_id"].isin(indicator.related_indicators)
+            & (matched["occurred_at"] >= since)
+        ]
+        exploited_ids = set(exploited["person_id"])
+        if not exploited_ids:
+            return pd.DataFrame(columns=MATCH_COLUMNS)
+        if indicator.relation == "shared_event":
+            recent = known[(known["occurred_at"] >= since) & ~(known["age"] >= ADULT_AGE)]
+            recent = recent[recent["role"].isin(indicator.roles or DEFAULT_ROLES)]
+            with_exploited = recent[recent["person_id"].isin(exploited_ids)]["event_id"]
+            shared = recent[recent["event_id"].isin(set(with_exploited))]
+            return shared[~shared["person_id"].isin(exploited_ids)][MATCH_COLUMNS]
+        households = self.households
+        of = households.reindex(list(exploited_ids)).dropna()
+        latest = exploited.groupby("person_id")["occurred_at"].max()
+        rows = households[households.isin(set(of)) & ~households.index.isin(exploited_ids)]
+        if rows.empty:
+            return pd.DataFrame(columns=MATCH_COLUMNS)
+        sibling_latest = latest.reindex(of.index).groupby(of).max()
+        sibling_count = of.groupby(of).size()
+        return pd.DataFrame(
+            {
+                "person_id": rows.index,
+                "event_id": -1,  # no evidence of this child's own
+                "occurred_at": rows.map(sibling_latest).to_numpy(),
+                "unit": ["h" + str(key) for key in rows],
+                "siblings": rows.map(sibling_count).to_numpy(),
+            }
+        )[MATCH_COLUMNS]
+
+    @cached_property
+    def households(self) -> pd.Series:
+        """person_id → home postcode and surname, for people who have both."""
+        people = self.facts.people
+        surname = people["name"].fillna("").str.split().str[-1].str.upper()
+        key = people["home_postcode"].fillna("") + "|" + surname.fillna("")
+        usable = (people["home_postcode"].fillna("") != "") & (surname.fillna("") != "")
+        return pd.Series(key[usable].to_numpy(), index=people["person_id"][usable].to_numpy())
 
     def hits(self, as_of: datetime.date) -> pd.DataFrame:
         """Every indicator hit as of the date, with its recency, weight and evidence."""
@@ -224,7 +320,7 @@ class Scorer:
         columns = ["person_id", "indicator_id", "recency", "weight", "count", "latest", "evidence"]
         matched = self.matches(as_of)
         if matched.empty:
-            return pd.DataFrame(columns=columns)
+            return pd.DataFrame(columns=[*columns, "part"])
         current_from = end - pd.Timedelta(days=catalogue.current_days)
         indicators = catalogue.by_id
         by_episode = matched["indicator_id"].map(
@@ -250,20 +346,36 @@ class Scorer:
                 "recency": grouped["recency"].first(),
                 "count": grouped["counted"].nunique(),
                 "latest": grouped["occurred_at"].max(),
+                "intensity": grouped["intensity"].max(),
             }
         ).reset_index()
         evidence: dict[tuple, set] = {}
         for key in zip(kept["indicator_id"], kept["person_id"], kept["event_id"], strict=True):
-            evidence.setdefault(key[:2], set()).add(key[2])
+            if key[2] >= 0:
+                evidence.setdefault(key[:2], set()).add(key[2])
         hits["evidence"] = [
-            tuple(sorted(evidence[key]))
+            tuple(sorted(evidence.get(key, ())))
             for key in zip(hits["indicator_id"], hits["person_id"], strict=True)
         ]
-        factor = np.where(hits["recency"] == "current", 1.0, catalogue.previous_weight)
-        hits["weight"] = (
-            hits["indicator_id"].map({i: x.weight for i, x in indicators.items()}) * factor
+        weight = hits["indicator_id"].map({i: x.weight for i, x in indicators.items()})
+        vulnerable = hits["indicator_id"].map(
+            {i: x.is_vulnerability for i, x in indicators.items()}
         )
-        return hits[columns]
+        factor = np.where(hits["recency"] == "current", 1.0, catalogue.previous_weight)
+        # A vulnerability fades from full weight on the day to half at the end of its window:
+        # this orders young people with the same vulnerabilities by how recent they are.
+        lookback = hits["indicator_id"].map({i: x.lookback_days for i, x in indicators.items()})
+        age_days = (end - hits["latest"]) / pd.Timedelta(days=1)
+        fade = 1 - 0.5 * (age_days / lookback).clip(lower=0, upper=1)
+        hits["weight"] = np.where(
+            vulnerable, weight * fade * hits["intensity"].astype(float), weight * factor
+        )
+        # Together, vulnerabilities add at most the cap (each scaled down alike).
+        total = hits["weight"].where(vulnerable, 0.0).groupby(hits["person_id"]).transform("sum")
+        scale = (catalogue.vulnerability_cap / total).clip(upper=1.0).fillna(1.0)
+        hits["weight"] = np.where(vulnerable, hits["weight"] * scale, hits["weight"])
+        hits["part"] = np.where(vulnerable, "vulnerability", "indicator")
+        return hits[[*columns, "part"]]
 
     def score(self, as_of: datetime.date) -> Scores:
         catalogue, end = self.catalogue, end_of_day(as_of)
@@ -273,17 +385,27 @@ class Scorer:
         born = people.index[people["date_of_birth"].isna() | (people["date_of_birth"] < end)]
         hits = self.hits(as_of)
         hits = hits[hits["person_id"].isin(children.intersection(born))].reset_index(drop=True)
+        is_sign = hits["part"] == "indicator"
         assessments = pd.DataFrame(
             {
                 "score": hits.groupby("person_id")["weight"].sum(),
-                "current_indicators": (hits["recency"] == "current")
+                "indicator_score": hits["weight"]
+                .where(is_sign, 0.0)
+                .groupby(hits["person_id"])
+                .sum(),
+                "current_indicators": ((hits["recency"] == "current") & is_sign)
                 .groupby(hits["person_id"])
                 .sum(),
             }
         )
+        assessments["vulnerability_score"] = assessments["score"] - assessments["indicator_score"]
         types: dict[int, set] = {}
         for person, indicator in zip(hits["person_id"], hits["indicator_id"], strict=True):
-            types.setdefault(person, set()).update(catalogue.by_id[indicator].types)
+            # Exploitation types come from the signs, not from vulnerabilities.
+            if not catalogue.by_id[indicator].is_vulnerability:
+                types.setdefault(person, set()).update(catalogue.by_id[indicator].types)
+            else:
+                types.setdefault(person, set())
         assessments["types"] = [tuple(sorted(types[person])) for person in assessments.index]
         assessments["computed_level"] = assessments["score"].map(catalogue.level_for)
         assessments["age"] = ages.reindex(assessments.index)

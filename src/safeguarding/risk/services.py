@@ -23,6 +23,7 @@ from safeguarding.risk.models import (
     RiskAssessment,
     ScoringRun,
     Trajectory,
+    Validation,
 )
 from safeguarding.risk.scoring import Scorer, Scores
 
@@ -50,7 +51,7 @@ def score_everyone(
         scorer = Scorer(load_facts(), catalogue)
     scores = scorer.score(as_of)
     with transaction.atomic():
-        run = _store(scores, seconds=time.monotonic() - started)
+        run = _store(scores, seconds=time.monotonic() - started, weighting=catalogue.weighting)
     by_level = scores.assessments["level"].value_counts().to_dict()
     logger.info("Scored %s people as of %s", len(scores.assessments), as_of)
     return RunSummary(run=run, by_level=by_level, hits=len(scores.hits))
@@ -111,7 +112,7 @@ def _numbers(values: pd.Series, *, kind=float) -> list:
     return [None if pd.isna(value) else kind(value) for value in values]
 
 
-def _store(scores: Scores, *, seconds: float) -> ScoringRun:
+def _store(scores: Scores, *, seconds: float, weighting: str = "expert") -> ScoringRun:
     ScoringRun.objects.filter(
         as_of=scores.as_of, catalogue_version=scores.catalogue_version
     ).delete()
@@ -121,6 +122,7 @@ def _store(scores: Scores, *, seconds: float) -> ScoringRun:
         computed_at=timezone.now(),
         people_assessed=len(scores.assessments),
         seconds=seconds,
+        weighting=weighting,
     )
     frame = _trajectories(scores.assessments, _previous_assessments(run))
     insert_rows(
@@ -129,6 +131,7 @@ def _store(scores: Scores, *, seconds: float) -> ScoringRun:
             "run": [run.pk] * len(frame),
             "person": frame["person_id"].astype(int).tolist(),
             "score": frame["score"].astype(float).tolist(),
+            "vulnerability_score": frame["vulnerability_score"].astype(float).tolist(),
             "level": frame["level"].tolist(),
             "computed_level": frame["computed_level"].tolist(),
             "rules_applied": frame["rules_applied"].tolist(),
@@ -237,3 +240,51 @@ def end_override(*, override: Override, reason: str, user, request=None) -> None
             object_id=override.pk,
             detail={"person": override.person_id, "ended": True},
         )
+
+
+def record_validation(*, validation, catalogue: Catalogue, label: str) -> Validation:
+    """Store a validation (risk.evaluation.Validation) so the validation page and the tracker's
+    fairness warning can show it; the tracker's own rows (expert or fitted) decide the warning."""
+    rows = validation.rows
+    tracker_rows = [row for row in rows if row["method"].startswith("tracker")]
+    in_use = next(
+        (
+            row
+            for row in tracker_rows
+            if ("fitted" in row["method"]) == (catalogue.weighting == "fitted")
+        ),
+        tracker_rows[0] if tracker_rows else None,
+    )
+    worst, between = None, ""
+    if in_use is not None:
+        for key, found in in_use["fairness"].items():
+            if found["ratio"] is not None and (worst is None or found["ratio"] > worst):
+                worst = found["ratio"]
+                between = (
+                    f"{key.split(':')[0]}: {found['high']} / {found['low']} ({key.split(':')[1]})"
+                )
+    return Validation.objects.create(
+        computed_at=timezone.now(),
+        catalogue_version=catalogue.version,
+        weighting=catalogue.weighting,
+        label=label[:200],
+        worst_ratio=None if worst is None or worst == float("inf") else worst,
+        worst_ratio_between=between[:100],
+        fairness_limit=catalogue.fairness_limit,
+        measures={
+            "rows": _json_safe(rows),
+            "text": validation.text,
+            "fitted": validation.fitted_note,
+        },
+    )
+
+
+def _json_safe(value):
+    """NaN and infinity as None: JSON has neither."""
+    if isinstance(value, dict):
+        return {k: _json_safe(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_json_safe(v) for v in value]
+    if isinstance(value, float) and (value != value or value in (float("inf"), float("-inf"))):
+        return None
+    return value

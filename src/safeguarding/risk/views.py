@@ -4,8 +4,10 @@ gather the panel's status too, so they live in web (web/tracker_views.py)."""
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_safe
 
 from safeguarding.access.models import AuditObject
+from safeguarding.access.need_to_know import open_for
 from safeguarding.people.access_rules import open_person
 from safeguarding.people.models import Person
 from safeguarding.risk import queries, services
@@ -13,6 +15,7 @@ from safeguarding.risk.forms import EndOverrideForm, OverrideForm, TrackerFilter
 from safeguarding.risk.models import Override
 
 SETTERS = "risk.add_override"
+READERS = "risk.view_riskassessment"
 
 
 def run_and_filters(request):
@@ -86,3 +89,31 @@ def end_override(request, override_id: int):
     return render(
         request, "risk/end_override.html", {"form": form, "person": person, "override": override}
     )
+
+
+FAIRNESS_LABELS = {
+    "ethnicity:fpr_top": "Ethnic groups, wrongly in the top 100",
+    "sex:fpr_top": "Sexes, wrongly in the top 100",
+    "ethnicity:flag_rate": "Ethnic groups, graded medium or high",
+    "sex:flag_rate": "Sexes, graded medium or high",
+}
+
+
+@require_safe
+def validation(request):
+    """The latest validation: accuracy, warning before crises and fairness, for every method.
+    Figures about groups only, never a person, but read through the gate like the tracker."""
+    grant = open_for(
+        request, object_type=AuditObject.RISK_EVALUATION, permission=READERS, needs_purpose=False
+    )
+    latest = queries.latest_validation()
+    rows = []
+    if latest is not None:
+        for row in latest.measures.get("rows", []):
+            fairness = [
+                {"label": FAIRNESS_LABELS.get(key, key), **found}
+                for key, found in row.get("fairness", {}).items()
+            ]
+            rows.append({**row, "fairness_list": fairness})
+        grant.record(object_id=latest.pk, detail={"page": "validation"})
+    return render(request, "risk/validation.html", {"validation": latest, "rows": rows})

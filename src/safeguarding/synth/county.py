@@ -14,12 +14,18 @@ from safeguarding.synth import extracts as agencies
 from safeguarding.synth.exploitation import build_exploitation, build_peer_groups
 from safeguarding.synth.geography import build_geography
 from safeguarding.synth.identity import nhs_numbers, upns
-from safeguarding.synth.parameters import NOISE_PROFILES, REFERENCE_END, Parameters, parameters_for
+from safeguarding.synth.parameters import (
+    NOISE_PROFILES,
+    REFERENCE_END,
+    Parameters,
+    parameters_for,
+    parameters_from,
+)
 from safeguarding.synth.population import build_young_people, names
 from safeguarding.synth.signals import build_signals
 from safeguarding.synth.writers import write_extract
 
-GENERATOR_VERSION = "5"
+GENERATOR_VERSION = "6"
 TRUTH_FILES = [
     "people.csv",
     "source_records.csv",
@@ -71,6 +77,8 @@ def build_county(
     progress: Callable[[str], None] | None = None,
     force: bool = False,
     noise: str = "default",
+    profile: str = "default",
+    parameters_file: Path | None = None,
 ) -> CountySummary:
     """Write the county to out_dir, or reuse the one already there for this seed and scale.
 
@@ -79,8 +87,18 @@ def build_county(
     same seed, scale and end always write the same files. Nothing in out_dir but a county's
     own files is ever deleted or overwritten: a folder holding anything else is refused
     (FolderInUse) unless force is given, and then the county is written beside it.
+
+    profile names a set of rates (parameters.PROFILES); parameters_file, a JSON object of
+    parameter names and values, overrides them, so validation can run on counties built from
+    different parameters.
     """
     say = progress or (lambda message: None)
+    base = replace(parameters_for(scale, window_end=window_end), noise=NOISE_PROFILES[noise])
+    params = parameters_from(base, profile=profile, file=parameters_file)
+    variant = {
+        "profile": profile,
+        "parameters": _sha256(parameters_file) if parameters_file else "",
+    }
     manifest_path = out_dir / "manifest.json"
     if not force and manifest_path.exists():
         manifest = json.loads(manifest_path.read_text())
@@ -89,6 +107,7 @@ def build_county(
             (manifest["seed"], str(manifest["scale"]), manifest["generator_version"])
             == (seed, str(scale), GENERATOR_VERSION)
             and manifest.get("noise", "default") == noise
+            and manifest.get("variant", {"profile": "default", "parameters": ""}) == variant
             and (window_end is None or built_end == window_end.isoformat())
             and all((out_dir / name).exists() for name in manifest["files"])
         ):
@@ -104,7 +123,6 @@ def build_county(
             f"{', ...' if len(foreign) > 3 else ''}): choose an empty or new folder, or force "
             "writing the county beside them"
         )
-    params = replace(parameters_for(scale, window_end=window_end), noise=NOISE_PROFILES[noise])
     rng = np.random.default_rng(seed)
     # A half-written county must never pass for a finished one: the manifest goes first and
     # comes back last. The files of the county this replaces are overwritten by name.
@@ -116,8 +134,17 @@ def build_county(
     say("geography")
     geography = build_geography(rng)
     say("people")
-    people = build_young_people(params.young_people, geography, window_end=last_day, rng=rng)
+    people = build_young_people(
+        params.young_people,
+        geography,
+        window_end=last_day,
+        rng=rng,
+        ethnicity_multipliers=params.ethnicity_multipliers,
+    )
     people["looked_after"] = rng.random(len(people)) < params.looked_after_rate
+    people["vulnerable"] = (
+        rng.random(len(people)) < params.vulnerable_share if params.vulnerable_share else False
+    )
     people["nhs_number"] = nhs_numbers(len(people), rng)
     people["upn"] = upns(len(people), rng)
     say("exploitation")
@@ -130,7 +157,12 @@ def build_county(
     adults.loc[leader, "phone"] = adults.loc[leader, "group_id"].map(
         exploitation["groups"].set_index("group_id")["deal_line"]
     )
-    for column, value in (("looked_after", False), ("nhs_number", ""), ("upn", "")):
+    for column, value in (
+        ("looked_after", False),
+        ("vulnerable", False),
+        ("nhs_number", ""),
+        ("upn", ""),
+    ):
         adults[column] = value
     peer_groups = build_peer_groups(people, exploitation["victims"], rng)
     say("events")
@@ -202,6 +234,7 @@ def build_county(
                 "scale": str(scale),
                 "generator_version": GENERATOR_VERSION,
                 "noise": noise,
+                "variant": variant,
                 "files": {name: _sha256(out_dir / name) for name in files},
                 "summary": {k: v for k, v in asdict(summary).items() if k != "reused"},
             },
@@ -240,6 +273,7 @@ def _write_truth(
         "previous_postcode",
         "school_urn",
         "looked_after",
+        "vulnerable",
         "nhs_number",
         "upn",
     ]
@@ -248,7 +282,7 @@ def _write_truth(
     everyone.to_csv(folder / "people.csv", index=False)
     source_records.to_csv(folder / "source_records.csv", index=False)
     victims = exploitation["victims"].copy()
-    for column in ("onset", "crisis_date"):
+    for column in ("onset", "crisis_date", "signals_from"):
         victims[column] = victims[column].dt.strftime("%Y-%m-%d").fillna("")
     victims.to_csv(folder / "exploitation.csv", index=False)
     adults[["person_id", "role", "group_id", "postcode", "phone", "out_of_county"]].to_csv(

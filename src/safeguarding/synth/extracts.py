@@ -119,7 +119,7 @@ def police(people, adults, events, params, rng, surnames) -> tuple[list[Extract]
         rng.choice(
             ["cash;phones", "drugs;cash", "phones", "drugs;phones;cash", "knife"], len(seen)
         ),
-        rng.choice(["", "", "cannabis"], len(seen)),
+        rng.choice(list(params.background_stop_finds), len(seen)),
     )
     occurrences = pd.DataFrame(
         {
@@ -440,9 +440,11 @@ def education(people, events, victims, params, rng, surnames) -> tuple[list[Extr
 
 
 def _attendance(pupils, victims, upn_of, school_of, rng, *, terms) -> pd.DataFrame:
-    onset = victims.set_index("person_id")["onset"]
+    # Attendance falls once the signs start (never before the crisis for a silent victim).
+    onset = victims.set_index("person_id")["signals_from"]
     frames = []
-    chronic = rng.random(len(pupils)) < 0.06  # confounder: poor attendance for other reasons
+    # Confounder: poor attendance for other reasons (more often for vulnerable young people).
+    chronic = rng.random(len(pupils)) < np.where(pupils["vulnerable"], 0.3, 0.06)
     for term, start in terms:
         possible = rng.integers(60, 71, len(pupils))
         rate = np.clip(rng.normal(0.95, 0.03, len(pupils)), 0.5, 1.0)

@@ -40,9 +40,17 @@ def names(kind: str) -> np.ndarray:
 
 
 def build_young_people(
-    count: int, geography: Geography, *, window_end: pd.Timestamp, rng: np.random.Generator
+    count: int,
+    geography: Geography,
+    *,
+    window_end: pd.Timestamp,
+    rng: np.random.Generator,
+    ethnicity_multipliers: dict[str, float] | None = None,
 ) -> pd.DataFrame:
-    """Young people aged 8 to 25 at the end of the window, in households of one to four."""
+    """Young people aged 8 to 25 at the end of the window, in households of one to four.
+
+    ethnicity_multipliers scale the rural mix by ONS group initial (e.g. {"B": 6}).
+    """
     household_sizes = rng.choice([1, 2, 3, 4], size=count, p=[0.45, 0.35, 0.15, 0.05])
     household_of = np.repeat(np.arange(count), household_sizes)[:count]
     households = household_of.max() + 1
@@ -51,9 +59,10 @@ def build_young_people(
     home = rng.integers(0, len(in_county), households)
     surnames = names("surnames")
     family_name = rng.choice(surnames, households)
-    ethnicity = rng.choice(
-        ETHNICITY_CODES, households, p=ETHNICITY_WEIGHTS / ETHNICITY_WEIGHTS.sum()
+    weights = ETHNICITY_WEIGHTS * np.array(
+        [(ethnicity_multipliers or {}).get(code[0], 1.0) for code in ETHNICITY_CODES]
     )
+    ethnicity = rng.choice(ETHNICITY_CODES, households, p=weights / weights.sum())
 
     sex = np.where(rng.random(count) < 0.5, "female", "male")
     female, male = names("first_names_female"), names("first_names_male")

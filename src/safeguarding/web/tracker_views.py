@@ -98,6 +98,7 @@ def tracker(request):
         return back
     form, run, filters = run_and_filters(request)
     context = {"form": form, "run": run, "filters": filters}
+    context["validation"] = queries.latest_validation()  # for the fairness warning
     if run is not None:
         if "new_since" not in request.GET:
             context["last_panel"] = panel_queries.last_panel_date(before=run.as_of)

@@ -1,4 +1,5 @@
 import datetime
+import json
 from pathlib import Path
 
 from django.conf import settings
@@ -8,7 +9,7 @@ from tqdm import tqdm
 
 from safeguarding.risk.catalogue import CatalogueError, load_catalogue
 from safeguarding.risk.evaluation import evaluate_tracker
-from safeguarding.risk.services import score_everyone
+from safeguarding.risk.services import record_validation, score_everyone
 
 
 class Command(BaseCommand):
@@ -22,14 +23,60 @@ class Command(BaseCommand):
         parser.add_argument(
             "--evaluate", metavar="TRUTH_DIR", type=Path, help="the synthetic county's truth"
         )
+        parser.add_argument(
+            "--fit-weights",
+            action="store_true",
+            help="with --evaluate: also fit weights on the county's first half and compare "
+            "both weightings on its second half",
+        )
+        parser.add_argument(
+            "--every",
+            type=int,
+            default=28,
+            metavar="DAYS",
+            help="with --evaluate: score as of a date every DAYS days (default 28)",
+        )
+        parser.add_argument(
+            "--figures",
+            metavar="OUT_JSON",
+            type=Path,
+            help="with --evaluate: also write each method's figures as JSON",
+        )
+        parser.add_argument(
+            "--fit",
+            metavar="OUT_TOML",
+            type=Path,
+            help="fit weights on this partnership's own history and write them as a catalogue",
+        )
 
-    def handle(self, *args, as_of, catalogue, evaluate, **options):
+    def handle(
+        self, *args, as_of, catalogue, evaluate, fit, fit_weights, figures, every, **options
+    ):
         try:
             loaded = load_catalogue(catalogue)
         except (CatalogueError, OSError) as error:
             raise CommandError(str(error)) from error
         if evaluate:
-            self.stdout.write(evaluate_tracker(truth_dir=evaluate, catalogue=loaded, progress=tqdm))
+            validation = evaluate_tracker(
+                truth_dir=evaluate,
+                catalogue=loaded,
+                progress=tqdm,
+                fit=fit_weights,
+                step_days=every,
+            )
+            stored = record_validation(
+                validation=validation, catalogue=loaded, label=f"Synthetic county {evaluate}"
+            )
+            if figures:
+                figures.write_text(json.dumps(stored.measures["rows"], indent=1))
+            self.stdout.write(validation.text)
+            return
+        if fit:
+            from safeguarding.risk.fitting import fit_on_history
+
+            weights, text = fit_on_history(catalogue_path=catalogue, as_of=as_of)
+            fit.write_text(text, encoding="utf-8")
+            self.stdout.write(f"Fitted weights written to {fit}: {weights.note()}.")
             return
         day = as_of or timezone.localdate()
         summary = score_everyone(as_of=day, catalogue=loaded)

@@ -6,7 +6,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from safeguarding.synth.county import FolderInUse, build_county
-from safeguarding.synth.parameters import NOISE_PROFILES
+from safeguarding.synth.parameters import NOISE_PROFILES, PROFILES
 
 
 class Command(BaseCommand):
@@ -31,13 +31,25 @@ class Command(BaseCommand):
             help="how imperfectly agencies record people (synth/parameters.py NOISE_PROFILES)",
         )
         parser.add_argument(
+            "--profile",
+            default="default",
+            choices=sorted(PROFILES),
+            help="a named set of rates: the demo county, or a harder one for validation "
+            "(synth/parameters.py PROFILES, docs/risk.md)",
+        )
+        parser.add_argument(
+            "--parameters",
+            type=Path,
+            help="a JSON file of parameter names and values, applied over the profile",
+        )
+        parser.add_argument(
             "--force",
             action="store_true",
             help="rebuild even if already built, and write into a folder that holds other "
             "files (none of them is deleted)",
         )
 
-    def handle(self, *args, out, seed, scale, end, force, noise, **options):
+    def handle(self, *args, out, seed, scale, end, force, noise, profile, parameters, **options):
         started = time.monotonic()
         try:
             summary = build_county(
@@ -47,10 +59,14 @@ class Command(BaseCommand):
                 window_end=end,
                 force=force,
                 noise=noise,
+                profile=profile,
+                parameters_file=parameters,
                 progress=lambda step: print(f"  building {step}", file=sys.stderr),
             )
         except FolderInUse as error:
             raise CommandError(f"{error} (--force).") from error
+        except (ValueError, OSError, TypeError) as error:
+            raise CommandError(str(error)) from error
         if summary.reused:
             self.stdout.write(
                 f"Reusing the county already built in {out} (seed {seed}, scale {scale}, "

@@ -9,6 +9,8 @@ urlpatterns = [
     path("linkage/", include("safeguarding.linkage.urls")),
     path("imports/", include("safeguarding.sources.urls")),
     path("places/", include("safeguarding.places.urls")),
+    path("concerns/", include("safeguarding.concerns.urls")),
+    path("report/", include("safeguarding.concerns.public_urls")),
     path("admin/", admin.site.urls),
 ]
 

@@ -23,6 +23,7 @@ from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
 from safeguarding.access.models import AuditAction, AuditEvent, User
+from safeguarding.concerns.reporting import receive_report
 from safeguarding.linkage.models import LinkModelVersion
 from safeguarding.people.enumerations import EventType
 from safeguarding.places.models import Area, AreaKind
@@ -128,6 +129,14 @@ EXPECTATIONS: dict[tuple[str, str], Expect] = {
     # The register of feeds (lawful basis, agreement, retention, counts): no personal data.
     ("sources:register", ""): Expect(get={"manager", "auditor"}),
     ("sources:quarantine", ""): Expect(get=ANALYSTS),
+    # Concerns: the public form needs no account (and shows nothing of the partnership's data);
+    # the queue, a concern and its triage are the analysts'; the board's counts hold none.
+    ("report:start", ""): Expect(get=SIGNED_IN, post=SIGNED_IN, anonymous="ok"),
+    ("report:details", ""): Expect(get=SIGNED_IN, post=SIGNED_IN, anonymous="ok"),
+    ("concerns:queue", ""): Expect(get=ANALYSTS),
+    ("concerns:export", ""): Expect(get=ANALYSTS),
+    ("concerns:counts", ""): Expect(get=ANALYSTS | {"manager"}),
+    ("concerns:detail", ""): Expect(get=ANALYSTS, post=ANALYSTS),
 }
 
 # Pages whose answer holds personal data: every read of them that is allowed is audited, with
@@ -151,6 +160,9 @@ PERSONAL_DATA = {
     "places:found",
     "places:cell",
     "places:areas",
+    "concerns:queue",
+    "concerns:export",
+    "concerns:detail",
 }
 
 # The admin pages: for staff only (everyone else is sent to the admin's sign-in). What the
@@ -235,7 +247,13 @@ def world(cast, agencies):
             "record_a": restricted_a.pk,
             "record_b": restricted_b.pk,
         },
-        "": {"batch_id": ImportBatchFactory(feed=police).pk},
+        "": {
+            "batch_id": ImportBatchFactory(feed=police).pk,
+            "concern_id": receive_report(
+                answers={"sector": "hotel", "what_happened": "Two girls with older men"},
+                address="192.0.2.1",
+            ).concern.pk,
+        },
     }
 
 
@@ -400,6 +418,8 @@ PERSONAL_DATA_PAGES = [
     ("sources:batch", {"batch_id": ""}),
     ("sources:quarantine", {"batch_id": ""}),
     ("sources:check", {}),
+    ("concerns:queue", {}),
+    ("concerns:detail", {"concern_id": ""}),
 ]
 
 

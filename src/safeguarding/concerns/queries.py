@@ -1,0 +1,150 @@
+"""Reading concerns for the pages: the triage queue, one concern, counts for the board."""
+
+from dataclasses import dataclass
+
+from django.core.paginator import Paginator
+from django.db.models import Count
+from django.db.models.functions import TruncMonth
+from django.utils import timezone
+
+from safeguarding.concerns.indicators import indicator_lists
+from safeguarding.concerns.models import OPEN_STATUSES, Concern, Priority, Status
+
+QUEUE_PAGE_SIZE = 50
+QUEUE_VIEWS = {
+    "open": "Waiting for triage",
+    "mine": "Assigned to me",
+    "done": "Triaged",
+    "merged": "Merged",
+}
+QUEUE_COLUMNS = [
+    "pk",
+    "reference",
+    "received_at",
+    "sector",
+    "postcode",
+    "priority",
+    "due_at",
+    "status",
+    "danger_now",
+    "assigned_to__username",
+    "organisation__name",
+    "outcome",
+]
+
+
+def queue(*, view: str, user, page: int):
+    """One page of the queue: open reports most urgent first (a child in danger now at the
+    top), then by deadline; triaged and merged ones newest first. Plain rows, one query."""
+    rows = Concern.objects.all()
+    if view == "open":
+        rows = rows.filter(status__in=OPEN_STATUSES).order_by("priority", "due_at", "pk")
+    elif view == "mine":
+        rows = rows.filter(status__in=OPEN_STATUSES, assigned_to=user).order_by(
+            "priority", "due_at", "pk"
+        )
+    elif view == "done":
+        rows = rows.filter(status=Status.DONE).order_by("-triaged_at", "-pk")
+    else:
+        rows = rows.filter(status=Status.MERGED).order_by("-received_at", "-pk")
+    paginator = Paginator(rows.values(*QUEUE_COLUMNS), QUEUE_PAGE_SIZE)
+    page_obj = paginator.get_page(page)
+    now = timezone.now()
+    sectors = {s.id: s.name for s in indicator_lists().sectors}
+    labels = dict(Priority.choices)
+    for row in page_obj.object_list:
+        row["sector_name"] = sectors.get(row["sector"], row["sector"])
+        row["priority_label"] = labels[row["priority"]]
+        row["overdue"] = row["status"] in OPEN_STATUSES and row["due_at"] < now
+    return page_obj
+
+
+def open_counts() -> dict[str, int]:
+    """How many open reports at each priority, and how many overdue."""
+    counts = dict(
+        Concern.objects.filter(status__in=OPEN_STATUSES)
+        .values_list("priority")
+        .annotate(n=Count("pk"))
+        .values_list("priority", "n")
+    )
+    overdue = Concern.objects.filter(status__in=OPEN_STATUSES, due_at__lt=timezone.now()).count()
+    return {
+        "immediate": counts.get(Priority.IMMEDIATE, 0),
+        "high": counts.get(Priority.HIGH, 0),
+        "routine": counts.get(Priority.ROUTINE, 0),
+        "overdue": overdue,
+    }
+
+
+@dataclass(frozen=True)
+class SectorMonths:
+    months: list[str]  # "2026-11"
+    rows: list[tuple[str, list[int], int]]  # sector name, count per month, total
+
+
+def counts_by_sector_and_month(*, months: int = 12) -> SectorMonths:
+    """Reports received per sector and month (merged duplicates count once): for the board.
+    Holds no personal data."""
+    found = (
+        Concern.objects.exclude(status=Status.MERGED)
+        .annotate(month=TruncMonth("received_at"))
+        .values_list("sector", "month")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    table: dict[tuple[str, str], int] = {}
+    for sector, month, n in found:
+        key = (sector, month.strftime("%Y-%m"))
+        table[key] = table.get(key, 0) + n
+    all_months = sorted({month for _, month in table})[-months:]
+    rows = []
+    for sector in indicator_lists().sectors:
+        counts = [table.get((sector.id, month), 0) for month in all_months]
+        rows.append((sector.name, counts, sum(counts)))
+    return SectorMonths(months=all_months, rows=rows)
+
+
+EXPORT_HEADER = [
+    "Reference",
+    "Received",
+    "Sector",
+    "Organisation",
+    "Priority",
+    "Status",
+    "Due",
+    "Postcode",
+    "Address",
+    "What was seen",
+    "In their words",
+    "Outcome",
+    "Reason",
+]
+
+
+def export_rows(*, view: str, user):
+    texts = indicator_lists().texts()
+    rows = Concern.objects.select_related("organisation").order_by("priority", "due_at", "pk")
+    if view == "open":
+        rows = rows.filter(status__in=OPEN_STATUSES)
+    elif view == "mine":
+        rows = rows.filter(status__in=OPEN_STATUSES, assigned_to=user)
+    elif view == "done":
+        rows = rows.filter(status=Status.DONE)
+    else:
+        rows = rows.filter(status=Status.MERGED)
+    for concern in rows.iterator(chunk_size=2000):
+        yield [
+            concern.reference,
+            timezone.localtime(concern.received_at).strftime("%Y-%m-%d %H:%M"),
+            concern.sector,
+            concern.organisation.name if concern.organisation else "",
+            concern.get_priority_display(),
+            concern.get_status_display(),
+            timezone.localtime(concern.due_at).strftime("%Y-%m-%d %H:%M"),
+            concern.postcode,
+            concern.address,
+            "; ".join(texts.get(i, i) for i in concern.indicators),
+            concern.what_happened,
+            concern.get_outcome_display(),
+            concern.outcome_reason,
+        ]

@@ -291,6 +291,7 @@ def record_event(
             source_event_id=source_event_id,
             defaults={
                 "import_batch_id": batch_id,
+                "row_number": 1,
                 "event_type": event_type,
                 "occurred_at": occurred_at,
                 "location_id": location_id,
@@ -308,6 +309,7 @@ def record_event(
                     role=role,
                     feed_id=feed_id,
                     import_batch_id=batch_id,
+                    row_number=1,
                 )
                 for record, person, role in involvements
             ],

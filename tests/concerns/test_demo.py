@@ -1,0 +1,27 @@
+import datetime
+
+import pytest
+
+from safeguarding.concerns.demo import add_demo_concerns
+from safeguarding.concerns.models import Concern, Status
+from safeguarding.people.models import Event
+from safeguarding.places.models import Postcode
+from tests.concerns.test_triage import young_person
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_demo_holds_weeks_of_concerns_from_several_sectors_some_untriaged(cast):
+    Postcode.objects.create(
+        postcode="SN15 1AA", latitude=51.46, longitude=-2.12, small_area="E01031234", in_area=True
+    )
+    young_person()
+    end = datetime.date.today()
+    assert add_demo_concerns(end=end, seed=42, weeks=3, per_week=10) == 30
+    concerns = Concern.objects.all()
+    assert concerns.values("sector").distinct().count() >= 4
+    assert concerns.filter(status__in=["new", "assigned"]).exists()
+    assert concerns.filter(status=Status.DONE).exists()
+    assert concerns.filter(status=Status.MERGED).exists()
+    assert Event.objects.filter(event_type="concern_report").exists()
+    assert add_demo_concerns(end=end, seed=42) == 0  # once only

@@ -115,6 +115,7 @@ class Concern(models.Model):
             models.Index(fields=["status", "priority", "due_at"], name="concern_queue"),
             models.Index(fields=["postcode", "seen_at"], name="concern_place_time"),
             models.Index(fields=["received_at"], name="concern_received"),
+            models.Index(fields=["status", "-triaged_at"], name="concern_triaged"),
         ]
 
     def __str__(self) -> str:

@@ -2,13 +2,13 @@
 
 from dataclasses import dataclass
 
+import pandas as pd
 from django.core.paginator import Paginator
 from django.db.models import Count
-from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
 from safeguarding.concerns.indicators import indicator_lists
-from safeguarding.concerns.models import OPEN_STATUSES, Concern, Priority, Status
+from safeguarding.concerns.models import OPEN_STATUSES, Concern, Outcome, Priority, Status
 
 QUEUE_PAGE_SIZE = 50
 QUEUE_VIEWS = {
@@ -85,17 +85,20 @@ class SectorMonths:
 def counts_by_sector_and_month(*, months: int = 12) -> SectorMonths:
     """Reports received per sector and month (merged duplicates count once): for the board.
     Holds no personal data."""
-    found = (
-        Concern.objects.exclude(status=Status.MERGED)
-        .annotate(month=TruncMonth("received_at"))
-        .values_list("sector", "month")
-        .annotate(n=Count("pk"))
-        .order_by()
+    # Months are worked out here rather than by the database: SQLite truncates dates in local
+    # time through a Python function called once per row, ten times slower than this.
+    found = pd.DataFrame.from_records(
+        Concern.objects.exclude(status=Status.MERGED).values_list("sector", "received_at"),
+        columns=["sector", "received_at"],
     )
     table: dict[tuple[str, str], int] = {}
-    for sector, month, n in found:
-        key = (sector, month.strftime("%Y-%m"))
-        table[key] = table.get(key, 0) + n
+    if not found.empty:
+        local = pd.to_datetime(found["received_at"], utc=True).dt.tz_convert(
+            timezone.get_current_timezone_name()
+        )
+        found["month"] = local.dt.strftime("%Y-%m")
+        grouped = found.groupby(["sector", "month"]).size()
+        table = {key: int(n) for key, n in grouped.items()}
     all_months = sorted({month for _, month in table})[-months:]
     rows = []
     for sector in indicator_lists().sectors:
@@ -122,8 +125,11 @@ EXPORT_HEADER = [
 
 
 def export_rows(*, view: str, user):
+    """The rows of the CSV of one list, as plain values (one query, no model instances)."""
     texts = indicator_lists().texts()
-    rows = Concern.objects.select_related("organisation").order_by("priority", "due_at", "pk")
+    priorities, statuses = dict(Priority.choices), dict(Status.choices)
+    outcomes = dict(Outcome.choices)
+    rows = Concern.objects.order_by("priority", "due_at", "pk")
     if view == "open":
         rows = rows.filter(status__in=OPEN_STATUSES)
     elif view == "mine":
@@ -132,19 +138,37 @@ def export_rows(*, view: str, user):
         rows = rows.filter(status=Status.DONE)
     else:
         rows = rows.filter(status=Status.MERGED)
-    for concern in rows.iterator(chunk_size=2000):
+    zone = timezone.get_current_timezone()
+    columns = (
+        "reference",
+        "received_at",
+        "sector",
+        "organisation__name",
+        "priority",
+        "status",
+        "due_at",
+        "postcode",
+        "address",
+        "indicators",
+        "what_happened",
+        "outcome",
+        "outcome_reason",
+    )
+    for row in rows.values_list(*columns).iterator(chunk_size=2000):
+        (reference, received, sector, organisation, priority, status, due) = row[:7]
+        postcode, address, indicators, words, outcome, reason = row[7:]
         yield [
-            concern.reference,
-            timezone.localtime(concern.received_at).strftime("%Y-%m-%d %H:%M"),
-            concern.sector,
-            concern.organisation.name if concern.organisation else "",
-            concern.get_priority_display(),
-            concern.get_status_display(),
-            timezone.localtime(concern.due_at).strftime("%Y-%m-%d %H:%M"),
-            concern.postcode,
-            concern.address,
-            "; ".join(texts.get(i, i) for i in concern.indicators),
-            concern.what_happened,
-            concern.get_outcome_display(),
-            concern.outcome_reason,
+            reference,
+            received.astimezone(zone).strftime("%Y-%m-%d %H:%M"),
+            sector,
+            organisation or "",
+            priorities[priority],
+            statuses[status],
+            due.astimezone(zone).strftime("%Y-%m-%d %H:%M"),
+            postcode,
+            address,
+            "; ".join(texts.get(i, i) for i in indicators),
+            words,
+            outcomes.get(outcome, ""),
+            reason,
         ]

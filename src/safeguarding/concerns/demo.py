@@ -46,9 +46,9 @@ def add_demo_concerns(*, end: datetime.date, seed: int, weeks: int = 6, per_week
         return 0
     rng = np.random.default_rng(seed)
     lists = indicator_lists()
-    for name, sector, code in ORGANISATIONS:
+    for name, kind, code in ORGANISATIONS:
         PartnerOrganisation.objects.get_or_create(
-            code=code, defaults={"name": name, "sector": sector}
+            code=code, defaults={"name": name, "sector": kind}
         )
     postcodes = list(
         Postcode.objects.filter(in_area=True)
@@ -66,7 +66,7 @@ def add_demo_concerns(*, end: datetime.date, seed: int, weeks: int = 6, per_week
     for number in range(total):
         received = end_moment - datetime.timedelta(hours=float(rng.uniform(0, weeks * 7 * 24)))
         sector_id = str(rng.choice(sectors, p=shares / shares.sum()))
-        sector = lists.sector(sector_id)
+        sector = lists.sector(sector_id) or lists.sectors[-1]
         picks = rng.choice(len(sector.indicators), size=int(rng.integers(1, 3)), replace=False)
         organisation = next((code for _, s, code in ORGANISATIONS if s == sector_id), "")
         answers = {

@@ -50,7 +50,7 @@ class SectorForm(forms.Form):
 
     def __init__(self, *args, sectors, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["sector"].choices = [(s.id, s.name) for s in sectors]
+        self.fields["sector"].choices = [(s.id, s.name) for s in sectors]  # type: ignore[attr-defined]
 
 
 class ReportForm(forms.Form):
@@ -132,7 +132,8 @@ class ReportForm(forms.Form):
     def __init__(self, *args, sector: Sector, **kwargs):
         super().__init__(*args, **kwargs)
         self.sector = sector
-        self.fields["indicators"].choices = [(i.id, i.text) for i in sector.indicators]
+        choices = [(i.id, i.text) for i in sector.indicators]
+        self.fields["indicators"].choices = choices  # type: ignore[attr-defined]
 
     def clean_seen_time(self):
         text = self.cleaned_data["seen_time"]
@@ -188,7 +189,7 @@ class AssignForm(forms.Form):
 
     def __init__(self, *args, users, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["assigned_to"].choices = [
+        self.fields["assigned_to"].choices = [  # type: ignore[attr-defined]
             (str(user.pk), user.get_full_name() or user.username) for user in users
         ]
 

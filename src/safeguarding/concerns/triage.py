@@ -171,14 +171,14 @@ def _write_event(*, concern: Concern, user):
     batch = _batch(feed=feed, concern=concern, user=user)
     links = list(concern.people.values_list("person_id", "role"))
     # An involvement names one of the person's records (the earliest): the person follows it.
-    first_record = {}
+    first_record: dict[int, int] = {}
     for person_id, record_id in (
         SourceRecord.objects.filter(person_id__in=[p for p, _ in links])
         .order_by("person_id", "pk")
         .values_list("person_id", "pk")
     ):
         first_record.setdefault(person_id, record_id)
-    involvements = [
+    involvements: list[tuple[int, int | None, str]] = [
         (first_record[person_id], person_id, role)
         for person_id, role in links
         if person_id in first_record

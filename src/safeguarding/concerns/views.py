@@ -4,6 +4,7 @@ Every read and every change passes the need-to-know gate (AuditObject.CONCERN) a
 linking a person passes people's own gate for that person as well."""
 
 from django.contrib import messages
+from django.forms import Form
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -152,6 +153,7 @@ def _act(request, *, concern: Concern, grant):
 
 def _step(request, *, concern: Concern, step: str) -> dict | None:
     data = request.POST
+    form: Form
     if step == "assign":
         users = User.objects.filter(is_active=True)
         form = forms.AssignForm(data, users=users)

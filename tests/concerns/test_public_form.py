@@ -159,13 +159,21 @@ def test_the_form_needs_its_csrf_token():
 
 def test_hostile_text_is_stored_as_written_and_shown_as_text(client, analyst_client):
     script = '<script>alert("x")</script><img src=x onerror=alert(1)>'
-    send(client, what_happened=script, people_described='=HYPERLINK("http://evil")\x00')
+    long_word = "W" * (4000 - len(script))  # one word as long as the field takes, no spaces
+    send(
+        client,
+        what_happened=script + long_word,
+        people_described='=HYPERLINK("http://evil")\x00',
+        address="\u202eloh\u202c " + "é" * 200,
+    )
     concern = Concern.objects.get()
-    assert concern.what_happened == script
+    assert concern.what_happened == script + long_word
     assert concern.people_described == '=HYPERLINK("http://evil")'  # the NUL is dropped
     page = analyst_client.get(reverse("concerns:detail", args=[concern.pk])).content.decode()
     assert script not in page
     assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;" in page
+    assert long_word in page and "é" * 200 in page
+    assert "\u202e" not in concern.address  # a control character that reverses text
 
 
 def test_a_report_is_kept_even_when_making_its_concern_fails(client, monkeypatch):

@@ -7,7 +7,6 @@ too large, carries files, or comes from an address that has sent its hour's allo
 
 from urllib.parse import urlencode
 
-from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -52,21 +51,20 @@ def start(request):
 @public
 @require_http_methods(["GET", "HEAD", "POST"])
 def report(request):
-    sector_id = request.POST.get("sector") or request.GET.get("sector") or "other"
-    return details(request, sector_id=sector_id)
-
-
-def details(request, *, sector_id: str):
+    if request.method == "POST":
+        # Refused before the body is read: too large (files included), or one address too often.
+        if int(request.META.get("CONTENT_LENGTH") or 0) > MAX_BODY_BYTES:
+            return render(request, "concerns/public/too_large.html", status=413)
+        if reporting.too_many_reports(address=client_address(request)):
+            return render(request, "concerns/public/too_many.html", status=429)
     lists = indicator_lists()
+    sector_id = request.POST.get("sector") or request.GET.get("sector") or "other"
     sector = lists.sector(sector_id) or lists.sector("other") or lists.sectors[-1]
     if request.method != "POST":
         form = ReportForm(sector=sector)
         return render(request, "concerns/public/report.html", {"form": form, "sector": sector})
-    if int(request.META.get("CONTENT_LENGTH") or 0) > MAX_BODY_BYTES or request.FILES:
+    if request.FILES:
         return render(request, "concerns/public/too_large.html", status=413)
-    address = client_address(request)
-    if reporting.too_many_reports(address=address):
-        return render(request, "concerns/public/too_many.html", status=429)
     form = ReportForm(request.POST, sector=sector)
     if not form.is_valid():
         return render(request, "concerns/public/report.html", {"form": form, "sector": sector})
@@ -77,13 +75,12 @@ def details(request, *, sector_id: str):
             "concerns/public/sent.html",
             {"reference": reporting.new_reference(), "danger_now": False},
         )
-    stored = reporting.receive_report(answers=form.answers(), address=address)
+    stored = reporting.receive_report(answers=form.answers(), address=client_address(request))
     return render(
         request,
         "concerns/public/sent.html",
         {
             "reference": stored.reference,
             "danger_now": form.cleaned_data.get("danger_now") == "yes",
-            "contact": settings.SERVICE_NAME,
         },
     )

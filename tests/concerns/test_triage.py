@@ -235,3 +235,21 @@ def test_only_analysts_triage_and_every_refusal_is_audited(client_for):
     concern.refresh_from_db()
     assert concern.status == Status.NEW
     assert AuditEvent.objects.filter(action=AuditAction.REFUSED).count() == 6
+
+
+def test_a_restricted_record_cannot_be_linked_or_seen_by_those_not_named(analyst_client, cast):
+    hidden = young_person("Restricted Example")
+    hidden.restricted = True
+    hidden.save()
+    concern = report(what_happened="seen")
+    url = reverse("concerns:detail", args=[concern.pk])
+    refused = analyst_client.post(
+        url, {"step": "link_person", "person": hidden.pk, "role": "subject"}
+    )
+    assert refused.status_code == 403
+    assert not concern.people.exists()
+    # Linked by someone named on it, it stays out of sight of the others.
+    triage.link_person(concern=concern, person=hidden, role="subject", user=cast["named_user"])
+    page = analyst_client.get(url).content.decode()
+    assert "Restricted Example" not in page
+    assert "1 restricted record not shared with you" in page

@@ -18,7 +18,7 @@ from safeguarding.concerns import forms, queries, reporting, triage
 from safeguarding.concerns.indicators import indicator_lists
 from safeguarding.concerns.models import OPEN_STATUSES, Concern, Status
 from safeguarding.people import search as person_search
-from safeguarding.people.access_rules import open_person
+from safeguarding.people.access_rules import open_person, people_visible_to
 from safeguarding.people.models import Person
 
 READ = "concerns.view_concern"
@@ -105,6 +105,13 @@ def _detail_context(request, concern: Concern, text: str, found) -> dict:
     lists = indicator_lists()
     texts = lists.texts()
     sector = lists.sector(concern.sector)
+    # A restricted record linked by someone named on it is not shown to anyone else.
+    links = list(concern.people.select_related("person"))
+    visible = set(
+        people_visible_to(user=request.user)
+        .filter(pk__in=[link.person_id for link in links])
+        .values_list("pk", flat=True)
+    )
     analysts = User.objects.filter(
         is_active=True, groups__permissions__codename="change_concern"
     ).distinct()
@@ -113,7 +120,8 @@ def _detail_context(request, concern: Concern, text: str, found) -> dict:
         "sector_name": sector.name if sector else concern.sector,
         "seen": [texts.get(i, i) for i in concern.indicators],
         "objects": list(concern.named_objects.all()),
-        "people": list(concern.people.select_related("person")),
+        "people": [link for link in links if link.person_id in visible],
+        "hidden_people": len([link for link in links if link.person_id not in visible]),
         "merged": list(concern.merged.all()),
         "duplicates": triage.suggested_duplicates(concern),
         "is_open": concern.status in OPEN_STATUSES,

@@ -96,9 +96,12 @@ def counts_by_sector_and_month(*, months: int = 12) -> SectorMonths:
         local = pd.to_datetime(found["received_at"], utc=True).dt.tz_convert(
             timezone.get_current_timezone_name()
         )
-        found["month"] = local.dt.strftime("%Y-%m")
+        found["month"] = local.dt.year * 100 + local.dt.month
         grouped = found.groupby(["sector", "month"]).size()
-        table = {key: int(n) for key, n in grouped.items()}
+        table = {
+            (sector, f"{month // 100}-{month % 100:02d}"): int(n)
+            for (sector, month), n in grouped.items()
+        }
     all_months = sorted({month for _, month in table})[-months:]
     rows = []
     for sector in indicator_lists().sectors:

@@ -4,17 +4,14 @@ import pytest
 
 from safeguarding.concerns.demo import add_demo_concerns
 from safeguarding.concerns.models import Concern, Status
-from safeguarding.people.models import Event
-from safeguarding.places.models import Postcode
+from safeguarding.people.models import Event, Location
 from tests.concerns.test_triage import young_person
 
 pytestmark = pytest.mark.django_db
 
 
 def test_the_demo_holds_weeks_of_concerns_from_several_sectors_some_untriaged(cast):
-    Postcode.objects.create(
-        postcode="SN15 1AA", latitude=51.46, longitude=-2.12, small_area="E01031234", in_area=True
-    )
+    Location.objects.create(name="", postcode="SN15 1AA", in_area=True, area_code="E01031234")
     young_person()
     end = datetime.date.today()
     assert add_demo_concerns(end=end, seed=42, weeks=3, per_week=10) == 30

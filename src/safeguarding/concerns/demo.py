@@ -12,8 +12,7 @@ from safeguarding.concerns import triage
 from safeguarding.concerns.indicators import indicator_lists
 from safeguarding.concerns.models import Outcome, PartnerOrganisation, Report
 from safeguarding.concerns.reporting import address_hash, concern_from_report, new_reference
-from safeguarding.people.models import Person
-from safeguarding.places.models import Postcode
+from safeguarding.people.models import Location, Person
 
 ORGANISATIONS = [
     ("Town Cars", "taxi", "town-cars"),
@@ -50,11 +49,15 @@ def add_demo_concerns(*, end: datetime.date, seed: int, weeks: int = 6, per_week
         PartnerOrganisation.objects.get_or_create(
             code=code, defaults={"name": name, "sector": kind}
         )
-    postcodes = list(
-        Postcode.objects.filter(in_area=True)
-        .order_by("postcode")
-        .values_list("postcode", flat=True)[:400]
-    )
+    # Where the county's own events happened (concerns sit beside places, not after them).
+    postcodes = sorted(
+        set(
+            Location.objects.filter(in_area=True)
+            .exclude(postcode="")
+            .order_by("postcode")
+            .values_list("postcode", flat=True)[:2000]
+        )
+    )[:400]
     young = _young_people(end)
     analyst = User.objects.filter(username="analyst").first()
     sectors = list(SECTOR_SHARE)

@@ -12,6 +12,8 @@ urlpatterns = [
     path("contexts/", include("safeguarding.contexts.urls")),
     path("panel/", include("safeguarding.panel.urls")),
     path("network/", include("safeguarding.network.urls")),
+    path("concerns/", include("safeguarding.concerns.urls")),
+    path("report/", include("safeguarding.concerns.public_urls")),
     path("admin/", admin.site.urls),
 ]
 

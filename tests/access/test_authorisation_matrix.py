@@ -23,6 +23,7 @@ from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
 from safeguarding.access.models import AuditAction, AuditEvent, User
+from safeguarding.concerns.reporting import receive_report
 from safeguarding.contexts.models import Context, ContextKind
 from safeguarding.linkage.models import LinkModelVersion
 from safeguarding.network.models import Edge, Node
@@ -176,6 +177,14 @@ EXPECTATIONS: dict[tuple[str, str], Expect] = {
     ("network:edge", "open"): Expect(get=READ_PEOPLE - VOLUNTARY),
     ("network:edge", "restricted"): Expect(get=NAMED),
     ("network:export", ""): Expect(get=DOWNLOAD_TRACKER - VOLUNTARY),
+    # Concerns: the public form needs no account (and shows nothing of the partnership's data);
+    # the queue, a concern and its triage are the analysts'; the board's counts hold none.
+    ("report:start", ""): Expect(get=SIGNED_IN, post=SIGNED_IN, anonymous="ok"),
+    ("report:details", ""): Expect(get=SIGNED_IN, post=SIGNED_IN, anonymous="ok"),
+    ("concerns:queue", ""): Expect(get=ANALYSTS),
+    ("concerns:export", ""): Expect(get=ANALYSTS),
+    ("concerns:counts", ""): Expect(get=ANALYSTS | {"manager"}),
+    ("concerns:detail", ""): Expect(get=ANALYSTS, post=ANALYSTS),
 }
 
 # Pages whose answer holds personal data: every read of them that is allowed is audited, with
@@ -212,6 +221,9 @@ PERSONAL_DATA = {
     "network:community",
     "network:edge",
     "network:export",
+    "concerns:queue",
+    "concerns:export",
+    "concerns:detail",
 }
 
 # The admin pages: for staff only (everyone else is sent to the admin's sign-in). What the
@@ -329,6 +341,10 @@ def world(cast, agencies):
             "meeting_id": item.meeting_id,
             "item_id": item.pk,
             "context_id": context.pk,
+            "concern_id": receive_report(
+                answers={"sector": "hotel", "what_happened": "Two girls with older men"},
+                address="192.0.2.1",
+            ).concern.pk,
         },
     }
 
@@ -497,6 +513,8 @@ PERSONAL_DATA_PAGES = [
     ("panel:meeting", {"meeting_id": ""}),
     ("panel:item", {"item_id": ""}),
     ("contexts:detail", {"context_id": ""}),
+    ("concerns:queue", {}),
+    ("concerns:detail", {"concern_id": ""}),
 ]
 
 

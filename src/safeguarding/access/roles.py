@@ -47,6 +47,9 @@ ROLES: dict[str, list[str]] = {
         "linkage.view_linkdecision",
         "linkage.add_linkdecision",
         "risk.export_tracker",
+        "concerns.view_concern",
+        "concerns.change_concern",
+        "concerns.view_concern_counts",
     ],
     "practitioner": [*VIEW_PEOPLE, *VIEW_RISK, *VIEW_CONTEXTS, *WORK_ON_CONTEXTS, *VIEW_PLACES],
     "panel_chair": [
@@ -84,6 +87,7 @@ ROLES: dict[str, list[str]] = {
         *VIEW_PANEL,
         *VIEW_CONTEXTS,
         "sources.view_feed_register",
+        "concerns.view_concern_counts",
     ],
     "auditor": ["access.view_auditevent", "sources.view_feed_register"],
     "administrator": [

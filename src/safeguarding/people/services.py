@@ -7,11 +7,14 @@ from django.db import IntegrityError, connection, transaction
 
 from safeguarding.common.bulk import BATCH_SIZE, db_dates, db_values, insert_rows, update_rows
 from safeguarding.common.frames import most_common
+from safeguarding.people.enumerations import LocationKind
 from safeguarding.people.models import (
+    Event,
     Involvement,
     Location,
     Object,
     ObjectContact,
+    ObjectLink,
     Person,
     Relationship,
     SourceRecord,
@@ -254,3 +257,84 @@ def _inside_small_areas(latitudes: pd.Series, longitudes: pd.Series) -> pd.Serie
     area = shapely.union_all(boundaries)
     inside = shapely.contains_xy(area, longitudes.to_numpy(), latitudes.to_numpy())
     return pd.Series(inside, index=latitudes.index, dtype=object)
+
+
+def location_for(*, name: str, postcode: str) -> Location:
+    """The location with this name (an address, or empty) and postcode, created where new and
+    placed in the geography (coordinates, small area, inside the area or not)."""
+    kind = LocationKind.ADDRESS if name else LocationKind.PLACE
+    location, created = Location.objects.get_or_create(kind=kind, name=name, postcode=postcode)
+    if created:
+        place_locations()
+        location.refresh_from_db()
+    return location
+
+
+def record_event(
+    *,
+    feed_id: int,
+    batch_id: int,
+    source_event_id: str,
+    event_type: str,
+    occurred_at,
+    location_id: int | None,
+    description: str,
+    details: dict,
+    involvements: list[tuple[int, int | None, str]],
+) -> Event:
+    """Write one event, as a single record entered in the Hub (a triaged concern), with its
+    involvements given as (source record, person, role); written again, it replaces what the
+    event held, involvements included."""
+    with transaction.atomic():
+        event, _ = Event.objects.update_or_create(
+            feed_id=feed_id,
+            source_event_id=source_event_id,
+            defaults={
+                "import_batch_id": batch_id,
+                "row_number": 1,
+                "event_type": event_type,
+                "occurred_at": occurred_at,
+                "location_id": location_id,
+                "description": description,
+                "details": details,
+            },
+        )
+        event.involvements.all().delete()
+        Involvement.objects.bulk_create(
+            [
+                Involvement(
+                    event=event,
+                    source_record_id=record,
+                    person_id=person,
+                    role=role,
+                    feed_id=feed_id,
+                    import_batch_id=batch_id,
+                    row_number=1,
+                )
+                for record, person, role in involvements
+            ],
+            ignore_conflicts=True,
+        )
+    return event
+
+
+def link_objects(*, object_ids: list[int], source_record_id: int, feed_id: int, batch_id: int):
+    """Record that a person (as one of their records) was seen with these objects (once)."""
+    known = set(
+        ObjectLink.objects.filter(source_record_id=source_record_id).values_list(
+            "object_id", flat=True
+        )
+    )
+    object_ids = [object_id for object_id in object_ids if object_id not in known]
+    ObjectLink.objects.bulk_create(
+        [
+            ObjectLink(
+                object_id=object_id,
+                source_record_id=source_record_id,
+                feed_id=feed_id,
+                import_batch_id=batch_id,
+                row_number=1,
+            )
+            for object_id in object_ids
+        ]
+    )

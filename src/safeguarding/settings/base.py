@@ -47,6 +47,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "safeguarding.concerns.middleware.PublicHostMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -232,3 +233,13 @@ LINKAGE_SETTINGS = environment.path(
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 # What an upload on the Imports page queues: the pipeline's import stage for that file.
 UPLOAD_TASK = "safeguarding.pipeline.import_upload"
+
+# Concerns from partners and the public (docs/concerns.md): the sectors' indicator lists; the
+# host names on which only the public reporting form is served (its own address, published to
+# partners; they must also be in ALLOWED_HOSTS); how many reports one address may send in an hour.
+CONCERN_INDICATORS = environment.path(
+    "SAFEGUARDING_CONCERN_INDICATORS",
+    default=environment.shipped("indicators") / "concerns.toml",
+)
+CONCERN_PUBLIC_HOSTS = environment.listing("SAFEGUARDING_CONCERN_PUBLIC_HOSTS", default=[])
+CONCERN_REPORTS_PER_HOUR = environment.integer("SAFEGUARDING_CONCERN_REPORTS_PER_HOUR", default=5)

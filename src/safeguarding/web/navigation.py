@@ -19,6 +19,7 @@ SECTIONS = [
     Section("Panel", "panel:meetings", "panel.view_meeting"),
     Section("Contexts", "contexts:list", "contexts.view_context"),
     Section("Places", "places:map", "places.view_hotspotrun"),
+    Section("Concerns", "concerns:queue", "concerns.view_concern"),
     Section("Network", "network:graph", "people.view_person"),
     Section("Reports", "reports:dashboard", "reports.view_report"),
     Section("Imports", "sources:imports", "sources.view_importbatch"),

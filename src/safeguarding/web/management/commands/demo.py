@@ -8,8 +8,10 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
 from safeguarding.access.demo import DEMO_PASSWORD, create_demo_users
+from safeguarding.concerns.demo import add_demo_concerns
 from safeguarding.panel.demo import plan_demo_panel
 from safeguarding.pipeline import Inputs, run_pipeline
+from safeguarding.risk.services import score_everyone
 from safeguarding.synth.county import build_county
 
 DEMO_SEED = 42
@@ -55,6 +57,12 @@ class Command(BaseCommand):
             ),
             started_by="safeguarding demo",
         )
+        # Six weeks of concerns from partners and the public, most triaged into the records and
+        # the newest waiting in the queue; the last date is scored again to count them.
+        added = add_demo_concerns(end=today, seed=DEMO_SEED)
+        if added:
+            score_everyone(as_of=today)
+            self.stdout.write(f"Concerns: {added} synthetic reports from partners and the public.")
         panel = plan_demo_panel(today=today)
         if panel.created:
             self.stdout.write(

@@ -92,3 +92,33 @@ def test_young_people_seen_together_again_and_again_are_proposed_as_a_peer_group
     # Once the group is a context, the same young people are not proposed again.
     Context.objects.filter(pk=group.pk).update(proposed_from="by hand")
     assert [x for x in propose_contexts(on=TODAY) if x.kind == ContextKind.PEER_GROUP] == []
+
+
+def test_a_small_network_community_of_tracked_young_people_is_proposed_as_a_peer_group(tracked):
+    from safeguarding.contexts.proposals import PEER_COMMUNITY_MAX, community_groups
+    from safeguarding.network.models import NetworkRun, Node, NodeKind
+
+    a, b, c, d, low = tracked
+    run = NetworkRun.objects.create()
+
+    def node(index, person, community, kind=NodeKind.CHILD):
+        Node.objects.create(
+            run=run, index=index, key=f"p{index}", kind=kind, person=person, community=community
+        )
+
+    # Community 1: three tracked children, an adult and an untracked child; community 2: one
+    # tracked child only; community 3: tracked children in a community too large to be peers.
+    node(0, a, 1)
+    node(1, b, 1)
+    node(2, c, 1)
+    node(3, PersonFactory(), 1, kind=NodeKind.ADULT)
+    node(4, low, 1)
+    node(5, d, 2)
+    big = [PersonFactory() for _ in range(PEER_COMMUNITY_MAX + 1)]
+    for n, person in enumerate(big):
+        node(10 + n, person, 3)
+    tracked_ids = {p.pk for p in tracked[:4]} | {big[0].pk, big[1].pk, big[2].pk}
+    assert community_groups(tracked=tracked_ids) == [tuple(sorted((a.pk, b.pk, c.pk)))]
+    [group] = [x for x in propose_contexts(on=TODAY) if x.kind == ContextKind.PEER_GROUP]
+    assert set(group.members.values_list("person_id", flat=True)) == {a.pk, b.pk, c.pk}
+    assert "association graph" in group.evidence

@@ -32,7 +32,7 @@ def test_an_uploaded_young_person_is_found_by_search_without_running_link(client
     run_waiting_tasks()
 
     runs = {run.stage: run for run in StageRun.objects.all()}
-    assert set(runs) == {"import", "link", "score"}
+    assert set(runs) == {"import", "link", "network", "score"}
     assert all(run.status == StageStatus.SUCCEEDED for run in runs.values())
     assert {run.started_by for run in runs.values()} == {"upload on the Imports page"}
     assert runs["link"].user.username == "analyst"
@@ -74,7 +74,12 @@ def test_a_first_upload_on_a_new_site_is_linked_by_the_rule_based_linker(client_
     assert SourceRecord.objects.count() == 3
     assert not SourceRecord.objects.filter(person__isnull=True).exists()
     runs = dict(StageRun.objects.values_list("stage", "status"))
-    assert runs == {"import": "succeeded", "link": "succeeded", "score": "succeeded"}
+    assert runs == {
+        "import": "succeeded",
+        "link": "succeeded",
+        "network": "succeeded",
+        "score": "succeeded",
+    }
 
 
 @runs_the_worker

@@ -3,12 +3,11 @@
 - places: the latest emerging-hotspot analysis's new, consecutive and intensifying hot spots
   (places), and addresses where several tracked young people live or are recorded;
 - schools where several tracked young people are on roll (the tracker's school);
-- peer groups: tracked young people recorded together in events, again and again.
+- peer groups: tracked young people recorded together in events, again and again, and the
+  tracked young people of one community of the association graph (the network stage's Leiden
+  communities), when the community is small enough to be a group of peers.
 
 Each proposal names its evidence in `proposed_from`, so the same evidence proposes once.
-Network communities (the network stage's clusters) can be passed to `propose_peer_groups` as
-groups of person ids once that stage computes them: the rule for naming and keeping them is
-the same.
 """
 
 import datetime
@@ -25,6 +24,8 @@ from safeguarding.contexts.models import (
     Reliability,
     Stage,
 )
+from safeguarding.network.models import Node, NodeKind
+from safeguarding.network.queries import latest_run
 from safeguarding.people.models import Involvement, SourceRecord
 from safeguarding.places.emerging import CATEGORIES
 from safeguarding.places.models import AnalysisKind, HotspotCell, HotspotRun, School, Unit
@@ -33,6 +34,9 @@ from safeguarding.risk.models import Level, RiskAssessment, ScoringRun
 EMERGING_HOT = ("new_hot", "consecutive_hot", "intensifying_hot")
 SEVERAL = 3  # young people at one address or school, or in one group, before it is proposed
 TOGETHER = 2  # events two young people share before they count as a group's members
+# A community of the association graph with more people than this is a neighbourhood's web of
+# families and addresses, not a peer group.
+PEER_COMMUNITY_MAX = 40
 TRACKED = (Level.MEDIUM, Level.HIGH)
 
 
@@ -181,6 +185,31 @@ def co_involved_groups(*, tracked: set[int]) -> list[tuple[int, ...]]:
     return [tuple(sorted(g)) for g in groups.values() if len(g) >= SEVERAL]
 
 
+def community_groups(*, tracked: set[int]) -> list[tuple[int, ...]]:
+    """The tracked young people of each network community of at most PEER_COMMUNITY_MAX people
+    that holds SEVERAL or more of them (the latest network run)."""
+    run = latest_run()
+    if run is None or not tracked:
+        return []
+    rows = pd.DataFrame(
+        Node.objects.filter(run=run, community__gte=0).values_list(
+            "community", "person_id", "kind"
+        ),
+        columns=["community", "person_id", "kind"],
+    )
+    if rows.empty:
+        return []
+    sizes = rows.groupby("community").size()
+    small = sizes[sizes <= PEER_COMMUNITY_MAX].index
+    children = rows[
+        rows["community"].isin(small)
+        & (rows["kind"] == NodeKind.CHILD)
+        & rows["person_id"].isin(tracked)
+    ]
+    groups = children.groupby("community")["person_id"].apply(lambda ids: tuple(sorted(ids)))
+    return [group for group in groups if len(group) >= SEVERAL]
+
+
 def propose_peer_groups(groups: Iterable[tuple[int, ...]], *, source: str) -> list[Proposed]:
     """Peer groups from groups of person ids: seen together in events, or (later) a network
     community. A group whose members already share a peer-group context is not proposed."""
@@ -219,6 +248,10 @@ def all_proposals() -> list[Proposed]:
         *address_proposals(tracked=tracked),
         *school_proposals(),
         *propose_peer_groups(groups, source=f"recorded together in {TOGETHER} or more events"),
+        *propose_peer_groups(
+            [g for g in community_groups(tracked=tracked) if g not in set(groups)],
+            source="in one community of the association graph (network)",
+        ),
     ]
 
 

@@ -26,7 +26,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from county_databases import fresh_postgres
+from county_databases import fresh_postgres, signed_in_client
 
 ROOT = Path(__file__).resolve().parents[1]
 PURPOSE = "Analysis for the partnership"
@@ -150,8 +150,6 @@ def measure(options) -> None:
     from django.conf import settings
     from django.db import connection
     from django.test import Client
-    from django_otp import DEVICE_ID_SESSION_KEY
-    from django_otp.plugins.otp_totp.models import TOTPDevice
 
     from safeguarding.access.demo import create_demo_users
     from safeguarding.access.models import User
@@ -160,15 +158,7 @@ def measure(options) -> None:
     settings.ALLOWED_HOSTS = ["*"]
     create_demo_users()
     analyst = User.objects.get(username="analyst")
-    staff = Client(HTTP_HOST="127.0.0.1")
-    staff.force_login(analyst)
-    authenticator, _ = TOTPDevice.objects.get_or_create(
-        user=analyst, name="Benchmark", defaults={"confirmed": True}
-    )
-    session = staff.session
-    session[DEVICE_ID_SESSION_KEY] = authenticator.persistent_id
-    session["access_purpose"] = PURPOSE
-    session.save()
+    staff = signed_in_client(analyst, purpose=PURPOSE, HTTP_HOST="127.0.0.1")
     public = Client(HTTP_HOST="127.0.0.1")
     sent = iter(range(1_000_000))
     form = {

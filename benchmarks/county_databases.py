@@ -83,3 +83,22 @@ def prepare(database_url: str, county: Path, *, extracts: Path | None = None) ->
     migrate_with_agencies(database_url)
     run(["geography", str(county / "geography")], database_url)
     return run(["import", "--dir", str(extracts or county / "extracts")], database_url)
+
+
+def signed_in_client(user, *, purpose: str = "Benchmark", **client_options):
+    """Django's test client signed in as `user` with both factors and a stated purpose, as a
+    signed-in user's session is (docs/sign-in.md); for timing pages in this process."""
+    from django.test import Client
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    client = Client(**client_options)
+    client.force_login(user)
+    authenticator, _ = TOTPDevice.objects.get_or_create(
+        user=user, name="Benchmark", defaults={"confirmed": True}
+    )
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = authenticator.persistent_id
+    session["access_purpose"] = purpose
+    session.save()
+    return client

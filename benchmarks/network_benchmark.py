@@ -25,7 +25,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from county_databases import fresh_sqlite, prepare, run, synthetic_county
+from county_databases import fresh_sqlite, prepare, run, signed_in_client, synthetic_county
 
 TOP = 50
 
@@ -203,9 +203,7 @@ def _components(run_, vertices: np.ndarray) -> np.ndarray:
 
 def time_person_page() -> None:
     from django.conf import settings
-    from django.test import Client, override_settings
-    from django_otp import DEVICE_ID_SESSION_KEY
-    from django_otp.plugins.otp_totp.models import TOTPDevice
+    from django.test import override_settings
 
     from safeguarding.access.services import ensure_standard_agencies, ensure_user
     from safeguarding.network.models import Node
@@ -218,15 +216,7 @@ def time_person_page() -> None:
         agency=ensure_standard_agencies()["partnership"],
         roles=["analyst"],
     )
-    client = Client()
-    client.force_login(user)
-    authenticator, _ = TOTPDevice.objects.get_or_create(
-        user=user, name="Benchmark", defaults={"confirmed": True}
-    )
-    session = client.session
-    session[DEVICE_ID_SESSION_KEY] = authenticator.persistent_id
-    session["access_purpose"] = "Benchmark"
-    session.save()
+    client = signed_in_client(user)
     run_ = latest_run()
     children = Node.objects.filter(run=run_, kind="child", degree__gt=0).order_by("-degree")
     busiest = children.first()

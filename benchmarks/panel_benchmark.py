@@ -23,6 +23,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from county_databases import signed_in_client
+
 ROOT = Path(__file__).resolve().parents[1]
 PURPOSE = "Preparing for or attending a multi-agency panel"
 TARGETS = {"agenda": 2000, "meeting page": 300}
@@ -90,10 +92,7 @@ def main() -> None:
 
 def run(options) -> None:
     from django.db import connection
-    from django.test import Client
     from django.test.utils import CaptureQueriesContext
-    from django_otp import DEVICE_ID_SESSION_KEY
-    from django_otp.plugins.otp_totp.models import TOTPDevice
 
     from safeguarding.access.demo import create_demo_users
     from safeguarding.access.models import User
@@ -140,15 +139,7 @@ def run(options) -> None:
     rows.append(("contexts proposed (computed)", median, slowest, f"{len(proposals)} proposals"))
 
     chair = User.objects.get(username="chair")
-    client = Client(HTTP_HOST="127.0.0.1")
-    client.force_login(chair)
-    device, _ = TOTPDevice.objects.get_or_create(
-        user=chair, name="Benchmark", defaults={"confirmed": True}
-    )
-    session = client.session
-    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
-    session["access_purpose"] = PURPOSE
-    session.save()
+    client = signed_in_client(chair, purpose=PURPOSE, HTTP_HOST="127.0.0.1")
 
     last, upcoming = series.meetings.order_by("held_on")[:2]  # the demo's held and next
 

@@ -34,6 +34,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from county_databases import signed_in_client
+
 ROOT = Path(__file__).resolve().parents[1]
 TRUTH = ROOT / "var" / "county" / "seed-42-default" / "truth"
 PURPOSE = "Preparing for or attending a multi-agency panel"
@@ -104,9 +106,6 @@ def main() -> None:
 def run(options) -> None:
     from django.db import connection
     from django.db.models import Count
-    from django.test import Client
-    from django_otp import DEVICE_ID_SESSION_KEY
-    from django_otp.plugins.otp_totp.models import TOTPDevice
 
     from safeguarding.access.demo import create_demo_users
     from safeguarding.access.models import User
@@ -114,16 +113,7 @@ def run(options) -> None:
 
     create_demo_users()
     chair = User.objects.get(username="chair")
-    client = Client(HTTP_HOST="127.0.0.1")
-    client.force_login(chair)
-    # The benchmark's session gives both factors, as a signed-in user's does (docs/sign-in.md).
-    authenticator, _ = TOTPDevice.objects.get_or_create(
-        user=chair, name="Benchmark", defaults={"confirmed": True}
-    )
-    session = client.session
-    session[DEVICE_ID_SESSION_KEY] = authenticator.persistent_id
-    session["access_purpose"] = PURPOSE
-    session.save()
+    client = signed_in_client(chair, purpose=PURPOSE, HTTP_HOST="127.0.0.1")
     load = ", ".join(f"{n:.1f}" for n in os.getloadavg())
     print(f"database: {connection.vendor}; {Person.objects.count():,} people; load average {load}")
 

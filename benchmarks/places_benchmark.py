@@ -24,7 +24,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from county_databases import fresh_sqlite, prepare, run, synthetic_county
+from county_databases import fresh_sqlite, prepare, run, signed_in_client, synthetic_county
 
 AREA_SHARE = 0.05
 TEST_MONTHS = 3
@@ -36,9 +36,6 @@ PAI_SETS = ("missing_found", "stop_and_search", "exploitation")
 
 def time_map_data() -> None:
     from django.conf import settings
-    from django.test import Client
-    from django_otp import DEVICE_ID_SESSION_KEY
-    from django_otp.plugins.otp_totp.models import TOTPDevice
 
     from safeguarding.access.services import ensure_standard_agencies, ensure_user
     from safeguarding.places.models import HotspotCell, HotspotRun
@@ -50,15 +47,7 @@ def time_map_data() -> None:
         agency=ensure_standard_agencies()["partnership"],
         roles=["analyst"],
     )
-    client = Client()
-    client.force_login(user)
-    authenticator, _ = TOTPDevice.objects.get_or_create(
-        user=user, name="Benchmark", defaults={"confirmed": True}
-    )
-    session = client.session
-    session[DEVICE_ID_SESSION_KEY] = authenticator.persistent_id
-    session["access_purpose"] = "Benchmark"
-    session.save()
+    client = signed_in_client(user)
     run_ = HotspotRun.objects.filter(kind="hotspots", unit="grid").order_by("-pk").first()
     busiest = HotspotCell.objects.filter(run=run_, period__isnull=True).order_by("-count").first()
     month = (

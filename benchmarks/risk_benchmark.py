@@ -29,7 +29,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from county_databases import fresh_postgres, fresh_sqlite, prepare, run
+from county_databases import fresh_postgres, fresh_sqlite, prepare, run, signed_in_client
 
 SEEDS = {"default": 42, "hard": 101, "hard-urban": 202}
 TRACKER_QUERIES = ["", "?level=high", "?type=cse&age=13-15", "?sort=level&page=3"]
@@ -139,9 +139,6 @@ def time_tracker_pages() -> None:
 
     django.setup()
     from django.conf import settings
-    from django.test import Client
-    from django_otp import DEVICE_ID_SESSION_KEY
-    from django_otp.plugins.otp_totp.models import TOTPDevice
 
     from safeguarding.access.services import ensure_standard_agencies, ensure_user
 
@@ -152,15 +149,7 @@ def time_tracker_pages() -> None:
         agency=ensure_standard_agencies()["wiltshire-police"],
         roles=["panel_member"],
     )
-    client = Client()
-    client.force_login(user)
-    authenticator, _ = TOTPDevice.objects.get_or_create(
-        user=user, name="Benchmark", defaults={"confirmed": True}
-    )
-    session = client.session
-    session[DEVICE_ID_SESSION_KEY] = authenticator.persistent_id
-    session["access_purpose"] = "Benchmark"
-    session.save()
+    client = signed_in_client(user)
     print(f"{'tracker page':<32}{'median ms':>10}{'max ms':>8}")
     for query in TRACKER_QUERIES:
         timings = []

@@ -154,8 +154,10 @@ def test_an_override_shows_beside_the_computed_level(client_for, scored):
     ).exists()
     response = open_tracker(client, "?level=high")
     assert names_in(response) == ["High Person", "Low Person"]
-    row = response.context["rows"][1]["assessment"]
-    assert (row.effective_level, row.level, row.override_level) == ("high", "low", "high")
+    row = response.context["rows"][1]
+    assert (row["level"], row["level_label"]) == ("high", "High")
+    assert row["level_note"] == "Set by a professional; computed low"
+    assert "Set by a professional; computed low" in response.content.decode()
 
 
 def test_an_override_without_a_reason_is_refused_with_a_message(client_for, scored):

@@ -4,8 +4,10 @@ filters kept for the session, setting a level from the row."""
 import datetime
 
 import pytest
+from django.db import IntegrityError, transaction
 from django.urls import reverse
 
+from safeguarding.panel.models import Action, ActionStatus, AgendaItem, Decision, Meeting
 from safeguarding.risk.models import Override
 from safeguarding.risk.services import score_everyone
 from tests.risk.conftest import AS_OF
@@ -70,7 +72,7 @@ def test_each_heading_sorts_and_the_sort_stays_in_the_address(client_for, scored
 def test_counts_of_high_medium_and_rising_are_over_every_page(client_for, scored):
     response = open_tracker(client_for("analyst"), "?size=25")
     counts = response.context["counts"]
-    levels = [row["assessment"].effective_level for row in response.context["rows"]]
+    levels = [row["level"] for row in response.context["rows"]]
     assert counts["high"] == levels.count("high")
     assert counts["medium"] == levels.count("medium")
     assert counts["rising"] == 0  # a first scoring: everyone is new
@@ -104,9 +106,7 @@ def test_a_level_set_from_the_row_returns_to_the_tracker(client_for, scored):
     person = scored["Low Person"]
     form_url = reverse("risk:override", args=[person.pk]) + "?next=/tracker/%3Fsort%3Dage"
     form = client.get(form_url)
-    assert form.context["computed"].score == pytest.approx(
-        response.context["rows"][-1]["assessment"].score
-    )
+    assert form.context["computed"].score == pytest.approx(response.context["rows"][-1]["score"])
     assert 'type="date"' in form.content.decode()
     done = client.post(
         form_url,
@@ -124,3 +124,45 @@ def test_a_level_set_elsewhere_never_returns_to_another_site(client_for, scored)
     client.post(reverse("access:purpose"), {"purpose": "panel", "next": url})
     done = client.post(url, {"level": "high", "reason": "Because"})
     assert done.url == reverse("people:detail", args=[person.pk]) + "#risk"
+
+
+def test_each_row_counts_the_persons_open_panel_actions(client_for, cast, scored):
+    person = scored["Medium Person"]
+    meeting = Meeting.objects.create(title="VACS", held_on=AS_OF, chair=cast["panel_chair"])
+    decision = Decision.objects.create(
+        agenda_item=AgendaItem.objects.create(meeting=meeting, order=1, person=person),
+        text="Keep on the tracker",
+    )
+    owner = cast["practitioner"]
+    for description, status in (("Visit", ActionStatus.OPEN), ("Call", ActionStatus.OPEN)):
+        Action.objects.create(
+            decision=decision,
+            description=description,
+            owner=owner,
+            owner_agency=owner.agency,
+            due_on=AS_OF,
+            status=status,
+        )
+    Action.objects.create(
+        decision=decision,
+        description="Done already",
+        owner=owner,
+        owner_agency=owner.agency,
+        due_on=AS_OF,
+        status=ActionStatus.DONE,
+    )
+    rows = open_tracker(client_for("panel_chair")).context["rows"]
+    assert {row["name"]: row["open_actions"] for row in rows} == {
+        "Many Signs": 0,
+        "Medium Person": 2,
+        "Low Person": 0,
+    }
+
+
+def test_a_person_has_one_level_in_force_at_a_time(cast, scored):
+    person = scored["Low Person"]
+    Override.objects.create(person=person, level="high", reason="Seen", set_by=cast["panel_chair"])
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Override.objects.create(
+            person=person, level="medium", reason="Again", set_by=cast["panel_chair"]
+        )

@@ -5,7 +5,7 @@ the panel in the flow never read its tables."""
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Count, OuterRef, Prefetch, Q, Subquery
+from django.db.models import Count, Prefetch, Q
 from django.utils import timezone
 
 from safeguarding.panel.models import Action, ActionStatus, AgendaItem, Decision, Meeting
@@ -53,16 +53,17 @@ def last_panel_date(*, before: datetime.date) -> datetime.date | None:
     return meeting.held_on if meeting else None
 
 
-def open_actions_count(*, person_field: str = "person_id") -> Subquery:
-    """For annotating rows that name a person in `person_field`: how many panel actions about
-    the person are open."""
-    person = OuterRef(person_field)
-    return Subquery(
-        Action.objects.filter(decision__agenda_item__person=person, status=ActionStatus.OPEN)
+def open_actions_by_person(person_ids) -> dict[int, int]:
+    """How many panel actions about each of these people are open (one query; a person with
+    none is absent)."""
+    return dict(
+        Action.objects.filter(
+            decision__agenda_item__person__in=list(person_ids), status=ActionStatus.OPEN
+        )
         .order_by()
         .values("decision__agenda_item__person")
         .annotate(count=Count("pk"))
-        .values("count")
+        .values_list("decision__agenda_item__person", "count")
     )
 
 

@@ -123,7 +123,12 @@ class Override(models.Model):
 
     class Meta:
         constraints = [
-            models.CheckConstraint(condition=~models.Q(reason=""), name="override_has_reason")
+            models.CheckConstraint(condition=~models.Q(reason=""), name="override_has_reason"),
+            # Setting a level ends the one before (services.set_override); the tracker joins
+            # the one in force, so two at once would list the person twice.
+            models.UniqueConstraint(
+                fields=["person"], condition=models.Q(active=True), name="one_active_override"
+            ),
         ]
         indexes = [models.Index(fields=["person", "active"])]
 

@@ -99,3 +99,9 @@ def test_the_page_opens_on_a_summary_with_the_newest_events_first(page, known_to
     page.set_viewport_size({"width": 390, "height": 844})
     page.reload()
     assert menu.evaluate("e => getComputedStyle(e).position") == "static"
+    # On a phone each wide table scrolls in its own box; the page itself never sideways.
+    assert page.evaluate(
+        "document.documentElement.scrollWidth <= document.documentElement.clientWidth"
+    )
+    timeline_box = page.get_by_test_id("timeline").locator("xpath=..")
+    assert timeline_box.evaluate("e => e.scrollWidth > e.clientWidth")

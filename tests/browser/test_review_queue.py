@@ -36,6 +36,12 @@ def test_an_analyst_decides_a_pair_is_not_the_same_person(page, linked_county):
 
     assert f"{waiting} pairs of records are waiting" in page.get_by_test_id("waiting").inner_text()
     queue = page.get_by_test_id("review-queue")
+    # On a phone the queue scrolls in its own box, with its hidden labels; the page does not.
+    page.set_viewport_size({"width": 390, "height": 844})
+    assert page.evaluate(
+        "document.documentElement.scrollWidth <= document.documentElement.clientWidth"
+    )
+    page.set_viewport_size({"width": 1280, "height": 900})
     queue.locator(f'tr[data-pair="{first.record_a_id}-{first.record_b_id}"]').get_by_role(
         "link", name=re.compile("^Review")
     ).click()

@@ -17,7 +17,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce
 
-from safeguarding.access.models import Agency
+from safeguarding.access.models import Agency, AgencyKind
 from safeguarding.people.access_rules import (
     is_voluntary_sector,
     may_see_event_type,
@@ -226,7 +226,7 @@ def tracker_rows(*, assessments, catalogue: Catalogue, user) -> list[dict]:
             "urn", "name"
         )
     )
-    agency_names = _agency_names()
+    agency_names, agency_kinds = _agency_names(), _agency_kinds()
     rows = []
     for assessment in assessments:
         indicators: list[dict] = []
@@ -248,6 +248,8 @@ def tracker_rows(*, assessments, catalogue: Catalogue, user) -> list[dict]:
                     "current": recency == Recency.CURRENT,
                 }
             )
+        codes = [code for code in assessment.agencies.strip(",").split(",") if code]
+        agencies = [agency_names.get(code, code) for code in codes]
         rows.append(
             {
                 "person_id": assessment.person_id,
@@ -265,11 +267,11 @@ def tracker_rows(*, assessments, catalogue: Catalogue, user) -> list[dict]:
                 "age": "–" if assessment.age is None else str(assessment.age),
                 "area": assessment.community_area,
                 "school": schools.get(assessment.school_urn, assessment.school_urn),
-                "agencies": [
-                    agency_names.get(code, code)
-                    for code in assessment.agencies.strip(",").split(",")
-                    if code
-                ],
+                "agencies": agencies,
+                # The kinds of service, short, for the row; the agencies' names on the page.
+                "known_to": ", ".join(
+                    dict.fromkeys(agency_kinds.get(code, code) for code in codes)
+                ),
                 "indicators": indicators,
                 "top_indicators": indicators[:TOP_INDICATORS],
                 "more_indicators": indicators[TOP_INDICATORS:],
@@ -323,6 +325,17 @@ def _cached[T](key: str, compute: Callable[[], T]) -> T:
 
 def _agency_names() -> dict[str, str]:
     return _cached("risk:agency-names", lambda: dict(Agency.objects.values_list("code", "name")))
+
+
+def _agency_kinds() -> dict[str, str]:
+    """Each agency's kind of service, as the tracker's rows name it ("Police", "Health")."""
+    return _cached(
+        "risk:agency-kinds",
+        lambda: {
+            code: str(AgencyKind(kind).label) if kind in AgencyKind.values else kind
+            for code, kind in Agency.objects.values_list("code", "kind")
+        },
+    )
 
 
 def _run_key(run: ScoringRun, what: str) -> str:

@@ -150,16 +150,22 @@ def time_tracker_pages() -> None:
         roles=["panel_member"],
     )
     client = signed_in_client(user)
-    print(f"{'tracker page':<32}{'median ms':>10}{'max ms':>8}")
+    # Wall time is the target; CPU time (this process: Django and SQLite) says how much of it
+    # is the page's own work when the machine is shared.
+    print(f"{'tracker page':<32}{'median ms':>10}{'max ms':>8}{'CPU ms':>8}")
     for query in TRACKER_QUERIES:
-        timings = []
+        timings, cpu = [], []
         for _ in range(15):
-            started = time.perf_counter()
+            started, started_cpu = time.perf_counter(), time.process_time()
             response = client.get("/tracker/" + query)
             timings.append((time.perf_counter() - started) * 1000)
+            cpu.append((time.process_time() - started_cpu) * 1000)
             assert response.status_code == 200
-        timings = timings[3:]
-        print(f"{'/tracker/' + query:<32}{statistics.median(timings):>10.0f}{max(timings):>8.0f}")
+        timings, cpu = timings[3:], cpu[3:]
+        print(
+            f"{'/tracker/' + query:<32}{statistics.median(timings):>10.0f}{max(timings):>8.0f}"
+            f"{statistics.median(cpu):>8.0f}"
+        )
 
 
 def main() -> None:

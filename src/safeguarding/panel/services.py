@@ -20,6 +20,7 @@ from safeguarding.panel.models import (
     MeetingSeries,
     MeetingStatus,
 )
+from safeguarding.panel.working_days import working_days_after
 
 
 class PanelError(ValueError):
@@ -204,11 +205,10 @@ def agree_minutes(*, meeting: Meeting, agreed_by) -> Meeting:
     return meeting
 
 
+MINUTES_WITHIN_WORKING_DAYS = 2
+
+
 def minutes_due_by(meeting: Meeting) -> datetime.date:
-    """Two working days after the meeting (weekends skipped; bank holidays are not known)."""
-    day, left = meeting.held_on, 2
-    while left:
-        day += datetime.timedelta(days=1)
-        if day.weekday() < 5:
-            left -= 1
-    return day
+    """Two working days after the meeting: weekends and England and Wales bank holidays
+    skipped (panel/bank_holidays.toml)."""
+    return working_days_after(meeting.held_on, MINUTES_WITHIN_WORKING_DAYS)

@@ -100,6 +100,29 @@ def edit_item(
     return item
 
 
+def move_item(*, item: AgendaItem, to: int | None = None, by: int = 0) -> int:
+    """Put the item at number `to` on the agenda (1 is first), or `by` places later (-1: one
+    up), and number the agenda 1, 2, 3... again; the minutes list the items in this order.
+    Returns the item's new number."""
+    _open(item.meeting)
+    with transaction.atomic():
+        items = list(
+            item.meeting.agenda_items.select_for_update().order_by("order", "pk").only("order")
+        )
+        now = next(number for number, other in enumerate(items, start=1) if other.pk == item.pk)
+        to = now + by if to is None else to
+        if not 1 <= to <= len(items):
+            raise PanelError(f"Choose a position from 1 to {len(items)}.")
+        others = [other for other in items if other.pk != item.pk]
+        moved = next(other for other in items if other.pk == item.pk)
+        others.insert(to - 1, moved)
+        for number, other in enumerate(others, start=1):
+            other.order = number
+        AgendaItem.objects.bulk_update(others, ["order"])
+    item.order = to
+    return to
+
+
 def remove_item(*, item: AgendaItem) -> None:
     _open(item.meeting)
     if item.decisions.exists():

@@ -99,6 +99,15 @@ def meeting(request, meeting_id: int):
                     grant.record(AuditAction.CREATE, detail={"agenda_item": item.pk})
                     messages.success(request, "Added to the agenda.")
                     return redirect("panel:meeting", meeting.pk)
+            elif step == "move":
+                move = forms.MoveItemForm(request.POST)
+                if not move.is_valid():
+                    raise services.PanelError("Choose the item and where it goes.")
+                item = get_object_or_404(AgendaItem, pk=move.cleaned_data["item"], meeting=meeting)
+                to = services.move_item(item=item, **move.move())
+                grant.record(AuditAction.CHANGE, detail={"agenda_item": item.pk, "moved_to": to})
+                messages.success(request, f"Item moved to number {to}.")
+                return redirect(reverse("panel:meeting", args=[meeting.pk]) + "#agenda")
             elif step == "attendance":
                 attendance = forms.attendance_form(members=members, data=request.POST)
                 if attendance.is_valid():
@@ -154,6 +163,7 @@ def meeting(request, meeting_id: int):
             "add_form": add_form,
             "close_form": close_form,
             "is_chair": request.user.has_perm(CHAIRS),
+            "may_reorder": request.user.has_perm(CHAIRS) and meeting.status != MeetingStatus.CLOSED,
             "agencies": Agency.objects.order_by("name"),
             "minutes_due": services.minutes_due_by(meeting),
             "Status": MeetingStatus,

@@ -7,6 +7,7 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
+from safeguarding.panel.conference import carry_into_workflow
 from safeguarding.panel.models import (
     Action,
     ActionStatus,
@@ -151,14 +152,20 @@ def record_discussion(*, item: AgendaItem, notes: str) -> AgendaItem:
 
 
 def record_decision(*, item: AgendaItem, kind: str, reason: str, decided_by) -> Decision:
+    """The decision with its reason; a context conference is carried into the contexts'
+    workflow (panel/conference.py), and `follow_up` says what that did."""
     _open(item.meeting)
     if kind not in DecisionKind.values:
         raise PanelError("Choose the decision from the list.")
     if not reason.strip():
         raise PanelError("Give the reason for the decision.")
-    return Decision.objects.create(
-        agenda_item=item, kind=kind, text=reason.strip(), decided_by=decided_by
-    )
+    with transaction.atomic():
+        decision = Decision.objects.create(
+            agenda_item=item, kind=kind, text=reason.strip(), decided_by=decided_by
+        )
+        if kind == DecisionKind.CONTEXT_CONFERENCE:
+            decision.follow_up = carry_into_workflow(decision=decision, author=decided_by)
+    return decision
 
 
 def add_action(

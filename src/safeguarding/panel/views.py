@@ -12,6 +12,7 @@ from django.views.decorators.http import require_safe
 from safeguarding.access.models import Agency, AuditAction, AuditObject
 from safeguarding.access.need_to_know import open_for
 from safeguarding.panel import agenda, forms, minutes, queries, services
+from safeguarding.panel.conference import steps_recorded_for
 from safeguarding.panel.models import Action, AgendaItem, Meeting, MeetingStatus
 from safeguarding.panel.sharing import items_shared_with
 from safeguarding.panel.summary import item_summary
@@ -295,9 +296,14 @@ def item(request, item_id: int):
                         decided_by=request.user,
                     )
                     grant.record(
-                        AuditAction.CREATE, detail={"agenda_item": item.pk, "decision": made.pk}
+                        AuditAction.CREATE,
+                        detail={
+                            "agenda_item": item.pk,
+                            "decision": made.pk,
+                            "context_steps": steps_recorded_for(made),
+                        },
                     )
-                    messages.success(request, "Decision recorded.")
+                    messages.success(request, f"Decision recorded. {made.follow_up}".strip())
                     return redirect("panel:item", item.pk)
             elif step == "action":
                 action = forms.ActionForm(request.POST, prefix="action")

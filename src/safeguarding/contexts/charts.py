@@ -7,6 +7,7 @@ functions (network.queries.subgraph), so need to know is applied there exactly a
 network pages."""
 
 import datetime
+from typing import cast
 
 from django.conf import settings
 from django.db.models import Count, Max, Min
@@ -106,8 +107,9 @@ def context_map(*, context: Context, user, people: set[int]) -> dict:
             label = "This context's place" if is_it else "A place"
         places.append(
             {
-                "latitude": round(row["location__latitude"], 5),
-                "longitude": round(row["location__longitude"], 5),
+                # Never None: the events are filtered to places with a point.
+                "latitude": round(cast(float, row["location__latitude"]), 5),
+                "longitude": round(cast(float, row["location__longitude"]), 5),
                 "label": label,
                 "events": shown_count(row["events"], exact=exact),
                 "first": row["first"].date().isoformat() if exact else "",

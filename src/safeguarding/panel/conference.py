@@ -44,7 +44,7 @@ def carry_into_workflow(*, decision: Decision, author) -> str:
             "once the context is assessed, in the workflow's order."
         )
     proposed = Context.objects.filter(
-        pk__in=ContextMember.objects.filter(person_id=item.person_id).values("context_id"),
+        pk__in=ContextMember.objects.filter(person=item.person).values("context_id"),
         stage__in=REFERRED_FROM,
     ).order_by("pk")
     referred = [context.name for context in proposed]

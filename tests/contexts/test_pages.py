@@ -66,7 +66,13 @@ def test_members_whose_records_are_restricted_are_counted_not_named(client_for, 
     assert "Amy" in text and "Ben" not in text
     assert "1 more young person is linked whose records are not shared with you" in text
     viewed = AuditEvent.objects.filter(action=AuditAction.VIEW, object_type="context").first()
-    assert viewed.detail == {"page": "context", "members": 1}
+    assert viewed.detail == {
+        "page": "context",
+        "members": 1,
+        "map_places": 0,
+        "network_nodes": 0,
+        "network_withheld": 0,
+    }
 
 
 def test_those_without_contexts_in_their_role_are_refused(client_for, cast):

@@ -75,6 +75,7 @@ class ContextPage:
     actions: list[ContextAction]
     events_by_month: list[tuple[str, int]]
     next_steps: tuple[str, ...]
+    visible_people: set[int]
 
 
 def context_page(*, context: Context, user) -> ContextPage:
@@ -99,20 +100,28 @@ def context_page(*, context: Context, user) -> ContextPage:
         actions=actions,
         events_by_month=_events_by_month(context=context, people=visible),
         next_steps=NEXT_STEPS[Stage(context.stage)],
+        visible_people=visible,
     )
 
 
-def _events_by_month(*, context: Context, people: set[int]) -> list[tuple[str, int]]:
-    """Events at the context's location, or involving its members, counted by month (last year)."""
-    since = timezone.now() - datetime.timedelta(days=365)
+def context_events(*, context: Context, people: set[int]) -> QuerySet[Event]:
+    """The context's events: those at its location, and those involving the young people given
+    (its members this user may see). The one rule for the page, its map and its outcomes."""
     condition = Q(pk__in=[])
     if context.location_id:
         condition |= Q(location_id=context.location_id)
     if people:
         involved = Involvement.objects.filter(person_id__in=people).values("event_id")
         condition |= Q(pk__in=involved)
+    return Event.objects.filter(condition)
+
+
+def _events_by_month(*, context: Context, people: set[int]) -> list[tuple[str, int]]:
+    """Events at the context's location, or involving its members, counted by month (last year)."""
+    since = timezone.now() - datetime.timedelta(days=365)
     rows = (
-        Event.objects.filter(condition, occurred_at__gte=since)
+        context_events(context=context, people=people)
+        .filter(occurred_at__gte=since)
         .annotate(month=TruncMonth("occurred_at"))
         .values("month")
         .annotate(events=Count("pk"))

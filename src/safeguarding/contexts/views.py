@@ -7,7 +7,7 @@ from django.views.decorators.http import require_http_methods
 
 from safeguarding.access.models import AuditAction, AuditObject
 from safeguarding.access.need_to_know import open_for
-from safeguarding.contexts import forms, queries, services
+from safeguarding.contexts import charts, forms, queries, services
 from safeguarding.contexts.models import Context, ContextAction, ContextKind, Stage, StepKind
 from safeguarding.people.access_rules import may_open_person
 from safeguarding.people.models import Person
@@ -144,8 +144,19 @@ def context_detail(request, context_id: int):
         except services.WorkflowError as error:
             messages.error(request, str(error))
     page = queries.context_page(context=context, user=request.user)
+    people = page.visible_people
+    map_data = charts.context_map(context=context, user=request.user, people=people)
+    network = charts.context_network(context=context, user=request.user, people=people)
     if not writing:
-        grant.record(detail={"page": "context", "members": len(page.members)})
+        grant.record(
+            detail={
+                "page": "context",
+                "members": len(page.members),
+                "map_places": len(map_data["places"]),
+                "network_nodes": len(network.nodes) if network else 0,
+                "network_withheld": network.withheld_people if network else 0,
+            }
+        )
     return render(
         request,
         "contexts/detail.html",
@@ -158,5 +169,8 @@ def context_detail(request, context_id: int):
             "may_record": request.user.has_perm(STEPS),
             "StepKind": StepKind,
             "next_steps": [(kind, StepKind(kind).label) for kind in page.next_steps],
+            "map_data": map_data,
+            "network": network,
+            "chart": network.chart() if network else None,
         },
     )

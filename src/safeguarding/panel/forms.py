@@ -58,6 +58,26 @@ class AddItemForm(forms.Form):
         return data
 
 
+class MoveItemForm(forms.Form):
+    """The chair moves an item up or down one place, or sets its number on the agenda."""
+
+    item = forms.IntegerField(widget=forms.HiddenInput)
+    direction = forms.ChoiceField(choices=[("up", "up"), ("down", "down")], required=False)
+    position = forms.IntegerField(required=False, min_value=1, label="Number on the agenda")
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("direction") and not data.get("position"):
+            raise forms.ValidationError("Move the item up or down, or give its number.")
+        return data
+
+    def move(self) -> dict:
+        """The service's arguments: a number on the agenda, or one place up or down."""
+        if self.cleaned_data.get("position"):
+            return {"to": self.cleaned_data["position"]}
+        return {"by": -1 if self.cleaned_data["direction"] == "up" else 1}
+
+
 class EditItemForm(forms.Form):
     reason = forms.CharField(widget=forms.Textarea, label="Why is it on the agenda?")
     lead_agency = forms.ModelChoiceField(

@@ -172,6 +172,9 @@ class Decision(models.Model):
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
+    # What recording it did in a context's workflow (panel/conference.py), said to the chair;
+    # not stored: the steps themselves name the decision.
+    follow_up: str = ""
 
 
 class ActionStatus(models.TextChoices):

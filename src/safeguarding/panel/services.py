@@ -7,6 +7,7 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
+from safeguarding.panel.conference import carry_into_workflow
 from safeguarding.panel.models import (
     Action,
     ActionStatus,
@@ -20,6 +21,7 @@ from safeguarding.panel.models import (
     MeetingSeries,
     MeetingStatus,
 )
+from safeguarding.panel.working_days import working_days_after
 
 
 class PanelError(ValueError):
@@ -99,6 +101,29 @@ def edit_item(
     return item
 
 
+def move_item(*, item: AgendaItem, to: int | None = None, by: int = 0) -> int:
+    """Put the item at number `to` on the agenda (1 is first), or `by` places later (-1: one
+    up), and number the agenda 1, 2, 3... again; the minutes list the items in this order.
+    Returns the item's new number."""
+    _open(item.meeting)
+    with transaction.atomic():
+        items = list(
+            item.meeting.agenda_items.select_for_update().order_by("order", "pk").only("order")
+        )
+        now = next(number for number, other in enumerate(items, start=1) if other.pk == item.pk)
+        to = now + by if to is None else to
+        if not 1 <= to <= len(items):
+            raise PanelError(f"Choose a position from 1 to {len(items)}.")
+        others = [other for other in items if other.pk != item.pk]
+        moved = next(other for other in items if other.pk == item.pk)
+        others.insert(to - 1, moved)
+        for number, other in enumerate(others, start=1):
+            other.order = number
+        AgendaItem.objects.bulk_update(others, ["order"])
+    item.order = to
+    return to
+
+
 def remove_item(*, item: AgendaItem) -> None:
     _open(item.meeting)
     if item.decisions.exists():
@@ -127,14 +152,20 @@ def record_discussion(*, item: AgendaItem, notes: str) -> AgendaItem:
 
 
 def record_decision(*, item: AgendaItem, kind: str, reason: str, decided_by) -> Decision:
+    """The decision with its reason; a context conference is carried into the contexts'
+    workflow (panel/conference.py), and `follow_up` says what that did."""
     _open(item.meeting)
     if kind not in DecisionKind.values:
         raise PanelError("Choose the decision from the list.")
     if not reason.strip():
         raise PanelError("Give the reason for the decision.")
-    return Decision.objects.create(
-        agenda_item=item, kind=kind, text=reason.strip(), decided_by=decided_by
-    )
+    with transaction.atomic():
+        decision = Decision.objects.create(
+            agenda_item=item, kind=kind, text=reason.strip(), decided_by=decided_by
+        )
+        if kind == DecisionKind.CONTEXT_CONFERENCE:
+            decision.follow_up = carry_into_workflow(decision=decision, author=decided_by)
+    return decision
 
 
 def add_action(
@@ -204,11 +235,10 @@ def agree_minutes(*, meeting: Meeting, agreed_by) -> Meeting:
     return meeting
 
 
+MINUTES_WITHIN_WORKING_DAYS = 2
+
+
 def minutes_due_by(meeting: Meeting) -> datetime.date:
-    """Two working days after the meeting (weekends skipped; bank holidays are not known)."""
-    day, left = meeting.held_on, 2
-    while left:
-        day += datetime.timedelta(days=1)
-        if day.weekday() < 5:
-            left -= 1
-    return day
+    """Two working days after the meeting: weekends and England and Wales bank holidays
+    skipped (panel/bank_holidays.toml)."""
+    return working_days_after(meeting.held_on, MINUTES_WITHIN_WORKING_DAYS)

@@ -10,7 +10,12 @@ from django.utils import timezone
 from safeguarding.contexts.models import Context, ContextActionStatus
 from safeguarding.contexts.queries import contexts_of
 from safeguarding.panel.models import Action, ActionStatus, AgendaItem
-from safeguarding.panel.outcomes import Outcome, outcome_for_person
+from safeguarding.panel.outcomes import (
+    ContextOutcome,
+    Outcome,
+    outcome_for_context,
+    outcome_for_person,
+)
 from safeguarding.people.access_rules import (
     may_see_event_details,
     may_see_event_type,
@@ -32,6 +37,7 @@ class ItemSummary:
     open_actions: list[Action] = field(default_factory=list)
     contexts: list[Context] = field(default_factory=list)
     outcome: Outcome | None = None
+    context_outcome: ContextOutcome | None = None
     # For a context: its members this reader may open, the others counted.
     members: list = field(default_factory=list)
     hidden_members: int = 0
@@ -105,4 +111,5 @@ def _context_summary(*, context: Context, user) -> ItemSummary:
             .order_by("due_on")
         ),
         last_step=context.steps.order_by("-occurred_on", "-pk").first(),
+        context_outcome=outcome_for_context(context=context, people=visible),
     )

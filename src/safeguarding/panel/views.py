@@ -12,6 +12,7 @@ from django.views.decorators.http import require_safe
 from safeguarding.access.models import Agency, AuditAction, AuditObject
 from safeguarding.access.need_to_know import open_for
 from safeguarding.panel import agenda, forms, minutes, queries, services
+from safeguarding.panel.conference import steps_recorded_for
 from safeguarding.panel.models import Action, AgendaItem, Meeting, MeetingStatus
 from safeguarding.panel.sharing import items_shared_with
 from safeguarding.panel.summary import item_summary
@@ -99,6 +100,15 @@ def meeting(request, meeting_id: int):
                     grant.record(AuditAction.CREATE, detail={"agenda_item": item.pk})
                     messages.success(request, "Added to the agenda.")
                     return redirect("panel:meeting", meeting.pk)
+            elif step == "move":
+                move = forms.MoveItemForm(request.POST)
+                if not move.is_valid():
+                    raise services.PanelError("Choose the item and where it goes.")
+                item = get_object_or_404(AgendaItem, pk=move.cleaned_data["item"], meeting=meeting)
+                to = services.move_item(item=item, **move.move())
+                grant.record(AuditAction.CHANGE, detail={"agenda_item": item.pk, "moved_to": to})
+                messages.success(request, f"Item moved to number {to}.")
+                return redirect(reverse("panel:meeting", args=[meeting.pk]) + "#agenda")
             elif step == "attendance":
                 attendance = forms.attendance_form(members=members, data=request.POST)
                 if attendance.is_valid():
@@ -154,6 +164,7 @@ def meeting(request, meeting_id: int):
             "add_form": add_form,
             "close_form": close_form,
             "is_chair": request.user.has_perm(CHAIRS),
+            "may_reorder": request.user.has_perm(CHAIRS) and meeting.status != MeetingStatus.CLOSED,
             "agencies": Agency.objects.order_by("name"),
             "minutes_due": services.minutes_due_by(meeting),
             "Status": MeetingStatus,
@@ -285,9 +296,14 @@ def item(request, item_id: int):
                         decided_by=request.user,
                     )
                     grant.record(
-                        AuditAction.CREATE, detail={"agenda_item": item.pk, "decision": made.pk}
+                        AuditAction.CREATE,
+                        detail={
+                            "agenda_item": item.pk,
+                            "decision": made.pk,
+                            "context_steps": steps_recorded_for(made),
+                        },
                     )
-                    messages.success(request, "Decision recorded.")
+                    messages.success(request, f"Decision recorded. {made.follow_up}".strip())
                     return redirect("panel:item", item.pk)
             elif step == "action":
                 action = forms.ActionForm(request.POST, prefix="action")

@@ -21,6 +21,7 @@ import argparse
 import datetime
 import os
 import random
+import re
 import statistics
 import sys
 import tempfile
@@ -71,7 +72,9 @@ def main() -> None:
     options = parser.parse_args()
     os.environ["DJANGO_SETTINGS_MODULE"] = "safeguarding.settings.local"
     os.environ["DATABASE_URL"] = (
-        fresh_postgres(options.postgres, bench_database(options.postgres))
+        fresh_postgres(
+            re.sub(r"/[^/@]*$", "/postgres", options.postgres), bench_database(options.postgres)
+        )
         if options.postgres
         else f"sqlite:///{Path(tempfile.mkdtemp()) / 'concerns.sqlite3'}"
     )

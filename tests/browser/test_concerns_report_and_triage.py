@@ -13,7 +13,7 @@ from tests.browser.accessibility import (
     wait_for_accessibility_check,
 )
 from tests.browser.conftest import sign_in
-from tests.concerns.conftest import report
+from tests.concerns.conftest import make_small_area, report
 from tests.concerns.test_triage import young_person
 from tests.conftest import PASSWORD
 
@@ -106,7 +106,8 @@ def test_a_member_of_the_public_reports_on_a_phone_and_an_analyst_triages_it(pho
     assert "Concern reported by a partner (taxi, hotel" in page.locator("main").inner_text()
 
 
-def test_a_point_picked_on_the_map_on_a_phone_is_stored(phone, small_area):
+def test_a_point_picked_on_the_map_on_a_phone_is_stored(phone):
+    make_small_area()
     phone.goto("/report/")
     phone.get_by_label("Taxi or private hire").check()
     phone.get_by_role("button", name="Continue").click()

@@ -37,8 +37,8 @@ SQUARE = {
 }
 
 
-@pytest.fixture
-def small_area(db):
+def make_small_area():
+    """A square small area around Chippenham, in its community area (for the map)."""
     from safeguarding.places.models import Area, AreaKind
 
     town = Area.objects.create(
@@ -55,3 +55,8 @@ def small_area(db):
         parent=town,
         boundary=SQUARE,
     )
+
+
+@pytest.fixture
+def small_area(db):
+    return make_small_area()

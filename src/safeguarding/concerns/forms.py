@@ -191,8 +191,12 @@ class ReportForm(forms.Form):
         latitude, longitude = data.get("latitude"), data.get("longitude")
         if latitude is None and longitude is None:
             return
-        bounds = self.bounds() if latitude is not None and longitude is not None else None
-        if bounds is None or not bounds.holds(latitude=latitude, longitude=longitude):
+        if latitude is None or longitude is None:
+            inside = False  # half a point
+        else:
+            bounds = self.bounds()
+            inside = bounds is not None and bounds.holds(latitude=latitude, longitude=longitude)
+        if not inside:
             self.add_error(
                 "latitude",
                 "The point you picked on the map is outside the partnership's area: pick "

@@ -17,7 +17,7 @@
   clear.style.display = "none";
   clear.hidden = false;
   element.style.height = "320px";
-  var map = L.map(element, { attributionControl: false, tap: true });
+  var map = L.map(element, { attributionControl: false });
 
   function show(point) {
     if (marker) { map.removeLayer(marker); marker = null; }

@@ -23,6 +23,7 @@ from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
 from safeguarding.access.models import AuditAction, AuditEvent, User
+from safeguarding.concerns.models import PartnerOrganisation
 from safeguarding.concerns.reporting import receive_report
 from safeguarding.contexts.models import Context, ContextKind
 from safeguarding.linkage.models import LinkModelVersion
@@ -98,7 +99,7 @@ ADMINISTRATOR = {"administrator"}
 class Expect:
     """Who gets "ok" for each method; every other signed-in persona gets `otherwise`."""
 
-    get: set[str]
+    get: set[str] | None  # None: the page takes no GET (405 for everyone signed in)
     post: set[str] | None = None  # None: the page takes no POST (405 for everyone signed in)
     otherwise: str = "refused"
     anonymous: str = "login"
@@ -181,7 +182,14 @@ EXPECTATIONS: dict[tuple[str, str], Expect] = {
     # the queue, a concern and its triage are the analysts'; the board's counts hold none.
     ("report:start", ""): Expect(get=SIGNED_IN, post=SIGNED_IN, anonymous="ok"),
     ("report:details", ""): Expect(get=SIGNED_IN, post=SIGNED_IN, anonymous="ok"),
+    # The outline of the area for the form's map: public geography, read only.
+    ("report:area", ""): Expect(get=SIGNED_IN, anonymous="ok"),
     ("concerns:queue", ""): Expect(get=ANALYSTS),
+    # Making the concerns of reports left waiting: a change, posted only.
+    ("concerns:retry_waiting", ""): Expect(get=None, post=ANALYSTS),
+    # Partner organisations: a register of businesses, kept by the analysts.
+    ("concerns:organisations", ""): Expect(get=ANALYSTS, post=ANALYSTS),
+    ("concerns:organisation", ""): Expect(get=ANALYSTS, post=ANALYSTS),
     ("concerns:export", ""): Expect(get=ANALYSTS),
     ("concerns:counts", ""): Expect(get=ANALYSTS | {"manager"}),
     ("concerns:detail", ""): Expect(get=ANALYSTS, post=ANALYSTS),
@@ -341,6 +349,9 @@ def world(cast, agencies):
             "meeting_id": item.meeting_id,
             "item_id": item.pk,
             "context_id": context.pk,
+            "organisation_id": PartnerOrganisation.objects.create(
+                name="Town Cars", sector="taxi", code="town-cars"
+            ).pk,
             "concern_id": receive_report(
                 answers={"sector": "hotel", "what_happened": "Two girls with older men"},
                 address="192.0.2.1",
@@ -420,6 +431,9 @@ def outcome(response, *, is_admin_url: bool) -> str:
 
 def expected(expect: Expect, persona: str, method: str) -> str:
     if persona == "anonymous":
+        # A public page that takes no POST answers anyone's POST with 405.
+        if expect.anonymous == "ok" and method == "post" and expect.post is None:
+            return "method"
         return expect.anonymous
     if expect.otherwise == "login":  # the admin pages: only staff get past their sign-in
         if persona not in ADMINISTRATOR:

@@ -13,7 +13,7 @@ from tests.browser.accessibility import (
     wait_for_accessibility_check,
 )
 from tests.browser.conftest import sign_in
-from tests.concerns.conftest import report
+from tests.concerns.conftest import make_small_area, report
 from tests.concerns.test_triage import young_person
 from tests.conftest import PASSWORD
 
@@ -104,3 +104,25 @@ def test_a_member_of_the_public_reports_on_a_phone_and_an_analyst_triages_it(pho
     assert list(hit.evidence.values_list("source_event_id", flat=True)) == [reference]
     page.reload()
     assert "Concern reported by a partner (taxi, hotel" in page.locator("main").inner_text()
+
+
+def test_a_point_picked_on_the_map_on_a_phone_is_stored(phone):
+    make_small_area()
+    phone.goto("/report/")
+    phone.get_by_label("Taxi or private hire").check()
+    phone.get_by_role("button", name="Continue").click()
+    phone.get_by_label("Tell us what you saw").fill("Two girls picked up at the lay-by")
+    area_map = phone.get_by_test_id("report-map")
+    area_map.scroll_into_view_if_needed()
+    phone.wait_for_selector("[data-testid=report-map][data-ready=true]")
+    assert fits_the_screen(phone)
+    box = area_map.bounding_box()
+    assert box["width"] <= PHONE["width"]
+    area_map.tap(position={"x": box["width"] / 2, "y": box["height"] / 2})
+    assert "Place picked on the map" in phone.get_by_test_id("map-status").inner_text()
+    phone.get_by_role("button", name="Send report").click()
+    reference = phone.get_by_test_id("reference").inner_text()
+    concern = Concern.objects.get(reference=reference)
+    # The middle of the map is the middle of the small area (51.45, -2.1), give or take a tap.
+    assert abs(concern.latitude - 51.45) < 0.01 and abs(concern.longitude + 2.1) < 0.01
+    assert concern.report.answers["latitude"] == concern.latitude

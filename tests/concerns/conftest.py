@@ -28,3 +28,35 @@ def analyst_client(client_for):
     client = client_for("analyst")
     state_purpose(client)
     return client
+
+
+# A square small area around Chippenham, standing in for the partnership's geography.
+SQUARE = {
+    "type": "Polygon",
+    "coordinates": [[[-2.2, 51.4], [-2.0, 51.4], [-2.0, 51.5], [-2.2, 51.5], [-2.2, 51.4]]],
+}
+
+
+def make_small_area():
+    """A square small area around Chippenham, in its community area (for the map)."""
+    from safeguarding.places.models import Area, AreaKind
+
+    town = Area.objects.create(
+        code="E06000054-CH",
+        name="Chippenham",
+        kind=AreaKind.COMMUNITY_AREA,
+        latitude=51.46,
+        longitude=-2.12,
+    )
+    return Area.objects.create(
+        code="E01031234",
+        name="Chippenham 001A",
+        kind=AreaKind.LSOA,
+        parent=town,
+        boundary=SQUARE,
+    )
+
+
+@pytest.fixture
+def small_area(db):
+    return make_small_area()

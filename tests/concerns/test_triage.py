@@ -3,6 +3,7 @@
 import datetime
 
 import pytest
+from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
 
@@ -154,14 +155,63 @@ def test_a_triaged_concern_raises_the_tracker_indicator_after_scoring(cast):
     assert list(hit.evidence.values_list("source_event_id", flat=True)) == [concern.reference]
 
 
-def test_feedback_needs_the_reporters_contact():
+def test_feedback_is_never_for_an_anonymous_reporter(cast):
     anonymous = report(what_happened="seen")
     with pytest.raises(triage.TriageError):
-        triage.send_feedback(concern=anonymous, text="Thank you")
-    known = report(what_happened="seen", reporter_contact="07700 900123")
-    triage.send_feedback(concern=known, text="Thank you, we acted on it")
+        triage.send_feedback(concern=anonymous, text="Thank you", user=cast["analyst"])
+    assert not mail.outbox
+
+
+def test_feedback_is_emailed_to_a_reporter_who_left_an_email(cast):
+    known = report(what_happened="seen", reporter_contact="driver@example.org")
+    assert triage.send_feedback(
+        concern=known, text="Thank you, we acted on it", user=cast["analyst"]
+    )
+    [message] = mail.outbox
+    assert message.to == ["driver@example.org"]
+    assert known.reference in message.subject
+    assert "Thank you, we acted on it" in message.body and "call 999" in message.body
     known.refresh_from_db()
     assert known.feedback == "Thank you, we acted on it" and known.feedback_at
+    assert known.feedback_by == cast["analyst"] and known.feedback_emailed
+
+
+def test_feedback_for_a_reporter_who_left_a_phone_number_is_recorded_not_sent(cast):
+    known = report(what_happened="seen", reporter_contact="07700 900123")
+    assert not triage.send_feedback(concern=known, text="Thanks", user=cast["analyst"])
+    assert not mail.outbox
+    known.refresh_from_db()
+    assert known.feedback == "Thanks" and not known.feedback_emailed
+    assert known.feedback_by == cast["analyst"]
+
+
+def test_feedback_from_the_page_is_sent_and_audited(analyst_client, cast):
+    known = report(what_happened="seen", reporter_contact="landlord@example.org")
+    url = reverse("concerns:detail", args=[known.pk])
+    assert "Send feedback" in analyst_client.get(url).content.decode()
+    analyst_client.post(url, {"step": "feedback", "feedback": "We passed it to police"})
+    assert [m.to for m in mail.outbox] == [["landlord@example.org"]]
+    change = AuditEvent.objects.get(action=AuditAction.CHANGE, object_id=str(known.pk))
+    assert change.detail["step"] == "feedback" and change.detail["emailed"] is True
+    assert change.username == "analyst"
+    assert "landlord@example.org" not in str(change.detail)
+    page = analyst_client.get(url).content.decode()
+    assert "We passed it to police (emailed" in page
+
+
+def test_a_mail_server_that_refuses_leaves_nothing_recorded(cast, settings):
+    settings.MAILERS = {
+        "default": {
+            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            # A port nothing listens on: the connection is refused for real.
+            "OPTIONS": {"host": "127.0.0.1", "port": 9, "timeout": 2},
+        }
+    }
+    known = report(what_happened="seen", reporter_contact="driver@example.org")
+    with pytest.raises(triage.TriageError, match="could not be sent"):
+        triage.send_feedback(concern=known, text="Thanks", user=cast["analyst"])
+    known.refresh_from_db()
+    assert known.feedback == "" and known.feedback_at is None
 
 
 def test_counts_per_sector_and_month_count_merged_duplicates_once():
@@ -170,11 +220,39 @@ def test_counts_per_sector_and_month_count_merged_duplicates_once():
     report(sector="hotel", what_happened="c")
     triage.merge(duplicate=b, into=a)
     table = queries.counts_by_sector_and_month()
-    month = timezone.now().strftime("%Y-%m")
+    month = timezone.localdate().strftime("%Y-%m")
     assert table.months == [month]
     counts = {name: total for name, _, total in table.rows}
     assert counts["Taxi or private hire"] == 1 and counts["Hotel or short let"] == 1
     assert counts["Rail"] == 0
+
+
+def test_counts_are_by_local_month_and_per_organisation_in_two_queries(
+    django_assert_max_num_queries,
+):
+    from safeguarding.concerns.models import PartnerOrganisation
+
+    cars = PartnerOrganisation.objects.create(name="Town Cars", sector="taxi", code="town-cars")
+    report(sector="taxi", what_happened="a", organisation_code="town-cars")
+    report(sector="taxi", what_happened="b", organisation_code="town-cars")
+    old = report(sector="taxi", what_happened="c", organisation_code="town-cars")
+    # Received at 00:30 on 1 June, London time (23:30 on 31 May in UTC): June's.
+    june = datetime.datetime(timezone.localdate().year - 1, 6, 1, 0, 30)
+    received = timezone.make_aware(june)
+    from safeguarding.concerns.models import month_received
+
+    Concern.objects.filter(pk=old.pk).update(
+        received_at=received, received_month=month_received(received)
+    )
+    assert month_received(received) == june.date().replace(day=1)
+    with django_assert_max_num_queries(3):
+        table = queries.counts_by_sector_and_month(months=24)
+    assert table.organisations[0][0] == cars.name
+    assert table.organisations[0][1] == "Taxi or private hire"
+    assert table.organisations[0][3] == 3
+    assert june.strftime("%Y-%m") in table.months
+    this_year = queries.counts_by_sector_and_month(months=1)
+    assert this_year.organisations[0][2:] == ([2], 2)
 
 
 def test_each_triage_step_on_the_page_is_audited(analyst_client, cast):

@@ -50,6 +50,9 @@ ROLES: dict[str, list[str]] = {
         "concerns.view_concern",
         "concerns.change_concern",
         "concerns.view_concern_counts",
+        "concerns.view_partnerorganisation",
+        "concerns.add_partnerorganisation",
+        "concerns.change_partnerorganisation",
     ],
     "practitioner": [*VIEW_PEOPLE, *VIEW_RISK, *VIEW_CONTEXTS, *WORK_ON_CONTEXTS, *VIEW_PLACES],
     "panel_chair": [

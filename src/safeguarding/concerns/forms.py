@@ -5,13 +5,15 @@ records. Every text is limited in size and stripped of control characters; nothi
 
 import re
 import unicodedata
+from collections.abc import Callable
 
 from django import forms
 
 from safeguarding.common.dates import DateField
 from safeguarding.common.identifiers import normalise_postcode
+from safeguarding.concerns.area import Bounds
 from safeguarding.concerns.indicators import Sector
-from safeguarding.concerns.models import Outcome
+from safeguarding.concerns.models import Outcome, PartnerOrganisation
 from safeguarding.people.enumerations import InvolvementRole
 
 MAX_LIST_ITEMS = 10
@@ -88,6 +90,14 @@ class ReportForm(forms.Form):
         max_length=300,
         help_text="For example, a hotel's name and room number, or a street",
     )
+    # The point picked on the map (set by the page's script; without it the form takes a postcode
+    # or an address as before).
+    latitude = forms.FloatField(
+        required=False, widget=forms.HiddenInput, min_value=-90, max_value=90
+    )
+    longitude = forms.FloatField(
+        required=False, widget=forms.HiddenInput, min_value=-180, max_value=180
+    )
     people_described = PlainCharField(
         label="Who was involved?",
         required=False,
@@ -129,9 +139,12 @@ class ReportForm(forms.Form):
     # The honeypot: hidden from people (and screen readers); a form that fills it is a robot's.
     website = forms.CharField(required=False, max_length=200)
 
-    def __init__(self, *args, sector: Sector, **kwargs):
+    def __init__(
+        self, *args, sector: Sector, bounds: Callable[[], Bounds | None] = lambda: None, **kwargs
+    ):
         super().__init__(*args, **kwargs)
         self.sector = sector
+        self.bounds = bounds
         choices = [(i.id, i.text) for i in sector.indicators]
         self.fields["indicators"].choices = choices  # type: ignore[attr-defined]
 
@@ -171,13 +184,32 @@ class ReportForm(forms.Form):
             )
         if data.get("contact_me") == "yes" and not data.get("reporter_contact"):
             self.add_error("reporter_contact", "Enter a phone number or email, or choose 'No'")
+        self._check_point(data)
         return data
+
+    def _check_point(self, data: dict) -> None:
+        latitude, longitude = data.get("latitude"), data.get("longitude")
+        if latitude is None and longitude is None:
+            return
+        if latitude is None or longitude is None:
+            inside = False  # half a point
+        else:
+            bounds = self.bounds()
+            inside = bounds is not None and bounds.holds(latitude=latitude, longitude=longitude)
+        if not inside:
+            self.add_error(
+                "latitude",
+                "The point you picked on the map is outside the partnership's area: pick "
+                "another, or give a postcode or address",
+            )
 
     def answers(self) -> dict:
         """The cleaned answers as plain JSON, the form's record of what was sent."""
         data = dict(self.cleaned_data)
         data.pop("website", None)
         data["seen_on"] = data["seen_on"].isoformat() if data.get("seen_on") else ""
+        for axis in ("latitude", "longitude"):
+            data[axis] = round(data[axis], 5) if data.get(axis) is not None else None
         if data.get("contact_me") != "yes":
             data["reporter_name"] = data["reporter_contact"] = ""
         data["sector"] = self.sector.id
@@ -234,3 +266,35 @@ class FeedbackForm(forms.Form):
     feedback = PlainCharField(
         max_length=1000, widget=forms.Textarea, label="What the reporter is told"
     )
+
+
+class PartnerOrganisationForm(forms.ModelForm):
+    """A partner organisation as staff register it: its code is what the partner enters on the
+    public form so that its reports carry its name."""
+
+    sector = forms.ChoiceField(label="Sector")
+
+    class Meta:
+        model = PartnerOrganisation
+        fields = ["name", "sector", "code", "contact_name", "contact_email", "contact_phone"]
+        labels = {
+            "name": "Name",
+            "code": "Code",
+            "contact_name": "Contact's name",
+            "contact_email": "Contact's email address",
+            "contact_phone": "Contact's phone number",
+        }
+
+    def __init__(self, *args, sectors, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["sector"].choices = [(s.id, s.name) for s in sectors]  # type: ignore[attr-defined]
+        self.fields["code"].help_text = (
+            "Letters, numbers and hyphens, for example town-cars. Give it to the partner to "
+            "enter on the form."
+        )
+
+    def clean_name(self):
+        return plain_text(self.cleaned_data["name"])
+
+    def clean_code(self):
+        return self.cleaned_data["code"].lower()

@@ -5,8 +5,12 @@ so that what someone saw is kept even if the rest fails; `Concern` is the partne
 copy of it, triaged by an analyst into the records (an event with its people, place and objects).
 """
 
+import datetime
+
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
+from django.utils import timezone
 
 from safeguarding.people.enumerations import InvolvementRole, ObjectKind
 
@@ -19,6 +23,9 @@ class PartnerOrganisation(models.Model):
     code = models.SlugField(
         max_length=40, unique=True, help_text="Given to the partner to enter on the form"
     )
+    contact_name = models.CharField(max_length=200, blank=True)
+    contact_email = models.EmailField(max_length=200, blank=True)
+    contact_phone = models.CharField(max_length=40, blank=True)
     active = models.BooleanField(default=True)
 
     class Meta:
@@ -66,10 +73,17 @@ class Outcome(models.TextChoices):
 OPEN_STATUSES = (Status.NEW, Status.ASSIGNED)
 
 
+def month_received(moment: datetime.datetime) -> datetime.date:
+    """The first day of the local month a report arrived in: stored, so the board's counts are
+    one GROUP BY on both databases (SQLite would otherwise convert every row's time in Python)."""
+    return timezone.localtime(moment).date().replace(day=1)
+
+
 class Concern(models.Model):
     report = models.OneToOneField(Report, on_delete=models.PROTECT, related_name="concern")
     reference = models.CharField(max_length=12, unique=True)
     received_at = models.DateTimeField()
+    received_month = models.DateField(help_text="First day of the local month received")
     sector = models.CharField(max_length=40)
     organisation = models.ForeignKey(
         PartnerOrganisation, on_delete=models.SET_NULL, null=True, blank=True
@@ -80,6 +94,9 @@ class Concern(models.Model):
     seen_at = models.DateTimeField(null=True, blank=True)
     postcode = models.CharField(max_length=8, blank=True)
     address = models.CharField(max_length=300, blank=True)
+    # A point the reporter picked on the form's map (WGS84), inside the partnership's bounds.
+    latitude = models.FloatField(null=True, blank=True)
+    longitude = models.FloatField(null=True, blank=True)
     indicators = models.JSONField(default=list, blank=True)
     danger_now = models.BooleanField(default=False)
     what_happened = models.TextField(blank=True)
@@ -108,10 +125,33 @@ class Concern(models.Model):
     )
     feedback = models.TextField(blank=True, help_text="What the reporter was told, if anything")
     feedback_at = models.DateTimeField(null=True, blank=True)
+    feedback_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    feedback_emailed = models.BooleanField(
+        default=False, help_text="Sent by email to the address the reporter left"
+    )
 
     class Meta:
         permissions = [("view_concern_counts", "Can view counts of concerns by sector and month")]
+        constraints = [
+            # A point is both coordinates or neither, and on the earth.
+            models.CheckConstraint(
+                condition=(Q(latitude__isnull=True) & Q(longitude__isnull=True))
+                | (
+                    Q(latitude__isnull=False, longitude__isnull=False)
+                    & Q(latitude__range=(-90, 90), longitude__range=(-180, 180))
+                ),
+                name="concern_point_on_earth",
+            )
+        ]
         indexes = [
+            # The board's counts: one GROUP BY over these columns alone.
+            models.Index(fields=["received_month", "sector", "status"], name="concern_board"),
+            models.Index(
+                fields=["received_month", "organisation", "status"],
+                name="concern_board_organisation",
+            ),
             models.Index(fields=["status", "priority", "due_at"], name="concern_queue"),
             models.Index(fields=["postcode", "seen_at"], name="concern_place_time"),
             models.Index(fields=["received_at"], name="concern_received"),

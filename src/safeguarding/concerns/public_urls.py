@@ -8,4 +8,5 @@ app_name = "report"
 urlpatterns = [
     path("", public_views.start, name="start"),
     path("details/", public_views.report, name="details"),
+    path("area.json", public_views.area_outline, name="area"),
 ]

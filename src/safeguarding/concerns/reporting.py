@@ -1,7 +1,9 @@
 """Receiving a report from the public form: written first, then made a concern to triage.
 
 The report row is committed on its own before anything else is done with it, so what someone
-saw is kept even if making the concern fails (it is made later, `concerns_from_waiting_reports`).
+saw is kept even if making the concern fails. A report left waiting is made a concern later, by
+`retry_waiting_reports` (the queue's "make concerns" button or `safeguarding concerns retry`),
+never by opening a page.
 """
 
 import datetime
@@ -9,6 +11,7 @@ import hashlib
 import hmac
 import logging
 import secrets
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -21,6 +24,7 @@ from safeguarding.concerns.models import (
     PartnerOrganisation,
     Priority,
     Report,
+    month_received,
 )
 
 logger = logging.getLogger(__name__)
@@ -107,6 +111,7 @@ def concern_from_report(report: Report, *, lists: IndicatorLists | None = None) 
         report=report,
         reference=report.reference,
         received_at=report.received_at,
+        received_month=month_received(report.received_at),
         sector=answers.get("sector") or "other",
         organisation=organisation,
         anonymous=not answers.get("reporter_contact"),
@@ -115,6 +120,8 @@ def concern_from_report(report: Report, *, lists: IndicatorLists | None = None) 
         seen_at=_seen_at(answers),
         postcode=answers.get("postcode", ""),
         address=answers.get("address", ""),
+        latitude=answers.get("latitude"),
+        longitude=answers.get("longitude"),
         indicators=list(answers.get("indicators") or []),
         danger_now=answers.get("danger_now") == "yes",
         what_happened=answers.get("what_happened", ""),
@@ -132,11 +139,22 @@ def concern_from_report(report: Report, *, lists: IndicatorLists | None = None) 
     return concern
 
 
-def concerns_from_waiting_reports() -> int:
-    """Make the concern of every report still without one (after a failure); how many."""
-    waiting = Report.objects.filter(concern__isnull=True).order_by("pk")
-    made = 0
-    for report in waiting:
-        concern_from_report(report)
-        made += 1
-    return made
+@dataclass(frozen=True)
+class Retried:
+    made: int
+    failed: int
+
+
+def retry_waiting_reports() -> Retried:
+    """Make the concern of every report still without one (left by a failure). A report that
+    fails again stays waiting, and the others are still made."""
+    made = failed = 0
+    for report in Report.objects.filter(concern__isnull=True).order_by("pk"):
+        try:
+            concern_from_report(report)
+        except Exception:
+            logger.exception("Report %s still waiting: its concern could not be made", report.pk)
+            failed += 1
+        else:
+            made += 1
+    return Retried(made=made, failed=failed)

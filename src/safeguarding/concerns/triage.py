@@ -7,7 +7,12 @@ network."""
 
 import datetime
 import hashlib
+import logging
+from smtplib import SMTPException
 
+from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
+from django.core.validators import validate_email
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -27,6 +32,7 @@ from safeguarding.people.enumerations import EventType
 from safeguarding.people.models import Person, SourceRecord
 from safeguarding.sources.models import Feed, ImportBatch, ImportStatus
 
+logger = logging.getLogger(__name__)
 FEED_NAME = "hub-concerns"
 DUPLICATE_HOURS = 24
 
@@ -55,6 +61,16 @@ def set_place(*, concern: Concern, postcode: str, address: str) -> None:
     concern.address = address
     concern.location = people_services.location_for(name=address, postcode=postcode)
     concern.save(update_fields=["postcode", "address", "location"])
+
+
+def _reported_place(concern: Concern):
+    """Where the reporter said: the point they picked on the map (the more precise), otherwise
+    their postcode; None when they gave neither."""
+    if concern.latitude is not None and concern.longitude is not None:
+        return people_services.location_at(latitude=concern.latitude, longitude=concern.longitude)
+    if concern.postcode:
+        return people_services.location_for(name=concern.address, postcode=concern.postcode)
+    return None
 
 
 def add_object(*, concern: Concern, kind: str, value: str) -> ConcernObject:
@@ -186,10 +202,8 @@ def _write_event(*, concern: Concern, user):
     texts = indicator_lists().texts()
     objects = list(concern.named_objects.all())
     merged = list(concern.merged.values_list("reference", flat=True))
-    if concern.location is None and concern.postcode:
-        concern.location = people_services.location_for(
-            name=concern.address, postcode=concern.postcode
-        )
+    if concern.location is None:
+        concern.location = _reported_place(concern)
     event = people_services.record_event(
         feed_id=feed.pk,
         batch_id=batch.pk,
@@ -226,13 +240,52 @@ def _write_event(*, concern: Concern, user):
     return event
 
 
-def send_feedback(*, concern: Concern, text: str) -> None:
-    """Record what the reporter is told (the analyst sends it by the contact they left)."""
-    if not concern.reporter_contact:
+def reporter_email(concern: Concern) -> str | None:
+    """The email address the reporter left, if what they left is one (and not anonymous)."""
+    contact = concern.reporter_contact.strip()
+    if concern.anonymous or not contact:
+        return None
+    try:
+        validate_email(contact)
+    except ValidationError:
+        return None
+    return contact
+
+
+FEEDBACK_SUBJECT = "Your report {reference} to the safeguarding partnership"
+FEEDBACK_BODY = """Thank you for your report {reference}.
+
+{text}
+
+This address does not read replies. If a child is in danger now, call 999.
+"""
+
+
+def send_feedback(*, concern: Concern, text: str, user) -> bool:
+    """Tell the reporter what came of their report: by email when the contact they left is an
+    email address (then True), otherwise recorded for the analyst to give by phone (False).
+    Never to an anonymous reporter. What was said, when and by whom is kept on the concern."""
+    if concern.anonymous or not concern.reporter_contact:
         raise TriageError("The reporter left no contact details")
+    address = reporter_email(concern)
+    if address:
+        try:
+            send_mail(
+                subject=FEEDBACK_SUBJECT.format(reference=concern.reference),
+                message=FEEDBACK_BODY.format(reference=concern.reference, text=text),
+                from_email=None,  # settings.DEFAULT_FROM_EMAIL
+                recipient_list=[address],
+            )
+        except (OSError, SMTPException) as error:
+            # Logged by kind only: the message would carry the reporter's address.
+            logger.warning("Feedback on concern %s not sent: %s", concern.pk, type(error).__name__)
+            raise TriageError("The email could not be sent: nothing was recorded") from error
     concern.feedback = text
     concern.feedback_at = timezone.now()
-    concern.save(update_fields=["feedback", "feedback_at"])
+    concern.feedback_by = user
+    concern.feedback_emailed = bool(address)
+    concern.save(update_fields=["feedback", "feedback_at", "feedback_by", "feedback_emailed"])
+    return bool(address)
 
 
 def open_concerns():

@@ -9,7 +9,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_http_methods, require_safe
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from safeguarding.access.models import AuditAction, AuditObject, User
 from safeguarding.access.need_to_know import open_for
@@ -35,8 +35,9 @@ def _view_name(request) -> str:
 
 @require_safe
 def queue(request):
+    """Reads only: reports left waiting by a failure are counted here, and made concerns by the
+    "make their concerns" button (`retry_waiting`) or `safeguarding concerns retry`."""
     grant = open_for(request, object_type=AuditObject.CONCERN, permission=READ)
-    reporting.concerns_from_waiting_reports()
     view = _view_name(request)
     page = queries.queue(view=view, user=request.user, page=request.GET.get("page", 1))
     grant.record(
@@ -50,8 +51,28 @@ def queue(request):
             "view": view,
             "views": queries.QUEUE_VIEWS,
             "counts": queries.open_counts(),
+            "waiting": queries.waiting_reports(),
+            "may_change": request.user.has_perm(CHANGE),
         },
     )
+
+
+@require_POST
+def retry_waiting(request):
+    grant = open_for(request, object_type=AuditObject.CONCERN, permission=CHANGE)
+    retried = reporting.retry_waiting_reports()
+    grant.record(
+        AuditAction.CHANGE,
+        detail={"step": "retry_waiting", "made": retried.made, "failed": retried.failed},
+    )
+    if retried.failed:
+        messages.error(
+            request,
+            f"{retried.made} made; {retried.failed} still waiting (the server's log says why).",
+        )
+    else:
+        messages.success(request, f"{retried.made} waiting report(s) made concerns.")
+    return redirect("concerns:queue")
 
 
 @require_safe
@@ -79,7 +100,9 @@ def counts(request):
 @require_http_methods(["GET", "HEAD", "POST"])
 def detail(request, concern_id: int):
     concern = get_object_or_404(
-        Concern.objects.select_related("organisation", "assigned_to", "merged_into", "location"),
+        Concern.objects.select_related(
+            "organisation", "assigned_to", "merged_into", "location", "feedback_by"
+        ),
         pk=concern_id,
     )
     if request.method == "POST":
@@ -133,6 +156,7 @@ def _detail_context(request, concern: Concern, text: str, found) -> dict:
         "object_form": forms.ObjectForm(),
         "outcome_form": forms.OutcomeForm(),
         "feedback_form": forms.FeedbackForm(),
+        "reporter_has_email": triage.reporter_email(concern) is not None,
         "roles": forms.LINK_ROLES,
         "text": text,
         "found": found,
@@ -217,6 +241,12 @@ def _step(request, *, concern: Concern, step: str) -> dict | None:
         form = forms.FeedbackForm(data)
         if not form.is_valid():
             return None
-        triage.send_feedback(concern=concern, text=form.cleaned_data["feedback"])
-        return {"feedback_at": timezone.now().isoformat(), "done": "feedback recorded"}
+        emailed = triage.send_feedback(
+            concern=concern, text=form.cleaned_data["feedback"], user=request.user
+        )
+        return {
+            "feedback_at": timezone.now().isoformat(),
+            "emailed": emailed,
+            "done": "feedback emailed" if emailed else "feedback recorded: give it by phone",
+        }
     return None

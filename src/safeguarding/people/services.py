@@ -270,6 +270,33 @@ def location_for(*, name: str, postcode: str) -> Location:
     return location
 
 
+def location_at(*, latitude: float, longitude: float) -> Location:
+    """The place at a point picked on a map (a reported concern), named by its coordinates,
+    created where new with the small area it falls in and whether inside the area."""
+    import shapely
+
+    name = f"{latitude:.5f}, {longitude:.5f}"
+    location, created = Location.objects.get_or_create(
+        kind=LocationKind.PLACE,
+        name=name,
+        postcode="",
+        defaults={"latitude": round(latitude, 5), "longitude": round(longitude, 5)},
+    )
+    if created:
+        point = shapely.geometry.Point(longitude, latitude)
+        for code, boundary in Area.objects.filter(
+            kind=AreaKind.LSOA, boundary__isnull=False
+        ).values_list("code", "boundary"):
+            if shapely.geometry.shape(boundary).contains(point):
+                location.area_code, location.in_area = code, True
+                location.save(update_fields=["area_code", "in_area"])
+                break
+        else:
+            place_outside_directory()
+            location.refresh_from_db()
+    return location
+
+
 def record_event(
     *,
     feed_id: int,

@@ -58,6 +58,9 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    # After the CSP middleware, so the refusal carries the public pages' policy; its check
+    # still runs before CSRF reads the body (see the class).
+    "safeguarding.concerns.middleware.ReportSizeMiddleware",
     "safeguarding.access.middleware.NeedToKnowMiddleware",
     # Last, as django-axes asks: it turns a locked-out sign-in into the lock-out page.
     "axes.middleware.AxesMiddleware",
@@ -243,3 +246,31 @@ CONCERN_INDICATORS = environment.path(
 )
 CONCERN_PUBLIC_HOSTS = environment.listing("SAFEGUARDING_CONCERN_PUBLIC_HOSTS", default=[])
 CONCERN_REPORTS_PER_HOUR = environment.integer("SAFEGUARDING_CONCERN_REPORTS_PER_HOUR", default=5)
+
+# Email: only feedback to a reporter who left an email address is sent (docs/concerns.md). The
+# backend is one of Django's (smtp by default, to the SMTP server named; filebased; console, which
+# prints messages, personal data included, so never in production); the tests use locmem.
+EMAIL_BACKEND_NAME = environment.text(
+    "SAFEGUARDING_EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend"
+)
+
+
+def _mail_options(backend: str) -> dict:
+    if backend.endswith("smtp.EmailBackend"):
+        return {
+            "host": environment.text("SAFEGUARDING_EMAIL_HOST", "localhost"),
+            "port": environment.integer("SAFEGUARDING_EMAIL_PORT", default=25),
+            "username": environment.text("SAFEGUARDING_EMAIL_USER"),
+            "password": environment.text("SAFEGUARDING_EMAIL_PASSWORD"),
+            "use_tls": environment.flag("SAFEGUARDING_EMAIL_USE_TLS", default=False),
+            "timeout": 20,
+        }
+    if backend.endswith("filebased.EmailBackend"):
+        return {"file_path": str(VAR_DIR / "mail")}
+    return {}
+
+
+MAILERS = {"default": {"BACKEND": EMAIL_BACKEND_NAME, "OPTIONS": _mail_options(EMAIL_BACKEND_NAME)}}
+DEFAULT_FROM_EMAIL = environment.text(
+    "SAFEGUARDING_EMAIL_FROM", "Safeguarding partnership <no-reply@localhost>"
+)

@@ -52,7 +52,7 @@ assets: build/static/.built
 
 # The app serves hashed, compressed copies of the assets (WhiteNoise's manifest): without them
 # every page would fail, so set-up collects them whenever the build changes.
-var/static/staticfiles.json: build/static/.built
+var/static/staticfiles.json: build/static/.built $(wildcard src/safeguarding/*/static/*/*)
 	$(BIN)/safeguarding collectstatic --noinput --verbosity 0
 	touch $@
 

@@ -1,17 +1,21 @@
 """Places on the default synthetic county: `analyse` time, the map's data time, and how well
 hot spots predict and find the county's planted places of concern.
 
-    .venv/bin/python benchmarks/places_benchmark.py [--scale default] [--cell-size 500]
+    .venv/bin/python benchmarks/places_benchmark.py [--scale default] [--cell-size 1000]
+        [--away-from-home 0] [--no-map] [--keep DIR]
 
-Builds the county, imports and links it into a fresh SQLite database, then measures:
-- `safeguarding analyse` end to end (target: under 60 s);
+Builds the county, imports and links it into a fresh SQLite database (or reuses the one in
+`--keep DIR`), then measures:
+- `safeguarding analyse` end to end, wall and CPU (target: under 60 s);
 - the map's GeoJSON (server time, Django's test client, median of repeated requests; target
   under 300 ms);
-- the predictive accuracy index (PAI: share of next-period events captured ÷ share of area
-  flagged) at 5% of the area, training on the months up to T and predicting T+1..T+3, for Gi*
-  hot spots against the last period's counts and a kernel density estimate;
+- the predictive accuracy index (PAI: share of the following quarter's events captured ÷ share
+  of area flagged) at 5% of the area, trained on the months up to T and scored on T+1..T+3 only,
+  from four origins T, for Gi* z, Gi* hot cells by count, the "recent places" rule, the last
+  period's counts and a kernel density estimate (docs/places.md);
 - the share of planted places of concern (trap houses, in the ground truth) within 500 m of a
-  hot cell, and the share of decoys (town centres: many events, none planted) flagged likewise.
+  hot cell of the latest hot spots, and of decoys (town centres: many events, none planted)
+  flagged likewise.
 """
 
 import argparse

@@ -1,21 +1,26 @@
 """Places on the default synthetic county: `analyse` time, the map's data time, and how well
 hot spots predict and find the county's planted places of concern.
 
-    .venv/bin/python benchmarks/places_benchmark.py [--scale default] [--cell-size 500]
+    .venv/bin/python benchmarks/places_benchmark.py [--scale default] [--cell-size 1000]
+        [--away-from-home 0] [--no-map] [--keep DIR]
 
-Builds the county, imports and links it into a fresh SQLite database, then measures:
-- `safeguarding analyse` end to end (target: under 60 s);
+Builds the county, imports and links it into a fresh SQLite database (or reuses the one in
+`--keep DIR`), then measures:
+- `safeguarding analyse` end to end, wall and CPU (target: under 60 s);
 - the map's GeoJSON (server time, Django's test client, median of repeated requests; target
   under 300 ms);
-- the predictive accuracy index (PAI: share of next-period events captured ÷ share of area
-  flagged) at 5% of the area, training on the months up to T and predicting T+1..T+3, for Gi*
-  hot spots against the last period's counts and a kernel density estimate;
+- the predictive accuracy index (PAI: share of the following quarter's events captured ÷ share
+  of area flagged) at 5% of the area, trained on the months up to T and scored on T+1..T+3 only,
+  from four origins T, for Gi* z, Gi* hot cells by count, the "recent places" rule, the last
+  period's counts and a kernel density estimate (docs/places.md);
 - the share of planted places of concern (trap houses, in the ground truth) within 500 m of a
-  hot cell, and the share of decoys (town centres: many events, none planted) flagged likewise.
+  hot cell of the latest hot spots, and of decoys (town centres: many events, none planted)
+  flagged likewise.
 """
 
 import argparse
 import os
+import resource
 import statistics
 import sys
 import tempfile
@@ -31,7 +36,14 @@ TEST_MONTHS = 3
 LAST_PERIOD_MONTHS = 3
 KERNEL_BANDWIDTH_M = 1000
 RECOVERY_M = 500
-PAI_SETS = ("missing_found", "stop_and_search", "exploitation")
+PAI_SETS = ("missing_found", "stop_and_search", "police_incidents", "partner_concerns")
+FOLDS = (0, 3, 6, 9)  # months before the last quarter that each origin's test quarter ends
+# The "recent places" rule (docs/places.md): each cell's events weighted by recency with a
+# half-life of three months, plus a fifth of the other event sets' recency-weighted events.
+# Chosen on the three earlier origins; the latest origin is reported alone as well.
+HALF_LIFE_MONTHS = 3
+OTHER_SETS_WEIGHT = 0.2
+METHODS = ("Gi* z", "Gi* hot by count", "recent places", "last period", "kernel")
 
 
 def time_map_data() -> None:
@@ -84,41 +96,99 @@ def time_map_data() -> None:
 def evaluate(*, county: Path, cell_size: int) -> None:
     from safeguarding.places.analysis import study_region
     from safeguarding.places.events import event_points
-    from safeguarding.places.gistar import gi_star
     from safeguarding.places.grid import TO_GRID
+    from safeguarding.places.models import EventSet
 
     region = study_region(cell_size=cell_size)
     cells = region.cells.frame
     flagged_count = max(1, round(AREA_SHARE * len(cells)))
     centres_x, centres_y = TO_GRID.transform(cells["longitude"], cells["latitude"])
     centres = np.column_stack([centres_x, centres_y])
+    every_set = {}
+    for event_set in EventSet.values:
+        points = event_points(event_set=event_set)
+        every_set[event_set] = points[points["in_area"]]
     print(
         f"\nPAI at {AREA_SHARE:.0%} of the area ({flagged_count} of {len(cells)} cells of "
-        f"{cell_size} m), trained to T, scored on T+1..T+{TEST_MONTHS}:"
+        f"{cell_size} m): trained on the months up to T, scored on the events of T+1..T+"
+        f"{TEST_MONTHS}; {len(FOLDS)} origins T (the last quarter, and 3, 6, 9 months before)."
+        f"\nEach cell: the mean over the origins, then the latest origin alone in brackets."
     )
-    print(f"{'events':<20}{'T':>9}{'test n':>8}{'Gi*':>8}{'last period':>13}{'kernel':>8}")
+    print(f"{'events':<18}{'test n':>8}" + "".join(f"{name:>17}" for name in METHODS))
     for event_set in PAI_SETS:
-        points = event_points(event_set=event_set)
-        points = points[points["in_area"]]
+        points = every_set[event_set]
+        if points.empty:
+            print(f"{event_set:<18}{'no events in the area':>25}")
+            continue
         month = points["occurred_at"].dt.to_period("M")
-        last = month.max()
-        cut = last - TEST_MONTHS
-        train, test = points[month <= cut], points[month > cut]
-        recent = points[(month <= cut) & (month > cut - LAST_PERIOD_MONTHS)]
-        counts = _counts(region, train)
-        test_counts = _counts(region, test)
-        gi = gi_star(counts=counts, weights=region.cell_weights, permutations=0)
-        methods = {
-            "Gi*": gi.z + counts * 1e-9,  # ties in z broken by count
-            "last period": _counts(region, recent) + counts * 1e-6,
-            "kernel": _kernel(centres, train, bandwidth=KERNEL_BANDWIDTH_M),
-        }
-        pai = {name: _pai(score, test_counts, flagged_count) for name, score in methods.items()}
+        scores: dict[str, list[float]] = {name: [] for name in METHODS}
+        tested = []
+        for back in FOLDS:
+            cut = month.max() - TEST_MONTHS - back
+            test = points[(month > cut) & (month <= cut + TEST_MONTHS)]
+            test_counts = _counts(region, test)
+            tested.append(int(test_counts.sum()))
+            methods = _methods(
+                region=region,
+                centres=centres,
+                event_set=event_set,
+                every_set=every_set,
+                cut=cut,
+            )
+            for name, score in methods.items():
+                scores[name].append(_pai(score, test_counts, flagged_count))
         print(
-            f"{event_set:<20}{str(cut):>9}{int(test_counts.sum()):>8}{pai['Gi*']:>8.1f}"
-            f"{pai['last period']:>13.1f}{pai['kernel']:>8.1f}"
+            f"{event_set:<18}{sum(tested):>8}"
+            + "".join(
+                f"{np.nanmean(values):>11.1f} ({values[0]:>4.1f})" for values in scores.values()
+            )
         )
     _recovery(county=county, region=region, centres=centres)
+
+
+def _methods(*, region, centres, event_set: str, every_set: dict, cut) -> dict[str, np.ndarray]:
+    """Each method's score of every cell from the events up to the month `cut`: the top 5% of
+    cells by score are flagged."""
+    from safeguarding.places.gistar import gi_star
+
+    points = every_set[event_set]
+    month = points["occurred_at"].dt.to_period("M")
+    train = points[month <= cut]
+    counts = _counts(region, train)
+    recent = _counts(region, points[(month <= cut) & (month > cut - LAST_PERIOD_MONTHS)])
+    gi = gi_star(counts=counts, weights=region.cell_weights, permutations=0, minimum_events=3)
+    others = sum(
+        _recency_weighted(region, every_set[name], cut=cut)
+        for name in every_set
+        if name != event_set
+    )
+    return {
+        # ties broken by count
+        "Gi* z": gi.z + counts * 1e-9,
+        "Gi* hot by count": (gi.bins > 0) * 1e9 + counts,
+        "recent places": _recency_weighted(region, points, cut=cut) + OTHER_SETS_WEIGHT * others,
+        "last period": recent + counts * 1e-6,
+        "kernel": _kernel(centres, train, bandwidth=KERNEL_BANDWIDTH_M),
+    }
+
+
+def _recency_weighted(region, points: pd.DataFrame, *, cut) -> np.ndarray:
+    """Each cell's events up to the month `cut`, each weighted by half for every HALF_LIFE
+    months it is older than `cut`."""
+    if points.empty:
+        return np.zeros(len(region.cells.frame))
+    month = points["occurred_at"].dt.to_period("M")
+    kept = points[month <= cut]
+    age = np.array([(cut - m).n for m in month[month <= cut]], dtype=float)
+    position = region.cells.index_of(
+        latitude=kept["latitude"].to_numpy(), longitude=kept["longitude"].to_numpy()
+    )
+    inside = position >= 0
+    return np.bincount(
+        position[inside],
+        weights=0.5 ** (age[inside] / HALF_LIFE_MONTHS),
+        minlength=len(region.cells.frame),
+    )
 
 
 def _counts(region, points: pd.DataFrame) -> np.ndarray:
@@ -154,10 +224,12 @@ def _recovery(*, county: Path, region, centres: np.ndarray) -> None:
     whole-period hot spots of any of the event sets."""
     from safeguarding.places.grid import TO_GRID
     from safeguarding.places.models import HotspotCell
+    from safeguarding.places.queries import latest_runs
 
-    hot = HotspotCell.objects.filter(
-        run__kind="hotspots", run__unit="grid", period__isnull=True, gi_bin__gt=0
-    ).values_list("latitude", "longitude")
+    runs = [r for r in latest_runs() if r.kind == "hotspots" and r.unit == "grid"]
+    hot = HotspotCell.objects.filter(run__in=runs, period__isnull=True, gi_bin__gt=0).values_list(
+        "latitude", "longitude"
+    )
     hot = np.array(list(hot))
     postcodes = pd.read_csv(county / "geography" / "postcodes.csv", dtype={"postcode": str})
     planted = pd.read_csv(county / "truth" / "hotspots.csv").merge(postcodes, on="postcode")
@@ -187,22 +259,61 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--scale", default="default")
     parser.add_argument("--cell-size", type=int, default=1000)
+    parser.add_argument(
+        "--away-from-home",
+        type=int,
+        default=0,
+        metavar="METRES",
+        help="`analyse --away-from-home`: the hot spots the planted places are looked for in",
+    )
+    parser.add_argument("--no-map", action="store_true", help="skip timing the map's data")
+    parser.add_argument(
+        "--keep",
+        type=Path,
+        help="a folder to build the linked county in, or to reuse it from when it is there",
+    )
     options = parser.parse_args()
-    folder = Path(tempfile.mkdtemp())
-    county = synthetic_county(folder / "county", options.scale)
-    sqlite = fresh_sqlite(folder, "places")
-    prepare(sqlite, county)
-    run(["link"], sqlite)
-    analysed = run(["analyse", "--cell-size", str(options.cell_size)], sqlite)
+    folder = options.keep or Path(tempfile.mkdtemp())
+    county = folder / "county"
+    sqlite = f"sqlite:///{folder / 'places.sqlite3'}"
+    if not (folder / "linked").exists():
+        folder.mkdir(parents=True, exist_ok=True)
+        synthetic_county(county, options.scale)
+        sqlite = fresh_sqlite(folder, "places")
+        prepare(sqlite, county)
+        run(["link"], sqlite)
+        (folder / "linked").touch()
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    analysed = run(
+        [
+            "analyse",
+            "--cell-size",
+            str(options.cell_size),
+            "--away-from-home",
+            str(options.away_from_home),
+        ],
+        sqlite,
+    )
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime + after.ru_stime) - (children.ru_utime + children.ru_stime)
     print(analysed.output)
-    print(f"`analyse` {analysed.seconds:.1f} s end to end, peak {analysed.peak_mb:.0f} MB.\n")
+    print(
+        f"`analyse` {analysed.seconds:.1f} s wall, {cpu:.1f} s CPU, peak "
+        f"{analysed.peak_mb:.0f} MB; load average {os.getloadavg()[0]:.1f}.\n"
+    )
     os.environ["DATABASE_URL"] = sqlite
     os.environ["DJANGO_SETTINGS_MODULE"] = "safeguarding.settings.local"
     import django
 
     django.setup()
-    time_map_data()
+    if not options.no_map:
+        time_map_data()
+    started, cpu_started = time.perf_counter(), time.process_time()
     evaluate(county=county, cell_size=options.cell_size)
+    print(
+        f"\nEvaluation {time.perf_counter() - started:.0f} s wall, "
+        f"{time.process_time() - cpu_started:.0f} s CPU; load average {os.getloadavg()[0]:.1f}."
+    )
     sys.stdout.flush()
 
 

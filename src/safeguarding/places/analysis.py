@@ -43,6 +43,9 @@ class AnalysisSettings:
     seed: int = 0
     # A hot spot needs this many events in its cell and neighbours together (see gi_star).
     minimum_events: int = 3
+    # Leave out events within this many metres of the home of a young person in them (0: keep
+    # every event): places of concern are where children go, not where they live.
+    away_from_home: int = 0
     event_sets: tuple[str, ...] = tuple(EventSet.values)
     period_end: datetime.date | None = None  # events up to this date; default: all
 
@@ -108,7 +111,7 @@ def run_analysis(
     summary = AnalysisSummary()
     say(f"Study region: {len(region.cells.frame)} cells, {len(region.small_areas)} small areas.")
     for number, event_set in enumerate(settings.event_sets, start=1):
-        points = event_points(event_set=event_set)
+        points = event_points(event_set=event_set, away_from_home=settings.away_from_home)
         points = points[points["in_area"]]
         if settings.period_end is not None:
             end = pd.Timestamp(settings.period_end) + pd.Timedelta(days=1)

@@ -8,6 +8,7 @@ person page and the risk indicators count the same episodes.
 import hashlib
 import json
 
+import numpy as np
 import pandas as pd
 from django.core.cache import cache
 from django.db import connection
@@ -17,6 +18,7 @@ from safeguarding.common.frames import most_common
 from safeguarding.linkage.models import LinkDecision, LinkModelVersion
 from safeguarding.people.missing import number_missing_episodes
 from safeguarding.people.models import Event, Involvement, Person
+from safeguarding.places.grid import TO_GRID
 from safeguarding.places.models import EventSet, Postcode
 
 EVENTS_SQL = """
@@ -111,11 +113,52 @@ def postcode_places() -> pd.DataFrame:
     ).set_index("postcode")
 
 
-def event_points(*, event_set: str) -> pd.DataFrame:
+def event_points(*, event_set: str, away_from_home: int = 0) -> pd.DataFrame:
     """One row per event (per episode for missing) of the set that has a place: event_id,
-    occurred_at, latitude, longitude, in_area, small_area."""
-    if event_set == EventSet.MISSING_FOUND:
-        episodes = missing_episodes()
+    occurred_at, latitude, longitude, in_area, small_area.
+
+    With `away_from_home` (metres), events that happened within that distance of the home of a
+    young person in them are left out: a child found at home, or stopped outside it, says
+    nothing about a place (docs/places.md, "Away from home")."""
+    episodes = missing_episodes() if event_set == EventSet.MISSING_FOUND else None
+    points = _event_points(event_set=event_set, episodes=episodes)
+    if away_from_home <= 0 or points.empty:
+        return points
+    at_home = _at_home(event_set=event_set, points=points, within=away_from_home, episodes=episodes)
+    return points[~points["event_id"].isin(at_home)].reset_index(drop=True)
+
+
+def _at_home(
+    *, event_set: str, points: pd.DataFrame, within: int, episodes: pd.DataFrame | None
+) -> set[int]:
+    """The events (first report's id for an episode) within `within` metres of the home of a
+    young person in them."""
+    if episodes is not None:
+        people = episodes.rename(columns={"first_event_id": "event_id"})
+        people = people[["event_id", "home_latitude", "home_longitude"]]
+    else:
+        people = load_involvements(SET_TYPES[EventSet(event_set)])[["event_id", "person_id"]]
+        homes = postcode_places().reindex(people["person_id"].map(home_postcodes()))
+        people = people.assign(
+            home_latitude=homes["latitude"].to_numpy(), home_longitude=homes["longitude"].to_numpy()
+        )
+    people = people.merge(points[["event_id", "latitude", "longitude"]], on="event_id")
+    people = people.dropna(subset=["home_latitude", "home_longitude"])
+    if people.empty:
+        return set()
+    home_x, home_y = TO_GRID.transform(
+        people["home_longitude"].astype(float).to_numpy(),
+        people["home_latitude"].astype(float).to_numpy(),
+    )
+    x, y = TO_GRID.transform(
+        people["longitude"].astype(float).to_numpy(), people["latitude"].astype(float).to_numpy()
+    )
+    near = np.hypot(np.asarray(x) - home_x, np.asarray(y) - home_y) < within
+    return set(people.loc[near, "event_id"].tolist())
+
+
+def _event_points(*, event_set: str, episodes: pd.DataFrame | None) -> pd.DataFrame:
+    if episodes is not None:
         placed = episodes.dropna(subset=["found_latitude"])
         return pd.DataFrame(
             {

@@ -3,11 +3,13 @@
 A geography folder holds `postcodes.csv` (postcode, latitude, longitude, small_area,
 community_area, in_county), `small_areas.geojson` (features with `code` and `community_area`),
 `community_areas.csv` (town, latitude, longitude) and `schools.csv` (urn, phase, name, town,
-postcode, latitude, longitude): the synthetic county writes these, and docs/geography.md says how
-to load the real sources instead (places/ons.py: the ONS Postcode Directory, ONS boundaries and
+postcode, latitude, longitude): the synthetic county writes these. An optional `population.csv`
+gives each small area's young people (places/population.py). docs/geography.md says how to load
+the real sources instead (places/ons.py: the ONS Postcode Directory, ONS boundaries and
 Get Information about Schools).
 """
 
+import dataclasses
 import json
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,6 +22,7 @@ from safeguarding.common.bulk import insert_rows
 from safeguarding.common.identifiers import normalise_postcode
 from safeguarding.people.services import place_locations
 from safeguarding.places.models import Area, AreaKind, Postcode, School
+from safeguarding.places.population import load_population
 
 
 class GeographyError(ValueError):
@@ -33,6 +36,7 @@ class GeographySummary:
     community_areas: int
     schools: int
     locations_placed: int
+    small_areas_with_population: int = 0
 
 
 def _read_csv(folder: Path, name: str, required: set[str]) -> pd.DataFrame:
@@ -83,12 +87,16 @@ def load_geography(folder: Path) -> GeographySummary:
     postcodes["in_area"] = postcodes["in_county"].str.lower().isin(["true", "1", "yes", "y"])
     schools["latitude"] = pd.to_numeric(schools["latitude"], errors="coerce")
     schools["longitude"] = pd.to_numeric(schools["longitude"], errors="coerce")
-    return replace_geography(
+    summary = replace_geography(
         postcodes=postcodes,
         community_areas=community_areas,
         small_areas=small_areas,
         schools=schools,
     )
+    if (folder / "population.csv").exists():  # optional: the area profiles' rates need it
+        populated = load_population(folder / "population.csv")
+        summary = dataclasses.replace(summary, small_areas_with_population=populated)
+    return summary
 
 
 def replace_geography(

@@ -18,6 +18,9 @@ class Area(models.Model):
     boundary = models.JSONField(null=True, blank=True, help_text="GeoJSON geometry")
     latitude = models.FloatField(null=True, blank=True)
     longitude = models.FloatField(null=True, blank=True)
+    young_people = models.PositiveIntegerField(
+        null=True, blank=True, help_text="Residents aged 0 to 17 (a population estimate)"
+    )
 
     def __str__(self) -> str:
         return f"{self.name} ({self.code})"

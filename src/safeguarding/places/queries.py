@@ -203,9 +203,11 @@ def found_cells(*, size: int = 1000) -> list[dict]:
 
 
 def cell_events(*, event_set: str, cell: str, unit: str) -> pd.DataFrame:
-    """The events behind one cell (a grid cell's name or a small area's code): event_id,
-    occurred_at, in_area."""
-    points = event_points(event_set=event_set)
+    """The events behind one cell (a grid cell's name or a small area's code) as the latest
+    hot spot analysis counted them: event_id, occurred_at, in_area."""
+    run = latest_run(kind=AnalysisKind.HOTSPOTS, event_set=event_set, unit=unit)
+    away = int(run.parameters.get("away_from_home") or 0) if run else 0
+    points = event_points(event_set=event_set, away_from_home=away)
     if not cell:
         return points.iloc[0:0]
     if unit == Unit.SMALL_AREA:
@@ -231,8 +233,9 @@ def event_people(event_ids: list[int]) -> dict[int, list[int]]:
 
 
 def areas_by_risk() -> list[dict]:
-    """Per small area: young people on the latest tracker by level (by home postcode) and
-    missing episodes of children living there."""
+    """Per small area: young people on the latest tracker by level (by home postcode), missing
+    episodes of children living there, and, where the area's population of young people is
+    known (places/population.py), each as a rate per 1,000 young people."""
     run = ScoringRun.objects.order_by("-as_of", "-pk").first()
     homes = _home_small_areas()
     levels = pd.DataFrame(columns=["person_id", "level"])
@@ -248,21 +251,64 @@ def areas_by_risk() -> list[dict]:
     episodes = cached_missing_episodes()
     episodes["small_area"] = episodes["person_id"].map(homes)
     missing = episodes.dropna(subset=["small_area"]).groupby("small_area").size()
+    population = dict(Area.objects.filter(kind=AreaKind.LSOA).values_list("code", "young_people"))
     rows = []
     for feature in area_features():
         code = feature["properties"]["code"]
         counts = by_level.loc[code] if code in by_level.index else {}
-        rows.append(
-            {
-                **feature["properties"],
-                "high": int(counts.get("high", 0)) if len(counts) else 0,
-                "medium": int(counts.get("medium", 0)) if len(counts) else 0,
-                "low": int(counts.get("low", 0)) if len(counts) else 0,
-                "missing_episodes": int(missing.get(code, 0)),
-                "geometry": feature["geometry"],
-            }
-        )
+        row = {
+            **feature["properties"],
+            "young_people": population.get(code),
+            **{level: int(counts.get(level, 0)) if len(counts) else 0 for level in TRACKED_LEVELS},
+            "missing_episodes": int(missing.get(code, 0)),
+        }
+        rows.append({**row, **per_1000(row), "geometry": feature["geometry"]})
     return rows
+
+
+TRACKED_LEVELS = ("high", "medium", "low")
+RATE_OF = {
+    "high": ("high",),
+    "medium": ("medium",),
+    "on_tracker": TRACKED_LEVELS,
+    "missing_episodes": ("missing_episodes",),
+}
+
+
+def per_1000(row: dict) -> dict:
+    """`<name>_per_1000` of a profile row: its counts per 1,000 of its young people (None when
+    the population is not known or is nought)."""
+    young = row.get("young_people")
+    rates = {}
+    for name, counted in RATE_OF.items():
+        total = sum(row[c] for c in counted)
+        rates[f"{name}_per_1000"] = round(1000 * total / young, 1) if young else None
+    return rates
+
+
+def community_area_profiles(rows: list[dict]) -> list[dict]:
+    """The small areas' profiles summed by community area, with their rates per 1,000, highest
+    rate of young people on the tracker first."""
+    totals: dict[str, dict] = {}
+    for row in rows:
+        name = row.get("community_area") or ""
+        if not name:
+            continue
+        total = totals.setdefault(
+            name,
+            {"name": name, "young_people": 0, "missing_episodes": 0}
+            | dict.fromkeys(TRACKED_LEVELS, 0),
+        )
+        for key in (*TRACKED_LEVELS, "missing_episodes"):
+            total[key] += row[key]
+        if total["young_people"] is not None:
+            young = row.get("young_people")
+            total["young_people"] = None if young is None else total["young_people"] + young
+    profiles = [{**total, **per_1000(total)} for total in totals.values()]
+    return sorted(
+        profiles,
+        key=lambda p: (p["on_tracker_per_1000"] is None, -(p["on_tracker_per_1000"] or 0)),
+    )
 
 
 def _home_small_areas() -> pd.Series:

@@ -182,11 +182,31 @@ def areas(request):
     grant = _gate(request)
     exact = _sees_points(request.user)
     rows = queries.areas_by_risk()
+    community_areas = queries.community_area_profiles(rows)
     grant.record(detail={"map": "areas by risk", "areas": len(rows)})
     features = []
     for row in rows:
         geometry = row.pop("geometry")
-        for name in ("high", "medium", "low", "missing_episodes"):
-            row[name] = queries.shown_count(row[name], exact=exact)
-        features.append({"type": "Feature", "properties": row, "geometry": geometry})
-    return JsonResponse({"type": "FeatureCollection", "features": features})
+        features.append(
+            {"type": "Feature", "properties": _shown(row, exact=exact), "geometry": geometry}
+        )
+    return JsonResponse(
+        {
+            "type": "FeatureCollection",
+            "features": features,
+            "community_areas": [_shown(p, exact=exact) for p in community_areas],
+        }
+    )
+
+
+def _shown(profile: dict, *, exact: bool) -> dict:
+    """A profile as its reader may see it: without need to know, counts under 5 are "fewer
+    than 5" and the rates worked from them are left out."""
+    shown = dict(profile)
+    for name, counted in queries.RATE_OF.items():
+        total = sum(profile[c] for c in counted)
+        if not exact and 0 < total < queries.SMALL_NUMBER:
+            shown[f"{name}_per_1000"] = None
+    for name in (*queries.TRACKED_LEVELS, "missing_episodes"):
+        shown[name] = queries.shown_count(profile[name], exact=exact)
+    return shown

@@ -153,7 +153,10 @@
         },
         onEachFeature: function (feature, layer) {
           var p = feature.properties;
-          layer.bindTooltip(p.code + (p.community_area ? " (" + p.community_area + ")" : "") + ": high " + p.high + ", medium " + p.medium + ", low " + p.low + "; missing episodes " + p.missing_episodes);
+          var rates = typeof p.on_tracker_per_1000 === "number"
+            ? "; per 1,000 of " + p.young_people + " young people: on the tracker " + p.on_tracker_per_1000 + (typeof p.missing_episodes_per_1000 === "number" ? ", missing episodes " + p.missing_episodes_per_1000 : "")
+            : "";
+          layer.bindTooltip(p.code + (p.community_area ? " (" + p.community_area + ")" : "") + ": high " + p.high + ", medium " + p.medium + ", low " + p.low + "; missing episodes " + p.missing_episodes + rates);
         }
       }));
     });

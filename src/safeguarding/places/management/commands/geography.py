@@ -4,6 +4,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from safeguarding.places.geography import GeographyError, load_geography
 from safeguarding.places.ons import OnsSources, load_ons_geography
+from safeguarding.places.population import PopulationError, load_population
 
 
 class Command(BaseCommand):
@@ -26,8 +27,21 @@ class Command(BaseCommand):
         parser.add_argument("--lsoa-boundaries", type=Path, help="GeoJSON or shapefile")
         parser.add_argument("--ward-boundaries", type=Path, help="GeoJSON or shapefile")
         parser.add_argument("--schools", type=Path, help="The GIAS establishments CSV")
+        parser.add_argument(
+            "--population",
+            type=Path,
+            help="Small-area population estimates (ONS, single year of age): the young people "
+            "of each small area, for rates per 1,000. Alone, loads only this.",
+        )
 
-    def handle(self, *args, folder, onspd, local_authorities, **options):
+    def handle(self, *args, folder, onspd, local_authorities, population, **options):
+        if population is not None and folder is None and onspd is None:
+            try:
+                areas = load_population(population)
+            except PopulationError as error:
+                raise CommandError(str(error)) from error
+            self.stdout.write(f"Loaded the young people of {areas} small areas.")
+            return
         if (folder is None) == (onspd is None):
             raise CommandError("Give either a geography folder or --onspd FILE, not both.")
         try:
@@ -43,7 +57,9 @@ class Command(BaseCommand):
                 )
             else:
                 summary = load_geography(folder)
-        except GeographyError as error:
+            if population is not None:
+                load_population(population)
+        except (GeographyError, PopulationError) as error:
             raise CommandError(str(error)) from error
         self.stdout.write(
             f"Loaded {summary.postcodes} postcodes, {summary.small_areas} small areas in "

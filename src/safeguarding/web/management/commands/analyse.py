@@ -30,6 +30,13 @@ class Command(BaseCommand):
             help="events a cell and its neighbours need together to be tested as a hot spot",
         )
         parser.add_argument(
+            "--away-from-home",
+            type=int,
+            default=defaults.away_from_home,
+            metavar="METRES",
+            help="leave out events this close to the home of a young person in them",
+        )
+        parser.add_argument(
             "--event-set", action="append", choices=EventSet.values, dest="event_sets"
         )
 
@@ -39,10 +46,11 @@ class Command(BaseCommand):
             or options["permutations"] < 0
             or options["months"] < 3
             or options["minimum_events"] < 1
+            or options["away_from_home"] < 0
         ):
             raise CommandError(
                 "Cells of 50 m or more, permutations ≥ 0, 3 months or more and a minimum of 1 "
-                "event or more."
+                "event or more, and a distance from home of 0 m or more."
             )
         settings = AnalysisSettings(
             cell_size=options["cell_size"],
@@ -52,6 +60,7 @@ class Command(BaseCommand):
             fdr=not options["no_fdr"],
             seed=options["seed"],
             minimum_events=options["minimum_events"],
+            away_from_home=options["away_from_home"],
             event_sets=tuple(options["event_sets"] or EventSet.values),
         )
         inputs = Inputs(analysis=settings, reanalyse=True, say=self.stdout.write)

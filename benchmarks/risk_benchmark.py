@@ -12,7 +12,8 @@ and fairness side by side. The fitted weights are fitted on the county's first h
 Targets (issue 20), with the recording bias switched on: ROC AUC >= 0.90 and average precision
 >= 0.60, ahead of every baseline; precision at 50 >= 0.80; at least half of the crises with an
 earlier sign warned of (medium or high before); false-positive-rate ratio among the top 100
-<= 1.25 between any two ethnic groups and between the sexes.
+<= 1.25 between any two ethnic groups and between the sexes. Intervals (AUC, fairness ratios)
+come from a bootstrap by young person, not by person-date.
 
 With --pages, also the Tracker page's server time on the first county (issue 7: under 200 ms);
 with --postgres, `score` timed on PostgreSQL too.
@@ -93,7 +94,12 @@ def targets(rows: list[dict]) -> list[str]:
     lines = []
     for row in (r for r in rows if r["method"].startswith("tracker")):
         checks = [
-            ("AUC >= 0.90", row["roc_auc"] >= 0.90, f"{row['roc_auc']:.3f}"),
+            (
+                "AUC >= 0.90",
+                row["roc_auc"] >= 0.90,
+                f"{row['roc_auc']:.3f} (90% interval by person "
+                f"{row['roc_auc_interval'][0]:.3f} to {row['roc_auc_interval'][1]:.3f})",
+            ),
             ("AP >= 0.60", row["average_precision"] >= 0.60, f"{row['average_precision']:.3f}"),
             (
                 "ahead of every baseline",

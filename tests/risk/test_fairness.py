@@ -63,3 +63,55 @@ def test_every_attribute_and_measure_is_reported(frame):
         ("sex", "fpr_top"),
         ("sex", "flag_rate"),
     }
+
+
+def person_dates(group: str, person: str, *, dates: int, in_top: int) -> list:
+    """One young person, not exploited, on `dates` dates, in the top on `in_top` of them."""
+    return [
+        {
+            "true_id": person,
+            "ethnicity": group,
+            "sex": "female",
+            "positive": False,
+            "top": d < in_top,
+            "flagged": False,
+        }
+        for d in range(dates)
+    ]
+
+
+def test_the_bootstrap_by_person_has_no_spread_when_every_person_is_alike():
+    # Every White young person is in the top on 1 date of 10, every Black one on 2 of 10: any
+    # resample of the young people gives the same rates, so the ratio is exactly 2. Person-dates
+    # drawn as independent would make it look uncertain.
+    rows = []
+    for i in range(40):
+        rows += person_dates("White", f"w{i}", dates=10, in_top=1)
+        rows += person_dates("Black", f"b{i}", dates=10, in_top=2)
+    frame = pd.DataFrame(rows)
+    ratio = worst_ratio(group_rates(frame, "ethnicity"), "ethnicity", "fpr_top", frame=frame)
+    assert ratio.ratio == pytest.approx(2.0)
+    assert ratio.interval == pytest.approx((2.0, 2.0))
+    independent = worst_ratio(group_rates(frame, "ethnicity"), "ethnicity", "fpr_top")
+    assert independent.interval[1] - independent.interval[0] > 1.0
+
+
+def test_the_bootstrap_by_person_counts_one_person_in_the_top_on_many_dates_once():
+    # All the Black false positives are one young person, in the top on every one of 20 dates.
+    # A resample without them (about a third of draws) has no Black false positive at all, so
+    # the interval reaches from below 1 (Black rate 0, White over Black unbounded) to far above.
+    rows = []
+    for i in range(20):
+        rows += person_dates("White", f"w{i}", dates=20, in_top=1)
+    rows += person_dates("Black", "b0", dates=20, in_top=20)
+    for i in range(1, 20):
+        rows += person_dates("Black", f"b{i}", dates=20, in_top=0)
+    frame = pd.DataFrame(rows)
+    rates = group_rates(frame, "ethnicity")
+    assert rates.loc["White", "fpr_top"] == pytest.approx(0.05)
+    assert rates.loc["Black", "fpr_top"] == pytest.approx(0.05)
+    by_person = worst_ratio(rates, "ethnicity", "fpr_top", frame=frame)
+    assert by_person.ratio == pytest.approx(1.0)
+    assert by_person.interval[1] == math.inf
+    by_date = worst_ratio(rates, "ethnicity", "fpr_top")
+    assert by_date.interval[1] < 3

@@ -26,7 +26,9 @@ def test_fitted_weights_replace_the_expert_ones_and_keep_every_source():
     )
     catalogue = parse_catalogue(text, name="fitted")
     assert catalogue.weighting == "fitted" and catalogue.version == f"{expert.version}-fit"
-    assert "Logistic regression on 1,000" in catalogue.weighting_note
+    assert "Logistic regression (expert score plus a correction per item) on 1,000" in (
+        catalogue.weighting_note
+    )
     assert [i.weight for i in catalogue.indicators] == [fitted.weights[i] for i in ids]
     assert [i.source for i in catalogue.indicators] == [i.source for i in expert.indicators]
     assert f"# expert weight {expert.indicators[0].weight:g}; fitted coefficient +0.800" in text

@@ -150,10 +150,6 @@ CASES = {
     "factor-gangs": (referral("13A"), referral("14A")),
     "factor-missing": (referral("10A"), referral("21")),
     "factor-vulnerability": (referral("4A"), referral("4B")),
-    "excluded": (
-        event(SCHOOL, "exclusion", details={"reason": "DB"}),
-        event(SCHOOL, "attendance", details={"possible_sessions": 70, "sessions_attended": 69}),
-    ),
     "excluded-drugs-weapon-assault": (
         event(SCHOOL, "exclusion", details={"reason": "DA"}),
         event(SCHOOL, "exclusion", details={"reason": "DB"}),

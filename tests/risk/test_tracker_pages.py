@@ -78,9 +78,10 @@ def test_the_voluntary_sector_sees_only_who_the_panel_is_discussing_and_what_it_
     response = open_tracker(client)
     assert names_in(response) == ["Medium Person"]
     row = response.context["rows"][0]
-    # Care and school: three indicators and two vulnerabilities (known to social care, excluded).
-    assert row["indicators"] == row["vulnerabilities"] == [] and row["unshared_indicators"] == 5
-    assert b"and 5 from records not shared with your organisation" in response.content
+    # Care and school: two indicators and two vulnerabilities (known to social care, excluded;
+    # an exclusion is a vulnerability only since catalogue 2026.12.3).
+    assert row["indicators"] == row["vulnerabilities"] == [] and row["unshared_indicators"] == 4
+    assert b"and 4 from records not shared with your organisation" in response.content
 
 
 @pytest.mark.parametrize("persona", ["outsider", "auditor"])

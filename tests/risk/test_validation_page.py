@@ -1,6 +1,8 @@
 """The validation page, and what the tracker shows of validity: vulnerabilities apart from
 indicators, the weighting in use, and the fairness warning."""
 
+from math import nan
+
 import pytest
 from django.urls import reverse
 
@@ -21,6 +23,8 @@ def row(method: str, ethnicity_ratio: float) -> dict:
         "precision_at_100": 0.2,
         "recall": 0.5,
         "roc_auc": 0.81,
+        # a tracker's interval by young person; a baseline has none (NaN, stored as None)
+        "roc_auc_interval": [0.764, 0.853] if method.startswith("tracker") else [nan, nan],
         "average_precision": 0.4,
         "flagged": 120.0,
         "warned_share": 0.6,
@@ -71,7 +75,8 @@ def test_vulnerabilities_are_shown_apart_from_indicators(client_for):
     response = open_tracker(client_for("analyst"))
     medium = next(r for r in response.context["rows"] if r["name"] == "Medium Person")
     assert "excluded-from-school" in {v["id"] for v in medium["vulnerabilities"]}
-    assert "excluded" in {i["id"] for i in medium["indicators"]}
+    # An exclusion is a vulnerability only (catalogue 2026.12.3): the indicators are care's.
+    assert {"factor-cce", "factor-missing"} <= {i["id"] for i in medium["indicators"]}
     assert not {v["id"] for v in medium["vulnerabilities"]} & {
         i["id"] for i in medium["indicators"]
     }
@@ -87,6 +92,7 @@ def test_the_validation_page_shows_every_method_and_is_audited(client_for):
         "rule: 3+ missing in 90 days",
     ]
     assert b"Ethnic groups, wrongly in the top 100" in response.content
+    assert response.content.count(b"0.764 to 0.853") == 1  # the tracker's AUC interval only
     assert AuditEvent.objects.filter(
         object_type="risk_evaluation", object_id=str(stored.pk)
     ).exists()

@@ -140,3 +140,39 @@ def test_vulnerabilities_fade_order_by_recency_and_never_flag_alone(county):
     assert heavy.vulnerability_score == pytest.approx(catalogue.vulnerability_cap)
     assert heavy.level == "low"  # below medium, however many vulnerabilities
     assert heavy.current_indicators == 0
+
+
+def test_an_episode_away_from_placement_is_a_vulnerability_not_a_missing_indicator(county):
+    # The missing service records the episode as away from placement (whereabouts known); the
+    # police report the same episode with no kind. Neither report counts as missing.
+    away, missing_child = county.person(), county.person()
+    for day in (5, 25, 45):
+        away_from_placement_on(county, away, day)
+        county.event(
+            away,
+            agency=POLICE,
+            event_type="missing_episode",
+            role="missing_person",
+            days_before=day,
+        )
+        event(
+            MISSING,
+            "missing_episode",
+            "missing_person",
+            days_before=day,
+            details={"missing_kind": "missing"},
+        )(county, missing_child)
+    hits = hits_of(away)
+    assert "away-from-placement" in hits
+    assert not {"missing-episode", "missing-repeatedly", "return-interview-declined"} & set(hits)
+    assert {"missing-episode", "missing-repeatedly"} <= set(hits_of(missing_child))
+
+
+def away_from_placement_on(county, child, days_before):
+    event(
+        MISSING,
+        "missing_episode",
+        "missing_person",
+        days_before=days_before,
+        details={"missing_kind": "away_from_placement"},
+    )(county, child)

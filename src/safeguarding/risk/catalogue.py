@@ -71,6 +71,9 @@ class Indicator:
     min_details: int = 1
     # detail → fragments, any one of which the detail's text contains (case-insensitive)
     details_contain: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    # detail → values that rule an event out; for a missing episode, any agency's report of it
+    # with one of them rules out the whole episode (e.g. away from placement, not missing)
+    unless: dict[str, frozenset[str]] = field(default_factory=dict)
     location: str | None = None  # where the event happened: "out_of_area"
     found: str | None = None  # where a missing child was found: "out_of_area"
     min_hours: float | None = None  # events lasting at least this long
@@ -214,6 +217,12 @@ def _indicator(raw: dict, position: int, part: str = "indicator") -> Indicator:
                     v.lower() for v in _strings(values, where=where, what=f"details.{key}")
                 )
                 for key, values in raw.get("details", {}).items()
+            },
+            "unless": {
+                key: frozenset(
+                    v.lower() for v in _strings(values, where=where, what=f"unless.{key}")
+                )
+                for key, values in raw.get("unless", {}).items()
             },
             "details_contain": {
                 key: tuple(

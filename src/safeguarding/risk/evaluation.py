@@ -25,6 +25,7 @@ from scipy.stats import rankdata
 from safeguarding.risk.catalogue import Catalogue
 from safeguarding.risk.facts import Facts, ages_on
 from safeguarding.risk.fairness import Ratio, fairness_ratios, group_rates
+from safeguarding.risk.intervals import auc_interval
 from safeguarding.risk.scoring import Scorer, end_of_day
 
 EXPOSURE_AFTER_CRISIS = pd.Timedelta(days=60)
@@ -171,7 +172,7 @@ def measure(
         flag_rate_by_sex=frame.groupby("sex")["flagged"].mean().to_dict(),
         flag_rate_by_ethnicity=frame.groupby("ethnicity")["flagged"].mean().to_dict(),
         recall_by_sex=positives.groupby("sex")["flagged"].mean().to_dict(),
-        frame=frame[["true_id", "ethnicity", "sex", "positive", "flagged", "top"]],
+        frame=frame[["true_id", "ethnicity", "sex", "positive", "flagged", "top", "score"]],
     )
 
 
@@ -204,6 +205,8 @@ class Comparison:
     crises: int  # crises in the evaluated period
     warning: "EarlyWarning | None" = None
     fairness: list[Ratio] = field(default_factory=list)
+    # 90% interval of the mean ROC AUC, from a bootstrap by young person (trackers only)
+    auc_interval: tuple[float, float] = (float("nan"), float("nan"))
 
 
 @dataclass(frozen=True)
@@ -331,6 +334,9 @@ def compare(
                 crises=crises,
                 warning=warnings_before_crises({d: assessed[d] for d in lead_dates}, truth),
                 fairness=fairness_ratios(pooled),
+                auc_interval=auc_interval([m.frame for m in measures])
+                if name.startswith("tracker")
+                else (float("nan"), float("nan")),
             )
         )
     return comparisons
@@ -369,6 +375,7 @@ def summary_rows(comparisons: list[Comparison]) -> list[dict]:
                 "precision_at_100": _mean([x.precision_at[100] for x in m]),
                 "recall": _mean([x.recall for x in m]),
                 "roc_auc": _mean([x.roc_auc for x in m]),
+                "roc_auc_interval": list(c.auc_interval),
                 "average_precision": _mean([x.average_precision for x in m]),
                 "flagged": _mean([x.flagged for x in m]),
                 "warned_share": w.share if w else float("nan"),
@@ -416,7 +423,12 @@ def report(comparisons: list[Comparison]) -> str:
         if not c.name.startswith("tracker"):
             continue
         pooled = pd.concat([m.frame for m in c.measures], ignore_index=True)
-        lines += ["", f"{c.name}: by group, pooled over the dates"]
+        low, high = c.auc_interval
+        lines += [
+            "",
+            f"{c.name}: ROC AUC 90% interval {low:.3f} to {high:.3f} (bootstrap by young person)",
+            f"{c.name}: by group, pooled over the dates",
+        ]
         lines.append(
             f"  {'group':<10}{'person-dates':>13}{'exploited':>10}{'FPR top':>9}{'flag rate':>10}"
             f"{'FPR flag':>9}{'recall':>8}"

@@ -10,8 +10,11 @@ groups (White, Mixed, Asian, Black, Other) and sex. Two kinds of flag:
 A ratio is the highest group's rate over the lowest's, among groups large enough to compare:
 those where at least `MIN_EXPECTED` cases would be flagged at the rate over everyone (the usual
 rule for a count test; a group of 100 in a top-100 false-positive rate of 2% expects 2, and its
-rate is mostly chance). Its interval comes from a parametric bootstrap of each group's counts
-(binomial draws at the observed rates), so it shows how far chance alone could move it.
+rate is mostly chance). Its interval comes from a bootstrap **by person** (a cluster bootstrap):
+the young people, not the person-dates, are drawn again with replacement, each bringing all of
+their dates. One young person in the top 100 on ten dates is one case, not ten: a bootstrap of
+person-dates (or binomial draws of each group's counts, used when the frame does not say who is
+who) treats them as ten and gives intervals far too narrow.
 """
 
 from dataclasses import dataclass
@@ -84,13 +87,79 @@ def group_rates(frame: pd.DataFrame, attribute: str) -> pd.DataFrame:
     return rates
 
 
-def worst_ratio(
-    rates: pd.DataFrame, attribute: str, measure: str, *, seed: int = 0
-) -> Ratio | None:
-    """The largest ratio of `measure` between two groups large enough to compare."""
+def _base(measure: str) -> str:
     # The denominators of each rate: person-dates not exploited for false-positive rates,
     # everyone for flag rates.
-    base = "negatives" if measure.startswith("fpr") else "people"
+    return "negatives" if measure.startswith("fpr") else "people"
+
+
+# Each measure's numerator and denominator, as columns of the frame of person-dates.
+_COUNTS = {
+    "fpr_top": ("false_top", "negative"),
+    "fpr_flag": ("false_flag", "negative"),
+    "flag_rate": ("flagged", "one"),
+    "top_rate": ("top", "one"),
+}
+
+
+def person_bootstrap(
+    frame: pd.DataFrame,
+    attribute: str,
+    measure: str,
+    groups: list[str],
+    *,
+    draws: int = DRAWS,
+    seed: int = 0,
+) -> np.ndarray:
+    """The worst ratio of `measure` between `groups` in each of `draws` resamples of the young
+    people (`true_id`), each bringing all of their person-dates."""
+    numerator, denominator = _COUNTS[measure]
+    negative = ~frame["positive"].astype(bool)
+    cases = pd.DataFrame(
+        {
+            "person": frame["true_id"].to_numpy(),
+            "group": frame[attribute].to_numpy(),
+            "false_top": (frame["top"].astype(bool) & negative).to_numpy(),
+            "false_flag": (frame["flagged"].astype(bool) & negative).to_numpy(),
+            "flagged": frame["flagged"].astype(bool).to_numpy(),
+            "top": frame["top"].astype(bool).to_numpy(),
+            "negative": negative.to_numpy(),
+            "one": 1,
+        }
+    )
+    cases = cases[cases["group"].isin(groups)]
+    # A young person's group is as first recorded (it does not change between dates here).
+    persons = cases.groupby("person", sort=False).agg(
+        group=("group", "first"), top=(numerator, "sum"), bottom=(denominator, "sum")
+    )
+    code = pd.Categorical(persons["group"], categories=groups).codes
+    top, bottom = persons["top"].to_numpy(float), persons["bottom"].to_numpy(float)
+    rng = np.random.default_rng(seed)
+    count, spread = len(persons), np.empty(draws)
+    for draw in range(draws):
+        weight = np.bincount(rng.integers(0, count, count), minlength=count)
+        above = np.bincount(code, weights=weight * top, minlength=len(groups))
+        below = np.bincount(code, weights=weight * bottom, minlength=len(groups))
+        with np.errstate(divide="ignore", invalid="ignore"):
+            rates = above / below
+        rates = rates[~np.isnan(rates)]  # a group drawn with no one in it says nothing
+        spread[draw] = _ratio(rates.max(), rates.min()) if len(rates) >= 2 else 1.0
+    return np.minimum(spread, UNBOUNDED)
+
+
+def worst_ratio(
+    rates: pd.DataFrame,
+    attribute: str,
+    measure: str,
+    *,
+    seed: int = 0,
+    frame: pd.DataFrame | None = None,
+) -> Ratio | None:
+    """The largest ratio of `measure` between two groups large enough to compare.
+
+    With `frame` (person-dates with `true_id`), the interval is from the bootstrap by person;
+    without, from binomial draws of each group's counts (person-dates taken as independent)."""
+    base = _base(measure)
     overall = (rates[measure] * rates[base]).sum() / max(rates[base].sum(), 1)
     usable = rates[rates[base] * overall >= MIN_EXPECTED]
     values = usable[measure].dropna()
@@ -98,6 +167,24 @@ def worst_ratio(
         return None
     high, low = values.idxmax(), values.idxmin()
     ratio = _ratio(values[high], values[low])
+    if frame is not None and "true_id" in frame:
+        spread = person_bootstrap(frame, attribute, measure, list(values.index), seed=seed)
+    else:
+        spread = _binomial_bootstrap(usable, values, base, seed=seed)
+    low_end, high_end = (float(np.percentile(spread, q)) for q in (5, 95))
+    return Ratio(
+        attribute=attribute,
+        measure=measure,
+        ratio=ratio,
+        high=str(high),
+        low=str(low),
+        interval=(_bounded(low_end), _bounded(high_end)),
+    )
+
+
+def _binomial_bootstrap(
+    usable: pd.DataFrame, values: pd.Series, base: str, *, seed: int
+) -> np.ndarray:
     rng = np.random.default_rng(seed)
     draws = {
         group: rng.binomial(int(usable.loc[group, base]), float(values[group]), DRAWS)
@@ -109,16 +196,7 @@ def worst_ratio(
     with np.errstate(divide="ignore", invalid="ignore"):
         spread = stacked.max(axis=0) / stacked.min(axis=0)
     # 0/0 is no difference; x/0 is unbounded (kept finite for the percentiles, then restored).
-    spread = np.where(np.isnan(spread), 1.0, np.minimum(spread, UNBOUNDED))
-    low_end, high_end = (float(np.percentile(spread, q)) for q in (5, 95))
-    return Ratio(
-        attribute=attribute,
-        measure=measure,
-        ratio=ratio,
-        high=str(high),
-        low=str(low),
-        interval=(_bounded(low_end), _bounded(high_end)),
-    )
+    return np.where(np.isnan(spread), 1.0, np.minimum(spread, UNBOUNDED))
 
 
 def _bounded(value: float) -> float:
@@ -137,7 +215,7 @@ def fairness_ratios(frame: pd.DataFrame, measures=("fpr_top", "flag_rate")) -> l
     for attribute in ATTRIBUTES:
         rates = group_rates(frame, attribute)
         for measure in measures:
-            ratio = worst_ratio(rates, attribute, measure)
+            ratio = worst_ratio(rates, attribute, measure, frame=frame)
             if ratio is not None:
                 found.append(ratio)
     return found

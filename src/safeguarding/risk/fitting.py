@@ -10,9 +10,16 @@ arrest out of the area, or an offence of supply, a weapon or robbery. The model 
 dates up to `train_until` minus the horizon (so no label looks past it) and checked on the dates
 after it: a time split.
 
-The coefficients become weights in the catalogue's own format (risk/catalogue.py), scaled so the
-indicators' median weight matches the expert one and the levels keep their meaning. A
-coefficient at or below zero (an item that did not help) becomes the smallest weight allowed.
+The model starts from the expert weights and learns corrections to them: its features are the
+expert score (one coefficient, `a`) and each item (a coefficient `b` per item, pulled towards
+zero by the regularisation). An item's fitted weight is `a * expert weight + b`: with little
+evidence the corrections stay small and the fitted weights are the expert ones, rescaled. Fitted
+from scratch (every weight free), the few outcomes of a county's first half gave weights that
+ranked worse than the expert ones on later dates.
+
+The weights are put in the catalogue's own format (risk/catalogue.py), scaled so the
+indicators' median weight matches the expert one and the levels keep their meaning. A weight at
+or below zero (an item that, given the rest, did not help) becomes the smallest weight allowed.
 """
 
 import datetime
@@ -37,8 +44,8 @@ OUTCOME_ITEMS = (
     "arrested-out-of-area",
     "offence-supply-weapon-robbery",
 )
-# Strong regularisation: outcomes are rare (a few dozen in a county's first half), and an
-# unregularised or class-balanced fit chased noise and ranked worse than the expert weights.
+# Strong regularisation of the corrections: outcomes are rare (a few dozen in a county's first
+# half), and a loose or class-balanced fit chased noise and ranked worse than the expert weights.
 REGULARISATION = 0.1
 HORIZON_DAYS = 180
 SMALLEST_WEIGHT = 0.05
@@ -47,17 +54,20 @@ SMALLEST_WEIGHT = 0.05
 @dataclass(frozen=True)
 class FittedWeights:
     weights: dict[str, float]  # item id → weight on the catalogue's scale
-    coefficients: dict[str, float]  # item id → the model's coefficient (log odds)
+    # item id → its log odds per unit: a * expert weight + its own correction b
+    coefficients: dict[str, float]
     train_dates: tuple[datetime.date, ...]
     test_dates: tuple[datetime.date, ...]
     cases: int
     positives: int
     test_auc: float  # of the fitted model on the later dates, against the same labels
     expert_test_auc: float  # of the expert score on the later dates
+    expert_coefficient: float = float("nan")  # a: log odds per point of the expert score
 
     def note(self) -> str:
         return (
-            f"Logistic regression on {self.cases:,} young-person-dates "
+            f"Logistic regression (expert score plus a correction per item) on "
+            f"{self.cases:,} young-person-dates "
             f"({self.positives:,} followed by recorded exploitation within {HORIZON_DAYS} days), "
             f"{self.train_dates[0]} to {self.train_dates[-1]}; on the later dates "
             f"{self.test_dates[0]} to {self.test_dates[-1]} its ROC AUC is {self.test_auc:.3f} "
@@ -104,9 +114,14 @@ def fit_weights(
     items = [i.id for i in catalogue.indicators]
     train = pd.concat([cases(scorer, day) for day in train_dates], ignore_index=True)
     test = pd.concat([cases(scorer, day) for day in test_dates], ignore_index=True)
+    columns = [*items, "expert_score"]
     model = LogisticRegression(C=REGULARISATION, max_iter=3000)
-    model.fit(train[items].to_numpy(), train["label"].to_numpy())
-    coefficients = dict(zip(items, model.coef_[0].tolist(), strict=True))
+    model.fit(train[columns].to_numpy(), train["label"].to_numpy())
+    *corrections, expert_coefficient = model.coef_[0].tolist()
+    coefficients = {
+        indicator.id: expert_coefficient * indicator.weight + correction
+        for indicator, correction in zip(catalogue.indicators, corrections, strict=True)
+    }
     signs = [i for i in catalogue.indicators if not i.is_vulnerability]
     positive = [coefficients[i.id] for i in signs if coefficients[i.id] > 0]
     scale = float(np.median([i.weight for i in signs]) / np.median(positive)) if positive else 1.0
@@ -123,12 +138,13 @@ def fit_weights(
         test_dates=tuple(test_dates),
         cases=len(train),
         positives=int(train["label"].sum()),
-        test_auc=float(roc_auc_score(labels, model.decision_function(test[items].to_numpy())))
+        test_auc=float(roc_auc_score(labels, model.decision_function(test[columns].to_numpy())))
         if both
         else float("nan"),
         expert_test_auc=float(roc_auc_score(labels, test["expert_score"]))
         if both
         else float("nan"),
+        expert_coefficient=expert_coefficient,
     )
 
 

@@ -72,6 +72,10 @@ def _matches_details(details: dict, indicator: Indicator) -> bool:
     )
 
 
+def _is_ruled_out(details: dict, unless: dict[str, frozenset[str]]) -> bool:
+    return any(_has_value(details, key, values) for key, values in unless.items())
+
+
 def _attendance_below(details: dict, below: float | None) -> bool:
     assert below is not None  # the catalogue refuses an attendance indicator without one
     try:
@@ -165,7 +169,14 @@ class Scorer:
             positions = self._rows(mask, _matches_details, indicator)
         else:
             positions = self._rows(mask)
-        return self.match_frame.iloc[positions].assign(indicator_id=indicator.id)
+        matched = self.match_frame.iloc[positions]
+        if indicator.unless:
+            # Ruled out by any report of the same episode (units join one missing episode's
+            # reports across agencies; any other event is its own unit).
+            same_kind = np.isin(columns["event_type"], indicator.event_types)
+            ruled_out = self._rows(same_kind, _is_ruled_out, indicator.unless)
+            matched = matched[~matched["unit"].isin(set(self.match_frame["unit"].iloc[ruled_out]))]
+        return matched.assign(indicator_id=indicator.id)
 
     def _factor_rows(self, codes: tuple[str, ...]) -> np.ndarray:
         mask = np.isin(self.columns["event_type"], ["referral", "assessment"])

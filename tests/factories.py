@@ -101,6 +101,10 @@ class IdentifierFactory(factory.django.DjangoModelFactory):
     source_record = factory.SubFactory(SourceRecordFactory)
     kind = "nhs_number"
     value = "9434765919"
+    # Added by the record's own row, as an identifier column of its feed adds it.
+    feed = factory.SelfAttribute("source_record.feed")
+    import_batch = factory.SelfAttribute("source_record.import_batch")
+    row_number = factory.SelfAttribute("source_record.row_number")
 
 
 class LocationFactory(factory.django.DjangoModelFactory):

@@ -11,7 +11,9 @@ from safeguarding.access.models import AuditAction, AuditEvent
 from safeguarding.access.services import ensure_user
 from tests.conftest import PASSWORD
 from tests.factories import (
+    FeedFactory,
     IdentifierFactory,
+    ImportBatchFactory,
     InvolvementFactory,
     ObjectLinkFactory,
     SourceRecordFactory,
@@ -198,6 +200,27 @@ def test_health_staff_see_health_details(client, agencies, person):
     health_event(person)
     client.force_login(nurse)
     assert "Reason: Assault" in open_person(client, person).content.decode()
+
+
+def test_an_identifier_another_feed_added_says_which_feed_and_row(client_for, person, feeds):
+    health = records_of(person)["health"]
+    IdentifierFactory(source_record=health, kind="nhs_number", value="9434765919")
+    linked = ImportBatchFactory(feed=FeedFactory(name="ssd-linked-identifiers"))
+    IdentifierFactory(
+        source_record=health,
+        kind="upn",
+        value="A123456789012",
+        feed=linked.feed,
+        import_batch=linked,
+        row_number=7,
+    )
+    page = open_person(client_for("analyst"), person).content.decode()
+    # Its own feed's identifier needs no note: the record's agency says where it came from.
+    assert "NHS number 9434765919<br>" in page
+    assert (
+        'Unique pupil number A123456789012 <span data-testid="identifier-added-from">'
+        "(added from ssd-linked-identifiers row 7)</span>"
+    ) in page
 
 
 def test_the_voluntary_sector_sees_only_what_the_panel_shares(client_for, cast, person):

@@ -82,6 +82,13 @@ def test_a_febrl_record_is_stored_as_published(febrl_agency):
     assert list(record.identifiers.values_list("kind", "value", "valid")) == [
         ("social_security_number", "7364009", True)
     ]
+    # The identifier's provenance is its record's row: feed, batch and row.
+    identifier = record.identifiers.get()
+    assert (identifier.feed_id, identifier.import_batch_id, identifier.row_number) == (
+        record.feed_id,
+        record.import_batch_id,
+        record.row_number,
+    )
     # rec-223-org has no given name: blank, not a space.
     assert SourceRecord.objects.get(source_record_id="rec-223-org").given_names == ""
 

@@ -252,6 +252,56 @@ def test_ssd_linked_identifiers_add_identifiers_of_the_kind_each_row_names(added
     assert batch.quality_report["columns"]["link_identifier_value"]["warnings"] == 1
 
 
+def test_each_identifier_keeps_the_feed_batch_and_row_that_added_it(added):
+    person, linked = added["ssd-person"], added["ssd-linked-identifiers"]
+    provenance = {
+        (record_id, kind, value): (feed, batch, row)
+        for record_id, kind, value, feed, batch, row in Identifier.objects.values_list(
+            "source_record__source_record_id",
+            "kind",
+            "value",
+            "feed__name",
+            "import_batch",
+            "row_number",
+        )
+    }
+    assert provenance == {
+        ("P1001", "social_care_id", "P1001"): ("ssd-person", person.pk, 1),
+        ("P1002", "social_care_id", "P1002"): ("ssd-person", person.pk, 2),
+        ("P1003", "social_care_id", "P1003"): ("ssd-person", person.pk, 3),
+        # Given by ssd-person and again by row 10 of the linked identifiers: the first row
+        # that added it stays its provenance.
+        ("P1001", "nhs_number", "9434765919"): ("ssd-person", person.pk, 1),
+        ("P1003", "nhs_number", "9434765918"): ("ssd-person", person.pk, 3),
+        ("P1001", "upn", "A123456789012"): ("ssd-linked-identifiers", linked.pk, 1),
+        ("P1001", "youth_justice_id", "YOT-5521"): ("ssd-linked-identifiers", linked.pk, 2),
+        ("P1002", "nhs_number", "9434765870"): ("ssd-linked-identifiers", linked.pk, 3),
+        ("P1002", "national_insurance_number", "AB123456C"): (
+            "ssd-linked-identifiers",
+            linked.pk,
+            4,
+        ),
+        ("P1003", "home_office_reference", "HO-77-1234"): ("ssd-linked-identifiers", linked.pk, 5),
+        ("P1003", "upn", "B123456789012"): ("ssd-linked-identifiers", linked.pk, 6),
+    }
+
+
+def test_a_later_extract_of_the_person_table_leaves_added_identifiers_their_rows(added, tmp_path):
+    later = tmp_path / "ssd_person_later.csv"
+    text = (FIXTURES / "ssd_person.csv").read_text()
+    later.write_text(text.replace("P1001,Jayden,Smith", "P1001,Jayden,Smith-Brown"))
+    batch = import_file(feed=standard_feeds()["ssd-person"], path=later, today=TODAY).batch
+    assert batch.records_updated == 1
+    jayden = SourceRecord.objects.get(source_record_id="P1001")
+    assert jayden.import_batch_id == batch.pk  # the record now comes from the later extract
+    assert dict(jayden.identifiers.values_list("kind", "import_batch")) == {
+        "social_care_id": added["ssd-person"].pk,
+        "nhs_number": added["ssd-person"].pk,
+        "upn": added["ssd-linked-identifiers"].pk,
+        "youth_justice_id": added["ssd-linked-identifiers"].pk,
+    }
+
+
 def test_ssd_assessment_factors_add_factor_codes_to_the_assessment(added):
     batch = added["ssd-assessment-factors"]
     assert counts(batch) == (8, 3, 5)
@@ -307,7 +357,7 @@ def test_feeds_check_shows_what_the_additions_would_add_and_stores_nothing(impor
         (
             "ssd-linked-identifiers.toml",
             "ssd_linked_identifiers.csv",
-            ["would import 7, would quarantine 6", "P1001 | upn | A123456789012 | True"],
+            ["would import 7, would quarantine 6", "1 | P1001 | upn | A123456789012 | True"],
         ),
         (
             "ssd-assessment-factors.toml",

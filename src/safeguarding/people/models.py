@@ -112,26 +112,6 @@ class SourceRecord(Provenance):
         return f"{self.feed_id}:{self.source_record_id}"
 
 
-class Identifier(models.Model):
-    source_record = models.ForeignKey(
-        SourceRecord, on_delete=models.CASCADE, related_name="identifiers"
-    )
-    kind = models.CharField(max_length=30, choices=IdentifierKind.choices)
-    value = models.CharField(max_length=50)
-    valid = models.BooleanField(default=True, help_text="False when a check digit fails")
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(
-                fields=["source_record", "kind", "value"], name="one_identifier_value_per_record"
-            )
-        ]
-        indexes = [
-            models.Index(fields=["kind", "value"]),
-            models.Index(fields=["value"], name="identifier_value"),  # any kind, in search
-        ]
-
-
 class Location(models.Model):
     kind = models.CharField(max_length=10, choices=LocationKind.choices, default=LocationKind.PLACE)
     name = models.CharField(max_length=300, blank=True)
@@ -209,8 +189,8 @@ class ObjectContact(Provenance):
 
 
 class BulkProvenance(Provenance):
-    """Provenance for the tables an import writes by the hundred thousand: events and
-    involvements.
+    """Provenance for the tables an import writes by the hundred thousand: events,
+    involvements and identifiers.
 
     The import creates their feed and batch first, in the same transaction, and Django keeps
     both from being deleted while rows point at them (PROTECT), so the database does not check
@@ -235,6 +215,31 @@ class BulkProvenance(Provenance):
 
     class Meta:
         abstract = True
+
+
+class Identifier(BulkProvenance):
+    """An identifier (NHS number, UPN, any kind a feed declares) on a source record, with the
+    feed, batch and row that added it: the record's own file, or another feed's file that adds
+    identifiers to it (`[adds_identifier]`). When a later row brings the same value again, the
+    first row that added it stays its provenance."""
+
+    source_record = models.ForeignKey(
+        SourceRecord, on_delete=models.CASCADE, related_name="identifiers"
+    )
+    kind = models.CharField(max_length=30, choices=IdentifierKind.choices)
+    value = models.CharField(max_length=50)
+    valid = models.BooleanField(default=True, help_text="False when a check digit fails")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["source_record", "kind", "value"], name="one_identifier_value_per_record"
+            )
+        ]
+        indexes = [
+            models.Index(fields=["kind", "value"]),
+            models.Index(fields=["value"], name="identifier_value"),  # any kind, in search
+        ]
 
 
 class Event(BulkProvenance):

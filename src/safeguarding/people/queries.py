@@ -9,7 +9,12 @@ def person_with_records(*, person_id: int) -> Person:
     """The person with every source record behind them, its agency and identifiers."""
     records = (
         SourceRecord.objects.select_related("feed__agency")
-        .prefetch_related(Prefetch("identifiers", queryset=Identifier.objects.order_by("kind")))
+        .prefetch_related(
+            Prefetch(
+                "identifiers",
+                queryset=Identifier.objects.select_related("feed").order_by("kind", "value"),
+            )
+        )
         .order_by("feed__agency__name", "source_record_id")
     )
     return Person.objects.prefetch_related(Prefetch("source_records", queryset=records)).get(

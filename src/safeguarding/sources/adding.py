@@ -15,15 +15,23 @@ from safeguarding.people.models import Event, Identifier
 from safeguarding.sources.event_loading import ADDED_FROM
 from safeguarding.sources.feeds import Feed
 from safeguarding.sources.loading import chunked
+from safeguarding.sources.models import Feed as FeedRow
 from safeguarding.sources.models import ImportBatch
 from safeguarding.sources.readers import ROW
 
 
 def add_identifiers_to_records(
-    values: pd.DataFrame, *, feed: Feed, references: dict, invalid: dict[str, pd.Series]
+    values: pd.DataFrame,
+    *,
+    feed: Feed,
+    references: dict,
+    invalid: dict[str, pd.Series],
+    batch: ImportBatch,
+    feed_row: FeedRow,
 ) -> None:
-    """Each row's identifier, of the kind it names, on the record it points at; one the record
-    already holds (from its own feed, or an earlier extract) is left as it is."""
+    """Each row's identifier, of the kind it names, on the record it points at, under this
+    feed, batch and row; one the record already holds (from its own feed, or an earlier
+    extract) is left as it is, with the row that first added it."""
     spec = feed.adds_identifier
     assert spec is not None
     present = values[values[spec.value].notna() & values[spec.value].astype(str).ne("")]
@@ -40,12 +48,20 @@ def add_identifiers_to_records(
             "kind": kinds,
             "value": present[spec.value].astype(str),
             "valid": ~flagged.reindex(present.index, fill_value=False).astype(bool),
+            "row_number": present[ROW],
         },
         index=present.index,
     ).drop_duplicates(["source_record", "kind", "value"])
     insert_rows(
         Identifier,
-        {name: rows[name].tolist() for name in ("source_record", "kind", "value", "valid")},
+        {
+            **{
+                name: rows[name].tolist()
+                for name in ("source_record", "kind", "value", "valid", "row_number")
+            },
+            "feed": [feed_row.pk] * len(rows),
+            "import_batch": [batch.pk] * len(rows),
+        },
         ignore_conflicts=True,
     )
 

@@ -15,7 +15,6 @@ from datetime import date
 from pathlib import Path
 
 from django.db import transaction
-from django.db.models import Max
 from django.utils import timezone
 
 from safeguarding.people.models import Event, Identifier, SourceRecord
@@ -106,7 +105,6 @@ def check_file(
     report.imported_before = earlier.pk if earlier is not None else None
     with transaction.atomic():
         try:
-            identifiers_before = Identifier.objects.aggregate(last=Max("pk"))["last"] or 0
             batch = ImportBatch(
                 feed=register_feed(feed),
                 file_name=path.name,
@@ -117,13 +115,7 @@ def check_file(
             )
             run_batch(batch=batch, feed=feed, path=path, today=today)
             _fill(report, feed=feed, batch=batch, sample_rows=sample_rows)
-            _fill_additions(
-                report,
-                feed=feed,
-                batch=batch,
-                identifiers_after=identifiers_before,
-                sample_rows=sample_rows,
-            )
+            _fill_additions(report, feed=feed, batch=batch, sample_rows=sample_rows)
         except ImportFailed as failure:
             report.refused = str(failure)
         finally:
@@ -148,17 +140,15 @@ def _fill(report: CheckReport, *, feed: Feed, batch: ImportBatch, sample_rows: i
         report.events = _table(events.values_list(*EVENT_COLUMNS)[:sample_rows], EVENT_COLUMNS)
 
 
-IDENTIFIER_COLUMNS = ["source_record__source_record_id", "kind", "value", "valid"]
+IDENTIFIER_COLUMNS = ["row_number", "source_record__source_record_id", "kind", "value", "valid"]
 
 
-def _fill_additions(
-    report: CheckReport, *, feed: Feed, batch: ImportBatch, identifiers_after: int, sample_rows
-) -> None:
+def _fill_additions(report: CheckReport, *, feed: Feed, batch: ImportBatch, sample_rows) -> None:
     """What a file that adds to other feeds' records and events would add."""
     if feed.adds_identifier:
-        added = Identifier.objects.filter(pk__gt=identifiers_after).order_by("pk")
+        added = Identifier.objects.filter(import_batch=batch).order_by("row_number", "pk")
         report.identifiers = StoredRows(
-            ["source_record_id", "kind", "value", "valid"],
+            ["row_number", "source_record_id", "kind", "value", "valid"],
             [[str(v) for v in row] for row in added.values_list(*IDENTIFIER_COLUMNS)[:sample_rows]],
         )
     if feed.adds_details:

@@ -252,6 +252,8 @@ def _write(
             record_ids=record_ids,
             created=created,
             invalid={name: mask[good] for name, mask in prepared.invalid.items()},
+            batch=batch,
+            feed_row=feed_row,
         )
         loading.add_objects(
             values, feed=feed, record_ids=record_ids, batch=batch, feed_row=feed_row
@@ -288,6 +290,8 @@ def _write(
             feed=feed,
             references=references,
             invalid={name: mask[good] for name, mask in prepared.invalid.items()},
+            batch=batch,
+            feed_row=feed_row,
         )
     if feed.adds_details:
         adding.add_details_to_events(values, feed=feed, references=references, batch=batch)

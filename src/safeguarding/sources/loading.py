@@ -214,9 +214,13 @@ def add_identifiers(
     record_ids: dict[str, int],
     created: set[int],
     invalid: dict[str, pd.Series],
+    batch: ImportBatch,
+    feed_row: FeedRow,
 ) -> None:
+    """The identifiers of each row's record, with the row that added them; a value the record
+    already holds keeps the row that first added it."""
     id_column = feed.source_record["source_record_id"]
-    records, kinds, texts, valid = [], [], [], []
+    records, kinds, texts, valid, row_numbers = [], [], [], [], []
     for kind, column in feed.identifiers.items():
         present = values[column].notna() & values[column].astype(str).ne("")
         flagged = invalid.get(column, pd.Series(False, index=values.index))
@@ -224,7 +228,10 @@ def add_identifiers(
         kinds += [kind] * int(present.sum())
         texts += values.loc[present, column].astype(str).tolist()
         valid += (~flagged[present].astype(bool)).tolist()
-    rows = pd.DataFrame({"record": records, "kind": kinds, "value": texts, "valid": valid})
+        row_numbers += values.loc[present, ROW].tolist()
+    rows = pd.DataFrame(
+        {"record": records, "kind": kinds, "value": texts, "valid": valid, "row": row_numbers}
+    )
     rows = rows.drop_duplicates(["record", "kind", "value"], keep="first")
     insert_rows(
         Identifier,
@@ -233,6 +240,9 @@ def add_identifiers(
             "kind": rows["kind"].tolist(),
             "value": rows["value"].tolist(),
             "valid": rows["valid"].tolist(),
+            "feed": [feed_row.pk] * len(rows),
+            "import_batch": [batch.pk] * len(rows),
+            "row_number": rows["row"].tolist(),
         },
         # Records this chunk created have no identifiers yet: nothing to conflict with.
         ignore_conflicts=not set(records) <= created,

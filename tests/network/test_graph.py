@@ -148,6 +148,7 @@ def test_every_edge_keeps_the_records_behind_it():
             "batch": 1,
             "row": 11,
             "roles": ["victim", "suspect"],
+            "people": [2, 4],  # who had which role: child 2 the victim, adult 4 the suspect
         }
     ]
 
@@ -222,3 +223,50 @@ def test_a_graph_with_no_events_has_no_concerns():
     assert adults.frame.empty
     assert concerns.addresses_of_concern(built).frame.empty
     assert concerns.phones_of_concern(built, adults).frame.empty
+
+
+def test_the_cuckooed_homes_victim_is_in_the_concerns_evidence():
+    built = graph()
+    top = concerns.addresses_of_concern(built).frame.iloc[0]
+    # The tenant's home record is what makes it possible cuckooing: a page withholds it with them.
+    assert {"person": 5, "event": -1, "kind": concerns.HOME_OF_VICTIM} in top["evidence"]
+    assert {item["person"] for item in top["evidence"]} == {1, 2, 3, 5}
+
+
+def test_events_as_nodes_put_each_event_between_its_people_by_their_roles():
+    from safeguarding.network.events import events_as_nodes
+
+    built = graph()
+    person_of = {
+        index: int(person)
+        for index, person in enumerate(built.nodes["person_id"])
+        if person == person and person is not None
+    }
+    links = [
+        {
+            "pk": number,
+            "kind": row["kind"],
+            "source_index": int(row["source"]),
+            "target_index": int(row["target"]),
+            "suspected": bool(row["suspected"]),
+        }
+        for number, row in built.edges.iterrows()
+    ]
+    nodes, edges = events_as_nodes(links, list(built.edges["evidence"]), person_of)
+    index = built.index_of
+    # Six events joined people (event 15, a witness and a subject, too).
+    assert {n["id"] for n in nodes} == {"ev10", "ev11", "ev12", "ev13", "ev14", "ev15"}
+    incident = next(n for n in nodes if n["id"] == "ev11")
+    assert incident["label"] == "Police incident or occurrence 2026-04-01"
+    by_end = {(e["source"], e["target"]): e for e in edges if e["kind"] == "in_event"}
+    assert by_end[("ev11", f"n{index['p2']}")]["label"] == "Victim"
+    assert by_end[("ev11", f"n{index['p4']}")]["label"] == "Suspect"
+    found_with = by_end[("ev10", f"n{index['p4']}")]
+    assert found_with["label"] == "Found with" and found_with["suspected"]
+    assert by_end[("ev10", f"n{index['p1']}")]["label"] == "Missing person"
+    # Two links per event, each once; no person-to-person co-involvement link is left.
+    assert len(by_end) == 12
+    kinds = {e["kind"] for e in edges}
+    assert EdgeKind.SUSPECT_WITH_VICTIM not in kinds and EdgeKind.SAME_EVENT not in kinds
+    # Links that are not co-involvements (addresses, phones) stay as they are.
+    assert {EdgeKind.FOUND_AT, EdgeKind.LIVES_AT, EdgeKind.USES} <= kinds

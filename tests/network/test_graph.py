@@ -2,6 +2,7 @@
 adults, addresses and phones of concern with their evidence."""
 
 import pandas as pd
+import pytest
 
 from safeguarding.network import concerns
 from safeguarding.network.graph import build_graph
@@ -270,3 +271,26 @@ def test_events_as_nodes_put_each_event_between_its_people_by_their_roles():
     assert EdgeKind.SUSPECT_WITH_VICTIM not in kinds and EdgeKind.SAME_EVENT not in kinds
     # Links that are not co-involvements (addresses, phones) stay as they are.
     assert {EdgeKind.FOUND_AT, EdgeKind.LIVES_AT, EdgeKind.USES} <= kinds
+
+
+def test_a_street_where_young_people_are_only_stopped_ranks_below_where_they_are_found():
+    records = the_records()
+    extra = [
+        # Children 1 and 2 stopped and searched in a town-centre street, three times between them.
+        involvement(20, 1, "subject", "stop_and_search", "2026-09-01", postcode="SN4 4DD"),
+        involvement(21, 2, "subject", "stop_and_search", "2026-09-02", postcode="SN4 4DD"),
+        involvement(22, 2, "subject", "stop_and_search", "2026-09-03", postcode="SN4 4DD"),
+        # Children 1 and 3 each found at a flat after going missing.
+        involvement(23, 1, "missing_person", "missing_episode", "2026-09-04", found="SN5 5EE"),
+        involvement(24, 3, "missing_person", "missing_episode", "2026-09-05", found="SN5 5EE"),
+    ]
+    records.involvements = pd.concat([records.involvements, pd.DataFrame(extra)])
+    built = build_graph(records, today=TODAY)
+    addresses = concerns.addresses_of_concern(built).frame
+    ranked = [built.nodes.loc[n, "label"] for n in addresses["node"]]
+    assert ranked == ["SN1 1AA", "SN5 5EE", "SN4 4DD"]
+    scores = dict(zip(ranked, addresses["score"], strict=True))
+    assert scores["SN5 5EE"] == pytest.approx(2.02)  # two young people found, two records
+    assert scores["SN4 4DD"] == pytest.approx(0.53)  # two only stopped: a quarter each
+    # Both are listed with their two young people.
+    assert list(addresses["young_people"]) == [3, 2, 2]

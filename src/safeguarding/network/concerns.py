@@ -32,6 +32,11 @@ LISTED = 200  # per kind; the pages show the top 50
 CUCKOOING_WEIGHT = 2.0
 RECORDS_WEIGHT = 0.01  # records break ties between adults reaching as many young people
 HOME_OF_VICTIM = "home of an adult recorded as a victim"
+# A street stop and search says where the police patrol as much as where young people are
+# exploited (town centres fill the list otherwise): a young person only stopped and searched at
+# an address counts a quarter of one found there after going missing, arrested or in an incident
+# or concern report there. They still count towards the two young people that list an address.
+STOP_AND_SEARCH_WEIGHT = 0.25
 
 
 def reason_for(kind: str, label: str, *, young_people: int, records: int, cuckooing: bool) -> str:
@@ -91,7 +96,15 @@ def _ranked(kind: str, links: pd.DataFrame, extra: pd.Series | None, reason) -> 
     )
     frame["extra"] = extra.reindex(frame.index).fillna(0) if extra is not None else 0.0
     frame = frame[(frame["young_people"] >= MIN_YOUNG_PEOPLE) | (frame["extra"] > 0)]
-    frame["score"] = frame["young_people"] + frame["extra"] + RECORDS_WEIGHT * frame["records"]
+    # Each young person counts once, by their strongest link (weight 1 unless the list says).
+    weighted = (
+        links.groupby(["node", "child"])["weight"].max().groupby(level="node").sum()
+        if "weight" in links
+        else frame["young_people"]
+    )
+    frame["score"] = (
+        weighted.reindex(frame.index) + frame["extra"] + RECORDS_WEIGHT * frame["records"]
+    )
     frame["reason"] = [reason(node, row) for node, row in frame.iterrows()]
     frame = frame.reset_index().sort_values(["score", "node"], ascending=[False, True])
     return ConcernList(kind, frame.head(LISTED)[columns].reset_index(drop=True))
@@ -150,6 +163,9 @@ def addresses_of_concern(graph: AssociationGraph) -> ConcernList:
     child_vertex = [index_of[person_key(p)] for p in places["child"]]
     away = [(c, n) not in home_pairs for c, n in zip(child_vertex, places["node"], strict=True)]
     places = places[np.array(away, dtype=bool)]
+    places["weight"] = np.where(
+        places["event_type"] == "stop_and_search", STOP_AND_SEARCH_WEIGHT, 1.0
+    )
     # Possible cuckooing: an adult recorded as a victim lives there.
     victims = {
         index_of[key]

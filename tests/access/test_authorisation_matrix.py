@@ -174,6 +174,9 @@ EXPECTATIONS: dict[tuple[str, str], Expect] = {
     ("network:expand", "open"): Expect(get=READ_PEOPLE),
     ("network:expand", "restricted"): Expect(get=NAMED),
     ("network:path", ""): Expect(get=READ_PEOPLE - VOLUNTARY),
+    # The connecting network: asked with no one chosen here; choosing a restricted person is
+    # refused (tests/network/test_connecting_and_events.py).
+    ("network:connecting", ""): Expect(get=READ_PEOPLE - VOLUNTARY),
     ("network:community", ""): Expect(get=READ_PEOPLE - VOLUNTARY),
     ("network:edge", "open"): Expect(get=READ_PEOPLE - VOLUNTARY),
     ("network:edge", "restricted"): Expect(get=NAMED),
@@ -226,6 +229,7 @@ PERSONAL_DATA = {
     "network:person",
     "network:expand",
     "network:path",
+    "network:connecting",
     "network:community",
     "network:edge",
     "network:export",

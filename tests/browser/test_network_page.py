@@ -78,3 +78,39 @@ def test_an_analyst_explores_a_persons_network(page, network_world):
     records = page.get_by_test_id("edge-records").inner_text()
     assert "Wiltshire Police" in records and "missing_person, found_with" in records
     assert chart  # the chart was drawn on every load above
+
+
+def test_an_analyst_finds_the_network_connecting_two_young_people(page, network_world):
+    jade, kai = network_world["jade"], network_world["kai"]
+    sign_in(page, username="analyst", password=PASSWORD)
+    page.goto(f"/network/person/{jade.pk}/?hops=2")
+    page.get_by_label("Analysis for the partnership").check()
+    page.get_by_role("button", name="Continue").click()
+    page.wait_for_url(f"**/network/person/{jade.pk}/**")
+    page.wait_for_selector("#network-chart[data-ready='true']")
+
+    # From Jade's network, choose Kai and ask for the network connecting them.
+    page.get_by_text("Find the network connecting them with others").click()
+    page.get_by_test_id("find-connecting").get_by_label("Kai Example").check()
+    page.get_by_role("button", name="Find connecting network").click()
+    page.wait_for_url("**/network/connecting/**")
+    page.wait_for_selector("#network-chart[data-ready='true']")
+    assert sorted(node_labels(page)) == ["Jade Example", "Kai Example", "Mark Adult"]
+    assert page.get_by_label("Jade Example (record").is_checked()
+    assert page.get_by_label(f"Kai Example (record {kai.pk})").is_checked()
+
+    # The same with each event drawn as a node between the people, by their roles.
+    page.get_by_text("Filter the network").click()
+    page.get_by_label("Show events as nodes").check()
+    page.get_by_role("button", name="Apply filters").click()
+    page.wait_for_url("**events=1*")
+    page.wait_for_selector("#network-chart[data-ready='true']")
+    kinds = page.get_by_test_id("network-nodes").locator("tbody tr td:nth-child(2)")
+    assert kinds.all_inner_texts().count("Event") == 2
+    links = page.get_by_test_id("network-edges").locator("tbody tr td:nth-child(2)")
+    assert sorted(links.all_inner_texts()) == [
+        "Found with Suspected",
+        "Found with Suspected",
+        "Missing person",
+        "Missing person",
+    ]

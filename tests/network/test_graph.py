@@ -2,6 +2,7 @@
 adults, addresses and phones of concern with their evidence."""
 
 import pandas as pd
+import pytest
 
 from safeguarding.network import concerns
 from safeguarding.network.graph import build_graph
@@ -148,6 +149,7 @@ def test_every_edge_keeps_the_records_behind_it():
             "batch": 1,
             "row": 11,
             "roles": ["victim", "suspect"],
+            "people": [2, 4],  # who had which role: child 2 the victim, adult 4 the suspect
         }
     ]
 
@@ -222,3 +224,73 @@ def test_a_graph_with_no_events_has_no_concerns():
     assert adults.frame.empty
     assert concerns.addresses_of_concern(built).frame.empty
     assert concerns.phones_of_concern(built, adults).frame.empty
+
+
+def test_the_cuckooed_homes_victim_is_in_the_concerns_evidence():
+    built = graph()
+    top = concerns.addresses_of_concern(built).frame.iloc[0]
+    # The tenant's home record is what makes it possible cuckooing: a page withholds it with them.
+    assert {"person": 5, "event": -1, "kind": concerns.HOME_OF_VICTIM} in top["evidence"]
+    assert {item["person"] for item in top["evidence"]} == {1, 2, 3, 5}
+
+
+def test_events_as_nodes_put_each_event_between_its_people_by_their_roles():
+    from safeguarding.network.events import events_as_nodes
+
+    built = graph()
+    person_of = {
+        index: int(person)
+        for index, person in enumerate(built.nodes["person_id"])
+        if person == person and person is not None
+    }
+    links = [
+        {
+            "pk": number,
+            "kind": row["kind"],
+            "source_index": int(row["source"]),
+            "target_index": int(row["target"]),
+            "suspected": bool(row["suspected"]),
+        }
+        for number, row in built.edges.iterrows()
+    ]
+    nodes, edges = events_as_nodes(links, list(built.edges["evidence"]), person_of)
+    index = built.index_of
+    # Six events joined people (event 15, a witness and a subject, too).
+    assert {n["id"] for n in nodes} == {"ev10", "ev11", "ev12", "ev13", "ev14", "ev15"}
+    incident = next(n for n in nodes if n["id"] == "ev11")
+    assert incident["label"] == "Police incident or occurrence 2026-04-01"
+    by_end = {(e["source"], e["target"]): e for e in edges if e["kind"] == "in_event"}
+    assert by_end[("ev11", f"n{index['p2']}")]["label"] == "Victim"
+    assert by_end[("ev11", f"n{index['p4']}")]["label"] == "Suspect"
+    found_with = by_end[("ev10", f"n{index['p4']}")]
+    assert found_with["label"] == "Found with" and found_with["suspected"]
+    assert by_end[("ev10", f"n{index['p1']}")]["label"] == "Missing person"
+    # Two links per event, each once; no person-to-person co-involvement link is left.
+    assert len(by_end) == 12
+    kinds = {e["kind"] for e in edges}
+    assert EdgeKind.SUSPECT_WITH_VICTIM not in kinds and EdgeKind.SAME_EVENT not in kinds
+    # Links that are not co-involvements (addresses, phones) stay as they are.
+    assert {EdgeKind.FOUND_AT, EdgeKind.LIVES_AT, EdgeKind.USES} <= kinds
+
+
+def test_a_street_where_young_people_are_only_stopped_ranks_below_where_they_are_found():
+    records = the_records()
+    extra = [
+        # Children 1 and 2 stopped and searched in a town-centre street, three times between them.
+        involvement(20, 1, "subject", "stop_and_search", "2026-09-01", postcode="SN4 4DD"),
+        involvement(21, 2, "subject", "stop_and_search", "2026-09-02", postcode="SN4 4DD"),
+        involvement(22, 2, "subject", "stop_and_search", "2026-09-03", postcode="SN4 4DD"),
+        # Children 1 and 3 each found at a flat after going missing.
+        involvement(23, 1, "missing_person", "missing_episode", "2026-09-04", found="SN5 5EE"),
+        involvement(24, 3, "missing_person", "missing_episode", "2026-09-05", found="SN5 5EE"),
+    ]
+    records.involvements = pd.concat([records.involvements, pd.DataFrame(extra)])
+    built = build_graph(records, today=TODAY)
+    addresses = concerns.addresses_of_concern(built).frame
+    ranked = [built.nodes.loc[n, "label"] for n in addresses["node"]]
+    assert ranked == ["SN1 1AA", "SN5 5EE", "SN4 4DD"]
+    scores = dict(zip(ranked, addresses["score"], strict=True))
+    assert scores["SN5 5EE"] == pytest.approx(2.02)  # two young people found, two records
+    assert scores["SN4 4DD"] == pytest.approx(0.53)  # two only stopped: a quarter each
+    # Both are listed with their two young people.
+    assert list(addresses["young_people"]) == [3, 2, 2]

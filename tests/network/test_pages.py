@@ -156,3 +156,14 @@ def test_the_command_line_export_writes_links_and_nodes(world, tmp_path):
     assert AuditEvent.objects.filter(
         action=AuditAction.EXPORT, object_type=AuditObject.NETWORK, username="command line"
     ).exists()
+
+
+def test_the_command_line_export_with_events_as_nodes(world, tmp_path):
+    target = tmp_path / "network.csv"
+    call_command("export", "network", str(target), "--events", verbosity=0)
+    links = list(csv.DictReader(target.open(encoding="utf-8")))
+    # Three events joined people (Rosa's too: the command line writes the whole graph), two
+    # people each.
+    assert len(links) == 6 and {r["Source kind"] for r in links} == {"Event"}
+    nodes = list(csv.DictReader((tmp_path / "network-nodes.csv").open(encoding="utf-8")))
+    assert sum(n["Kind"] == "Event" for n in nodes) == 3

@@ -11,6 +11,10 @@ on the list, and dated.
 
 Only children count as the young people: an adult's co-involvement with other adults is not a
 concern here. Lists are ranked by the number of different young people, then records.
+
+Each concern's evidence names the people whose records put it there (the young people, and for
+possible cuckooing the adult victim who lives there, kind `HOME_OF_VICTIM`), so a page can
+withhold what rests on records its user may not see (queries.concern_lists).
 """
 
 from dataclasses import dataclass
@@ -27,6 +31,31 @@ MIN_YOUNG_PEOPLE = 2
 LISTED = 200  # per kind; the pages show the top 50
 CUCKOOING_WEIGHT = 2.0
 RECORDS_WEIGHT = 0.01  # records break ties between adults reaching as many young people
+HOME_OF_VICTIM = "home of an adult recorded as a victim"
+# A street stop and search says where the police patrol as much as where young people are
+# exploited (town centres fill the list otherwise): a young person only stopped and searched at
+# an address counts a quarter of one found there after going missing, arrested or in an incident
+# or concern report there. They still count towards the two young people that list an address.
+STOP_AND_SEARCH_WEIGHT = 0.25
+
+
+def reason_for(kind: str, label: str, *, young_people: int, records: int, cuckooing: bool) -> str:
+    """Why a node is on its list, from what put it there: one wording for the build and for a
+    page that withholds part of the evidence."""
+    if kind == ConcernKind.ADULT:
+        return (
+            f"Recorded as suspect, found in company of or missing with {young_people} "
+            f"young people in {records} events"
+        )
+    if kind == ConcernKind.ADDRESS:
+        text = (
+            f"{young_people} young people who do not live there found, stopped or "
+            f"reported at {label}"
+        )
+        if cuckooing:
+            text += f"; {HOME_OF_VICTIM} (possible cuckooing)"
+        return text
+    return f"{label}: reaches {young_people} young people"
 
 
 @dataclass
@@ -67,7 +96,15 @@ def _ranked(kind: str, links: pd.DataFrame, extra: pd.Series | None, reason) -> 
     )
     frame["extra"] = extra.reindex(frame.index).fillna(0) if extra is not None else 0.0
     frame = frame[(frame["young_people"] >= MIN_YOUNG_PEOPLE) | (frame["extra"] > 0)]
-    frame["score"] = frame["young_people"] + frame["extra"] + RECORDS_WEIGHT * frame["records"]
+    # Each young person counts once, by their strongest link (weight 1 unless the list says).
+    weighted = (
+        links.groupby(["node", "child"])["weight"].max().groupby(level="node").sum()
+        if "weight" in links
+        else frame["young_people"]
+    )
+    frame["score"] = (
+        weighted.reindex(frame.index) + frame["extra"] + RECORDS_WEIGHT * frame["records"]
+    )
     frame["reason"] = [reason(node, row) for node, row in frame.iterrows()]
     frame = frame.reset_index().sort_values(["score", "node"], ascending=[False, True])
     return ConcernList(kind, frame.head(LISTED)[columns].reset_index(drop=True))
@@ -98,9 +135,12 @@ def adults_of_concern(graph: AssociationGraph) -> ConcernList:
     both["node"] = [index_of[person_key(p)] for p in both["adult"]]
 
     def reason(node, row) -> str:
-        return (
-            f"Recorded as suspect, found in company of or missing with {row['young_people']} "
-            f"young people in {row['records']} events"
+        return reason_for(
+            ConcernKind.ADULT,
+            "",
+            young_people=row["young_people"],
+            records=row["records"],
+            cuckooing=False,
         )
 
     return _ranked(ConcernKind.ADULT, both, None, reason)
@@ -123,6 +163,9 @@ def addresses_of_concern(graph: AssociationGraph) -> ConcernList:
     child_vertex = [index_of[person_key(p)] for p in places["child"]]
     away = [(c, n) not in home_pairs for c, n in zip(child_vertex, places["node"], strict=True)]
     places = places[np.array(away, dtype=bool)]
+    places["weight"] = np.where(
+        places["event_type"] == "stop_and_search", STOP_AND_SEARCH_WEIGHT, 1.0
+    )
     # Possible cuckooing: an adult recorded as a victim lives there.
     victims = {
         index_of[key]
@@ -137,15 +180,27 @@ def addresses_of_concern(graph: AssociationGraph) -> ConcernList:
     labels = nodes["label"]
 
     def reason(node, row) -> str:
-        text = (
-            f"{row['young_people']} young people who do not live there found, stopped or "
-            f"reported at {labels[node]}"
+        return reason_for(
+            ConcernKind.ADDRESS,
+            labels[node],
+            young_people=row["young_people"],
+            records=row["records"],
+            cuckooing=node in cuckooed,
         )
-        if node in cuckooed:
-            text += "; home of an adult recorded as a victim (possible cuckooing)"
-        return text
 
-    return _ranked(ConcernKind.ADDRESS, places, extra, reason)
+    ranked = _ranked(ConcernKind.ADDRESS, places, extra, reason)
+    # The adult victim's home record is evidence too: a page withholds the cuckooing with it.
+    person_of = nodes["person_id"]
+    ranked.frame["evidence"] = [
+        evidence
+        + (
+            [{"person": int(person_of[cuckooed[node]]), "event": -1, "kind": HOME_OF_VICTIM}]
+            if node in cuckooed
+            else []
+        )
+        for node, evidence in zip(ranked.frame["node"], ranked.frame["evidence"], strict=True)
+    ]
+    return ranked
 
 
 def phones_of_concern(graph: AssociationGraph, adults: ConcernList) -> ConcernList:

@@ -142,6 +142,9 @@ EVENT_EVIDENCE = {
     "row": "row",
     "roles": "roles",
 }
+# A co-involvement also keeps who was in which role, so the event can be drawn as a node
+# between the people (queries.events_as_nodes) without guessing which end had which role.
+PAIR_EVIDENCE = {**EVENT_EVIDENCE, "people": "people"}
 RECORD_EVIDENCE = {
     "reference": "reference",
     "agency": "agency",
@@ -240,13 +243,14 @@ def build_graph(records: Records, *, today: pd.Timestamp | None = None) -> Assoc
     # People together in an event.
     pairs = event_pairs(involvements)
     pairs["roles"] = [[x, y] for x, y in zip(pairs["role_a"], pairs["role_b"], strict=True)]
+    pairs["people"] = [[int(x), int(y)] for x, y in zip(pairs["a"], pairs["b"], strict=True)]
     edge_rows.append(
         (
             pairs.assign(
                 source=[person_key(p) for p in pairs["a"]],
                 target=[person_key(p) for p in pairs["b"]],
             ),
-            EVENT_EVIDENCE,
+            PAIR_EVIDENCE,
         )
     )
     # People at places: found, stopped, in an event there; and where their records say they live.

@@ -2,7 +2,8 @@
 
 Need to know applies to every node and edge: a person the user may not open (a restricted
 record, or anyone but the young person themselves for the voluntary sector) is withheld, and
-so is every edge that touches them or rests only on records the user may not see. What is
+so is every edge that touches them or rests only on records the user may not see, and every
+address, phone or group that only their records link to (their home, their phone). What is
 withheld is counted and shown as "a connection withheld", never named.
 """
 
@@ -15,7 +16,8 @@ import igraph as ig
 from django.db.models import Count, Q
 from django.urls import reverse
 
-from safeguarding.network import analysis
+from safeguarding.network import analysis, concerns
+from safeguarding.network.events import events_as_nodes
 from safeguarding.network.models import Concern, Edge, EdgeKind, NetworkRun, Node, NodeKind
 from safeguarding.people.access_rules import (
     may_see_connections,
@@ -38,6 +40,7 @@ class NetworkFilter:
     roles: tuple[str, ...] = ()
     agencies: tuple[str, ...] = ()
     hops: int = 1
+    events: bool = False  # draw each event as a node between its people
 
     @classmethod
     def from_query(cls, query) -> "NetworkFilter":
@@ -58,6 +61,7 @@ class NetworkFilter:
             roles=tuple(r for r in query.getlist("role") if r in ROLES),
             agencies=tuple(query.getlist("agency")),
             hops=hops,
+            events=query.get("events") == "1",
         )
 
     @property
@@ -165,9 +169,11 @@ def subgraph(
     user,
     filters: NetworkFilter = NetworkFilter(),
     centre: int | None = None,
+    chosen: Iterable[int] = (),
     truncated: bool = False,
 ) -> Subgraph:
-    """The nodes and edges among these vertices that the user may see, filtered."""
+    """The nodes and edges among these vertices that the user may see, filtered. The centre and
+    the chosen are drawn even with no link shown; other nodes only with one."""
     gate = Gate(user)
     rows = list(
         Node.objects.filter(run=run, index__in=vertices).values(
@@ -190,12 +196,13 @@ def subgraph(
     withheld_vertices = {
         r["index"] for r in rows if r["kind"] in PERSON_KINDS and r["person_id"] not in visible
     }
-    chosen = set(vertices)
-    edges, withheld_edges = [], 0
+    kept_anyway = set(chosen) | ({centre} if centre is not None else set())
+    among = set(vertices)
+    edges, withheld_edges, behind = [], 0, []
     for edge in Edge.objects.filter(run=run, source__in=vertices, target__in=vertices).order_by(
         "pk"
     ):
-        if edge.source not in chosen or edge.target not in chosen:
+        if edge.source not in among or edge.target not in among:
             continue
         if filters.kinds and edge.kind not in filters.kinds:
             continue
@@ -207,19 +214,25 @@ def subgraph(
         if not kept:
             continue
         edges.append(_edge_data(edge, kept))
+        behind.append(kept)
     connected = {e["source_index"] for e in edges} | {e["target_index"] for e in edges}
     nodes = [
-        _node_data(row)
+        _node_data(row, chosen=row["index"] in kept_anyway and centre is None)
         for row in rows
         if row["index"] not in withheld_vertices
-        and (row["index"] in connected or row["index"] == centre)
+        and (row["index"] in connected or row["index"] in kept_anyway)
     ]
+    nodes.sort(key=lambda n: (n["index"] != centre, not n.get("chosen"), n["kind"], n["label"]))
+    if filters.events:
+        person_of = {r["index"]: r["person_id"] for r in rows if r["person_id"]}
+        event_nodes, edges = events_as_nodes(edges, behind, person_of)
+        nodes += event_nodes
     labels = {n["id"]: n["label"] for n in nodes}
     for edge_data in edges:
         edge_data["between"] = f"{labels[edge_data['source']]} and {labels[edge_data['target']]}"
     return Subgraph(
         run=run,
-        nodes=sorted(nodes, key=lambda n: (n["index"] != centre, n["kind"], n["label"])),
+        nodes=nodes,
         edges=edges,
         withheld_people=len(withheld_vertices),
         withheld_edges=withheld_edges,
@@ -227,7 +240,7 @@ def subgraph(
     )
 
 
-def _node_data(row) -> dict:
+def _node_data(row, *, chosen: bool = False) -> dict:
     roles = row["roles"] or {}
     kind = row["kind"]
     data = {
@@ -246,6 +259,8 @@ def _node_data(row) -> dict:
         "coreness": row["coreness"],
         "community": row["community"],
     }
+    if chosen:
+        data["chosen"] = True
     if row["person_id"]:
         data["person"] = row["person_id"]
         data["href"] = reverse("people:detail", args=[row["person_id"]])
@@ -301,12 +316,34 @@ def expand(*, run: NetworkRun, index: int, user, filters: NetworkFilter) -> Subg
 
 
 def withheld_vertices(*, run: NetworkRun, user) -> set[int]:
-    """Every person node in the run this user may not see."""
+    """Every node in the run this user may not see: the people they may not open, and the
+    addresses, objects and groups that only those people's records link to (a restricted
+    person's home or phone is their record too, whoever else is a few links away)."""
     people = Node.objects.filter(run=run, person__isnull=False)
     if not may_see_connections(user=user):
-        return set(people.values_list("index", flat=True))
-    hidden = people.exclude(person__in=people_visible_to(user=user))
-    return set(hidden.values_list("index", flat=True))
+        hidden = set(people.values_list("index", flat=True))
+    else:
+        hidden_people = people.exclude(person__in=people_visible_to(user=user))
+        hidden = set(hidden_people.values_list("index", flat=True))
+    if not hidden:
+        return hidden
+    graph = run_graph(run)
+    person_vertices = set(people.values_list("index", flat=True))
+    reached = set().union(*graph.neighborhood(sorted(hidden), order=1, mindist=1))
+    only_through_hidden = {
+        vertex for vertex in reached - person_vertices if hidden.issuperset(graph.neighbors(vertex))
+    }
+    return hidden | only_through_hidden
+
+
+def visible_graph(*, run: NetworkRun, hidden: set[int]) -> ig.Graph:
+    """The run's graph without the links of withheld nodes: paths never run through them."""
+    graph = run_graph(run)
+    if not hidden:
+        return graph
+    visible = graph.copy()
+    visible.delete_edges({e for vertex in hidden for e in graph.incident(vertex)})
+    return visible
 
 
 def find_path(*, run: NetworkRun, source: int, target: int, user) -> dict:
@@ -316,11 +353,7 @@ def find_path(*, run: NetworkRun, source: int, target: int, user) -> dict:
     hidden = withheld_vertices(run=run, user=user) - {source, target}
     shortest = analysis.shortest_path(graph, source, target)
     if hidden & set(shortest):
-        visible_graph = graph.subgraph_edges(
-            [e.index for e in graph.es if e.source not in hidden and e.target not in hidden],
-            delete_vertices=False,
-        )
-        shortest = analysis.shortest_path(visible_graph, source, target)
+        shortest = analysis.shortest_path(visible_graph(run=run, hidden=hidden), source, target)
     near = sorted(
         (set(analysis.ego(graph, source, 3)) | set(analysis.ego(graph, target, 3))) - hidden
     )[: MAX_NODES * 10]
@@ -346,35 +379,85 @@ def find_path(*, run: NetworkRun, source: int, target: int, user) -> dict:
     }
 
 
-def concern_lists(*, run: NetworkRun, user, top: int = 50) -> dict[str, list[dict]]:
-    """The top of each list of concern, withheld people left out (and counted)."""
+MAX_CHOSEN = 10
+
+
+def connecting(
+    *, run: NetworkRun, people: list[int], user, filters: NetworkFilter = NetworkFilter()
+) -> Subgraph:
+    """The network connecting the chosen people: every node on a shortest path between any two
+    of them, through what the user may see (`analysis.connecting_network`)."""
     hidden = withheld_vertices(run=run, user=user)
-    concerns = list(Concern.objects.filter(run=run, rank__lte=top).order_by("kind", "rank"))
+    chosen = list(
+        Node.objects.filter(run=run, person_id__in=people)
+        .exclude(index__in=hidden)
+        .values_list("index", flat=True)
+    )
+    vertices = analysis.connecting_network(visible_graph(run=run, hidden=hidden), chosen)
+    truncated = len(vertices) > MAX_NODES
+    if truncated:  # the chosen first, then the best connected
+        degree = dict(zip(vertices, run_graph(run).degree(vertices), strict=True))
+        rest = sorted(set(vertices) - set(chosen), key=lambda v: (-degree[v], v))
+        vertices = sorted(chosen + rest[: MAX_NODES - len(chosen)])
+    return subgraph(
+        run=run, vertices=vertices, user=user, filters=filters, chosen=chosen, truncated=truncated
+    )
+
+
+def concern_lists(*, run: NetworkRun, user, top: int = 50) -> dict[str, list[dict]]:
+    """The top of each list of concern as this user may see it. A withheld node is left out;
+    so is the part of a concern that rests on people the user may not open: the young people
+    are counted as withheld, and the cuckooing (the victim's home is their record) is not
+    said. A concern left with fewer than two young people and nothing else is left out."""
+    hidden = withheld_vertices(run=run, user=user)
+    listed = list(Concern.objects.filter(run=run, rank__lte=top).order_by("kind", "rank"))
+    named = {item["person"] for concern in listed for item in concern.evidence}
+    visible = Gate(user).visible_people(named, centre=None)
     labels = dict(
-        Node.objects.filter(run=run, index__in=[c.node for c in concerns]).values_list(
+        Node.objects.filter(run=run, index__in=[c.node for c in listed]).values_list(
             "index", "label"
         )
     )
     persons = dict(
-        Node.objects.filter(run=run, index__in=[c.node for c in concerns]).values_list(
+        Node.objects.filter(run=run, index__in=[c.node for c in listed]).values_list(
             "index", "person_id"
         )
     )
     lists: dict[str, list[dict]] = {"adult": [], "address": [], "phone": []}
-    for concern in concerns:
+    for concern in listed:
         if concern.node in hidden:
             continue
+        label = labels.get(concern.node, "")
+        young = [i for i in concern.evidence if i["kind"] != concerns.HOME_OF_VICTIM]
+        seen = [i for i in young if i["person"] in visible]
+        cuckooing = any(
+            i["person"] in visible for i in concern.evidence if i["kind"] == concerns.HOME_OF_VICTIM
+        )
+        withheld = len({i["person"] for i in young}) - len({i["person"] for i in seen})
+        reason = concern.reason
+        if withheld or (concerns.HOME_OF_VICTIM in reason and not cuckooing):
+            people_seen = len({i["person"] for i in seen})
+            if people_seen < concerns.MIN_YOUNG_PEOPLE and not cuckooing:
+                continue
+            reason = concerns.reason_for(
+                concern.kind,
+                label,
+                young_people=people_seen,
+                records=len({i["event"] for i in seen if i["event"] >= 0}),
+                cuckooing=cuckooing,
+            ) + (f"; {withheld} more withheld" if withheld else "")
         lists[concern.kind].append(
             {
                 "rank": concern.rank,
-                "label": labels.get(concern.node, ""),
+                "label": label,
                 "href": reverse("network:person", args=[persons[concern.node]])
                 if persons.get(concern.node)
                 else "",
-                "young_people": concern.young_people,
+                "young_people": concern.young_people - withheld,
+                "withheld": withheld,
                 "first": concern.first_seen,
                 "last": concern.last_seen,
-                "reason": concern.reason,
+                "reason": reason,
                 "score": concern.score,
             }
         )

@@ -1,6 +1,7 @@
 """What the association graph is built from: people's tables read in bulk, as frames.
 
-The SQL for the network stage lives here, in one place. Contexts come after network in the
+The SQL for the network stage lives here, in one place, but for the involvements, which it
+shares with the risk stage (`people.involvement_rows`). Contexts come after network in the
 flow, so their memberships are passed in by the pipeline (a frame with person_id, group,
 name, source, reliability), never read here.
 """
@@ -10,17 +11,8 @@ from dataclasses import dataclass, field
 import pandas as pd
 from django.db import connection
 
-INVOLVEMENTS_SQL = """
-SELECT i.person_id, i.event_id, i.role, e.event_type, CAST(e.occurred_at AS TEXT),
-       e.source_event_id, e.feed_id, e.import_batch_id, e.row_number, a.name,
-       l.postcode, CAST(e.details AS TEXT)
-FROM people_involvement i
-JOIN people_event e ON e.id = i.event_id
-JOIN sources_feed f ON f.id = e.feed_id
-JOIN access_agency a ON a.id = f.agency_id
-LEFT JOIN people_location l ON l.id = e.location_id
-WHERE i.person_id IS NOT NULL
-"""
+from safeguarding.people.involvement_rows import read_involvements
+
 INVOLVEMENT_COLUMNS = [
     "person_id",
     "event_id",
@@ -162,7 +154,8 @@ def load_records(*, memberships: pd.DataFrame | None = None) -> Records:
     """Every linked person's involvements, addresses, objects, relationships and contacts."""
     people = _fetch(PEOPLE_SQL, ["person_id", "name", "date_of_birth"])
     people["date_of_birth"] = pd.to_datetime(people["date_of_birth"], errors="coerce")
-    involvements = _fetch(INVOLVEMENTS_SQL, INVOLVEMENT_COLUMNS)
+    involvements = read_involvements().rename(columns={"agency_name": "agency"})
+    involvements = involvements[INVOLVEMENT_COLUMNS].copy()
     involvements["occurred_at"] = _days(involvements["occurred_at"])
     involvements["postcode"] = involvements["postcode"].fillna("")
     involvements["found_postcode"] = _found_postcode(involvements.pop("details"))

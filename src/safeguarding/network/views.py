@@ -1,6 +1,7 @@
-"""The network pages: the lists of concern and communities, a person's network, a community, the
-records behind an edge, and the exports. Each read goes through the need-to-know gate and is
-audited; what a user may not see is withheld by the queries (network/queries.py)."""
+"""The network pages: the lists of concern and communities, a person's network, the network
+connecting chosen people, a community, the records behind an edge, and the exports. Each read
+goes through the need-to-know gate and is audited; what a user may not see is withheld by the
+queries (network/queries.py)."""
 
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
@@ -11,7 +12,7 @@ from safeguarding.access.need_to_know import open_for
 from safeguarding.common.csv_export import write_csv
 from safeguarding.network import exports, queries
 from safeguarding.network.models import Edge, EdgeKind, NetworkRun, Node
-from safeguarding.people.access_rules import may_see_connections, open_person
+from safeguarding.people.access_rules import may_open_person, may_see_connections, open_person
 from safeguarding.people.models import Person
 
 READERS = "people.view_person"
@@ -27,13 +28,8 @@ def _run(run_id: int | None = None) -> NetworkRun:
 
 
 def _gate(request, **kwargs):
-    return open_for(
-        request,
-        object_type=AuditObject.NETWORK,
-        permission=READERS,
-        allowed=lambda: may_see_connections(user=request.user),
-        **kwargs,
-    )
+    kwargs.setdefault("allowed", lambda: may_see_connections(user=request.user))
+    return open_for(request, object_type=AuditObject.NETWORK, permission=READERS, **kwargs)
 
 
 @require_safe
@@ -98,7 +94,14 @@ def expand(request, run_id: int, index: int):
             request, person=Person.objects.get(pk=node.person_id), object_type=AuditObject.NETWORK
         )
     else:
-        grant = _gate(request)
+        # An address, phone or group only a withheld person's records link to is theirs too.
+        grant = _gate(
+            request,
+            allowed=lambda: (
+                may_see_connections(user=request.user)
+                and index not in queries.withheld_vertices(run=run, user=request.user)
+            ),
+        )
     filters = queries.NetworkFilter.from_query(request.GET)
     subgraph = queries.expand(run=run, index=index, user=request.user, filters=filters)
     grant.record(detail={"page": "expand", "run": run.pk, "node": index})
@@ -122,6 +125,50 @@ def path(request, run_id: int):
     found = queries.find_path(run=run, source=source, target=target, user=request.user)
     grant.record(detail={"page": "path", "run": run.pk, "from": source, "to": target})
     return JsonResponse(found)
+
+
+def _chosen_people(request) -> list[int]:
+    chosen = []
+    for value in [*request.GET.getlist("person"), *request.GET.get("add", "").split(",")]:
+        try:
+            chosen.append(int(value.strip()))
+        except ValueError:
+            continue
+    return list(dict.fromkeys(chosen))[: queries.MAX_CHOSEN]
+
+
+@require_safe
+def connecting(request):
+    """The network connecting two or more chosen people. Each must be someone the user may
+    open: one who is not refuses the page (audited), as opening their record would."""
+    people = list(Person.objects.filter(pk__in=_chosen_people(request)))
+    grant = _gate(
+        request,
+        allowed=lambda: (
+            may_see_connections(user=request.user)
+            and all(may_open_person(user=request.user, person=p) for p in people)
+        ),
+    )
+    run = _run()
+    filters = queries.NetworkFilter.from_query(request.GET)
+    subgraph = None
+    if len(people) >= 2:
+        subgraph = queries.connecting(
+            run=run, people=[p.pk for p in people], user=request.user, filters=filters
+        )
+    grant.record(
+        detail={
+            "page": "connecting network",
+            "run": run.pk,
+            "people": [p.pk for p in people],
+            "nodes": len(subgraph.nodes) if subgraph else 0,
+            "withheld": subgraph.withheld_people if subgraph else 0,
+        }
+    )
+    context = {"run": run, "chosen": people, "subgraph": subgraph, "filters": filters}
+    if subgraph is not None:
+        context |= {"chart": subgraph.chart(), **_filters_context(filters, subgraph)}
+    return render(request, "network/connecting.html", context)
 
 
 @require_safe
@@ -183,9 +230,14 @@ def export(request, what: str):
         allowed=lambda: may_see_connections(user=request.user),
     )
     run = _run()
-    header, rows = exports.table(what=what, run=run, user=request.user)
+    events = request.GET.get("events") == "1"
+    header, rows = exports.table(what=what, run=run, user=request.user, events=events)
     response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="network-{what}-{run.pk}.csv"'
+    name = f"network-{what}{'-events' if events else ''}-{run.pk}.csv"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
     count = write_csv(response, header=header, rows=rows)
-    grant.record(AuditAction.EXPORT, detail={"format": "csv", "table": what, "rows": count})
+    grant.record(
+        AuditAction.EXPORT,
+        detail={"format": "csv", "table": what, "rows": count, "events_as_nodes": events},
+    )
     return response

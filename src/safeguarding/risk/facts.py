@@ -10,21 +10,9 @@ import pandas as pd
 from django.db import connection
 
 from safeguarding.common.frames import most_common
+from safeguarding.people.involvement_rows import read_involvements
 from safeguarding.people.missing import number_missing_episodes
 
-# Times and details come as text: parsing them in bulk is far faster than building a Python
-# datetime and dict per row, as PostgreSQL's driver would.
-EVENTS_SQL = """
-SELECT i.person_id, e.id, e.event_type, i.role, CAST(e.occurred_at AS TEXT),
-       CAST(e.ended_at AS TEXT), a.code, e.description, CAST(e.details AS TEXT), l.postcode,
-       l.in_area
-FROM people_involvement i
-JOIN people_event e ON e.id = i.event_id
-JOIN sources_feed f ON f.id = e.feed_id
-JOIN access_agency a ON a.id = f.agency_id
-LEFT JOIN people_location l ON l.id = e.location_id
-WHERE i.person_id IS NOT NULL
-"""
 EVENT_COLUMNS = [
     "person_id",
     "event_id",
@@ -92,7 +80,7 @@ def number_episodes(events: pd.DataFrame) -> pd.Series:
 
 
 def load_facts() -> Facts:
-    events = _fetch(EVENTS_SQL, EVENT_COLUMNS)
+    events = read_involvements().rename(columns={"agency_code": "agency"})[EVENT_COLUMNS]
     events["occurred_at"] = _utc(events["occurred_at"])
     events["ended_at"] = _utc(events["ended_at"])
     events["details"] = [_details(value) for value in events["details"]]

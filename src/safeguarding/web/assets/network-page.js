@@ -4,19 +4,12 @@
 // the server, which applies need to know and audits the read.
 (function () {
   "use strict";
-  var island = document.getElementById("network-chart-data");
-  var container = document.getElementById("network-chart");
-  if (!island || !container || typeof cytoscape !== "function") {
+  var found = window.networkChartData && window.networkChartData("network-chart", "network-chart-data");
+  if (!found) {
     return;
   }
-  // Cytoscape adds a <style> element unless one with this id exists; the CSP forbids inline
-  // styles, so a marker takes its place and application.scss holds the rule.
-  if (!document.getElementById("__________cytoscape_stylesheet")) {
-    var marker = document.createElement("meta");
-    marker.id = "__________cytoscape_stylesheet";
-    document.head.appendChild(marker);
-  }
-  var data = JSON.parse(island.textContent);
+  var container = found.container;
+  var data = found.data;
   var status = document.getElementById("network-status");
   var query = container.getAttribute("data-query") || "";
   var labels = {};
@@ -64,6 +57,7 @@
       { selector: "node[kind = 'phone']", style: { "background-color": "#f47738", shape: "diamond" } },
       { selector: "node[kind = 'vehicle'], node[kind = 'social_media_handle'], node[kind = 'object']", style: { "background-color": "#f47738", shape: "triangle" } },
       { selector: "node[kind = 'group']", style: { "background-color": "#4c2c92", shape: "hexagon" } },
+      { selector: "node[kind = 'event']", style: { "background-color": "#ffdd00", "border-width": 1, "border-color": "#0b0c0c", shape: "star", width: 14, height: 14 } },
       { selector: "edge", style: { width: 1.5, "line-color": "#b1b4b6", "curve-style": "bezier" } },
       { selector: "edge[?suspected]", style: { "line-style": "dashed", "line-color": "#d4351c" } },
       { selector: ".faded", style: { opacity: 0.15 } },
@@ -72,7 +66,11 @@
       { selector: ".centre", style: { width: 28, height: 28, "border-width": 3, "border-color": "#0b0c0c" } }
     ]
   });
-  if (data.nodes.length) {
+  // The chosen people of a connecting network, or else the person the page is about.
+  var chosen = chart.nodes("[?chosen]");
+  if (chosen.length) {
+    chosen.addClass("centre");
+  } else if (data.nodes.length) {
     chart.getElementById(data.nodes[0].id).addClass("centre");
   }
 
@@ -139,8 +137,11 @@
       cell(row, node.roles_text).classList.add("govuk-body-s");
       cell(row, String(node.degree), true);
       cell(row, String(node.betweenness), true);
-      cell(row, String(node.community), true);
-      expandButton(cell(row, null), node);
+      cell(row, node.community >= 0 ? String(node.community) : "", true);
+      var actions = cell(row, null);
+      if (node.index !== null && node.index !== undefined) {
+        expandButton(actions, node);
+      }
       nodeRows.appendChild(row);
     });
     graph.edges.forEach(function (edge) {
@@ -163,6 +164,9 @@
     ["path-from", "path-to"].forEach(function (id) {
       var select = document.getElementById(id);
       nodes.forEach(function (node) {
+        if (node.index === null || node.index === undefined) {
+          return; // an event drawn as a node: paths run between the graph's own nodes
+        }
         var option = document.createElement("option");
         option.value = node.index;
         option.textContent = node.label + " (" + node.kind_label.toLowerCase() + ")";
@@ -206,7 +210,10 @@
     }
   });
   chart.on("tap", "node", function (event) {
-    expand(event.target.data("index"));
+    var index = event.target.data("index");
+    if (index !== null && index !== undefined) {
+      expand(index);
+    }
   });
   // The records behind a link: its own page, through the gate.
   chart.on("tap", "edge", function (event) {

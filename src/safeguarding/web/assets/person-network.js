@@ -2,19 +2,12 @@
 // island the page renders. The table under the chart holds the same connections.
 (function () {
   "use strict";
-  var island = document.getElementById("connections-chart-data");
-  var container = document.getElementById("connections-chart");
-  if (!island || !container || typeof cytoscape !== "function") {
+  var found = window.networkChartData && window.networkChartData("connections-chart", "connections-chart-data");
+  if (!found) {
     return;
   }
-  // Cytoscape adds a <style> element for its container unless one with this id exists; the CSP
-  // forbids inline styles, so a marker takes its place and application.scss holds the rule.
-  if (!document.getElementById("__________cytoscape_stylesheet")) {
-    var marker = document.createElement("meta");
-    marker.id = "__________cytoscape_stylesheet";
-    document.head.appendChild(marker);
-  }
-  var data = JSON.parse(island.textContent);
+  var container = found.container;
+  var data = found.data;
   var elements = data.nodes.map(function (node) {
     return { group: "nodes", data: node };
   });

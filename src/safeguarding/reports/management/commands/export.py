@@ -33,7 +33,7 @@ class Command(BaseCommand):
         "`export hotspots FILE` (area_code or cell, lat, lon, period, category, count, z, p: "
         "the latest results of `safeguarding analyse`); `export network FILE` (the latest "
         "association graph's links, one row each for i2 or Gephi, and its nodes beside it in "
-        "FILE-nodes.csv)."
+        "FILE-nodes.csv; `--events` draws each event that joins people as a node)."
     )
 
     def add_arguments(self, parser):
@@ -44,8 +44,13 @@ class Command(BaseCommand):
             type=datetime.date.fromisoformat,
             help="tracker: risk as of this date (scored first if it has not been)",
         )
+        parser.add_argument(
+            "--events",
+            action="store_true",
+            help="network: each event that joins people as a node, linked to each by role",
+        )
 
-    def handle(self, *args, what, file, as_of, **options):
+    def handle(self, *args, what, file, as_of, events=False, **options):
         if what == "links":
             records = linked_records_frame().sort_values(["feed", "source_record_id"])
             header = ["source", "source_record_id", "person_id"]
@@ -53,7 +58,7 @@ class Command(BaseCommand):
         elif what == "hotspots":
             header, rows = places_queries.EXPORT_HEADER, places_queries.export_rows()
         elif what == "network":
-            header, rows = self._network(file)
+            header, rows = self._network(file, events=events)
         else:
             header = risk_queries.EXPORT_HEADER
             rows = self._tracker_rows(as_of or timezone.localdate())
@@ -67,17 +72,17 @@ class Command(BaseCommand):
         )
         self.stdout.write(f"Wrote {count} rows to {file}.")
 
-    def _network(self, file: Path) -> tuple[list[str], list[tuple]]:
+    def _network(self, file: Path, *, events: bool) -> tuple[list[str], list[tuple]]:
         """The links into FILE (returned), the nodes written beside it now."""
         run = latest_network()
         if run is None:
             raise CommandError("No association graph yet: run `safeguarding pipeline`.")
-        header, rows = network_exports.table(what="nodes", run=run)
+        header, rows = network_exports.table(what="nodes", run=run, events=events)
         nodes = file.with_name(f"{file.stem}-nodes.csv")
         with nodes.open("w", encoding="utf-8", newline="") as handle:
             count = write_csv(handle, header=header, rows=rows)
         self.stdout.write(f"Wrote {count} nodes to {nodes}.")
-        return network_exports.table(what="edges", run=run)
+        return network_exports.table(what="edges", run=run, events=events)
 
     def _tracker_rows(self, as_of: datetime.date) -> list[tuple]:
         version = load_catalogue().version

@@ -259,7 +259,11 @@ def tracker_rows(*, assessments, catalogue: Catalogue, user) -> list[dict]:
                 "level": assessment.effective_level,
                 "level_tag": LEVEL_TAGS[assessment.effective_level],
                 "level_label": str(Level(assessment.effective_level).label),
-                "level_note": _level_note(assessment),
+                "level_note": _level_note(
+                    override_level=assessment.override_level,
+                    computed=assessment.level,
+                    rule=assessment.rules_applied,
+                ),
                 "trend": str(Trajectory(assessment.trajectory).label),
                 "previous_score": None
                 if assessment.previous_score is None
@@ -296,12 +300,12 @@ def _one_decimal(value: float) -> str:
     return text.removesuffix(".0")
 
 
-def _level_note(assessment: RiskAssessment) -> str:
+def _level_note(*, override_level: str | None, computed: str, rule: str) -> str:
     """Why the level in force is not simply the computed one, if it is not."""
-    if assessment.override_level:
-        return f"Set by a professional; computed {Level(assessment.level).label.lower()}"
-    if assessment.rules_applied:
-        return RULE_NOTES.get(assessment.rules_applied, "Raised by a rule")
+    if override_level:
+        return f"Set by a professional; computed {Level(computed).label.lower()}"
+    if rule:
+        return RULE_NOTES.get(rule, "Raised by a rule")
     return ""
 
 

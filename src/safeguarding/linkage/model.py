@@ -317,7 +317,7 @@ def matches_among(pairs: pd.DataFrame, model_json: dict, records: int) -> float:
     The first estimate, from rules assumed to find 80% of the true pairs, is far off where
     names, dates and identifiers are often missing or wrong (the rules then find half), and
     every match probability inherits the error. On the synthetic counties and FEBRL this
-    lands within 4% of the true prior, from 36% below it on the messy county."""
+    lands within 2% of the true prior, from 36% below it on the messy county."""
     chance = model_json["probability_two_random_records_match"]
     every_pair = records * (records - 1) / 2
     evidence = pairs["match_weight"].to_numpy() - math.log2(chance / (1 - chance))

@@ -69,6 +69,12 @@ def test_first_names(given_names, expected):
     assert levels({"given_names": given_names})["first_name"] == expected
 
 
+def test_a_short_name_with_two_letters_swapped_is_one_letter_different():
+    # Jaro-Winkler, as DuckDB computes it, finds Kai and Kia no nearer than Simon.
+    found = levels({"given_names": "Kia"}, child={**CHILD, "given_names": "Kai"})
+    assert found["first_name"] == "First name: one letter different"
+
+
 def test_a_double_barrelled_surname_matches_either_part():
     found = levels({"family_name": "Walsh-Okafor"})
     assert found["surname"] == "Surname: a shared part, nickname or alias"

@@ -230,6 +230,11 @@ def user_loop(
         error = ""
         try:
             response = user.session.get(url, timeout=TIMEOUT, allow_redirects=False)
+            location = response.headers.get("Location", "")
+            if response.status_code == 302 and location.startswith("/tracker/?"):
+                # The bare tracker opens the list this user left (filters kept for the
+                # session), as a browser does: the redirect and the page are one click.
+                response = user.session.get(base + location, timeout=TIMEOUT, allow_redirects=False)
             if response.status_code >= 500:
                 error = f"HTTP {response.status_code}"
             elif response.status_code != 200:

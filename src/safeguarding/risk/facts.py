@@ -104,7 +104,8 @@ def load_facts() -> Facts:
     records = _fetch(RECORDS_SQL, ["person_id", "ethnicity", "postcode", "agency"])
     records = records.fillna("")
     area_of = dict(zip(postcodes["postcode"], postcodes["community_area"], strict=True))
-    records["community_area"] = records["postcode"].map(area_of).fillna("")
+    # As text even when no postcode is known (a column of nothing but gaps would be float).
+    records["community_area"] = records["postcode"].map(area_of).astype(object).fillna("")
     people = people.set_index("person_id")
     people["ethnicity"] = most_common(records, "ethnicity", skip_blank=True)
     people["community_area"] = most_common(records, "community_area", skip_blank=True)

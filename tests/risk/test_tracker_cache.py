@@ -61,16 +61,17 @@ def test_a_new_run_reads_its_own_choices(scored_run, county):
     assert len(queries.filter_options(run=scored_run)["runs"]) == 2
 
 
-def test_the_tracker_rows_read_agency_names_once(scored_run, django_assert_num_queries):
+def test_the_tracker_rows_read_agency_kinds_once(scored_run, django_assert_num_queries):
     assessments = list(
         queries.tracker_assessments(run=scored_run, filters=queries.TrackerFilters(), user=None)
     )
     rows = queries.tracker_rows(assessments=assessments, catalogue=_catalogue(), user=None)
-    # Hits and schools for these rows; agency names come from the cache.
+    # Hits and schools for these rows; the agencies' kinds come from the cache.
     with django_assert_num_queries(2):
         again = queries.tracker_rows(assessments=assessments, catalogue=_catalogue(), user=None)
-    assert [row["agencies"] for row in again] == [row["agencies"] for row in rows]
-    assert all(row["agencies"] for row in rows)
+    assert [row["known_to"] for row in again] == [row["known_to"] for row in rows]
+    assert all(row["known_to"] for row in rows)
+    assert "Children's social care" in rows[0]["known_to"]
 
 
 def _catalogue():

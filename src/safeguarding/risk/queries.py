@@ -226,7 +226,7 @@ def tracker_rows(*, assessments, catalogue: Catalogue, user) -> list[dict]:
             "urn", "name"
         )
     )
-    agency_names, agency_kinds = _agency_names(), _agency_kinds()
+    agency_kinds = _agency_kinds()
     rows = []
     for assessment in assessments:
         indicators: list[dict] = []
@@ -249,7 +249,6 @@ def tracker_rows(*, assessments, catalogue: Catalogue, user) -> list[dict]:
                 }
             )
         codes = [code for code in assessment.agencies.strip(",").split(",") if code]
-        agencies = [agency_names.get(code, code) for code in codes]
         rows.append(
             {
                 "person_id": assessment.person_id,
@@ -271,8 +270,8 @@ def tracker_rows(*, assessments, catalogue: Catalogue, user) -> list[dict]:
                 "age": "–" if assessment.age is None else str(assessment.age),
                 "area": assessment.community_area,
                 "school": schools.get(assessment.school_urn, assessment.school_urn),
-                "agencies": agencies,
-                # The kinds of service, short, for the row; the agencies' names on the page.
+                # The kinds of service, short, for a compact row (each agency's full name is on
+                # the young person's page).
                 "known_to": ", ".join(
                     dict.fromkeys(agency_kinds.get(code, code) for code in codes)
                 ),
@@ -325,10 +324,6 @@ def _cached[T](key: str, compute: Callable[[], T]) -> T:
         value = compute()
         cache.set(key, value, RUN_CACHE_SECONDS)
     return value
-
-
-def _agency_names() -> dict[str, str]:
-    return _cached("risk:agency-names", lambda: dict(Agency.objects.values_list("code", "name")))
 
 
 def _agency_kinds() -> dict[str, str]:

@@ -38,11 +38,8 @@ KERNEL_BANDWIDTH_M = 1000
 RECOVERY_M = 500
 PAI_SETS = ("missing_found", "stop_and_search", "police_incidents", "partner_concerns")
 FOLDS = (0, 3, 6, 9)  # months before the last quarter that each origin's test quarter ends
-# The "recent places" rule (docs/places.md): each cell's events weighted by recency with a
-# half-life of three months, plus a fifth of the other event sets' recency-weighted events.
-# Chosen on the three earlier origins; the latest origin is reported alone as well.
-HALF_LIFE_MONTHS = 3
-OTHER_SETS_WEIGHT = 0.2
+# The "recent places" rule is safeguarding.places.recent (docs/places.md), as `analyse` stores
+# it. Chosen on the three earlier origins; the latest origin is reported alone as well.
 METHODS = ("Gi* z", "Gi* hot by count", "recent places", "last period", "kernel")
 
 
@@ -72,6 +69,8 @@ def time_map_data() -> None:
         "/places/geography.json",
         "/places/hotspots.json?event_set=missing_found",
         "/places/hotspots.json?event_set=stop_and_search&unit=small_area",
+        "/places/hotspots.json?event_set=missing_found&kind=recent",
+        "/places/",
         f"/places/hotspots.json?event_set=missing_found&kind=emerging&month={month:%Y-%m}",
         "/places/found.json",
         "/places/areas.json",
@@ -150,6 +149,7 @@ def _methods(*, region, centres, event_set: str, every_set: dict, cut) -> dict[s
     """Each method's score of every cell from the events up to the month `cut`: the top 5% of
     cells by score are flagged."""
     from safeguarding.places.gistar import gi_star
+    from safeguarding.places.recent import recent_places
 
     points = every_set[event_set]
     month = points["occurred_at"].dt.to_period("M")
@@ -157,38 +157,16 @@ def _methods(*, region, centres, event_set: str, every_set: dict, cut) -> dict[s
     counts = _counts(region, train)
     recent = _counts(region, points[(month <= cut) & (month > cut - LAST_PERIOD_MONTHS)])
     gi = gi_star(counts=counts, weights=region.cell_weights, permutations=0, minimum_events=3)
-    others = sum(
-        _recency_weighted(region, every_set[name], cut=cut)
-        for name in every_set
-        if name != event_set
-    )
     return {
         # ties broken by count
         "Gi* z": gi.z + counts * 1e-9,
         "Gi* hot by count": (gi.bins > 0) * 1e9 + counts,
-        "recent places": _recency_weighted(region, points, cut=cut) + OTHER_SETS_WEIGHT * others,
+        "recent places": recent_places(
+            region.cells, event_set=event_set, every_set=every_set, cut=cut
+        ),
         "last period": recent + counts * 1e-6,
         "kernel": _kernel(centres, train, bandwidth=KERNEL_BANDWIDTH_M),
     }
-
-
-def _recency_weighted(region, points: pd.DataFrame, *, cut) -> np.ndarray:
-    """Each cell's events up to the month `cut`, each weighted by half for every HALF_LIFE
-    months it is older than `cut`."""
-    if points.empty:
-        return np.zeros(len(region.cells.frame))
-    month = points["occurred_at"].dt.to_period("M")
-    kept = points[month <= cut]
-    age = np.array([(cut - m).n for m in month[month <= cut]], dtype=float)
-    position = region.cells.index_of(
-        latitude=kept["latitude"].to_numpy(), longitude=kept["longitude"].to_numpy()
-    )
-    inside = position >= 0
-    return np.bincount(
-        position[inside],
-        weights=0.5 ** (age[inside] / HALF_LIFE_MONTHS),
-        minlength=len(region.cells.frame),
-    )
 
 
 def _counts(region, points: pd.DataFrame) -> np.ndarray:

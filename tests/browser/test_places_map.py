@@ -49,6 +49,11 @@ def test_an_analyst_uses_the_map_offline(page, cast, analysed_county, live_serve
     assert page.locator("path.app-map-cell").count() > 0  # hot spot cells
     assert "events from" in page.get_by_test_id("map-status").inner_text()
 
+    page.get_by_label("Where to look next: recent places").check()
+    drawn = _drawn(page, drawn)
+    assert page.locator("path.app-map-recent").count() > 0
+    page.get_by_label("Where to look next: recent places").uncheck()
+    drawn = _drawn(page, drawn)
     page.get_by_label("Emerging hot spots (by month)").check()
     drawn = _drawn(page, drawn)
     page.get_by_label("Where missing children were found").check()

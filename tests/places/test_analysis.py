@@ -8,9 +8,10 @@ import pytest
 from django.core.management import call_command
 
 from safeguarding.pipeline import Inputs, run_pipeline
-from safeguarding.places.analysis import AnalysisSettings
+from safeguarding.places.analysis import AnalysisSettings, study_region
 from safeguarding.places.events import event_points, missing_episodes
 from safeguarding.places.models import AnalysisKind, EventSet, HotspotCell, HotspotRun, Unit
+from safeguarding.places.recent import flagged_count, recent_places
 from safeguarding.runs.models import StageRun, StageStatus
 from safeguarding.synth.county import build_county
 
@@ -88,8 +89,38 @@ def test_analyse_stores_each_event_sets_results_with_its_parameters(linked_count
     assert len(rows) == latest
     assert {r["category"].split("/")[0] for r in rows} >= {"missing_found", "stop_and_search"}
     assert all(r["category"].split("/")[1] for r in rows)
-    whole = [r for r in rows if "/" in r["period"]]
+    whole = [r for r in rows if "/" in r["period"] and r["p"]]
     assert whole and all(float(r["p"]) <= 1 for r in whole)
+    assert any(r["category"] == "missing_found/look_next" for r in rows)
+
+
+def test_analyse_stores_the_recent_places_score_and_rank_of_each_cell(linked_county):
+    run_pipeline(inputs=Inputs(analysis=QUICK), started_by="the tests", stages=["analyse"])
+    region = study_region(cell_size=QUICK.cell_size)
+    every_set = {}
+    for name in EventSet.values:
+        points = event_points(event_set=name)
+        every_set[name] = points[points["in_area"]]
+    top = flagged_count(len(region.cells.frame))
+    for event_set in (EventSet.MISSING_FOUND, EventSet.STOP_AND_SEARCH):
+        run = HotspotRun.objects.get(kind=AnalysisKind.RECENT, event_set=event_set)
+        points = every_set[event_set]
+        assert run.unit == Unit.GRID and run.events == len(points)
+        cut = points["occurred_at"].max().to_period("M")
+        expected = recent_places(region.cells, event_set=event_set, every_set=every_set, cut=cut)
+        stored = pd.DataFrame(
+            list(HotspotCell.objects.filter(run=run).values("cell", "score", "rank", "category"))
+        ).set_index("cell")
+        # The same rule as the benchmark's: every cell with a score, stored with it and its rank.
+        by_cell = pd.Series(expected, index=region.cells.frame["cell"])
+        assert len(stored) == (expected > 0).sum()
+        assert stored["score"].to_numpy() == pytest.approx(by_cell[stored.index].to_numpy())
+        assert sorted(stored["rank"]) == list(range(1, len(stored) + 1))
+        flagged = stored[stored["category"] == "look_next"]
+        assert len(flagged) == min(top, len(stored))
+        others = stored.loc[stored["category"] == "", "score"]
+        assert others.empty or flagged["score"].min() >= others.max()
+        assert set(flagged["rank"]) == set(range(1, len(flagged) + 1))
 
 
 def test_the_command_records_a_run_and_reports_progress(linked_county, capsys):

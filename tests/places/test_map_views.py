@@ -83,3 +83,21 @@ def test_the_map_asks_why_and_refuses_those_without_the_permission(client_for, f
     state_purpose(client)
     assert client.get("/places/hotspots.json", {"event_set": "nothing"}).status_code == 404
     assert client.get("/places/cell.json", {"cell": "x; drop"}).status_code == 404
+
+
+def test_the_recent_places_layer_and_its_table(client_for, found_twice):
+    client = client_for("analyst")
+    state_purpose(client)
+    answer = client.get(
+        "/places/hotspots.json", {"event_set": EventSet.MISSING_FOUND, "kind": "recent"}
+    ).json()
+    (feature,) = answer["features"]  # three in-area episodes, found in one cell
+    properties = feature["properties"]
+    assert (properties["rank"], properties["category"], properties["count"]) == (1, "look_next", 3)
+    assert 1.5 < properties["score"] <= 3  # each weighs at most 1, halving every 3 months
+    assert feature["geometry"]["type"] == "Polygon"
+    assert answer["run"]["events"] == 3
+    page = client.get("/places/").content.decode()
+    assert "Where to look next: recent places" in page
+    assert "scored on the following quarter" in page.lower() or "Scored on the following" in page
+    assert 'data-testid="look-next-table"' in page and properties["cell"] in page

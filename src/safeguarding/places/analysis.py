@@ -28,6 +28,7 @@ from safeguarding.places.models import (
     Postcode,
     Unit,
 )
+from safeguarding.places.recent import LOOK_NEXT, flagged_count, ranks, recent_places
 
 
 @dataclass(frozen=True)
@@ -110,12 +111,17 @@ def run_analysis(
     region = study_region(cell_size=settings.cell_size)
     summary = AnalysisSummary()
     say(f"Study region: {len(region.cells.frame)} cells, {len(region.small_areas)} small areas.")
-    for number, event_set in enumerate(settings.event_sets, start=1):
-        points = event_points(event_set=event_set, away_from_home=settings.away_from_home)
+    # Every set's events: "recent places" counts the other sets' events too.
+    every_set = {}
+    for name in EventSet.values:
+        points = event_points(event_set=name, away_from_home=settings.away_from_home)
         points = points[points["in_area"]]
         if settings.period_end is not None:
             end = pd.Timestamp(settings.period_end) + pd.Timedelta(days=1)
             points = points[points["occurred_at"] < end]
+        every_set[name] = points
+    for number, event_set in enumerate(settings.event_sets, start=1):
+        points = every_set[event_set]
         label = EventSet(event_set).label
         if points.empty:
             say(f"[{number}/{len(settings.event_sets)}] {label}: no events in the area.")
@@ -126,6 +132,7 @@ def run_analysis(
                     points=points, region=region, settings=settings, event_set=event_set
                 ),
                 _emerging(points=points, region=region, settings=settings, event_set=event_set),
+                _recent(every_set=every_set, region=region, settings=settings, event_set=event_set),
             ]
             if region.small_area_weights is not None:
                 runs.append(
@@ -173,12 +180,14 @@ def _store(run: HotspotRun, frame: pd.DataFrame) -> None:
         "longitude": frame["longitude"].astype(float).tolist(),
         "period": frame["period"].tolist() if "period" in frame else [None] * len(frame),
         "count": frame["count"].astype(int).tolist(),
-        "z": frame["z"].astype(float).tolist(),
-        "p": frame["p"].astype(float).tolist(),
+        "z": _floats(frame, "z"),
+        "p": _floats(frame, "p"),
         "gi_bin": frame["gi_bin"].astype(int).tolist(),
         "category": frame["category"].tolist() if "category" in frame else [""] * len(frame),
         "trend_z": _floats(frame, "trend_z"),
         "trend_p": _floats(frame, "trend_p"),
+        "score": _floats(frame, "score"),
+        "rank": frame["rank"].astype(int).tolist() if "rank" in frame else [None] * len(frame),
     }
     insert_rows(HotspotCell, columns)
 
@@ -299,4 +308,38 @@ def _emerging(*, points, region: Region, settings, event_set) -> HotspotRun:
     )
     _store(run, overall)
     _store(run, monthly)
+    return run
+
+
+def _recent(*, every_set, region: Region, settings, event_set) -> HotspotRun:
+    """ "Recent places" (places/recent.py) from the event set's last month with an event: every
+    cell with a score, its rank, and the top 5% of the area as the places to look next."""
+    points = every_set[event_set]
+    cells = region.cells.frame
+    cut = points["occurred_at"].max().to_period("M")
+    score = recent_places(region.cells, event_set=event_set, every_set=every_set, cut=cut)
+    rank = ranks(score)
+    position = region.cells.index_of(
+        latitude=points["latitude"].to_numpy(), longitude=points["longitude"].to_numpy()
+    )
+    counts = np.bincount(position[position >= 0], minlength=len(cells))
+    flagged = (rank <= flagged_count(len(cells))) & (score > 0)
+    kept = np.flatnonzero(score > 0)
+    frame = cells.iloc[kept].assign(
+        count=counts[kept],
+        z=np.nan,
+        p=np.nan,
+        gi_bin=0,
+        category=np.where(flagged[kept], LOOK_NEXT, ""),
+        score=score[kept],
+        rank=rank[kept],
+    )
+    run = _new_run(
+        kind=AnalysisKind.RECENT,
+        unit=Unit.GRID,
+        event_set=event_set,
+        settings=settings,
+        points=points,
+    )
+    _store(run, frame)
     return run

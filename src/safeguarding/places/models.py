@@ -63,6 +63,7 @@ class EventSet(models.TextChoices):
 class AnalysisKind(models.TextChoices):
     HOTSPOTS = "hotspots", "Hotspots (Getis-Ord Gi*)"
     EMERGING = "emerging", "Emerging hotspots (space-time Gi* and Mann-Kendall)"
+    RECENT = "recent", "Where to look next: recent places (recency-weighted counts)"
 
 
 class Unit(models.TextChoices):
@@ -107,6 +108,10 @@ class HotspotCell(models.Model):
     category = models.CharField(max_length=30, blank=True, help_text="Emerging category")
     trend_z = models.FloatField(null=True, blank=True, help_text="Mann-Kendall z of the cell's Gi*")
     trend_p = models.FloatField(null=True, blank=True)
+    # "Recent places" (places/recent.py): the cell's recency-weighted score and its rank, 1 the
+    # highest; the cells ranked within the top 5% of the area have the category `look_next`.
+    score = models.FloatField(null=True, blank=True, help_text="Recent places score")
+    rank = models.PositiveIntegerField(null=True, blank=True, help_text="1: the highest score")
 
     class Meta:
         indexes = [models.Index(fields=["run", "period"]), models.Index(fields=["run", "cell"])]

@@ -23,6 +23,7 @@ from safeguarding.places.models import (
     HotspotRun,
     Unit,
 )
+from safeguarding.places.recent import LOOK_NEXT
 from safeguarding.risk.models import RiskAssessment, ScoringRun
 
 EXPORT_HEADER = ["area_code or cell", "lat", "lon", "period", "category", "count", "z", "p"]
@@ -61,7 +62,9 @@ def export_rows() -> list[tuple]:
             "cell", "latitude", "longitude", "period", "category", "gi_bin", "count", "z", "p"
         ):
             name, latitude, longitude, period, category, gi_bin, count, z, p = cell
-            if period is None and run.kind == AnalysisKind.EMERGING:
+            if run.kind == AnalysisKind.RECENT:
+                result = category or "recent_places"
+            elif period is None and run.kind == AnalysisKind.EMERGING:
                 result = category
             else:
                 result = BIN_NAMES[gi_bin]
@@ -124,15 +127,19 @@ def run_months(run: HotspotRun) -> list[str]:
 
 
 def hotspot_features(*, run: HotspotRun, month: datetime.date | None) -> list[dict]:
-    """The run's cells (one month of a cube, or the whole period) as GeoJSON polygons."""
-    cells = HotspotCell.objects.filter(run=run, period=month).values_list(
-        "cell", "count", "z", "p", "gi_bin", "category", "trend_z"
+    """The run's cells (one month of a cube, or the whole period) as GeoJSON polygons; of a
+    recent-places run, the cells to look next (the top 5% of the area) only."""
+    chosen = HotspotCell.objects.filter(run=run, period=month)
+    if run.kind == AnalysisKind.RECENT:
+        chosen = chosen.filter(category=LOOK_NEXT)  # the places to look next; the rest: export
+    cells = chosen.values_list(
+        "cell", "count", "z", "p", "gi_bin", "category", "trend_z", "score", "rank"
     )
     shapes: dict = {}
     features: list[dict] = []
     if run.unit == Unit.SMALL_AREA:
         shapes = dict(Area.objects.filter(kind=AreaKind.LSOA).values_list("code", "boundary"))
-    for cell, count, z, p, gi_bin, category, trend_z in cells:
+    for cell, count, z, p, gi_bin, category, trend_z, score, rank in cells:
         geometry: dict
         if run.unit == Unit.GRID:
             geometry = {"type": "Polygon", "coordinates": cell_square(cell)}
@@ -152,11 +159,31 @@ def hotspot_features(*, run: HotspotRun, month: datetime.date | None) -> list[di
                     "category": category,
                     "category_label": CATEGORIES.get(category, ""),
                     "trend_z": None if trend_z is None else round(trend_z, 3),
+                    "score": None if score is None else round(score, 3),
+                    "rank": rank,
                 },
                 "geometry": geometry,
             }
         )
     return features
+
+
+def look_next(*, limit: int = 10) -> list[dict]:
+    """Per event set, the latest "recent places" run's flagged cells (the top 5% of the area),
+    highest score first, at most `limit`: the map's table for screen readers."""
+    tables = []
+    for run in latest_runs():
+        if run.kind != AnalysisKind.RECENT:
+            continue
+        cells = HotspotCell.objects.filter(run=run, category=LOOK_NEXT).order_by("rank")
+        tables.append(
+            {
+                "event_set": run.get_event_set_display(),
+                "period_end": run.period_end,
+                "cells": list(cells.values("cell", "rank", "score", "count")[:limit]),
+            }
+        )
+    return tables
 
 
 def shown_count(count: int, *, exact: bool) -> int | str:

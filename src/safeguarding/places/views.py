@@ -57,11 +57,17 @@ def map_page(request):
         {"value": value, "label": label, "months": _months(value)}
         for value, label in EventSet.choices
     ]
+    exact = _sees_points(request.user)
+    look_next = queries.look_next()
+    for table in look_next:
+        for row in table["cells"]:
+            row["count"] = queries.shown_count(row["count"], exact=exact)
     return render(
         request,
         "places/map.html",
         {
             "event_sets": event_sets,
+            "look_next": look_next,
             "may_see_points": _sees_points(request.user),
             "map_settings": {
                 "tiles": settings.MAP_TILE_URL,

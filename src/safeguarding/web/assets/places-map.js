@@ -126,6 +126,25 @@
     });
   }
 
+  function drawRecent() {
+    if (!document.getElementById("layer-recent").checked) { replace("recent", null); return Promise.resolve(); }
+    return get(settings.hotspots, { event_set: eventSet.value, unit: "grid", kind: "recent" }).then(function (collection) {
+      var flagged = collection.features.filter(function (feature) { return feature.properties.category === "look_next"; });
+      var layer = L.geoJSON({ type: "FeatureCollection", features: flagged }, {
+        style: function (feature) {
+          var shade = Math.max(0.25, 0.8 - feature.properties.rank / (flagged.length + 1) * 0.55);
+          return { className: "app-map-cell app-map-recent", color: "#4c2c92", weight: 2, fillColor: "#4c2c92", fillOpacity: shade };
+        },
+        onEachFeature: function (feature, layer) {
+          var p = feature.properties;
+          layer.bindTooltip(p.cell + ": look next, rank " + p.rank + " (score " + p.score + ")");
+          layer.on("click", function () { showCell(p.cell, "grid"); });
+        }
+      });
+      replace("recent", layer);
+    });
+  }
+
   function drawFound() {
     if (!document.getElementById("layer-found").checked) { replace("found", null); return Promise.resolve(); }
     return get(settings.found).then(function (collection) {
@@ -171,7 +190,7 @@
 
   function redraw() {
     updateSlider();
-    Promise.all([drawHotspots(), drawEmerging(), drawFound(), drawAreas()]).then(function () {
+    Promise.all([drawHotspots(), drawRecent(), drawEmerging(), drawFound(), drawAreas()]).then(function () {
       element.setAttribute("data-drawn", String(Date.now()));
     }).catch(function (error) { say(error.message); });
   }
@@ -191,7 +210,7 @@
 
   eventSet.addEventListener("change", redraw);
   unit.addEventListener("change", redraw);
-  ["hotspots", "emerging", "found", "areas"].forEach(function (name) {
+  ["hotspots", "recent", "emerging", "found", "areas"].forEach(function (name) {
     document.getElementById("layer-" + name).addEventListener("change", redraw);
   });
   monthInput.addEventListener("input", function () {

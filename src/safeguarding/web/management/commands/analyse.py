@@ -8,7 +8,8 @@ from safeguarding.places.models import EventSet
 class Command(BaseCommand):
     help = (
         "Hotspots (Getis-Ord Gi*) and emerging hotspots of each event set, over the grid and "
-        "the small areas, stored with their parameters: the pipeline's analyse stage."
+        "the small areas, and its recent places (where to look next), stored with their "
+        "parameters: the pipeline's analyse stage."
     )
 
     def add_arguments(self, parser):

@@ -67,6 +67,13 @@ def page(browser, live_server):
     assert not inaccessible, "Accessibility problems (axe-core):\n" + "\n".join(inaccessible)
 
 
+def forget_the_user(page) -> None:
+    """A fresh browser for the next user: once the page's own requests have ended (a reply
+    still in flight, such as a chart's data, would set its session cookie again)."""
+    page.wait_for_load_state("networkidle")
+    page.context.clear_cookies()
+
+
 def sign_in(page, *, username: str, password: str) -> None:
     """Both steps, as a user does: the password, then the code their authenticator shows."""
     from safeguarding.access.models import User

@@ -5,7 +5,7 @@ with a partner's action, and reviews it; the history shows every step with its a
 import pytest
 
 from safeguarding.contexts.models import Context
-from tests.browser.conftest import sign_in
+from tests.browser.conftest import forget_the_user, sign_in
 from tests.conftest import PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -35,7 +35,7 @@ def test_a_context_from_referral_to_conference_to_plan_to_review(page, cast):
     referral.get_by_role("button", name="Refer the context").click()
     assert page.get_by_test_id("context-stage").inner_text() == "Referred"
 
-    page.context.clear_cookies()
+    forget_the_user(page)
     sign_in(page, username="panel_chair", password=PASSWORD)
     page.get_by_label(PURPOSE).check()
     page.get_by_role("button", name="Continue").click()

@@ -11,7 +11,7 @@ from django.utils import timezone
 from safeguarding.access.models import AuditAction, AuditEvent
 from safeguarding.contexts.models import Context, ContextKind, Stage
 from safeguarding.panel.models import Action, Meeting, MeetingSeries, SeriesKind
-from tests.browser.conftest import sign_in
+from tests.browser.conftest import forget_the_user, sign_in
 from tests.conftest import PASSWORD
 from tests.factories import PersonFactory
 from tests.panel.conftest import scoring_run
@@ -112,7 +112,7 @@ def test_a_whole_meeting_from_agenda_to_minutes_and_actions_to_the_next_agenda(
     assert AuditEvent.objects.filter(action=AuditAction.EXPORT, object_type="minutes").exists()
 
     # The police member closes their action from "my actions".
-    page.context.clear_cookies()
+    forget_the_user(page)
     sign_in(page, username="police_panel_member", password=PASSWORD)
     page.get_by_label(PURPOSE).check()
     page.get_by_role("button", name="Continue").click()
@@ -125,7 +125,7 @@ def test_a_whole_meeting_from_agenda_to_minutes_and_actions_to_the_next_agenda(
     assert Action.objects.get(description__startswith="Convene").status == "done"
 
     # The chair plans the next meeting; its agenda carries the overdue action forward.
-    page.context.clear_cookies()
+    forget_the_user(page)
     sign_in(page, username="panel_chair", password=PASSWORD)
     page.get_by_label(PURPOSE).check()
     page.get_by_role("button", name="Continue").click()

@@ -59,11 +59,3 @@ def outline_features() -> list[dict]:
         {"type": "Feature", "properties": {}, "geometry": boundary}
         for boundary in _small_areas().values_list("boundary", flat=True)
     ]
-
-
-def place_labels() -> list[dict]:
-    """The community areas' names and centres, to find one's way on the map."""
-    rows = Area.objects.filter(
-        kind=AreaKind.COMMUNITY_AREA, latitude__isnull=False, longitude__isnull=False
-    ).values_list("name", "latitude", "longitude")
-    return [{"name": n, "latitude": lat, "longitude": lon} for n, lat, lon in rows]

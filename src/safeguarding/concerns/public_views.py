@@ -21,6 +21,7 @@ from safeguarding.access.audit import client_address
 from safeguarding.concerns import area, reporting
 from safeguarding.concerns.forms import ReportForm, SectorForm
 from safeguarding.concerns.indicators import indicator_lists
+from safeguarding.places.models import Area
 
 MAX_BODY_BYTES = 20_000
 PUBLIC_CSP = {
@@ -68,7 +69,7 @@ def area_outline(request):
         {
             "type": "FeatureCollection",
             "features": area.outline_features(),
-            "labels": area.place_labels(),
+            "labels": Area.community_labels(),
         }
     )
 

@@ -46,36 +46,59 @@ class Outcome:
 
 def outcome_for_person(*, person, today: datetime.date | None = None) -> Outcome | None:
     """None when the young person has not yet been discussed at a meeting that has been held."""
+    window = _since_first_panel(AgendaItem.objects.filter(person=person), today=today)
+    if window is None:
+        return None
+    levels = RiskAssessment.objects.filter(person=person).order_by("run__as_of", "run__pk")
+    then = levels.filter(run__as_of__lte=window.first).last()
+    now = levels.last()
+    conditions = {name: Q(event_type__in=kinds) for name, kinds in OUTCOME_KINDS.items()}
+    totals = Event.objects.filter(involvements__person=person).aggregate(
+        **window.counts(conditions)
+    )
+    return Outcome(
+        first_discussed=window.first,
+        level_then=Level(then.level).label if then else NOT_SCORED,
+        level_now=Level(now.level).label if now else NOT_SCORED,
+        days_since=window.days,
+        before={k: totals[f"{k}_before"] for k in OUTCOME_KINDS},
+        after={k: totals[f"{k}_after"] for k in OUTCOME_KINDS},
+    )
+
+
+@dataclass(frozen=True)
+class _Window:
+    """The first held panel, and as long a time before it as has passed since."""
+
+    first: datetime.date
+    days: int
+    before: Q
+    after: Q
+
+    def counts(self, conditions: dict[str, Q]) -> dict[str, Count]:
+        """For aggregate(): each condition's distinct events before (`NAME_before`) and since
+        (`NAME_after`) the first panel."""
+        counts = {}
+        for name, condition in conditions.items():
+            counts[f"{name}_before"] = Count("pk", distinct=True, filter=condition & self.before)
+            counts[f"{name}_after"] = Count("pk", distinct=True, filter=condition & self.after)
+        return counts
+
+
+def _since_first_panel(items, *, today: datetime.date | None) -> _Window | None:
     today = today or timezone.localdate()
-    first = AgendaItem.objects.filter(person=person, meeting__held_on__lte=today).aggregate(
-        first=Min("meeting__held_on")
-    )["first"]
+    first = items.filter(meeting__held_on__lte=today).aggregate(first=Min("meeting__held_on"))[
+        "first"
+    ]
     if first is None:
         return None
     days = max((today - first).days, 1)
-    levels = RiskAssessment.objects.filter(person=person).order_by("run__as_of", "run__pk")
-    then = levels.filter(run__as_of__lte=first).last()
-    now = levels.last()
     start = datetime.datetime.combine(first, datetime.time(), tzinfo=datetime.UTC)
-    window = datetime.timedelta(days=days)
-    counts = {}
-    for name, kinds in OUTCOME_KINDS.items():
-        counts[f"{name}_before"] = Count(
-            "pk",
-            distinct=True,
-            filter=Q(event_type__in=kinds, occurred_at__gte=start - window, occurred_at__lt=start),
-        )
-        counts[f"{name}_after"] = Count(
-            "pk", distinct=True, filter=Q(event_type__in=kinds, occurred_at__gte=start)
-        )
-    totals = Event.objects.filter(involvements__person=person).aggregate(**counts)
-    return Outcome(
-        first_discussed=first,
-        level_then=Level(then.level).label if then else NOT_SCORED,
-        level_now=Level(now.level).label if now else NOT_SCORED,
-        days_since=days,
-        before={k: totals[f"{k}_before"] for k in OUTCOME_KINDS},
-        after={k: totals[f"{k}_after"] for k in OUTCOME_KINDS},
+    return _Window(
+        first=first,
+        days=days,
+        before=Q(occurred_at__gte=start - datetime.timedelta(days=days), occurred_at__lt=start),
+        after=Q(occurred_at__gte=start),
     )
 
 
@@ -115,34 +138,25 @@ def outcome_for_context(
 ) -> ContextOutcome | None:
     """None until the context has been discussed at a meeting that has been held. `people` are
     its young people the reader may see: events and levels are theirs (and the place's)."""
-    today = today or timezone.localdate()
-    first = AgendaItem.objects.filter(context=context, meeting__held_on__lte=today).aggregate(
-        first=Min("meeting__held_on")
-    )["first"]
-    if first is None:
+    window = _since_first_panel(AgendaItem.objects.filter(context=context), today=today)
+    if window is None:
         return None
-    days = max((today - first).days, 1)
-    start = datetime.datetime.combine(first, datetime.time(), tzinfo=datetime.UTC)
-    before = Q(occurred_at__gte=start - datetime.timedelta(days=days), occurred_at__lt=start)
-    after = Q(occurred_at__gte=start)
     kinds: dict[str, tuple[str, Q]] = {"all": ("Events here or involving its young people", Q())}
     if context.location_id:
         kinds["here"] = ("At the place itself", Q(location_id=context.location_id))
     for name, types in OUTCOME_KINDS.items():
         kinds[name] = (ROW_LABELS[name], Q(event_type__in=types))
-    counts = {}
-    for name, (_, condition) in kinds.items():
-        counts[f"{name}_before"] = Count("pk", distinct=True, filter=condition & before)
-        counts[f"{name}_after"] = Count("pk", distinct=True, filter=condition & after)
-    totals = context_events(context=context, people=people).aggregate(**counts)
+    totals = context_events(context=context, people=people).aggregate(
+        **window.counts({name: condition for name, (_, condition) in kinds.items()})
+    )
     return ContextOutcome(
-        first_discussed=first,
-        days_since=days,
+        first_discussed=window.first,
+        days_since=window.days,
         rows=[
             (label, totals[f"{name}_before"], totals[f"{name}_after"])
             for name, (label, _) in kinds.items()
         ],
-        members=_member_levels(people=people, first=first),
+        members=_member_levels(people=people, first=window.first),
     )
 
 

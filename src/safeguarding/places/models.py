@@ -25,6 +25,15 @@ class Area(models.Model):
     def __str__(self) -> str:
         return f"{self.name} ({self.code})"
 
+    @classmethod
+    def community_labels(cls) -> list[dict]:
+        """The community areas' names and centres: labels to find one's way on a map (the
+        analysts' map and the public form's, which may read places' models only)."""
+        rows = cls.objects.filter(
+            kind=AreaKind.COMMUNITY_AREA, latitude__isnull=False, longitude__isnull=False
+        ).values_list("name", "latitude", "longitude")
+        return [{"name": n, "latitude": lat, "longitude": lon} for n, lat, lon in rows]
+
 
 class Postcode(models.Model):
     """One row of the postcode directory (the ONS Postcode Directory, cut to what we use)."""

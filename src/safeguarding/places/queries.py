@@ -103,13 +103,6 @@ def area_features() -> list[dict]:
     ]
 
 
-def community_area_labels() -> list[dict]:
-    rows = Area.objects.filter(
-        kind=AreaKind.COMMUNITY_AREA, latitude__isnull=False, longitude__isnull=False
-    ).values_list("name", "latitude", "longitude")
-    return [{"name": n, "latitude": lat, "longitude": lon} for n, lat, lon in rows]
-
-
 def latest_run(*, kind: str, event_set: str, unit: str) -> HotspotRun | None:
     return (
         HotspotRun.objects.filter(kind=kind, event_set=event_set, unit=unit).order_by("-pk").first()

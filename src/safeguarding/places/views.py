@@ -16,7 +16,7 @@ from safeguarding.access.models import AuditObject
 from safeguarding.access.need_to_know import open_for
 from safeguarding.people.access_rules import is_voluntary_sector
 from safeguarding.places import queries
-from safeguarding.places.models import AnalysisKind, EventSet, Unit
+from safeguarding.places.models import AnalysisKind, Area, EventSet, Unit
 
 MAP_READERS = "places.view_hotspotrun"
 GRID_CELL = re.compile(r"^\d+m-\d+-\d+$")
@@ -94,7 +94,7 @@ def geography(request):
         {
             "type": "FeatureCollection",
             "features": queries.area_features(),
-            "labels": queries.community_area_labels(),
+            "labels": Area.community_labels(),
         }
     )
 

@@ -2,6 +2,7 @@
 each search or export asked for, on a desktop and a phone."""
 
 import pytest
+from playwright.sync_api import expect
 
 from safeguarding.access import audit
 from safeguarding.access.models import AuditAction, AuditObject
@@ -34,7 +35,8 @@ def test_an_auditor_filters_by_record_type_and_reads_what_was_searched(page, cas
     assert page.get_by_label("From").get_attribute("type") == "date"
     page.get_by_label("From").fill("2020-01-01")
     page.get_by_role("button", name="Filter").click()
+    # expect() waits for the filtered page to load; count() alone read the page mid-navigation.
     details = page.get_by_test_id("audit-detail")
-    assert details.count() == 1
-    assert details.first.inner_text() == "searched “kimberley hart”; 2 results"
+    expect(details).to_have_count(1)
+    expect(details.first).to_have_text("searched “kimberley hart”; 2 results")
     assert "object_type=person_search" in page.url and "date_from=2020-01-01" in page.url

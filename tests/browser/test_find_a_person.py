@@ -1,4 +1,5 @@
 import pytest
+from playwright.sync_api import expect
 
 from safeguarding.access.models import AuditAction, AuditEvent
 from tests.browser.conftest import sign_in
@@ -80,7 +81,7 @@ def test_two_people_of_one_name_are_told_apart(page, cast, agencies):
     page.get_by_label("Analysis for the partnership").check()
     page.get_by_role("button", name="Continue").click()
     rows = page.get_by_test_id("search-result")
-    assert rows.count() == 2
+    expect(rows).to_have_count(2)
     text = {rows.nth(i).inner_text() for i in range(2)}
     police_row = next(row for row in text if "Wiltshire Police" in row)
     school_row = next(row for row in text if "Education" in row or "education" in row.lower())

@@ -7,6 +7,7 @@ import datetime
 
 import pytest
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from safeguarding.access.models import AuditAction, AuditEvent
 from safeguarding.contexts.models import Context, ContextKind, Stage
@@ -75,7 +76,7 @@ def test_a_whole_meeting_from_agenda_to_minutes_and_actions_to_the_next_agenda(
     form.get_by_label("Or a context").select_option(label="Riverside park")
     form.get_by_label("Why is it on the agenda?").fill("Young people found here at night")
     form.get_by_role("button", name="Add to the agenda").click()
-    assert page.get_by_test_id("agenda").locator("tbody tr").count() == 2
+    expect(page.get_by_test_id("agenda").locator("tbody tr")).to_have_count(2)
 
     page.get_by_test_id("agenda").get_by_role("link", name="Ben").click()
     assert page.get_by_role("heading", level=1).inner_text() == "Ben"

@@ -2,6 +2,7 @@
 timeline, sees the connections chart and downloads the PDF for the meeting."""
 
 import pytest
+from playwright.sync_api import expect
 
 from safeguarding.access.models import AuditAction, AuditEvent
 from tests.browser.conftest import sign_in
@@ -40,13 +41,13 @@ def test_a_panel_member_finds_a_misspelt_name_filters_the_timeline_and_downloads
     page.get_by_role("button", name="Continue").click()
     page.get_by_test_id("search-results").get_by_role("link", name="Jade Example").click()
     timeline = page.get_by_test_id("timeline")
-    assert timeline.locator("tbody tr").count() == 4
+    expect(timeline.locator("tbody tr")).to_have_count(4)
     assert "Reason: Assault" in timeline.inner_text()
 
     page.get_by_label("Agency").select_option(label="NHS Integrated Care Board")
     page.get_by_role("button", name="Filter").click()
     rows = page.get_by_test_id("timeline").locator("tbody tr")
-    assert rows.count() == 1
+    expect(rows).to_have_count(1)
     assert "Emergency department attendance" in rows.first.inner_text()
 
     connections = page.get_by_test_id("connections").inner_text()

@@ -4,6 +4,7 @@ and opens a cell's events; no request leaves the server and the console stays cl
 from urllib.parse import urlparse
 
 import pytest
+from playwright.sync_api import expect
 
 from safeguarding.pipeline import Inputs, run_pipeline
 from safeguarding.places.analysis import AnalysisSettings
@@ -77,7 +78,7 @@ def test_an_analyst_uses_the_map_offline(page, cast, analysed_county, live_serve
     text = heading.inner_text()
     assert " in 1000m-" in text
     count = int(text.split(": ")[1].split(" in ")[0])
-    assert page.get_by_test_id("cell-events").locator("li").count() == count
+    expect(page.get_by_test_id("cell-events").locator("li")).to_have_count(count)
 
     host = urlparse(live_server.url).netloc
     assert requests and all(urlparse(url).netloc == host for url in requests), [

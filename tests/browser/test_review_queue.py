@@ -4,6 +4,7 @@ unsure of, reads the waterfall and decides they are not the same young person.""
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 from safeguarding.linkage.decisions import review_queue
 from safeguarding.linkage.models import LinkDecision, LinkDecisionKind
@@ -51,7 +52,8 @@ def test_an_analyst_decides_a_pair_is_not_the_same_person(page, linked_county):
     waterfall = page.get_by_test_id("waterfall")
     assert waterfall.get_by_role("rowheader", name="Before comparing anything").is_visible()
     assert waterfall.get_by_role("rowheader", name="Date of birth").is_visible()
-    assert waterfall.locator("svg rect").count() == 9  # the prior, seven comparisons, the total
+    # the prior, seven comparisons, the total
+    expect(waterfall.locator("svg rect")).to_have_count(9)
     assert page.get_by_test_id("waterfall-total").inner_text() == f"{first.match_weight:+.2f}"
 
     page.get_by_label("Not the same person").check()

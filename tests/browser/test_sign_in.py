@@ -1,4 +1,5 @@
 import pytest
+from playwright.sync_api import expect
 
 from tests.browser.conftest import sign_in
 from tests.conftest import PASSWORD
@@ -17,7 +18,7 @@ def test_sign_in_page_shows_the_service_header_and_refuses_a_wrong_password(page
         page.locator(".govuk-button").evaluate("e => getComputedStyle(e).backgroundColor")
         != "rgba(0, 0, 0, 0)"
     )
-    assert page.locator("svg.govuk-header__logotype").count() == 0
+    expect(page.locator("svg.govuk-header__logotype")).to_have_count(0)
     page.screenshot(path=tmp_path / "sign-in.png")
 
     page.get_by_label("Username").fill("analyst")
@@ -34,7 +35,7 @@ def test_signed_in_home_page_shows_user_agency_and_navigation(page, cast, tmp_pa
     navigation = page.get_by_role("navigation", name="Menu")
     assert navigation.get_by_role("link", name="Audit").is_visible()
     # Sections that are not built yet, or not the auditor's business, are not linked.
-    assert navigation.get_by_role("link", name="Tracker").count() == 0
+    expect(navigation.get_by_role("link", name="Tracker")).to_have_count(0)
     assert page.evaluate("document.body.classList.contains('govuk-frontend-supported')")
     page.screenshot(path=tmp_path / "home.png", full_page=True)
 
@@ -64,7 +65,7 @@ def test_a_new_user_sets_up_two_factor_with_a_real_code_and_keeps_recovery_codes
     page.get_by_role("button", name="Continue").click()
 
     assert page.get_by_role("heading", name="Your recovery codes").is_visible()
-    assert page.get_by_test_id("recovery-codes").locator("li").count() == 10
+    expect(page.get_by_test_id("recovery-codes").locator("li")).to_have_count(10)
     page.get_by_role("link", name="I have kept my codes: continue").click()
     assert page.get_by_test_id("account").is_visible()
     assert "/access/" not in page.url

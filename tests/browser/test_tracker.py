@@ -4,6 +4,7 @@ person from it."""
 import datetime
 
 import pytest
+from playwright.sync_api import expect
 
 from safeguarding.risk.services import score_everyone
 from tests.browser.conftest import sign_in
@@ -37,12 +38,12 @@ def test_a_panel_member_filters_the_tracker_and_opens_a_young_person(page, cast,
     page.get_by_label("Preparing for or attending a multi-agency panel").check()
     page.get_by_role("button", name="Continue").click()
     table = page.get_by_test_id("tracker")
-    assert table.locator("tbody tr").count() == 3
+    expect(table.locator("tbody tr")).to_have_count(3)
     assert table.locator("tbody tr").first.get_by_role("link").first.inner_text() == "Kai Example"
 
     page.get_by_label("Exploitation type").select_option("trafficking")
     page.get_by_role("button", name="Apply filters").click()
-    assert table.locator("tbody tr").count() == 1
+    expect(table.locator("tbody tr")).to_have_count(1)
     assert "1 young person" in page.get_by_test_id("tracker-count").inner_text()
 
     page.get_by_label("Exploitation type").select_option("")
@@ -88,7 +89,7 @@ def test_the_chair_sorts_by_a_heading_expands_a_row_and_sets_a_level(page, cast,
     first = table.locator("tbody tr").first
     assert first.get_by_role("link").first.inner_text() == "Many Signs"
     # Compact: three indicators in the row, the rest folded.
-    assert first.get_by_test_id("top-indicators").locator("li").count() == 3
+    expect(first.get_by_test_id("top-indicators").locator("li")).to_have_count(3)
     more = first.get_by_test_id("more-indicators")
     assert "more" in more.locator("summary").inner_text()
     hidden = more.locator(".govuk-details__text li").first
@@ -129,6 +130,6 @@ def test_the_tracker_reads_on_a_phone(page, cast, many_signs):
     page.goto("/tracker/")
     page.get_by_label("Analysis for the partnership").check()
     page.get_by_role("button", name="Continue").click()
-    assert page.get_by_test_id("tracker").locator("tbody tr").count() == 3
+    expect(page.get_by_test_id("tracker").locator("tbody tr")).to_have_count(3)
     # The table scrolls in its own box; the page itself does not.
     assert page.evaluate(NO_SIDEWAYS_SCROLL)

@@ -7,6 +7,7 @@ import pytest
 from safeguarding.contexts.models import Context, ContextKind, Stage
 from safeguarding.panel import services
 from safeguarding.panel.agenda import (
+    BuildSummary,
     build_agenda,
     escalate_overdue,
     newly_high_or_rising,
@@ -226,3 +227,14 @@ def test_a_contexts_series_takes_contexts_due_for_review_and_proposals_not_young
     build_agenda(meeting=meeting, today=TODAY)
     items = {i.context_id: i.rule for i in AgendaItem.objects.filter(meeting=meeting)}
     assert items == {due.pk: ItemRule.CONTEXT_REVIEW, proposed.pk: ItemRule.EMERGING_HOTSPOT}
+
+
+def test_the_chair_is_told_what_building_the_agenda_added_left_out_and_escalated():
+    assert BuildSummary(added=1).message() == "1 item added from the tracker and the evidence."
+    assert BuildSummary(
+        added=3, left_out={"newly_high": 2, "rising": 1}, restricted=1, escalated=2
+    ).message() == (
+        "3 items added from the tracker and the evidence. 3 more met a rule but were left out"
+        " (the highest first); add them by hand if needed. 1 restricted record met a rule and"
+        " not added: ask the data protection officer. 2 overdue actions escalated."
+    )

@@ -187,3 +187,32 @@ def test_the_young_persons_page_lists_their_panel_discussions_as_far_as_shared(
 
     shared = panel_history(person=amy, user=cast["voluntary_panel_member"])
     assert [item.meeting.title for item in shared.items] == ["VACS panel"]
+
+
+def test_an_action_needs_a_decision_first_and_goes_to_its_owners_agency(
+    client_for, meeting, people, cast
+):
+    item = meeting.agenda_items.get(person=people["Amy"])
+    police = cast["police_panel_member"]
+    with pytest.raises(services.PanelError, match="Record the decision first"):
+        services.add_action_to_item(
+            item=item, description="Visit", owner=police, due_on=datetime.date(2026, 12, 12)
+        )
+    services.record_decision(
+        item=item, kind=DecisionKind.REFER_TO_NRM, reason="CCE", decided_by=cast["panel_chair"]
+    )
+    action = services.add_action_to_item(
+        item=item, description=" Visit ", owner=police, due_on=datetime.date(2026, 12, 12)
+    )
+    assert (action.owner_agency, action.description) == (police.agency, "Visit")
+    page = signed_in(client_for, "panel_chair").post(
+        reverse("panel:item", args=[meeting.agenda_items.get(person=people["Ben"]).pk]),
+        {
+            "step": "action",
+            "action-description": "Visit",
+            "action-owner": police.pk,
+            "action-due_on": "12/12/2026",
+        },
+        follow=True,
+    )
+    assert "Record the decision first: actions follow from it." in page.content.decode()

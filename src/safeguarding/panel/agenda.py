@@ -83,6 +83,27 @@ class BuildSummary:
     restricted: int = 0
     escalated: int = 0
 
+    def message(self) -> str:
+        """What the chair reads after building the agenda."""
+
+        def count(n: int, word: str) -> str:
+            return f"{n} {word}{'s' if n != 1 else ''}"
+
+        text = f"{count(self.added, 'item')} added from the tracker and the evidence."
+        if self.left_out:
+            text += (
+                f" {sum(self.left_out.values())} more met a rule but were left out (the "
+                "highest first); add them by hand if needed."
+            )
+        if self.restricted:
+            text += (
+                f" {count(self.restricted, 'restricted record')} met a rule and not added: "
+                "ask the data protection officer."
+            )
+        if self.escalated:
+            text += f" {count(self.escalated, 'overdue action')} escalated."
+        return text
+
 
 def previous_meeting(meeting: Meeting) -> Meeting | None:
     """The meeting before this one in its series (any meeting, when it has no series)."""

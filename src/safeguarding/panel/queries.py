@@ -193,3 +193,38 @@ def open_actions_owned_by(*, user, limit: int = 20) -> list[Action]:
         .select_related("decision__agenda_item__person", "decision__agenda_item__meeting")
         .order_by("due_on", "pk")[:limit]
     )
+
+
+def members_of(meeting: Meeting) -> list:
+    """Who sits on the meeting's panel, by agency: the series' chairs and members."""
+    series = meeting.series
+    if series is None:
+        return [meeting.chair]
+    users = {
+        series.chair,
+        *([series.co_chair] if series.co_chair_id else []),
+        *series.members.all(),
+    }
+    return sorted(users, key=lambda u: ((u.agency.name if u.agency_id else ""), u.last_name))
+
+
+def shared_actions(*, user, actions: list[Action]) -> list[Action]:
+    """The actions whose item this user sees, about a young person they may open (two queries
+    however many actions)."""
+    items = {action.decision.agenda_item for action in actions}
+    shared = set(
+        AgendaItem.objects.filter(
+            items_shared_with(user), pk__in=[i.pk for i in items]
+        ).values_list("pk", flat=True)
+    )
+    people = {i.person_id for i in items if i.person_id}
+    visible = set(people_visible_to(user=user).filter(pk__in=people).values_list("pk", flat=True))
+    return [
+        action
+        for action in actions
+        if action.decision.agenda_item.pk in shared
+        and (
+            action.decision.agenda_item.person_id is None
+            or action.decision.agenda_item.person_id in visible
+        )
+    ]

@@ -185,6 +185,24 @@ def add_action(
     )
 
 
+def add_action_to_item(
+    *, item: AgendaItem, description: str, owner, due_on: datetime.date
+) -> Action:
+    """An action follows from the item's latest decision and goes to its owner's agency."""
+    latest = item.decisions.order_by("-decided_at", "-pk").first()
+    if latest is None:
+        raise PanelError("Record the decision first: actions follow from it.")
+    if owner.agency is None:
+        raise PanelError("The owner has no agency.")
+    return add_action(
+        decision=latest,
+        description=description,
+        owner=owner,
+        owner_agency=owner.agency,
+        due_on=due_on,
+    )
+
+
 def may_close_action(*, action: Action, user) -> bool:
     """The owner closes their action; the chair of its meeting (or its series) may too."""
     meeting = action.decision.agenda_item.meeting

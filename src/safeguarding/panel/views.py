@@ -1,6 +1,6 @@
 """The panel's pages, each through the need-to-know gate and audited: the meetings, one meeting
-(its agenda, attendance, closing it and agreeing the minutes), one item (its summary, notes,
-decisions and actions), the minutes as each agency's PDF, and "my actions"."""
+(its agenda, attendance, closing it and agreeing the minutes), the minutes as each agency's PDF,
+and "my actions". One item's page is in item_views."""
 
 from django.contrib import messages
 from django.http import Http404, HttpResponse
@@ -12,11 +12,8 @@ from django.views.decorators.http import require_safe
 from safeguarding.access.models import Agency, AuditAction, AuditObject
 from safeguarding.access.need_to_know import open_for
 from safeguarding.panel import agenda, forms, minutes, queries, services
-from safeguarding.panel.conference import steps_recorded_for
 from safeguarding.panel.models import Action, AgendaItem, Meeting, MeetingStatus
-from safeguarding.panel.sharing import items_shared_with
-from safeguarding.panel.summary import item_summary
-from safeguarding.people.access_rules import may_open_person, people_visible_to
+from safeguarding.people.access_rules import may_open_person
 from safeguarding.people.models import Person
 
 READERS = "panel.view_meeting"
@@ -71,7 +68,7 @@ def meeting(request, meeting_id: int):
         object_id=meeting.pk,
         permission=CHAIRS if writing else READERS,
     )
-    members = _members(meeting)
+    members = queries.members_of(meeting)
     add_form = forms.AddItemForm(prefix="add")
     attendance = forms.attendance_form(
         members=members,
@@ -91,7 +88,7 @@ def meeting(request, meeting_id: int):
                         "escalated": summary.escalated,
                     },
                 )
-                messages.success(request, _built_message(summary))
+                messages.success(request, summary.message())
                 return redirect("panel:meeting", meeting.pk)
             if step == "add":
                 add_form = forms.AddItemForm(request.POST, prefix="add")
@@ -146,7 +143,9 @@ def meeting(request, meeting_id: int):
     else:
         grant.record(detail={"page": "meeting"})
     items = queries.agenda_for(meeting=meeting, user=request.user)
-    carried = _shared_actions(request.user, queries.carried_forward(meeting=meeting))
+    carried = queries.shared_actions(
+        user=request.user, actions=queries.carried_forward(meeting=meeting)
+    )
     return render(
         request,
         "panel/meeting.html",
@@ -172,40 +171,6 @@ def meeting(request, meeting_id: int):
     )
 
 
-def _members(meeting: Meeting) -> list:
-    series = meeting.series
-    if series is None:
-        return [meeting.chair]
-    users = {
-        series.chair,
-        *([series.co_chair] if series.co_chair_id else []),
-        *series.members.all(),
-    }
-    return sorted(users, key=lambda u: ((u.agency.name if u.agency_id else ""), u.last_name))
-
-
-def _shared_actions(user, actions: list[Action]) -> list[Action]:
-    """The actions whose item this user sees, about a young person they may open (two queries
-    however many actions)."""
-    items = {action.decision.agenda_item for action in actions}
-    shared = set(
-        AgendaItem.objects.filter(
-            items_shared_with(user), pk__in=[i.pk for i in items]
-        ).values_list("pk", flat=True)
-    )
-    people = {i.person_id for i in items if i.person_id}
-    visible = set(people_visible_to(user=user).filter(pk__in=people).values_list("pk", flat=True))
-    return [
-        action
-        for action in actions
-        if action.decision.agenda_item.pk in shared
-        and (
-            action.decision.agenda_item.person_id is None
-            or action.decision.agenda_item.person_id in visible
-        )
-    ]
-
-
 def _add_item(request, meeting: Meeting, data: dict) -> AgendaItem:
     person = None
     if data.get("person_id"):
@@ -221,170 +186,6 @@ def _add_item(request, meeting: Meeting, data: dict) -> AgendaItem:
         minutes_allotted=data.get("minutes_allotted") or 10,
         voluntary_sector_invited=data.get("voluntary_sector_invited", False),
     )
-
-
-def _built_message(summary: agenda.BuildSummary) -> str:
-    def count(n: int, word: str) -> str:
-        return f"{n} {word}{'s' if n != 1 else ''}"
-
-    text = f"{count(summary.added, 'item')} added from the tracker and the evidence."
-    if summary.left_out:
-        text += (
-            f" {sum(summary.left_out.values())} more met a rule but were left out (the "
-            "highest first); add them by hand if needed."
-        )
-    if summary.restricted:
-        text += (
-            f" {count(summary.restricted, 'restricted record')} met a rule and not added: "
-            "ask the data protection officer."
-        )
-    if summary.escalated:
-        text += f" {count(summary.escalated, 'overdue action')} escalated."
-    return text
-
-
-def item(request, item_id: int):
-    item = get_object_or_404(
-        AgendaItem.objects.select_related("meeting__series", "person", "context", "lead_agency"),
-        pk=item_id,
-    )
-    writing = request.method == "POST"
-    grant = open_for(
-        request,
-        object_type=AuditObject.MEETING,
-        object_id=item.meeting_id,
-        permission="panel.change_agendaitem" if writing else READERS,
-        allowed=lambda: (
-            queries.may_see_item(item=item, user=request.user)
-            and (item.person_id is None or may_open_person(user=request.user, person=item.person))
-        ),
-    )
-    notes = forms.NotesForm(
-        initial={"discussion": item.discussion, "health_notes": item.health_notes}, prefix="notes"
-    )
-    decision = forms.DecisionForm(prefix="decision")
-    action = forms.ActionForm(prefix="action")
-    edit = forms.EditItemForm(
-        initial={
-            "reason": item.reason,
-            "lead_agency": item.lead_agency_id,
-            "minutes_allotted": item.minutes_allotted,
-            "voluntary_sector_invited": item.voluntary_sector_invited,
-        },
-        prefix="edit",
-    )
-    if writing:
-        step = request.POST.get("step", "")
-        try:
-            if step == "notes":
-                notes = forms.NotesForm(request.POST, prefix="notes")
-                if notes.is_valid():
-                    services.record_discussion(item=item, notes=notes.cleaned_data["discussion"])
-                    item.health_notes = notes.cleaned_data["health_notes"]
-                    item.save(update_fields=["health_notes"])
-                    grant.record(AuditAction.CHANGE, detail={"agenda_item": item.pk, "notes": True})
-                    messages.success(request, "Notes saved.")
-                    return redirect("panel:item", item.pk)
-            elif step == "decision":
-                decision = forms.DecisionForm(request.POST, prefix="decision")
-                if decision.is_valid():
-                    _require(request, "panel.add_decision", item)
-                    made = services.record_decision(
-                        item=item,
-                        kind=decision.cleaned_data["kind"],
-                        reason=decision.cleaned_data["reason"],
-                        decided_by=request.user,
-                    )
-                    grant.record(
-                        AuditAction.CREATE,
-                        detail={
-                            "agenda_item": item.pk,
-                            "decision": made.pk,
-                            "context_steps": steps_recorded_for(made),
-                        },
-                    )
-                    messages.success(request, f"Decision recorded. {made.follow_up}".strip())
-                    return redirect("panel:item", item.pk)
-            elif step == "action":
-                action = forms.ActionForm(request.POST, prefix="action")
-                if action.is_valid():
-                    _require(request, "panel.add_action", item)
-                    latest = item.decisions.order_by("-decided_at", "-pk").first()
-                    if latest is None:
-                        raise services.PanelError(
-                            "Record the decision first: actions follow from it."
-                        )
-                    owner = action.cleaned_data["owner"]
-                    if owner.agency is None:
-                        raise services.PanelError("The owner has no agency.")
-                    added = services.add_action(
-                        decision=latest,
-                        description=action.cleaned_data["description"],
-                        owner=owner,
-                        owner_agency=owner.agency,
-                        due_on=action.cleaned_data["due_on"],
-                    )
-                    grant.record(
-                        AuditAction.CREATE, detail={"agenda_item": item.pk, "action": added.pk}
-                    )
-                    messages.success(request, "Action added.")
-                    return redirect("panel:item", item.pk)
-            elif step == "edit":
-                edit = forms.EditItemForm(request.POST, prefix="edit")
-                if edit.is_valid():
-                    services.edit_item(item=item, **edit.cleaned_data)
-                    grant.record(
-                        AuditAction.CHANGE, detail={"agenda_item": item.pk, "edited": True}
-                    )
-                    messages.success(request, "Item updated.")
-                    return redirect("panel:item", item.pk)
-            elif step == "remove":
-                meeting_id = item.meeting_id
-                services.remove_item(item=item)
-                grant.record(AuditAction.DELETE, detail={"agenda_item": item_id})
-                messages.success(request, "Removed from the agenda.")
-                return redirect("panel:meeting", meeting_id)
-            else:
-                messages.error(request, "Choose what to record.")
-        except services.PanelError as error:
-            messages.error(request, str(error))
-    else:
-        grant.record(
-            detail={"agenda_item": item.pk, "person": item.person_id, "context": item.context_id}
-        )
-    decisions = item.decisions.prefetch_related("actions__owner", "actions__owner_agency").order_by(
-        "decided_at", "pk"
-    )
-    return render(
-        request,
-        "panel/item.html",
-        {
-            "item": item,
-            "meeting": item.meeting,
-            "summary": item_summary(item=item, user=request.user),
-            "decisions": decisions,
-            "notes": notes,
-            "decision_form": decision,
-            "action_form": action,
-            "edit_form": edit,
-            "is_chair": request.user.has_perm(CHAIRS)
-            and item.meeting.status != MeetingStatus.CLOSED,
-            "sees_health_notes": _sees_health_notes(request.user),
-            "today": timezone.localdate(),
-        },
-    )
-
-
-def _require(request, permission: str, item: AgendaItem) -> None:
-    open_for(
-        request, object_type=AuditObject.MEETING, object_id=item.meeting_id, permission=permission
-    )
-
-
-def _sees_health_notes(user) -> bool:
-    from safeguarding.people.access_rules import may_see_health_details
-
-    return may_see_health_details(user=user)
 
 
 @require_safe

@@ -24,7 +24,7 @@ def county(tmp_path_factory) -> Path:
 def extract(county: Path, name: str) -> pd.DataFrame:
     path = county / "extracts" / name
     if path.suffix == ".xlsx":
-        return pd.read_excel(path, dtype=str, keep_default_na=False)
+        return pd.read_excel(path, dtype=str, keep_default_na=False, engine="openpyxl")
     if path.suffix == ".json":
         return pd.DataFrame(json.loads(path.read_text())["records"]).astype(str)
     return pd.read_csv(

@@ -1,6 +1,8 @@
 """ "Places of concern" (places/concern.py, places/signs.py): hand-made cells where the answer
 is known — a trap house, a town centre, a children's home — and what the records give as signs."""
 
+import datetime
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -11,7 +13,7 @@ from safeguarding.places.grid import FROM_GRID, Cells
 from safeguarding.places.models import AnalysisKind, EventSet, HotspotCell, HotspotRun, Postcode
 from safeguarding.places.signs import people_with_signs, sightings
 from tests.conftest import state_purpose
-from tests.risk.conftest import IN_AREA, County
+from tests.risk.conftest import AS_OF, IN_AREA, County
 
 SIZE = 1000
 COLUMNS = (400, 401, 402, 403)  # four 1 km squares in a row
@@ -177,3 +179,30 @@ def test_analyse_stores_the_places_of_concern_from_the_signs_in_the_records(agen
     (feature,) = answer["features"]
     assert feature["properties"]["cell"] == cell.cell
     assert 'data-testid="concern-legend"' in client.get("/places/").content.decode()
+
+
+@pytest.mark.django_db
+def test_a_past_period_counts_only_the_signs_known_by_its_end(agencies):
+    county = County(agencies)
+    Postcode.objects.create(postcode="SN15 9ZZ", latitude=51.478, longitude=-2.12, in_area=True)
+    for n in range(2):
+        child = county.person(display_name=f"Child {n}")
+        county.event(
+            child,
+            agency="missing-service",
+            event_type="missing_episode",
+            role="missing_person",
+            days_before=40,
+            hours=6,
+            details={"found_postcode": "SN15 9ZZ"},
+        )
+        # The concern comes after the period analysed.
+        county.event(child, agency="voluntary-sector", event_type="concern_report", days_before=5)
+    before = AS_OF - datetime.timedelta(days=20)
+    run_analysis(settings=AnalysisSettings(permutations=0, months=3, period_end=before))
+    run = HotspotRun.objects.get(kind=AnalysisKind.CONCERN)
+    assert not HotspotCell.objects.filter(run=run).exists()
+    run_analysis(settings=AnalysisSettings(permutations=0, months=3))
+    latest = HotspotRun.objects.filter(kind=AnalysisKind.CONCERN).latest("pk")
+    (cell,) = HotspotCell.objects.filter(run=latest)
+    assert (cell.count, cell.category) == (2, "place_of_concern")

@@ -15,7 +15,8 @@ Builds the county, imports and links it into a fresh SQLite database (or reuses 
   period's counts and a kernel density estimate (docs/places.md);
 - the share of planted places of concern (trap houses, in the ground truth) within 500 m of a
   hot cell of the latest hot spots, or of a place of concern (places/concern.py, 500 m cells),
-  and of decoys (town centres: many events, none planted) flagged likewise.
+  and of decoys flagged likewise: town centres (many events, none planted) and the homes of
+  the looked-after young people most often missing (their placements, where they are found).
 """
 
 import argparse
@@ -218,9 +219,11 @@ def _recovery(*, county: Path, region, centres: np.ndarray) -> None:
     planted = pd.read_csv(county / "truth" / "hotspots.csv").merge(postcodes, on="postcode")
     planted = planted[planted["in_county"]].drop_duplicates("postcode")
     towns = pd.read_csv(county / "geography" / "community_areas.csv")
+    homes = _placements(county, postcodes)
     print(
         f"\nPlanted places of concern (in-county trap houses, {len(planted)}) and decoys (town "
-        f"centres, {len(towns)}) within {RECOVERY_M} m of a flagged cell:"
+        f"centres, {len(towns)}; the homes of the {len(homes)} looked-after young people most "
+        f"often missing, none exploited) within {RECOVERY_M} m of a flagged cell:"
     )
     concern_size = concern_runs[0].cell_size if concern_runs else region.cells.size
     for label, flagged, size in (
@@ -229,11 +232,32 @@ def _recovery(*, county: Path, region, centres: np.ndarray) -> None:
     ):
         found = _near(planted, flagged, half=size / 2)
         decoys = _near(towns, flagged, half=size / 2)
+        placements = _near(homes, flagged, half=size / 2)
         print(
             f"  {label:<32} {len(flagged):>5} cells of {size} m: {found.mean():>4.0%} found, "
-            f"{decoys.mean():>4.0%} of decoys flagged"
+            f"{decoys.mean():>4.0%} of town centres flagged"
             + (f" ({', '.join(towns.loc[decoys, 'town'])})" if decoys.any() else "")
+            + f", {placements.mean():.0%} of looked-after homes"
         )
+
+
+def _placements(county: Path, postcodes: pd.DataFrame, *, count: int = 20) -> pd.DataFrame:
+    """Decoys from the ground truth: the in-county homes (placements) of the `count` looked-after
+    young people with the most missing episodes who were never exploited, and are not within
+    RECOVERY_M of a trap house (a place near one is not a decoy)."""
+    people = pd.read_csv(county / "truth" / "people.csv", dtype={"postcode": str})
+    events = pd.read_csv(
+        county / "truth" / "events.csv", usecols=["person_id", "signal", "exploited"]
+    )
+    exploited = set(events.loc[events["exploited"], "person_id"])
+    missing = events[events["signal"] == "missing"]["person_id"].value_counts()
+    cared = people[people["looked_after"] & ~people["person_id"].isin(exploited)]
+    cared = cared.assign(missing=cared["person_id"].map(missing).fillna(0))
+    cared = cared.merge(postcodes, on="postcode")
+    cared = cared[cared["in_county"]].sort_values("missing", ascending=False)
+    traps = pd.read_csv(county / "truth" / "hotspots.csv").merge(postcodes, on="postcode")
+    near_trap = _near(cared, traps[["latitude", "longitude"]].to_numpy(), half=0)
+    return cared[~near_trap].drop_duplicates("postcode").head(count)
 
 
 def _near(frame: pd.DataFrame, flagged: np.ndarray, *, half: float) -> np.ndarray:

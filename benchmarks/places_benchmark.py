@@ -14,8 +14,9 @@ Builds the county, imports and links it into a fresh SQLite database (or reuses 
   from four origins T, for Gi* z, Gi* hot cells by count, the "recent places" rule, the last
   period's counts and a kernel density estimate (docs/places.md);
 - the share of planted places of concern (trap houses, in the ground truth) within 500 m of a
-  hot cell of the latest hot spots, and of decoys (town centres: many events, none planted)
-  flagged likewise.
+  hot cell of the latest hot spots, or of a place of concern (places/concern.py, 500 m cells),
+  and of decoys flagged likewise: town centres (many events, none planted) and the homes of
+  the looked-after young people most often missing (their placements, where they are found).
 """
 
 import argparse
@@ -198,39 +199,78 @@ def _pai(score: np.ndarray, test_counts: np.ndarray, flagged_count: int) -> floa
 
 
 def _recovery(*, county: Path, region, centres: np.ndarray) -> None:
-    """Planted places (trap houses) and decoys (town centres) within 500 m of a hot cell of the
-    whole-period hot spots of any of the event sets."""
-    from safeguarding.places.grid import TO_GRID
-    from safeguarding.places.models import HotspotCell
+    """Planted places (trap houses) and decoys (town centres) within 500 m of a flagged cell:
+    a hot cell of the whole-period hot spots of any of the event sets, and a place of concern
+    (places/concern.py, the map's "Places of concern" layer)."""
+    from safeguarding.places.concern import PLACE_OF_CONCERN
+    from safeguarding.places.models import AnalysisKind, HotspotCell
     from safeguarding.places.queries import latest_runs
 
-    runs = [r for r in latest_runs() if r.kind == "hotspots" and r.unit == "grid"]
-    hot = HotspotCell.objects.filter(run__in=runs, period__isnull=True, gi_bin__gt=0).values_list(
-        "latitude", "longitude"
-    )
-    hot = np.array(list(hot))
+    runs = latest_runs()
+    hot_runs = [r for r in runs if r.kind == AnalysisKind.HOTSPOTS and r.unit == "grid"]
+    hot = HotspotCell.objects.filter(
+        run__in=hot_runs, period__isnull=True, gi_bin__gt=0
+    ).values_list("latitude", "longitude")
+    concern_runs = [r for r in runs if r.kind == AnalysisKind.CONCERN]
+    concern = HotspotCell.objects.filter(
+        run__in=concern_runs, category=PLACE_OF_CONCERN
+    ).values_list("latitude", "longitude")
     postcodes = pd.read_csv(county / "geography" / "postcodes.csv", dtype={"postcode": str})
     planted = pd.read_csv(county / "truth" / "hotspots.csv").merge(postcodes, on="postcode")
     planted = planted[planted["in_county"]].drop_duplicates("postcode")
     towns = pd.read_csv(county / "geography" / "community_areas.csv")
-
-    def near(frame: pd.DataFrame) -> np.ndarray:
-        if len(hot) == 0:
-            return np.zeros(len(frame), dtype=bool)
-        hx, hy = TO_GRID.transform(hot[:, 1], hot[:, 0])
-        px, py = TO_GRID.transform(frame["longitude"].to_numpy(), frame["latitude"].to_numpy())
-        # within 500 m of a hot cell: of its square, not only its centre
-        half = region.cells.size / 2
-        dx = np.maximum(np.abs(px[:, None] - hx[None, :]) - half, 0)
-        dy = np.maximum(np.abs(py[:, None] - hy[None, :]) - half, 0)
-        return (np.hypot(dx, dy) <= RECOVERY_M).any(axis=1)
-
+    homes = _placements(county, postcodes)
     print(
-        f"\nPlanted places of concern within {RECOVERY_M} m of a hot cell ({len(hot)} hot cells "
-        f"over the event sets): {near(planted).mean():.0%} of {len(planted)} in-county trap "
-        f"houses; decoys (town centres) flagged likewise: {near(towns).mean():.0%} of "
-        f"{len(towns)}."
+        f"\nPlanted places of concern (in-county trap houses, {len(planted)}) and decoys (town "
+        f"centres, {len(towns)}; the homes of the {len(homes)} looked-after young people most "
+        f"often missing, none exploited) within {RECOVERY_M} m of a flagged cell:"
     )
+    concern_size = concern_runs[0].cell_size if concern_runs else region.cells.size
+    for label, flagged, size in (
+        ("Gi* hot cells of any event set", np.array(list(hot)), region.cells.size),
+        ("places of concern", np.array(list(concern)), concern_size),
+    ):
+        found = _near(planted, flagged, half=size / 2)
+        decoys = _near(towns, flagged, half=size / 2)
+        placements = _near(homes, flagged, half=size / 2)
+        print(
+            f"  {label:<32} {len(flagged):>5} cells of {size} m: {found.mean():>4.0%} found, "
+            f"{decoys.mean():>4.0%} of town centres flagged"
+            + (f" ({', '.join(towns.loc[decoys, 'town'])})" if decoys.any() else "")
+            + f", {placements.mean():.0%} of looked-after homes"
+        )
+
+
+def _placements(county: Path, postcodes: pd.DataFrame, *, count: int = 20) -> pd.DataFrame:
+    """Decoys from the ground truth: the in-county homes (placements) of the `count` looked-after
+    young people with the most missing episodes who were never exploited, and are not within
+    RECOVERY_M of a trap house (a place near one is not a decoy)."""
+    people = pd.read_csv(county / "truth" / "people.csv", dtype={"postcode": str})
+    events = pd.read_csv(
+        county / "truth" / "events.csv", usecols=["person_id", "signal", "exploited"]
+    )
+    exploited = set(events.loc[events["exploited"], "person_id"])
+    missing = events[events["signal"] == "missing"]["person_id"].value_counts()
+    cared = people[people["looked_after"] & ~people["person_id"].isin(exploited)]
+    cared = cared.assign(missing=cared["person_id"].map(missing).fillna(0))
+    cared = cared.merge(postcodes, on="postcode")
+    cared = cared[cared["in_county"]].sort_values("missing", ascending=False)
+    traps = pd.read_csv(county / "truth" / "hotspots.csv").merge(postcodes, on="postcode")
+    near_trap = _near(cared, traps[["latitude", "longitude"]].to_numpy(), half=0)
+    return cared[~near_trap].drop_duplicates("postcode").head(count)
+
+
+def _near(frame: pd.DataFrame, flagged: np.ndarray, *, half: float) -> np.ndarray:
+    """Each place within RECOVERY_M of a flagged cell's square (not only its centre)."""
+    from safeguarding.places.grid import TO_GRID
+
+    if len(flagged) == 0:
+        return np.zeros(len(frame), dtype=bool)
+    hx, hy = TO_GRID.transform(flagged[:, 1], flagged[:, 0])
+    px, py = TO_GRID.transform(frame["longitude"].to_numpy(), frame["latitude"].to_numpy())
+    dx = np.maximum(np.abs(px[:, None] - hx[None, :]) - half, 0)
+    dy = np.maximum(np.abs(py[:, None] - hy[None, :]) - half, 0)
+    return (np.hypot(dx, dy) <= RECOVERY_M).any(axis=1)
 
 
 def main() -> None:

@@ -55,6 +55,11 @@ def test_an_analyst_uses_the_map_offline(page, cast, analysed_county, live_serve
     assert page.locator("path.app-map-recent").count() > 0
     page.get_by_label("Where to look next: recent places").uncheck()
     drawn = _drawn(page, drawn)
+    page.get_by_label("Places of concern (every kind of event)").check()
+    drawn = _drawn(page, drawn)
+    expect(page.get_by_test_id("concern-legend")).to_contain_text("a sign of exploitation")
+    page.get_by_label("Places of concern (every kind of event)").uncheck()
+    drawn = _drawn(page, drawn)
     page.get_by_label("Emerging hot spots (by month)").check()
     drawn = _drawn(page, drawn)
     page.get_by_label("Where missing children were found").check()

@@ -14,8 +14,9 @@ from django.db import transaction
 from shapely.geometry import shape
 
 from safeguarding.common.bulk import insert_rows
+from safeguarding.places.concern import PLACE_OF_CONCERN, ConcernRule, places_of_concern
 from safeguarding.places.emerging import emerging_hotspots
-from safeguarding.places.events import event_points
+from safeguarding.places.events import event_points, missing_episodes
 from safeguarding.places.gistar import gi_star
 from safeguarding.places.grid import Cells, cells_over
 from safeguarding.places.models import (
@@ -29,6 +30,7 @@ from safeguarding.places.models import (
     Unit,
 )
 from safeguarding.places.recent import LOOK_NEXT, flagged_count, ranks, recent_places
+from safeguarding.places.signs import people_with_signs, sightings
 
 
 @dataclass(frozen=True)
@@ -48,6 +50,8 @@ class AnalysisSettings:
     # every event): places of concern are where children go, not where they live.
     away_from_home: int = 0
     event_sets: tuple[str, ...] = tuple(EventSet.values)
+    # Places of concern (places/concern.py), stored under the exploitation-related events.
+    concern: ConcernRule = ConcernRule()
     period_end: datetime.date | None = None  # events up to this date; default: all
 
 
@@ -65,6 +69,15 @@ class Region:
     cell_weights: libpysal.weights.W
     small_areas: pd.DataFrame  # code, latitude, longitude
     small_area_weights: libpysal.weights.W | None
+    outline: shapely.Geometry | None = None  # the area (latitude, longitude), when known
+
+    def grid(self, *, size: int) -> Cells:
+        """The cells of another size over the same area (the places of concern's grid)."""
+        if size == self.cells.size:
+            return self.cells
+        if self.outline is not None:
+            return cells_over(area=self.outline, size=size)
+        return cells_over(area=None, size=size, points=_in_area_postcodes())
 
 
 def study_region(*, cell_size: int) -> Region:
@@ -89,17 +102,22 @@ def study_region(*, cell_size: int) -> Region:
             frame, use_index=False, silence_warnings=True
         )
     else:
-        points = pd.DataFrame(
-            list(Postcode.objects.filter(in_area=True).values_list("latitude", "longitude")),
-            columns=["latitude", "longitude"],
-        )
-        cells = cells_over(area=None, size=cell_size, points=points)
+        outline = None
+        cells = cells_over(area=None, size=cell_size, points=_in_area_postcodes())
         small_areas, weights = pd.DataFrame(columns=["code", "latitude", "longitude"]), None
     return Region(
         cells=cells,
         cell_weights=cells.weights(),
         small_areas=small_areas,
         small_area_weights=weights,
+        outline=outline,
+    )
+
+
+def _in_area_postcodes() -> pd.DataFrame:
+    return pd.DataFrame(
+        list(Postcode.objects.filter(in_area=True).values_list("latitude", "longitude")),
+        columns=["latitude", "longitude"],
     )
 
 
@@ -146,6 +164,13 @@ def run_analysis(
         say(
             f"[{number}/{len(settings.event_sets)}] {label}: {len(points)} events, {hot} hot cells."
         )
+    if EventSet.EXPLOITATION in settings.event_sets:
+        with transaction.atomic():
+            run = _concern(region=region, settings=settings)
+        if run is not None:
+            summary.runs.append(run)
+            flagged = HotspotCell.objects.filter(run=run, category=PLACE_OF_CONCERN).count()
+            say(f"Places of concern: {flagged} cells.")
     return summary
 
 
@@ -154,7 +179,14 @@ def _period(points: pd.DataFrame) -> tuple[datetime.date, datetime.date]:
 
 
 def _new_run(
-    *, kind: str, unit: str, event_set: str, settings: AnalysisSettings, points, start=None
+    *,
+    kind: str,
+    unit: str,
+    event_set: str,
+    settings: AnalysisSettings,
+    points,
+    start=None,
+    cell_size: int | None = None,
 ) -> HotspotRun:
     first, last = _period(points)
     parameters = {k: v for k, v in asdict(settings).items() if k not in {"event_sets"}}
@@ -163,7 +195,7 @@ def _new_run(
         kind=kind,
         event_set=event_set,
         unit=unit,
-        cell_size=settings.cell_size if unit == Unit.GRID else None,
+        cell_size=(cell_size or settings.cell_size) if unit == Unit.GRID else None,
         period_start=start or first,
         period_end=last,
         permutations=settings.permutations if kind == AnalysisKind.HOTSPOTS else 0,
@@ -340,6 +372,50 @@ def _recent(*, every_set, region: Region, settings, event_set) -> HotspotRun:
         event_set=event_set,
         settings=settings,
         points=points,
+    )
+    _store(run, frame)
+    return run
+
+
+def _concern(*, region: Region, settings: AnalysisSettings) -> HotspotRun | None:
+    """Places of concern (places/concern.py) over their own grid (500 m): every cell where a
+    young person with a sign of exploitation was seen away from home, with the number of such
+    young people (`count`), their share of the young people seen there (`score`) and the rank;
+    the flagged cells have the category `place_of_concern`."""
+    episodes = missing_episodes()
+    seen = sightings(episodes=episodes)
+    signs = people_with_signs(episodes=episodes)
+    if settings.period_end is not None:
+        # What was known then: the sightings and the signs up to the period's end.
+        end = pd.Timestamp(settings.period_end) + pd.Timedelta(days=1)
+        seen = seen[seen["occurred_at"] < end]
+        signs = signs[signs["occurred_at"] < end]
+    if seen.empty:
+        return None
+    cells = region.grid(size=settings.concern.cell_size)
+    scored = places_of_concern(cells, seen, signs=set(signs["person_id"]), rule=settings.concern)
+    last = seen["occurred_at"].max().to_period("M")
+    start = (
+        (last - settings.concern.months + 1).start_time.date() if settings.concern.months else None
+    )
+    kept = np.flatnonzero(scored["with_signs"].to_numpy() > 0)
+    frame = cells.frame.iloc[kept].assign(
+        count=scored["with_signs"].to_numpy()[kept],
+        z=np.nan,
+        p=np.nan,
+        gi_bin=0,
+        category=np.where(scored["flagged"].to_numpy()[kept], PLACE_OF_CONCERN, ""),
+        score=scored["share"].to_numpy()[kept],
+        rank=scored["rank"].to_numpy()[kept],
+    )
+    run = _new_run(
+        kind=AnalysisKind.CONCERN,
+        unit=Unit.GRID,
+        event_set=EventSet.EXPLOITATION,
+        settings=settings,
+        points=seen,
+        start=start,
+        cell_size=cells.size,
     )
     _store(run, frame)
     return run

@@ -181,7 +181,7 @@ def _event_points(*, event_set: str, episodes: pd.DataFrame | None) -> pd.DataFr
             & events["event_id"].isin(young.loc[age < YOUNG_PERSON_BELOW, "event_id"])
         ]
     elif event_set == EventSet.EXPLOITATION:
-        factors = events["details"].map(_factor_codes)
+        factors = events["details"].map(factor_codes)
         exploitation = factors.map(lambda codes: bool(codes & EXPLOITATION_FACTORS))
         events = events[events["event_type"].isin(["nrm_referral", "intelligence"]) | exploitation]
     events = events.dropna(subset=["latitude", "longitude"])
@@ -189,7 +189,7 @@ def _event_points(*, event_set: str, episodes: pd.DataFrame | None) -> pd.DataFr
     return events[POINT_COLUMNS].reset_index(drop=True)
 
 
-def _factor_codes(details: dict) -> set[str]:
+def factor_codes(details: dict) -> set[str]:
     value = details.get("factor_codes")
     values = value if isinstance(value, list) else str(value or "").replace(";", ",").split(",")
     return {str(v).strip().lower() for v in values if str(v).strip()}

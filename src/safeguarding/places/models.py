@@ -73,6 +73,7 @@ class AnalysisKind(models.TextChoices):
     HOTSPOTS = "hotspots", "Hotspots (Getis-Ord Gi*)"
     EMERGING = "emerging", "Emerging hotspots (space-time Gi* and Mann-Kendall)"
     RECENT = "recent", "Where to look next: recent places (recency-weighted counts)"
+    CONCERN = "concern", "Places of concern: young people with signs of exploitation seen there"
 
 
 class Unit(models.TextChoices):

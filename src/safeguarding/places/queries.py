@@ -7,6 +7,7 @@ import pandas as pd
 from django.db.models import Max
 
 from safeguarding.people.models import Involvement, Person
+from safeguarding.places.concern import PLACE_OF_CONCERN
 from safeguarding.places.emerging import CATEGORIES
 from safeguarding.places.events import (
     cached_missing_episodes,
@@ -64,6 +65,8 @@ def export_rows() -> list[tuple]:
             name, latitude, longitude, period, category, gi_bin, count, z, p = cell
             if run.kind == AnalysisKind.RECENT:
                 result = category or "recent_places"
+            elif run.kind == AnalysisKind.CONCERN:
+                result = category or "seen_with_signs"
             elif period is None and run.kind == AnalysisKind.EMERGING:
                 result = category
             else:
@@ -121,10 +124,13 @@ def run_months(run: HotspotRun) -> list[str]:
 
 def hotspot_features(*, run: HotspotRun, month: datetime.date | None) -> list[dict]:
     """The run's cells (one month of a cube, or the whole period) as GeoJSON polygons; of a
-    recent-places run, the cells to look next (the top 5% of the area) only."""
+    recent-places run, the cells to look next (the top 5% of the area) only; of a places of
+    concern run, the places of concern only."""
     chosen = HotspotCell.objects.filter(run=run, period=month)
     if run.kind == AnalysisKind.RECENT:
         chosen = chosen.filter(category=LOOK_NEXT)  # the places to look next; the rest: export
+    elif run.kind == AnalysisKind.CONCERN:
+        chosen = chosen.filter(category=PLACE_OF_CONCERN)
     cells = chosen.values_list(
         "cell", "count", "z", "p", "gi_bin", "category", "trend_z", "score", "rank"
     )

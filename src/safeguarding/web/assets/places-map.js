@@ -145,6 +145,23 @@
     });
   }
 
+  function drawConcern() {
+    if (!document.getElementById("layer-concern").checked) { replace("concern", null); return Promise.resolve(); }
+    // One layer over every kind of event: stored under the exploitation-related events.
+    return get(settings.hotspots, { event_set: "exploitation", unit: "grid", kind: "concern" }).then(function (collection) {
+      replace("concern", L.geoJSON(collection, {
+        style: function () {
+          return { className: "app-map-cell app-map-concern", color: "#0b0c0c", weight: 3, fillColor: "#0b0c0c", fillOpacity: 0.35 };
+        },
+        onEachFeature: function (feature, layer) {
+          var p = feature.properties;
+          layer.bindTooltip(p.cell + ": place of concern, " + p.count + " young people with signs of exploitation seen here (" + Math.round(p.score * 100) + "% of those seen here away from home)");
+          layer.on("click", function () { showCell(p.cell, "grid"); });
+        }
+      }));
+    });
+  }
+
   function drawFound() {
     if (!document.getElementById("layer-found").checked) { replace("found", null); return Promise.resolve(); }
     return get(settings.found).then(function (collection) {
@@ -190,7 +207,7 @@
 
   function redraw() {
     updateSlider();
-    Promise.all([drawHotspots(), drawRecent(), drawEmerging(), drawFound(), drawAreas()]).then(function () {
+    Promise.all([drawHotspots(), drawRecent(), drawConcern(), drawEmerging(), drawFound(), drawAreas()]).then(function () {
       element.setAttribute("data-drawn", String(Date.now()));
     }).catch(function (error) { say(error.message); });
   }
@@ -210,7 +227,7 @@
 
   eventSet.addEventListener("change", redraw);
   unit.addEventListener("change", redraw);
-  ["hotspots", "recent", "emerging", "found", "areas"].forEach(function (name) {
+  ["hotspots", "recent", "concern", "emerging", "found", "areas"].forEach(function (name) {
     document.getElementById("layer-" + name).addEventListener("change", redraw);
   });
   monthInput.addEventListener("input", function () {

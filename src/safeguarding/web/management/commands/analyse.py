@@ -2,14 +2,16 @@ from django.core.management.base import BaseCommand, CommandError
 
 from safeguarding.pipeline import Inputs, PipelineError, run_pipeline
 from safeguarding.places.analysis import AnalysisSettings
+from safeguarding.places.concern import ConcernRule
 from safeguarding.places.models import EventSet
 
 
 class Command(BaseCommand):
     help = (
         "Hotspots (Getis-Ord Gi*) and emerging hotspots of each event set, over the grid and "
-        "the small areas, and its recent places (where to look next), stored with their "
-        "parameters: the pipeline's analyse stage."
+        "the small areas, its recent places (where to look next), and the places of concern "
+        "(young people with signs of exploitation seen there away from home), stored with "
+        "their parameters: the pipeline's analyse stage."
     )
 
     def add_arguments(self, parser):
@@ -40,6 +42,20 @@ class Command(BaseCommand):
         parser.add_argument(
             "--event-set", action="append", choices=EventSet.values, dest="event_sets"
         )
+        parser.add_argument(
+            "--concern-people",
+            type=int,
+            default=defaults.concern.minimum_people,
+            metavar="N",
+            help="places of concern: young people with signs of exploitation seen there, at least",
+        )
+        parser.add_argument(
+            "--concern-share",
+            type=float,
+            default=defaults.concern.minimum_share,
+            metavar="SHARE",
+            help="places of concern: their share of the young people seen there, at least (0-1)",
+        )
 
     def handle(self, *args, **options):
         if (
@@ -48,10 +64,13 @@ class Command(BaseCommand):
             or options["months"] < 3
             or options["minimum_events"] < 1
             or options["away_from_home"] < 0
+            or options["concern_people"] < 1
+            or not 0 <= options["concern_share"] <= 1
         ):
             raise CommandError(
                 "Cells of 50 m or more, permutations ≥ 0, 3 months or more and a minimum of 1 "
-                "event or more, and a distance from home of 0 m or more."
+                "event or more, a distance from home of 0 m or more, and places of concern of 1 "
+                "young person or more and a share from 0 to 1."
             )
         settings = AnalysisSettings(
             cell_size=options["cell_size"],
@@ -63,6 +82,10 @@ class Command(BaseCommand):
             minimum_events=options["minimum_events"],
             away_from_home=options["away_from_home"],
             event_sets=tuple(options["event_sets"] or EventSet.values),
+            concern=ConcernRule(
+                minimum_people=options["concern_people"],
+                minimum_share=options["concern_share"],
+            ),
         )
         inputs = Inputs(analysis=settings, reanalyse=True, say=self.stdout.write)
         try:

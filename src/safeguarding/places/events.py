@@ -16,6 +16,7 @@ from django.db.models import Max
 
 from safeguarding.common.frames import most_common
 from safeguarding.linkage.models import LinkDecision, LinkModelVersion
+from safeguarding.people.involvement_rows import read_involvements
 from safeguarding.people.missing import number_missing_episodes
 from safeguarding.people.models import Event, Involvement, Person
 from safeguarding.places.grid import TO_GRID
@@ -43,13 +44,6 @@ EVENT_COLUMNS = [
     "in_area",
     "small_area",
 ]
-INVOLVEMENTS_SQL = """
-SELECT i.event_id, i.person_id, i.role, CAST(p.date_of_birth AS TEXT)
-FROM people_involvement i
-JOIN people_event e ON e.id = i.event_id
-JOIN people_person p ON p.id = i.person_id
-WHERE e.event_type IN ({types})
-"""
 HOMES_SQL = "SELECT person_id, postcode FROM people_sourcerecord WHERE person_id IS NOT NULL"
 
 # Children in need census factors naming exploitation (the catalogue's factor indicators):
@@ -94,7 +88,7 @@ def load_events(types: tuple[str, ...]) -> pd.DataFrame:
 
 
 def load_involvements(types: tuple[str, ...]) -> pd.DataFrame:
-    frame = _fetch(INVOLVEMENTS_SQL, ["event_id", "person_id", "role", "date_of_birth"], types)
+    frame = read_involvements(types)[["event_id", "person_id", "role", "date_of_birth"]]
     frame["date_of_birth"] = pd.to_datetime(frame["date_of_birth"], errors="coerce")
     return frame
 

@@ -4,7 +4,7 @@ whether the worst false-positive-rate ratio says more than chance between small 
     DATABASE_URL=sqlite:///FOLDER/hard.sqlite3 PYTHONPATH=src .venv/bin/python \
         benchmarks/risk_fairness_channels.py --truth FOLDER/hard/truth \
         [--catalogue indicators/catalogue.toml --catalogue OTHER.toml ...] [--channels]
-        [--top-fifty]
+        [--top-fifty] [--among top|flagged]
 
 Run on a county that `benchmarks/risk_benchmark.py --folder FOLDER` built and linked (it is
 not built again). The dates are the benchmark's (the county's second half, every 4 weeks; the
@@ -17,8 +17,9 @@ measures on every other one), so the figures match its table. For each catalogue
 - a **permutation null** for the ethnicity ratio: ethnicity shuffled between the young people
   (each keeps all their dates), so every group has the same false-positive rate in truth; the
   worst ratio of each shuffle says how large a ratio chance alone gives with these group sizes;
-- the **channels**: among the person-dates wrongly in the top 100, by group, the share on which
-  each item was hit, the mean weight it added, and the mean weight from police records alone;
+- the **channels**: among the person-dates wrongly in the top 100 (or, with --among flagged,
+  wrongly graded medium or high), by group, the share on which each item was hit, the mean
+  weight it added, and the mean weight from police records alone;
 - with --top-fifty, who fills the top 50 wrongly (precision at 50).
 """
 
@@ -70,9 +71,10 @@ def permutation_null(frame: pd.DataFrame, *, seed: int = 0) -> np.ndarray:
 
 
 def channels(
-    scorer, dates: list[datetime.date], truth, catalogue, police: set[str]
+    scorer, dates: list[datetime.date], truth, catalogue, police: set[str], among: str = "top"
 ) -> pd.DataFrame:
-    """Per item and group: share of the false top-100 person-dates hit, and mean weight."""
+    """Per item and group: share of the false positives' person-dates hit, and mean weight.
+    `among`: "top" (the top 100) or "flagged" (graded medium or high)."""
     from safeguarding.risk.evaluation import measure
 
     rows = []
@@ -80,7 +82,7 @@ def channels(
     for day in dates:
         scores = scorer.score(day)
         measured = measure(day, scores.assessments, truth, top=100).frame
-        false_top = measured[measured["top"] & ~measured["positive"]]
+        false_top = measured[measured[among] & ~measured["positive"]]
         # The linked person whose score was carried to each true person (the highest wins).
         carried = scores.assessments.assign(
             true_id=scores.assessments["person_id"].map(truth.person_to_true)
@@ -172,7 +174,12 @@ def wrongly_in_top_fifty(scorer, dates: list[datetime.date], truth) -> None:
 
 
 def run(
-    truth_dir: Path, catalogue_paths: list[Path], *, with_channels: bool, top_fifty: bool
+    truth_dir: Path,
+    catalogue_paths: list[Path],
+    *,
+    with_channels: bool,
+    top_fifty: bool,
+    among: str = "top",
 ) -> None:
     from django.conf import settings
 
@@ -242,9 +249,10 @@ def run(
             wrongly_in_top_fifty(scorer, measured_dates, truth)
         if with_channels:
             share, weight, person_dates, people, police_weight, total = channels(
-                scorer, measured_dates, truth, catalogue, police
+                scorer, measured_dates, truth, catalogue, police, among
             )
-            print("\nWrongly in the top 100: person-dates (young people) by group")
+            where = "in the top 100" if among == "top" else "flagged medium or high"
+            print(f"\nWrongly {where}: person-dates (young people) by group")
             print(pd.DataFrame({"person-dates": person_dates, "people": people}).T.to_string())
             print("mean score", total.round(2).to_dict())
             print("mean weight from police records alone", police_weight.round(2).to_dict())
@@ -260,6 +268,9 @@ def main() -> None:
     parser.add_argument("--catalogue", action="append", type=Path)
     parser.add_argument("--channels", action="store_true", help="also the items, by group")
     parser.add_argument("--top-fifty", action="store_true", help="also who fills the top 50")
+    parser.add_argument(
+        "--among", choices=["top", "flagged"], default="top", help="channels of which flag"
+    )
     options = parser.parse_args()
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "safeguarding.settings.local")
     import django
@@ -268,7 +279,13 @@ def main() -> None:
     from django.conf import settings
 
     paths = options.catalogue or [Path(settings.INDICATOR_CATALOGUE)]
-    run(options.truth, paths, with_channels=options.channels, top_fifty=options.top_fifty)
+    run(
+        options.truth,
+        paths,
+        with_channels=options.channels,
+        top_fifty=options.top_fifty,
+        among=options.among,
+    )
 
 
 if __name__ == "__main__":

@@ -171,15 +171,22 @@ def worst_ratio(
         spread = person_bootstrap(frame, attribute, measure, list(values.index), seed=seed)
     else:
         spread = _binomial_bootstrap(usable, values, base, seed=seed)
-    low_end, high_end = (float(np.percentile(spread, q)) for q in (5, 95))
     return Ratio(
         attribute=attribute,
         measure=measure,
         ratio=ratio,
         high=str(high),
         low=str(low),
-        interval=(_bounded(low_end), _bounded(high_end)),
+        interval=interval_of(spread),
     )
+
+
+def interval_of(spread: np.ndarray) -> tuple[float, float]:
+    """The 5th and 95th percentiles of the draws, each one of the draws: interpolating between
+    a finite draw and an unbounded one (kept as UNBOUNDED) would give a large finite number
+    that means nothing."""
+    low, high = (float(np.percentile(spread, q, method="nearest")) for q in (5, 95))
+    return _bounded(low), _bounded(high)
 
 
 def _binomial_bootstrap(

@@ -16,7 +16,9 @@ earlier sign warned of (medium or high before); false-positive-rate ratio among 
 come from a bootstrap by young person, not by person-date.
 
 With --pages, also the Tracker page's server time on the first county (issue 7: under 200 ms);
-with --postgres, `score` timed on PostgreSQL too.
+with --postgres, `score` timed on PostgreSQL too. Build once with --folder, then --reuse; on
+the counties built there, benchmarks/risk_fairness_channels.py says which items put young
+people who are not exploited into the top 100, by group, and what chance alone gives.
 """
 
 import argparse

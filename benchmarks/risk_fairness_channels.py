@@ -90,8 +90,10 @@ def channels(
         carried = carried.sort_values("score", ascending=False, kind="stable").drop_duplicates(
             "true_id"
         )
-        chosen = carried[carried["true_id"].isin(false_top["true_id"])][["person_id", "true_id"]]
-        hits = scores.hits.merge(chosen, on="person_id")
+        chosen = carried[carried["true_id"].isin(false_top["true_id"])]
+        # What raised the level: the score, or a hard rule (under 13, learning disability).
+        rule = chosen.set_index("true_id")["rules_applied"].replace("", "score")
+        hits = scores.hits.merge(chosen[["person_id", "true_id"]], on="person_id")
         hits = hits.assign(
             police_only=[
                 bool(evidence) and all(events.get(e) in police for e in evidence)
@@ -110,13 +112,14 @@ def channels(
                         "indicator_id": ["(person-date)"],
                         "weight": [0.0],
                         "police_only": [False],
+                        "rule": [rule.get(true_id, "score")],
                     }
                 )
             )
     hits = pd.concat(rows, ignore_index=True)
-    person_dates = (
-        hits[hits["indicator_id"] == "(person-date)"].groupby("ethnicity").size().rename("n")
-    )
+    marks = hits[hits["indicator_id"] == "(person-date)"]
+    person_dates = marks.groupby("ethnicity").size().rename("n")
+    rules = pd.crosstab(marks["ethnicity"], marks["rule"])
     people = hits.groupby("ethnicity")["true_id"].nunique().rename("people")
     items = hits[hits["indicator_id"] != "(person-date)"]
     share = (
@@ -131,7 +134,7 @@ def channels(
     )
     police_weight = items[items["police_only"]].groupby("ethnicity")["weight"].sum() / person_dates
     total = items.groupby("ethnicity")["weight"].sum() / person_dates
-    return share, weight, person_dates, people, police_weight, total
+    return share, weight, person_dates, people, police_weight, total, rules
 
 
 def wrongly_in_top_fifty(scorer, dates: list[datetime.date], truth) -> None:
@@ -248,13 +251,15 @@ def run(
         if top_fifty:
             wrongly_in_top_fifty(scorer, measured_dates, truth)
         if with_channels:
-            share, weight, person_dates, people, police_weight, total = channels(
+            share, weight, person_dates, people, police_weight, total, rules = channels(
                 scorer, measured_dates, truth, catalogue, police, among
             )
             where = "in the top 100" if among == "top" else "flagged medium or high"
             print(f"\nWrongly {where}: person-dates (young people) by group")
             print(pd.DataFrame({"person-dates": person_dates, "people": people}).T.to_string())
             print("mean score", total.round(2).to_dict())
+            print("what set their level (person-dates):")
+            print(rules.to_string())
             print("mean weight from police records alone", police_weight.round(2).to_dict())
             print("\nShare of those person-dates on which each item was hit")
             print(share.round(2).to_string())

@@ -16,7 +16,9 @@ earlier sign warned of (medium or high before); false-positive-rate ratio among 
 come from a bootstrap by young person, not by person-date.
 
 With --pages, also the Tracker page's server time on the first county (issue 7: under 200 ms);
-with --postgres, `score` timed on PostgreSQL too.
+with --postgres, `score` timed on PostgreSQL too. Build once with --folder, then --reuse; on
+the counties built there, benchmarks/risk_fairness_channels.py says which items put young
+people who are not exploited into the top 100, by group, and what chance alone gives.
 """
 
 import argparse
@@ -86,6 +88,11 @@ def _ratio(row: dict, key: str) -> float:
     return math.inf if not found or found["ratio"] is None else found["ratio"]
 
 
+def _chance(row: dict, key: str) -> str:
+    chance = (row["fairness"].get(key) or {}).get("chance")
+    return "" if chance is None else f" (chance alone about {chance:.2f})"
+
+
 def targets(rows: list[dict]) -> list[str]:
     """Each target, met or not, for the tracker with each weighting."""
     baselines = [r for r in rows if not r["method"].startswith("tracker")]
@@ -115,12 +122,12 @@ def targets(rows: list[dict]) -> list[str]:
             (
                 "FPR ratio, ethnicity <= 1.25",
                 _ratio(row, "ethnicity:fpr_top") <= 1.25,
-                f"{_ratio(row, 'ethnicity:fpr_top'):.2f}",
+                f"{_ratio(row, 'ethnicity:fpr_top'):.2f}{_chance(row, 'ethnicity:fpr_top')}",
             ),
             (
                 "FPR ratio, sex <= 1.25",
                 _ratio(row, "sex:fpr_top") <= 1.25,
-                f"{_ratio(row, 'sex:fpr_top'):.2f}",
+                f"{_ratio(row, 'sex:fpr_top'):.2f}{_chance(row, 'sex:fpr_top')}",
             ),
         ]
         lines.append(f"  {row['method']}:")

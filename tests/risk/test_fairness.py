@@ -2,10 +2,17 @@
 
 import math
 
+import numpy as np
 import pandas as pd
 import pytest
 
-from safeguarding.risk.fairness import fairness_ratios, group_rates, worst_ratio
+from safeguarding.risk.fairness import (
+    UNBOUNDED,
+    fairness_ratios,
+    group_rates,
+    interval_of,
+    worst_ratio,
+)
 
 
 def people(group: str, *, count: int, positives: int, false_top: int, flagged: int) -> list:
@@ -115,3 +122,31 @@ def test_the_bootstrap_by_person_counts_one_person_in_the_top_on_many_dates_once
     assert by_person.interval[1] == math.inf
     by_date = worst_ratio(rates, "ethnicity", "fpr_top")
     assert by_date.interval[1] < 3
+
+
+def test_an_interval_reaching_an_unbounded_draw_is_unbounded_not_a_large_number():
+    # 6 of 100 draws had a group with no false positive (ratio unbounded): the 95th percentile
+    # is one of them, not a point interpolated between 2 and a billion.
+    spread = np.array([2.0] * 94 + [UNBOUNDED] * 6)
+    assert interval_of(spread) == (2.0, math.inf)
+    assert interval_of(np.array([1.5] * 50 + [2.5] * 50)) == (1.5, 2.5)
+
+
+def test_chance_alone_gives_a_worst_ratio_above_one_for_small_groups_treated_alike():
+    # Four groups of 15 young people, each in the top on 1 of 10 dates at random: the same rate
+    # in truth. The observed worst ratio is well above 1, and so is what chance alone gives.
+    rng = np.random.default_rng(1)
+    rows = []
+    for group in ("White", "Mixed", "Asian", "Black"):
+        for i in range(15):
+            rows += person_dates(group, f"{group}{i}", dates=10, in_top=int(rng.integers(0, 3)))
+    frame = pd.DataFrame(rows)
+    ratio = worst_ratio(group_rates(frame, "ethnicity"), "ethnicity", "fpr_top", frame=frame)
+    assert ratio.chance is not None and ratio.chance > 1.2
+    assert ratio.ratio < 2.5 * ratio.chance
+    assert "chance alone about" in ratio.describe()
+
+
+def test_chance_alone_is_not_given_without_knowing_who_is_who(frame):
+    ratio = worst_ratio(group_rates(frame, "ethnicity"), "ethnicity", "fpr_top")
+    assert ratio.chance is None

@@ -185,10 +185,16 @@ def test_every_indicator_in_the_catalogue_has_a_case_here():
     assert set(CASES) == {indicator.id for indicator in load_catalogue().signs}
 
 
+# Another sign, from a partner, for the indicators that count only alongside one.
+CORROBORATION = event(PARTNER, "concern_report", days_before=30)
+
+
 @pytest.mark.parametrize("indicator_id", sorted(CASES))
 def test_the_indicator_is_hit_by_its_history(county, indicator_id):
     child = county.person()
     CASES[indicator_id][0](county, child)
+    if load_catalogue().indicator(indicator_id).needs_corroboration:
+        CORROBORATION(county, child)
     hit = hits_of(child).get(indicator_id)
     assert hit is not None, f"{indicator_id} was not hit"
     assert hit.recency == "current"

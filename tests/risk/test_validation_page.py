@@ -38,6 +38,7 @@ def row(method: str, ethnicity_ratio: float) -> dict:
                 "high": "Black",
                 "low": "White",
                 "interval": [1.2, 3.1],
+                "chance": 1.74,
             },
             "sex:fpr_top": {"ratio": 1.1, "high": "male", "low": "female", "interval": [1, 1.3]},
         },
@@ -93,6 +94,8 @@ def test_the_validation_page_shows_every_method_and_is_audited(client_for):
     ]
     assert b"Ethnic groups, wrongly in the top 100" in response.content
     assert response.content.count(b"0.764 to 0.853") == 1  # the tracker's AUC interval only
+    # What chance alone gives, beside the ratio (stored figures from before it have none).
+    assert response.content.count(b"chance alone about 1.74") == 2
     assert AuditEvent.objects.filter(
         object_type="risk_evaluation", object_id=str(stored.pk)
     ).exists()

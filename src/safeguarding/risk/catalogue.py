@@ -90,6 +90,10 @@ class Indicator:
     # related_exploited: who counts as related, and which of their indicators show exploitation
     relation: str | None = None
     related_indicators: tuple[str, ...] = ()
+    # Counts only alongside another sign that does not need corroboration, in the same six
+    # months: for records whose rate says as much about whom an agency watches as about the
+    # child (arrests, stops; docs/risk.md, fairness)
+    needs_corroboration: bool = False
 
     @property
     def domain_label(self) -> str:
@@ -195,6 +199,10 @@ def _indicator(raw: dict, position: int, part: str = "indicator") -> Indicator:
         raise CatalogueError(f"{where}: min_count must be at least 1.")
     if raw.get("min_details", 1) < 1:
         raise CatalogueError(f"{where}: min_details must be at least 1.")
+    if not isinstance(raw.get("needs_corroboration", False), bool):
+        raise CatalogueError(f"{where}: needs_corroboration must be true or false.")
+    if raw.get("needs_corroboration") and part == "vulnerability":
+        raise CatalogueError(f"{where}: only an indicator can need corroboration.")
     related = _strings(raw.get("related_indicators", []), where=where, what="related_indicators")
     if raw["kind"] == "related_exploited" and (raw.get("relation") not in RELATIONS or not related):
         raise CatalogueError(
@@ -247,6 +255,8 @@ def parse_catalogue(text: str, *, name: str = "catalogue") -> Catalogue:
     )
     if not signs:
         raise CatalogueError(f"{name} has no [[indicator]].")
+    if all(sign.needs_corroboration for sign in signs):
+        raise CatalogueError(f"{name}: every indicator needs corroboration, so none can count.")
     vulnerabilities = tuple(
         _indicator(item, position, "vulnerability")
         for position, item in enumerate(raw.get("vulnerability", []), 1)

@@ -389,6 +389,7 @@ def summary_rows(comparisons: list[Comparison]) -> list[dict]:
                         "high": r.high,
                         "low": r.low,
                         "interval": list(r.interval),
+                        "chance": r.chance,
                     }
                     for r in c.fairness
                 },

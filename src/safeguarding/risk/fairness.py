@@ -26,6 +26,7 @@ ATTRIBUTES = ("ethnicity", "sex")
 ONS_GROUPS = ("White", "Mixed", "Asian", "Black", "Other")
 MIN_EXPECTED = 5
 DRAWS = 500
+CHANCE_DRAWS = 200
 UNBOUNDED = 1e9
 
 
@@ -37,10 +38,17 @@ class Ratio:
     high: str  # the group with the highest rate
     low: str  # and the lowest
     interval: tuple[float, float]  # 5th and 95th percentiles of the bootstrap
+    # The median worst ratio with the attribute shuffled between the young people: what chance
+    # alone gives with these group sizes for a ranking that treats every group alike.
+    chance: float | None = None
 
     def describe(self) -> str:
         low, high = self.interval
-        return f"{self.ratio:.2f} ({self.high} / {self.low}; 90% interval {low:.2f} to {high:.2f})"
+        chance = "" if self.chance is None else f"; chance alone about {self.chance:.2f}"
+        return (
+            f"{self.ratio:.2f} ({self.high} / {self.low}; 90% interval {low:.2f} to {high:.2f}"
+            f"{chance})"
+        )
 
 
 def group_rates(frame: pd.DataFrame, attribute: str) -> pd.DataFrame:
@@ -102,17 +110,11 @@ _COUNTS = {
 }
 
 
-def person_bootstrap(
-    frame: pd.DataFrame,
-    attribute: str,
-    measure: str,
-    groups: list[str],
-    *,
-    draws: int = DRAWS,
-    seed: int = 0,
-) -> np.ndarray:
-    """The worst ratio of `measure` between `groups` in each of `draws` resamples of the young
-    people (`true_id`), each bringing all of their person-dates."""
+def _persons(
+    frame: pd.DataFrame, attribute: str, measure: str, groups: list[str]
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Per young person (`true_id`) in `groups`: their group's code, and the numerator and
+    denominator of `measure` summed over their person-dates."""
     numerator, denominator = _COUNTS[measure]
     negative = ~frame["positive"].astype(bool)
     cases = pd.DataFrame(
@@ -133,9 +135,23 @@ def person_bootstrap(
         group=("group", "first"), top=(numerator, "sum"), bottom=(denominator, "sum")
     )
     code = pd.Categorical(persons["group"], categories=groups).codes
-    top, bottom = persons["top"].to_numpy(float), persons["bottom"].to_numpy(float)
+    return code, persons["top"].to_numpy(float), persons["bottom"].to_numpy(float)
+
+
+def person_bootstrap(
+    frame: pd.DataFrame,
+    attribute: str,
+    measure: str,
+    groups: list[str],
+    *,
+    draws: int = DRAWS,
+    seed: int = 0,
+) -> np.ndarray:
+    """The worst ratio of `measure` between `groups` in each of `draws` resamples of the young
+    people (`true_id`), each bringing all of their person-dates."""
+    code, top, bottom = _persons(frame, attribute, measure, groups)
     rng = np.random.default_rng(seed)
-    count, spread = len(persons), np.empty(draws)
+    count, spread = len(code), np.empty(draws)
     for draw in range(draws):
         weight = np.bincount(rng.integers(0, count, count), minlength=count)
         above = np.bincount(code, weights=weight * top, minlength=len(groups))
@@ -145,6 +161,34 @@ def person_bootstrap(
         rates = rates[~np.isnan(rates)]  # a group drawn with no one in it says nothing
         spread[draw] = _ratio(rates.max(), rates.min()) if len(rates) >= 2 else 1.0
     return np.minimum(spread, UNBOUNDED)
+
+
+def chance_ratio(
+    frame: pd.DataFrame,
+    attribute: str,
+    measure: str,
+    groups: list[str],
+    *,
+    draws: int = CHANCE_DRAWS,
+    seed: int = 0,
+) -> float:
+    """The median worst ratio of `measure` between `groups` with the attribute shuffled between
+    the young people, each keeping all their person-dates (a permutation test's null): every
+    group then has the same rate in truth, so whatever ratio remains is chance. The worst of
+    several small groups' rates over the best is large by chance alone, so a ratio is evidence
+    of unfairness only when it is well above this."""
+    code, top, bottom = _persons(frame, attribute, measure, groups)
+    rng = np.random.default_rng(seed)
+    found = np.empty(draws)
+    for draw in range(draws):
+        shuffled = rng.permutation(code)
+        above = np.bincount(shuffled, weights=top, minlength=len(groups))
+        below = np.bincount(shuffled, weights=bottom, minlength=len(groups))
+        with np.errstate(divide="ignore", invalid="ignore"):
+            rates = above / below
+        rates = rates[~np.isnan(rates)]
+        found[draw] = _ratio(rates.max(), rates.min()) if len(rates) >= 2 else 1.0
+    return _bounded(float(np.median(np.minimum(found, UNBOUNDED))))
 
 
 def worst_ratio(
@@ -167,19 +211,29 @@ def worst_ratio(
         return None
     high, low = values.idxmax(), values.idxmin()
     ratio = _ratio(values[high], values[low])
+    chance = None
     if frame is not None and "true_id" in frame:
         spread = person_bootstrap(frame, attribute, measure, list(values.index), seed=seed)
+        chance = chance_ratio(frame, attribute, measure, list(values.index), seed=seed)
     else:
         spread = _binomial_bootstrap(usable, values, base, seed=seed)
-    low_end, high_end = (float(np.percentile(spread, q)) for q in (5, 95))
     return Ratio(
         attribute=attribute,
         measure=measure,
         ratio=ratio,
         high=str(high),
         low=str(low),
-        interval=(_bounded(low_end), _bounded(high_end)),
+        interval=interval_of(spread),
+        chance=chance,
     )
+
+
+def interval_of(spread: np.ndarray) -> tuple[float, float]:
+    """The 5th and 95th percentiles of the draws, each one of the draws: interpolating between
+    a finite draw and an unbounded one (kept as UNBOUNDED) would give a large finite number
+    that means nothing."""
+    low, high = (float(np.percentile(spread, q, method="nearest")) for q in (5, 95))
+    return _bounded(low), _bounded(high)
 
 
 def _binomial_bootstrap(

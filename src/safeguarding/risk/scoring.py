@@ -92,6 +92,26 @@ def end_of_day(day: datetime.date) -> pd.Timestamp:
     return midnight.tz_convert("UTC").tz_localize(None)
 
 
+def corroborated(hits: pd.DataFrame, catalogue: Catalogue) -> pd.DataFrame:
+    """The hits without those of indicators that need corroboration, for young people with no
+    hit of an indicator that does not (a vulnerability is not a sign, so never corroborates).
+
+    Both are in the six months to the date, as every indicator hit is. The rule's reason is in
+    docs/risk.md (fairness): arrests and stops are recorded at rates that differ by ethnic group
+    for the same behaviour, so alone they rank whom the police watch, not who is exploited.
+    """
+    needs = (
+        hits["indicator_id"]
+        .map({i.id: i.needs_corroboration for i in catalogue.indicators})
+        .astype(bool)
+    )
+    if not needs.any():
+        return hits
+    signs = hits[(hits["part"] == "indicator") & ~needs]
+    keep = ~needs | hits["person_id"].isin(set(signs["person_id"]))
+    return hits[keep].reset_index(drop=True)
+
+
 class Scorer:
     """Scores one set of facts with one catalogue, as of any number of dates.
 
@@ -386,7 +406,7 @@ class Scorer:
         scale = (catalogue.vulnerability_cap / total).clip(upper=1.0).fillna(1.0)
         hits["weight"] = np.where(vulnerable, hits["weight"] * scale, hits["weight"])
         hits["part"] = np.where(vulnerable, "vulnerability", "indicator")
-        return hits[[*columns, "part"]]
+        return corroborated(hits[[*columns, "part"]], catalogue)
 
     def score(self, as_of: datetime.date) -> Scores:
         catalogue, end = self.catalogue, end_of_day(as_of)

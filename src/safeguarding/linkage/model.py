@@ -443,10 +443,15 @@ def train_and_score(
     trained = 0
     compared = [c.output_column_name for c in linker._settings_obj.comparisons]
     for rule in rules(records, config.training, kinds):
+        # Splink's session leaves out of the linker's own settings the comparisons it blocks
+        # on, and sets its own prior, putting them back only when it succeeds: a session that
+        # fails would take them from every later session and from scoring.
+        before = linker._settings_obj.core_model_settings.copy()
         try:
             linker.training.estimate_parameters_using_expectation_maximisation(rule)
             trained += 1
         except SplinkException as error:
+            linker._settings_obj.core_model_settings = before
             # The parameters this session would have trained keep their starting values,
             # which the waterfall marks as never estimated.
             reason = "found no pairs" if isinstance(error, EMTrainingException) else str(error)

@@ -17,11 +17,12 @@ class Run:
     output: str
     seconds: float
     peak_mb: float
+    cpu_seconds: float = 0.0  # user and system, of the command alone
 
 
 def run(arguments: list[str], database_url: str) -> Run:
-    """`safeguarding ARGUMENTS` against the database: its output, wall-clock seconds and peak
-    memory (of that command alone)."""
+    """`safeguarding ARGUMENTS` against the database: its output, wall-clock and CPU seconds
+    and peak memory (of that command alone)."""
     environment = {
         **os.environ,
         "DATABASE_URL": database_url,
@@ -40,7 +41,7 @@ def run(arguments: list[str], database_url: str) -> Run:
     seconds = time.perf_counter() - started
     if os.waitstatus_to_exitcode(status):
         raise SystemExit(f"safeguarding {' '.join(arguments)} failed")
-    return Run(output, seconds, usage.ru_maxrss / 1024)
+    return Run(output, seconds, usage.ru_maxrss / 1024, usage.ru_utime + usage.ru_stime)
 
 
 def synthetic_county(out: Path, scale: str) -> Path:

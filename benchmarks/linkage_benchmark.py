@@ -2,7 +2,11 @@
 same run: pairwise precision, recall and F1, B-cubed, and the wall time and peak memory of each.
 
     .venv/bin/python benchmarks/linkage_benchmark.py [--only febrl4,febrl3,county,messy]
-        [--scale default]
+        [--scale default] [--folder DIR]
+
+`--folder` keeps the imported databases there and reuses them on the next run (the import
+takes longer than the linkage). Each row gives wall and CPU seconds (user and system, of the
+linker's process alone: the fair comparison on a shared machine) and the load average.
 
 - county: the default synthetic county (seed 42); messy: a second county (seed 7) with more
   typos, missing dates of birth and nicknames and fewer NHS numbers (`synth --noise messy`);
@@ -33,7 +37,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from county_databases import ROOT, fresh_sqlite, migrate_with_agencies, run
+from county_databases import ROOT, Run, fresh_sqlite, migrate_with_agencies, run
 
 FEBRL = ROOT / "var" / "febrl"
 FEBRL_SETTINGS = ROOT / "linkage" / "benchmarks" / "febrl.toml"
@@ -50,6 +54,7 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--only", default=",".join(DATASETS))
     parser.add_argument("--scale", default="default")
+    parser.add_argument("--folder", help="keep and reuse the imported databases here")
     parser.add_argument("--inner", help=argparse.SUPPRESS)
     parser.add_argument("--dataset", help=argparse.SUPPRESS)
     parser.add_argument("--truth", help=argparse.SUPPRESS)
@@ -57,35 +62,41 @@ def main() -> None:
     if options.inner:
         inner(options.inner, options.dataset, options.truth)
         return
-    folder = Path(tempfile.mkdtemp())
+    folder = Path(options.folder or tempfile.mkdtemp())
+    folder.mkdir(parents=True, exist_ok=True)
     print(
         f"{'data set':<9}{'linker':<14}{'records':>8}{'precision':>10}{'recall':>8}{'F1':>8}"
-        f"{'B3 P':>8}{'B3 R':>8}{'seconds':>9}{'peak MB':>9}",
+        f"{'B3 P':>8}{'B3 R':>8}{'seconds':>9}{'CPU s':>8}{'peak MB':>9}{'load':>6}",
         flush=True,
     )
     for name in options.only.split(","):
         url, truth = prepare(name, folder, options.scale)
         linked = run(["link", "--full"], url)
         figures = measure(url, "evaluate", name, truth)
-        show(name, "ours", figures, linked.seconds, linked.peak_mb)
+        show(name, "ours", figures, linked)
         if name.startswith("febrl"):
             # The same records re-linked with the settings file written for FEBRL's shape.
             os.environ["SAFEGUARDING_LINKAGE_SETTINGS"] = str(FEBRL_SETTINGS)
             linked = run(["link", "--full"], url)
             figures = measure(url, "evaluate", name, truth)
             del os.environ["SAFEGUARDING_LINKAGE_SETTINGS"]
-            show(name, "ours (febrl)", figures, linked.seconds, linked.peak_mb)
+            show(name, "ours (febrl)", figures, linked)
         for linker in ("splink", "splink-tuned"):
             started = time.perf_counter()
-            figures, peak = measure(url, linker, name, truth, with_peak=True)
-            show(name, linker, figures, time.perf_counter() - started, peak)
+            figures, peak, cpu = measure(url, linker, name, truth, with_usage=True)
+            show(name, linker, figures, Run("", time.perf_counter() - started, peak, cpu))
 
 
 def prepare(name: str, folder: Path, scale: str) -> tuple[str, str]:
-    """A fresh database holding the data set's records; its URL and where its truth is."""
-    url = fresh_sqlite(folder, name)
-    migrate_with_agencies(url)
+    """A database holding the data set's records (kept from an earlier run in the same
+    folder, or new); its URL and where its truth is."""
     spec = DATASETS[name]
+    kept = folder / f"{name}-{scale}.sqlite3"
+    county = folder / f"{name}-{scale}"
+    if kept.exists():
+        return f"sqlite:///{kept}", "" if name.startswith("febrl") else str(county / "truth")
+    url = fresh_sqlite(folder, f"{name}-{scale}")
+    migrate_with_agencies(url)
     if name.startswith("febrl"):
         run(
             [
@@ -103,7 +114,6 @@ def prepare(name: str, folder: Path, scale: str) -> tuple[str, str]:
             (files / file).symlink_to(FEBRL / file)
         run(["import", "--dir", str(files), "--feeds", str(ROOT / "feeds" / "benchmarks")], url)
         return url, ""
-    county = folder / name
     run(
         [
             "synth",
@@ -123,7 +133,7 @@ def prepare(name: str, folder: Path, scale: str) -> tuple[str, str]:
     return url, str(county / "truth")
 
 
-def measure(url: str, what: str, dataset: str, truth: str, *, with_peak: bool = False):
+def measure(url: str, what: str, dataset: str, truth: str, *, with_usage: bool = False):
     environment = {
         **os.environ,
         "DATABASE_URL": url,
@@ -150,14 +160,17 @@ def measure(url: str, what: str, dataset: str, truth: str, *, with_peak: bool = 
     if os.waitstatus_to_exitcode(status):
         raise SystemExit(f"{what} on {dataset} failed")
     figures = json.loads(output.strip().splitlines()[-1])
-    return (figures, usage.ru_maxrss / 1024) if with_peak else figures
+    if not with_usage:
+        return figures
+    return figures, usage.ru_maxrss / 1024, usage.ru_utime + usage.ru_stime
 
 
-def show(name: str, linker: str, figures: dict, seconds: float, peak: float) -> None:
+def show(name: str, linker: str, figures: dict, linked: Run) -> None:
     print(
         f"{name:<9}{linker:<14}{figures['records']:>8,}{figures['precision']:>10.4f}"
         f"{figures['recall']:>8.4f}{figures['f1']:>8.4f}{figures['b3p']:>8.4f}"
-        f"{figures['b3r']:>8.4f}{seconds:>9.1f}{peak:>9,.0f}",
+        f"{figures['b3r']:>8.4f}{linked.seconds:>9.1f}{linked.cpu_seconds:>8.1f}"
+        f"{linked.peak_mb:>9,.0f}{os.getloadavg()[0]:>6.1f}",
         flush=True,
     )
 

@@ -1,14 +1,17 @@
 """Each comparison level on a hand-made pair of records, through standardisation and Splink."""
 
 import datetime
+import itertools
 
+import duckdb
 import pandas as pd
 import pytest
 from splink import Linker
+from splink.internals.dialects import SplinkDialect
 
 from safeguarding.common.identifiers import upn_check_letter
 from safeguarding.linkage.configuration import LinkageSettings
-from safeguarding.linkage.model import database, held_for_review, settings
+from safeguarding.linkage.model import _one_edit_apart, database, held_for_review, settings
 from safeguarding.linkage.standardise import standardise
 
 CHILD = {
@@ -207,3 +210,23 @@ def test_an_identifier_without_a_check_may_differ_by_one_character():
     left, right = (db.register(frame.iloc[[i]]) for i in (0, 1))
     scored = linker.inference.score_pairs(left, right).as_pandas_dataframe().iloc[0]
     assert scored["gamma_social_security_number"] == 1  # one character (a transposition)
+
+
+def test_one_edit_apart_holds_exactly_where_the_distance_is_one_or_less():
+    # The cheap tests before the distance must never turn a pair away: short names, an edit
+    # at either end, two letters swapped at the start.
+    names = ["a", "b", "ab", "ba", "b", "abc", "xbc", "abx", "bac", "acb", "xabc", "abcx", "kai"]
+    names += ["kia", "mia", "ma", "sean", "shaun", "elizabeth", "elisabeth", "lizabeth"]
+    condition = _one_edit_apart("name", "").create_sql(SplinkDialect.from_string("duckdb"))
+    pairs = [(a, b) for a, b in itertools.product(names, names) if a != b]
+    connection = duckdb.connect()
+    connection.execute("CREATE TABLE pairs (name_l VARCHAR, name_r VARCHAR)")
+    connection.executemany("INSERT INTO pairs VALUES (?, ?)", pairs)
+    found = connection.execute(
+        f"SELECT count(*) FILTER (WHERE ({condition}) <> "  # noqa: S608 (our own level)
+        "(damerau_levenshtein(name_l, name_r) <= 1)), "
+        f"count(*) FILTER (WHERE {condition}) FROM pairs"
+    ).fetchone()
+    disagreeing, one_edit_apart = found
+    assert disagreeing == 0
+    assert one_edit_apart > 10

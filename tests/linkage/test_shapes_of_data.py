@@ -91,6 +91,10 @@ def test_a_training_session_without_pairs_is_skipped_and_said(tmp_path):
         "no training session estimated date_of_birth: it keeps its starting values",
         "no training session estimated surname: it keeps its starting values",
     ]
+    # The failed session took nothing from the model: Splink drops the comparisons a session
+    # blocks on from the linker's settings until the session succeeds.
+    compared = [c["output_column_name"] for c in scored.model_json["comparisons"]]
+    assert "social_security_number" in compared
     # What it alone would have trained (surname, date of birth: the other session blocks on
     # them) keeps Splink's starting values, and the waterfall marks them as never estimated.
     path = tmp_path / "model.json"

@@ -6,7 +6,6 @@ Splink saves, which the same code, or Splink's Spark backend, loads to score new
 
 import logging
 import math
-import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -21,6 +20,7 @@ from splink.internals.comparison_creator import ComparisonCreator
 from splink.internals.comparison_level_creator import ComparisonLevelCreator
 from splink.internals.exceptions import EMTrainingException, SplinkException
 
+from safeguarding.linkage.chance_agreement import estimate_u
 from safeguarding.linkage.clustering import cluster
 from safeguarding.linkage.configuration import LinkageSettings
 from safeguarding.linkage.standardise import STANDARD_COLUMNS
@@ -32,6 +32,10 @@ logger = logging.getLogger(__name__)
 
 DEFAULT_THRESHOLD = 0.95  # the shipped settings' threshold, for callers without settings
 RULE_BASED = "rule-based"  # the model version summary's `linker` when training was not possible
+# Random pairs u is estimated over: as many as tuned Splink's, for u's of one in 10,000.
+U_PAIRS = 2e6
+# Columns nearly every record holds alone (estimating u counts their levels pair by pair).
+PER_RECORD = frozenset({"full_name", "full_name_swapped"})
 
 
 def database() -> DuckDBAPI:
@@ -59,7 +63,7 @@ def identifier_kinds(records: pd.DataFrame, config: LinkageSettings) -> list[str
 
 
 def _names(
-    column: str, alternatives: str, label: str, config: LinkageSettings, *, other: str
+    column: str, alternatives: str, label: str, config: LinkageSettings
 ) -> cl.CustomComparison:
     names = config.names
     levels: list[ComparisonLevelCreator | dict[str, Any]] = [
@@ -68,9 +72,12 @@ def _names(
     ]
     if names.swapped:
         # FEBRL and some case systems put the surname in the given name's place.
+        # Read from the whole name both ways round, not from the other name's column: a
+        # session blocked on the other name then still trains this comparison.
         levels.append(
-            cll.ColumnsReversedLevel(column, other, symmetrical=True).configure(
-                label_for_charts="Given name and surname swapped"
+            cll.CustomLevel(
+                "full_name_l = full_name_swapped_r",
+                label_for_charts="Given name and surname swapped",
             )
         )
     levels += [
@@ -80,9 +87,7 @@ def _names(
         cll.JaroWinklerLevel(column, names.near),
         # One letter added, lost, changed or two swapped: in a short name (Kai and Kia, Mia
         # and Ma) Jaro-Winkler sees too little to call it near.
-        cll.DamerauLevenshteinLevel(column, 1).configure(
-            label_for_charts=f"{label}: one letter different"
-        ),
+        _one_edit_apart(column, f"{label}: one letter different"),
         # A nickname with a typo (Lizzy and Elizabteh): the closest pair of alternatives.
         cll.PairwiseStringDistanceFunctionLevel(
             alternatives, "jaro_winkler", names.alternatives_near
@@ -92,6 +97,22 @@ def _names(
     ]
     return cl.CustomComparison(
         output_column_name=column, comparison_description=label, comparison_levels=levels
+    )
+
+
+def _one_edit_apart(column: str, label: str) -> cll.CustomLevel:
+    """Damerau-Levenshtein distance of at most one, computed only where it can be: lengths
+    within one, and the first or the last character the same (an edit touches both ends only
+    of a string of one or two characters). The test costs a fifth of the distance, which
+    most pairs never need, and the level holds for exactly the same pairs."""
+    left, right = f"{column}_l", f"{column}_r"
+    return cll.CustomLevel(
+        f"abs(length({left}) - length({right})) <= 1"
+        f" AND (substr({left}, 1, 1) = substr({right}, 1, 1)"
+        f" OR right({left}, 1) = right({right}, 1)"
+        f" OR greatest(length({left}), length({right})) <= 2)"
+        f" AND damerau_levenshtein({left}, {right}) <= 1",
+        label_for_charts=label,
     )
 
 
@@ -191,9 +212,7 @@ def _identifier(column: str) -> cl.CustomComparison:
             cll.NullLevel(column),
             cll.ExactMatchLevel(column),
             # A mistyped or transposed character; no check digit caught it (or there is none).
-            cll.DamerauLevenshteinLevel(column, 1).configure(
-                label_for_charts="One character different"
-            ),
+            _one_edit_apart(column, "One character different"),
             cll.ElseLevel(),
         ],
     )
@@ -203,13 +222,9 @@ def comparisons(records: pd.DataFrame, config: LinkageSettings) -> list[Comparis
     """The comparisons the settings ask for, over the fields these records hold."""
     found: list[ComparisonCreator] = []
     if present(records, "first_name"):
-        found.append(
-            _names("first_name", "first_name_alternatives", "First name", config, other="surname")
-        )
+        found.append(_names("first_name", "first_name_alternatives", "First name", config))
     if present(records, "surname"):
-        found.append(
-            _names("surname", "surname_alternatives", "Surname", config, other="first_name")
-        )
+        found.append(_names("surname", "surname_alternatives", "Surname", config))
     if config.date_of_birth and present(records, "date_of_birth"):
         found.append(_date_of_birth(config))
     if config.postcode and present(records, "postcode"):
@@ -422,18 +437,21 @@ def train_and_score(
         linker.training.estimate_probability_two_random_records_match(prior_rules, recall=0.8)
     except (SplinkException, ZeroDivisionError, ValueError) as error:
         notes.append(f"the chance two records match keeps its starting value: {error}")
-    linker.training.estimate_u_using_random_sampling(max_pairs=2e6, seed=seed)
+    # Over the distinct values a sample holds (chance_agreement.py): Splink's own estimate
+    # over the same two million pairs took 60% of a full run.
+    estimate_u(linker, records, max_pairs=U_PAIRS, seed=seed, per_record_columns=PER_RECORD)
     trained = 0
     compared = [c.output_column_name for c in linker._settings_obj.comparisons]
-    estimated: set[str] = set()
     for rule in rules(records, config.training, kinds):
+        # Splink's session leaves out of the linker's own settings the comparisons it blocks
+        # on, and sets its own prior, putting them back only when it succeeds: a session that
+        # fails would take them from every later session and from scoring.
+        before = linker._settings_obj.core_model_settings.copy()
         try:
             linker.training.estimate_parameters_using_expectation_maximisation(rule)
             trained += 1
-            # A session estimates m for every comparison but those over what it blocks on.
-            blocked = {COMPARISON_OF.get(c, c) for c in re.findall(r"[lr]\.(\w+)", rule)}
-            estimated |= set(compared) - blocked
         except SplinkException as error:
+            linker._settings_obj.core_model_settings = before
             # The parameters this session would have trained keep their starting values,
             # which the waterfall marks as never estimated.
             reason = "found no pairs" if isinstance(error, EMTrainingException) else str(error)
@@ -451,6 +469,15 @@ def train_and_score(
     predictions = linker.inference.predict(threshold_match_probability=COUNTED)
     for note in notes:
         logger.info("linkage: %s", note)
+    # A session estimates m for every comparison but those reading a column it blocks on:
+    # as Splink recorded it, not as the rules' columns suggest.
+    estimated = {
+        comparison.output_column_name
+        for comparison in linker._settings_obj.comparisons
+        if any(
+            level._has_estimated_m_values for level in comparison._comparison_levels_excluding_null
+        )
+    }
     model_json = _unestimated_marked(linker.misc.save_model_to_json(), estimated)
     for column in sorted(set(compared) - estimated):
         notes.append(f"no training session estimated {column}: it keeps its starting values")
@@ -470,16 +497,6 @@ def train_and_score(
         notes=notes,
         term_frequencies=frequencies,
     )
-
-
-# Blocking columns that stand for a comparison's column.
-COMPARISON_OF = {
-    "postcode_sector": "postcode",
-    "postcode_district": "postcode",
-    "date_of_birth_swapped": "date_of_birth",
-    "year_of_birth": "date_of_birth",
-    "house_number": "address",
-}
 
 
 def _unestimated_marked(model_json: dict, estimated: set[str]) -> dict:

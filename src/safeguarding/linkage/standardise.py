@@ -43,6 +43,12 @@ def standardise(
                 lambda name: list(first_name_alternatives(name)) or None
             ),
             "surname": surname.replace("", None),
+            # The whole name both ways round, for a given name and surname swapped: a level of
+            # its own columns, so that a training session blocked on one name still trains
+            # the other name's comparison (Splink leaves out every comparison that reads a
+            # column the session blocks on).
+            "full_name": _whole(first, surname),
+            "full_name_swapped": _whole(surname, first),
             "surname_alternatives": [
                 (name_parts(name) + alias) or None
                 for name, alias in zip(surname, alias_surnames, strict=True)
@@ -83,6 +89,8 @@ STANDARD_COLUMNS = {
     "first_name_alternatives",
     "surname",
     "surname_alternatives",
+    "full_name",
+    "full_name_swapped",
     "date_of_birth",
     "date_of_birth_swapped",
     "year_of_birth",
@@ -112,6 +120,12 @@ def _one_cell_names(given: pd.Series, surname: pd.Series) -> tuple[pd.Series, pd
     given[family_only] = surname[family_only].str.split(n=1).str[0]
     surname[family_only] = surname[family_only].str.split(n=1).str[-1]
     return given, surname
+
+
+def _whole(first: pd.Series, second: pd.Series) -> pd.Series:
+    """The two names as one, None unless both are held."""
+    # A bar, which no plain name holds, so that "ann marie" + "lee" is not "ann" + "marie lee".
+    return (first + "|" + second).where((first != "") & (second != ""), None)
 
 
 def _address_parts(addresses: pd.Series) -> tuple[pd.Series, pd.Series, list[list[str]]]:

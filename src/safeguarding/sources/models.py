@@ -80,3 +80,18 @@ class QuarantinedRow(models.Model):
 
     class Meta:
         ordering = ["import_batch", "row_number"]
+
+
+class UndoEntry(models.Model):
+    """One row an unfinished import changed on SQLite, and how it was before (null: the import
+    added it), so that the import can be undone after its chunks were committed
+    (sources/chunked_writing.py). Written by temporary triggers; emptied when the batch ends."""
+
+    # Plain numbers, not foreign keys: a trigger writes one entry per row changed, and an entry
+    # must outlive a batch row whose import was interrupted.
+    batch_id = models.BigIntegerField()
+    table = models.CharField(max_length=100)
+    row_id = models.BigIntegerField()
+    old_values = models.TextField(null=True)
+
+    objects = models.Manager()

@@ -194,4 +194,7 @@ def test_a_page_that_writes_during_an_import_waits_for_one_chunk_not_the_batch(
 
     assert SourceRecord.objects.count() == rows
     assert len(waits) >= 5, f"the page wrote only {len(waits)} times in {seconds:.1f} s"
-    assert max(waits) < 1.0, f"a page waited {max(waits):.2f} s for the import"
+    # A chunk holds the lock about 0.5 s (chunked_writing.TARGET_SECONDS) on a machine with
+    # time to spare; the bound leaves room for a shared, loaded one. An import in one
+    # transaction would have held it for the whole file (tens of seconds here).
+    assert max(waits) < 2.0, f"a page waited {max(waits):.2f} s for the import"

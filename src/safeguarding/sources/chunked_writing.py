@@ -4,9 +4,10 @@ SQLite has one writer at a time. An import written in one transaction held the w
 as long as the import ran (minutes for a large file), and every page that writes (the audit
 record of each read of personal data, the session) waited for it and then failed with
 "database is locked". So on SQLite a batch is committed a chunk of rows at a time, each chunk a
-short transaction, and the promise of a batch is kept by an undo journal: while the batch is
-written, temporary triggers on the importing connection record every row it adds, changes or
-removes in the tables of people and sources (UndoEntry, committed with the chunk). If the import
+short transaction, and the promise of a batch is kept by an undo journal (UndoEntry, committed
+with each chunk) of what it did to the tables of people and sources: the range of ids each chunk
+added to each table, and, written by temporary triggers on the importing connection, every row
+it changed or removed as it was before. If the import
 fails, the journal is played backwards and the database is as it was. If the process dies, the
 next batch stage to take its turn (common/batch_turns.py), or the worker at start-up, plays it
 backwards. A batch is complete when its status says so, in the same transaction as its last
@@ -47,8 +48,8 @@ FORGET_CHUNK = 50_000  # journal entries thrown away per transaction
 
 # A chunk holds the write lock for about this long: as many rows as the last chunk wrote in
 # that time (the machine's speed and load vary, a fixed number of rows would not).
-TARGET_SECONDS = 0.3
-FIRST_ROWS, FEWEST_ROWS, MOST_ROWS = 500, 100, 100_000
+TARGET_SECONDS = 0.5
+FIRST_ROWS, FEWEST_ROWS, MOST_ROWS = 2_000, 500, 100_000
 # After each chunk the lock is left free a moment: a page waiting for it sleeps up to 100 ms
 # between tries (SQLite's busy handler), and would otherwise find it taken again each time.
 PAUSE_SECONDS = 0.1
@@ -58,18 +59,20 @@ class Chunks:
     """What each chunk of a batch is written inside (`with chunks(rows):`), and how many rows
     the next chunk should hold (`chunks.rows`; None: all, on PostgreSQL)."""
 
-    def __init__(self, *, committed: bool):
-        self.committed = committed
-        self.rows: int | None = FIRST_ROWS if committed else None
+    def __init__(self, *, batch_id: int | None = None):
+        self.batch_id = batch_id  # None: PostgreSQL, one transaction
+        self.rows: int | None = FIRST_ROWS if batch_id is not None else None
 
     @contextmanager
     def __call__(self, rows: int = 0) -> Iterator[None]:
-        if not self.committed:
+        if self.batch_id is None:
             yield  # PostgreSQL: inside the batch's one transaction
             return
         started = time.perf_counter()
         with transaction.atomic():
+            opened = _open_ranges(self.batch_id)
             yield
+            _close_ranges(opened)
         seconds = time.perf_counter() - started
         if rows:
             pace = int(rows * TARGET_SECONDS / max(seconds, 0.001))
@@ -99,7 +102,7 @@ def chunked_batch(batch: ImportBatch) -> Iterator[Chunks]:
         with transaction.atomic():
             batch.status = ImportStatus.RUNNING
             batch.save()
-            yield Chunks(committed=False)
+            yield Chunks()
         return
     with batch_stage_turn():
         with transaction.atomic():
@@ -109,7 +112,7 @@ def chunked_batch(batch: ImportBatch) -> Iterator[Chunks]:
             UndoEntry.objects.create(batch_id=batch.pk, table="", row_id=0)
         _install_triggers(batch.pk)
         try:
-            yield Chunks(committed=True)
+            yield Chunks(batch_id=batch.pk)
         except BaseException:
             _drop_triggers()
             _abandon(batch.pk, "The import failed; nothing from this file was stored.")
@@ -172,12 +175,12 @@ def undo(batch_id: int) -> None:
                 UndoEntry.objects.filter(batch_id=batch_id)
                 .exclude(table="")
                 .order_by("-id")
-                .values_list("id", "table", "row_id", "old_values")[:UNDO_CHUNK]
+                .values_list("id", "table", "row_id", "last_row_id", "old_values")[:UNDO_CHUNK]
             )
             if not entries:
                 return
             with connection.cursor() as cursor:
-                for (table, added), run in groupby(entries, key=lambda e: (e[1], e[3] is None)):
+                for (table, added), run in groupby(entries, key=lambda e: (e[1], e[4] is None)):
                     _play_back(cursor, table, tables[table], list(run), added=added)
             UndoEntry.objects.filter(pk__in=[entry[0] for entry in entries]).delete()
 
@@ -200,18 +203,17 @@ def _play_back(cursor, table: str, shape: tuple[str, list[str]], entries: list, 
     quote = connection.ops.quote_name
     primary_key, columns = shape
     if added:
-        ids = [entry[2] for entry in entries]
-        for start in range(0, len(ids), 500):
-            part = ids[start : start + 500]
-            cursor.execute(
-                f"DELETE FROM {quote(table)} WHERE {quote(primary_key)} "  # noqa: S608 (model meta)
-                f"IN ({', '.join(['%s'] * len(part))})",
-                part,
-            )
+        for _, _, after, last, _ in entries:
+            if last is not None:  # None: the chunk that opened the range never committed
+                cursor.execute(
+                    f"DELETE FROM {quote(table)} "  # noqa: S608 (names from model meta)
+                    f"WHERE {quote(primary_key)} > %s AND {quote(primary_key)} <= %s",
+                    [after, last],
+                )
         return
     # A changed or removed row is put back as it was, whole (INSERT OR REPLACE: a removed row
     # comes back, a changed one is overwritten). Only columns the journal holds are restored.
-    for _, _, _, old_values in entries:
+    for _, _, _, _, old_values in entries:
         old = json.loads(old_values)
         names = [column for column in columns if column in old]
         cursor.execute(
@@ -221,23 +223,52 @@ def _play_back(cursor, table: str, shape: tuple[str, list[str]], entries: list, 
         )
 
 
+def _open_ranges(batch_id: int) -> list[UndoEntry]:
+    """At a chunk's start, the highest id of each table. Rows a chunk adds need no trigger:
+    while its transaction holds the write lock nobody else adds rows, and ids only grow
+    (AUTOINCREMENT), so the rows it added are those above these ids when it ends. The entries
+    are written first, so that undoing plays them after the chunk's changes to the same rows."""
+    quote = connection.ops.quote_name
+    entries = []
+    with connection.cursor() as cursor:
+        for table, (primary_key, _) in journaled_tables().items():
+            cursor.execute(
+                f"SELECT coalesce(max({quote(primary_key)}), 0) FROM {quote(table)}"  # noqa: S608
+            )
+            entries.append(UndoEntry(batch_id=batch_id, table=table, row_id=cursor.fetchone()[0]))
+    return UndoEntry.objects.bulk_create(entries)
+
+
+def _close_ranges(opened: list[UndoEntry]) -> None:
+    """At a chunk's end: each table's range of added rows, or no entry if it added none."""
+    quote = connection.ops.quote_name
+    tables = journaled_tables()
+    added, unused = [], []
+    with connection.cursor() as cursor:
+        for entry in opened:
+            primary_key = quote(tables[entry.table][0])
+            cursor.execute(
+                f"SELECT coalesce(max({primary_key}), 0) FROM {quote(entry.table)}"  # noqa: S608
+            )
+            entry.last_row_id = cursor.fetchone()[0]
+            (added if entry.last_row_id > entry.row_id else unused).append(entry)
+    UndoEntry.objects.bulk_update(added, ["last_row_id"])
+    UndoEntry.objects.filter(pk__in=[entry.pk for entry in unused]).delete()
+
+
 def _trigger_names(table: str) -> list[str]:
-    return [f"undo_{table}_{event}" for event in ("insert", "update", "delete")]
+    return [f"undo_{table}_{event}" for event in ("update", "delete")]
 
 
 def _install_triggers(batch_id: int) -> None:
-    """TEMP triggers fire only for this connection: the pages' own writes are not journaled."""
+    """TEMP triggers fire only for this connection: the pages' own writes are not journaled.
+    Rows added are journaled by range (_open_ranges), rows changed or removed one by one."""
     journal = connection.ops.quote_name(UndoEntry._meta.db_table)
     with connection.cursor() as cursor:
         for table, (primary_key, columns) in journaled_tables().items():
             old = "json_object(" + ", ".join(f"'{c}', OLD.\"{c}\"" for c in columns) + ")"
-            insert, update, delete = _trigger_names(table)
             record = f'INSERT INTO {journal} (batch_id, "table", row_id, old_values) VALUES'
-            cursor.execute(
-                f'CREATE TEMP TRIGGER IF NOT EXISTS "{insert}" AFTER INSERT ON main."{table}" '
-                f"BEGIN {record} ({batch_id}, '{table}', NEW.\"{primary_key}\", NULL); END"
-            )
-            for name, event in ((update, "UPDATE"), (delete, "DELETE")):
+            for name, event in zip(_trigger_names(table), ("UPDATE", "DELETE"), strict=True):
                 cursor.execute(
                     f'CREATE TEMP TRIGGER IF NOT EXISTS "{name}" BEFORE {event} '
                     f'ON main."{table}" BEGIN {record} '
@@ -248,5 +279,5 @@ def _install_triggers(batch_id: int) -> None:
 def _drop_triggers() -> None:
     with connection.cursor() as cursor:
         for table in journaled_tables():
-            for name in _trigger_names(table):
+            for name in [*_trigger_names(table), f"undo_{table}_insert"]:
                 cursor.execute(f'DROP TRIGGER IF EXISTS temp."{name}"')

@@ -210,10 +210,14 @@ def _load(
             read = prepared.chunk
             tally.add_chunk(read.rows, issues, rejected=len(read.rejections))
             good = ~prepared.values[ROW].isin(bad_rows)
-            with chunks():
-                _quarantine(
-                    batch, read.rows, issues, unreadable={r.row: r.raw for r in read.rejections}
-                )
+            if bad_rows:
+                with chunks():
+                    _quarantine(
+                        batch,
+                        read.rows,
+                        issues,
+                        unreadable={r.row: r.raw for r in read.rejections},
+                    )
             for part, part_good in _parts(prepared, good, chunks=chunks):
                 with chunks(len(part.values)):
                     _write(

@@ -83,15 +83,17 @@ class QuarantinedRow(models.Model):
 
 
 class UndoEntry(models.Model):
-    """One row an unfinished import changed on SQLite, and how it was before (null: the import
-    added it), so that the import can be undone after its chunks were committed
-    (sources/chunked_writing.py). Written by temporary triggers; emptied when the batch ends."""
+    """What an unfinished import changed on SQLite, so that it can be undone after its chunks
+    were committed (sources/chunked_writing.py): the rows a chunk added to a table (ids above
+    row_id, up to last_row_id), or one row as it was before the import changed or removed it
+    (old_values). Emptied when the batch ends."""
 
-    # Plain numbers, not foreign keys: a trigger writes one entry per row changed, and an entry
-    # must outlive a batch row whose import was interrupted.
+    # Plain numbers, not foreign keys: an entry must outlive a batch row whose import was
+    # interrupted, and the triggers that write the changed rows keep each entry small.
     batch_id = models.BigIntegerField()
     table = models.CharField(max_length=100)
     row_id = models.BigIntegerField()
+    last_row_id = models.BigIntegerField(null=True)
     old_values = models.TextField(null=True)
 
     objects = models.Manager()

@@ -49,7 +49,7 @@ FORGET_CHUNK = 50_000  # journal entries thrown away per transaction
 # A chunk holds the write lock for about this long: as many rows as the last chunk wrote in
 # that time (the machine's speed and load vary, a fixed number of rows would not).
 TARGET_SECONDS = 0.5
-FIRST_ROWS, FEWEST_ROWS, MOST_ROWS = 2_000, 500, 100_000
+FIRST_ROWS, FEWEST_ROWS, MOST_ROWS = 500, 500, 100_000
 # After each chunk the lock is left free a moment: a page waiting for it sleeps up to 100 ms
 # between tries (SQLite's busy handler), and would otherwise find it taken again each time.
 PAUSE_SECONDS = 0.1
@@ -243,7 +243,8 @@ def _close_ranges(opened: list[UndoEntry]) -> None:
     """At a chunk's end: each table's range of added rows, or no entry if it added none."""
     quote = connection.ops.quote_name
     tables = journaled_tables()
-    added, unused = [], []
+    added: list[UndoEntry] = []
+    unused: list[UndoEntry] = []
     with connection.cursor() as cursor:
         for entry in opened:
             primary_key = quote(tables[entry.table][0])

@@ -44,7 +44,7 @@ from safeguarding.sources.models import ImportBatch, ImportStatus, UndoEntry
 JOURNALED_APPS = ("people", "sources")
 NOT_JOURNALED = {ImportBatch, UndoEntry}
 UNDO_CHUNK = 5_000  # journal entries played back per transaction
-FORGET_CHUNK = 50_000  # journal entries thrown away per transaction
+FORGET_CHUNK = 10_000  # journal entries thrown away per transaction
 
 # A chunk holds the write lock for about this long: as many rows as the last chunk wrote in
 # that time (the machine's speed and load vary, a fixed number of rows would not).
@@ -75,8 +75,10 @@ class Chunks:
             _close_ranges(opened)
         seconds = time.perf_counter() - started
         if rows:
+            # At most twice the rows of the last chunk: a chunk of rows that changed nothing is
+            # quick, and the next may change every row (a trigger journaling each).
             pace = int(rows * TARGET_SECONDS / max(seconds, 0.001))
-            self.rows = min(max(pace, FEWEST_ROWS), MOST_ROWS)
+            self.rows = min(max(pace, FEWEST_ROWS), 2 * max(rows, FEWEST_ROWS), MOST_ROWS)
         time.sleep(PAUSE_SECONDS)
 
 

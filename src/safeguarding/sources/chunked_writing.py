@@ -49,7 +49,7 @@ FORGET_CHUNK = 10_000  # journal entries thrown away per transaction
 # A chunk holds the write lock for about this long: as many rows as the last chunk wrote in
 # that time (the machine's speed and load vary, a fixed number of rows would not).
 TARGET_SECONDS = 0.5
-FIRST_ROWS, FEWEST_ROWS, MOST_ROWS = 500, 500, 100_000
+FIRST_ROWS, FEWEST_ROWS, MOST_ROWS = 100, 100, 100_000
 # After each chunk the lock is left free a moment: a page waiting for it sleeps up to 100 ms
 # between tries (SQLite's busy handler), and would otherwise find it taken again each time.
 PAUSE_SECONDS = 0.1

@@ -4,6 +4,7 @@
     .venv/bin/python benchmarks/load_benchmark.py [--users 10,25,50] [--seconds 30]
         [--server gunicorn|runserver] [--workers N] [--threads N]
         [--database-url postgres://postgres@127.0.0.1:5432/safeguarding] [--scale small]
+        [--during 'import --dir /tmp/big/extracts' --during link --until-done]
 
 Starts the web server (`safeguarding serve`, gunicorn, or Django's `runserver` for the figures
 before) on a free loopback port against a COPY of the database holding the demo county (the
@@ -269,8 +270,41 @@ def percentile(values: list[float], share: float) -> float:
     return ordered[min(len(ordered) - 1, int(round(share * (len(ordered) - 1))))]
 
 
+def run_writers(
+    commands: list[str], database_url: str, log, report: list[str], done: threading.Event
+) -> None:
+    """Run the safeguarding commands one after the other against the database; note each one's
+    wall and CPU seconds; set done when they end (or when told to stop by done being set)."""
+    for command in commands:
+        started, before = time.perf_counter(), os.times()
+        writer = subprocess.Popen(  # noqa: S603
+            [SAFEGUARDING, *shlex.split(command)],
+            env={**os.environ, "DATABASE_URL": database_url},
+            stdout=subprocess.DEVNULL,
+            stderr=log,
+        )
+        while writer.poll() is None:
+            if done.wait(0.5):
+                writer.terminate()
+                writer.wait(timeout=60)
+                return
+        after = os.times()
+        cpu = after.children_user + after.children_system
+        cpu -= before.children_user + before.children_system
+        report.append(
+            f"(during: safeguarding {command}: exit {writer.returncode} after "
+            f"{time.perf_counter() - started:.0f} s, {cpu:.0f} CPU s)"
+        )
+    done.set()
+
+
 def run_level(
-    base: str, users: list[VirtualUser], seconds: float, think: float = 0, server_pid: int = 0
+    base: str,
+    users: list[VirtualUser],
+    seconds: float,
+    think: float = 0,
+    server_pid: int = 0,
+    until: threading.Event | None = None,
 ) -> dict:
     results: list[Result] = []
     cpu_before = server_cpu_seconds(server_pid) if server_pid else 0.0
@@ -283,7 +317,10 @@ def run_level(
     started = time.perf_counter()
     for thread in threads:
         thread.start()
-    time.sleep(seconds)
+    if until is not None:
+        until.wait()
+    else:
+        time.sleep(seconds)
     stop.set()
     for thread in threads:
         thread.join(timeout=TIMEOUT + 5)
@@ -324,9 +361,17 @@ def main() -> None:
     )
     parser.add_argument(
         "--during",
-        default="",
+        action="append",
+        default=[],
         help="a safeguarding command run against the same database while the users work, "
-        "e.g. 'import --dir /tmp/county/extracts' (started with the first level)",
+        "e.g. 'import --dir /tmp/county/extracts' (started with the first level); given more "
+        "than once, the commands run one after the other (an import, then 'link')",
+    )
+    parser.add_argument(
+        "--until-done",
+        action="store_true",
+        help="with --during: the first level lasts until the commands end (not --seconds), so "
+        "its figures are those of pages served during them",
     )
     options = parser.parse_args()
     levels = [int(n) for n in options.users.split(",")]
@@ -361,22 +406,19 @@ def main() -> None:
             print("|---:|---:|---:|---:|---:|---:|---:|---|")
             if options.think:
                 print(f"(each user reads for {options.think:g} s on average between clicks)")
-            writer = None
+            writers_done = threading.Event()
+            writers_report: list[str] = []
             if options.during:
-                writer = subprocess.Popen(  # noqa: S603
-                    [SAFEGUARDING, *shlex.split(options.during)],
-                    env={**os.environ, "DATABASE_URL": database_url},
-                    stdout=subprocess.DEVNULL,
-                    stderr=log,
-                )
-                writer_started = time.perf_counter()
-                writer_done: list[float] = []
                 threading.Thread(
-                    target=lambda: (writer.wait(), writer_done.append(time.perf_counter())),
+                    target=run_writers,
+                    args=(options.during, database_url, log, writers_report, writers_done),
                     daemon=True,
                 ).start()
-            for level in levels:
-                figures = run_level(base, users[:level], options.seconds, options.think, server.pid)
+            for number, level in enumerate(levels):
+                until = writers_done if options.until_done and number == 0 else None
+                figures = run_level(
+                    base, users[:level], options.seconds, options.think, server.pid, until=until
+                )
                 print(
                     f"| {figures['users']} | {figures['per_second']:.1f} | {figures['p50']:.2f} | "
                     f"{figures['p95']:.2f} | {figures['p99']:.2f} | {figures['errors']} | "
@@ -395,17 +437,11 @@ def main() -> None:
                     ),
                     file=sys.stderr,
                 )
-            if writer is not None:
-                state = (
-                    f"finished (exit {writer.returncode}) after "
-                    f"{writer_done[0] - writer_started:.0f} s"
-                    if writer_done
-                    else f"still running after {time.perf_counter() - writer_started:.0f} s"
-                )
-                print(f"(during: safeguarding {options.during}: {state})")
-                if writer.poll() is None:
-                    writer.terminate()
-                    writer.wait(timeout=60)
+            if options.during:
+                if not writers_done.is_set():
+                    writers_report.append("(the commands were still running: stopped)")
+                writers_done.set()
+                print(*writers_report, sep="\n")
         finally:
             server.terminate()
             try:

@@ -26,6 +26,7 @@ from safeguarding.linkage.standardise import standardise
 from safeguarding.linkage.waterfall import TERM_FREQUENCY
 from safeguarding.people.models import Identifier, SourceRecord
 from safeguarding.places.models import Postcode
+from safeguarding.sources.chunked_writing import batch_stage_turn
 
 logger = logging.getLogger(__name__)
 
@@ -110,6 +111,15 @@ def link_all(
 ) -> LinkSummary:
     """Link the records no one has linked yet with the saved model, or (`full`, or when there
     is no model yet) train a new model and re-link everyone."""
+    # On SQLite an import commits in chunks: linking waits for it, so it never links half a
+    # batch (sources/chunked_writing.py).
+    with batch_stage_turn():
+        return _link_all(full=full, threshold=threshold, progress=progress)
+
+
+def _link_all(
+    *, full: bool, threshold: float | None, progress: Callable[[str], None]
+) -> LinkSummary:
     config = linkage_settings()
     count = SourceRecord.objects.count()
     if count < 2:

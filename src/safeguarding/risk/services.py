@@ -26,6 +26,7 @@ from safeguarding.risk.models import (
     Validation,
 )
 from safeguarding.risk.scoring import Scorer, Scores
+from safeguarding.sources.chunked_writing import batch_stage_turn
 
 logger = logging.getLogger(__name__)
 
@@ -47,11 +48,14 @@ def score_everyone(
     date and catalogue version)."""
     started = time.monotonic()
     catalogue = catalogue or load_catalogue()
-    if scorer is None:
-        scorer = Scorer(load_facts(), catalogue)
-    scores = scorer.score(as_of)
-    with transaction.atomic():
-        run = _store(scores, seconds=time.monotonic() - started, weighting=catalogue.weighting)
+    # On SQLite an import commits in chunks: scoring waits for it, so it never reads half a
+    # batch (sources/chunked_writing.py).
+    with batch_stage_turn():
+        if scorer is None:
+            scorer = Scorer(load_facts(), catalogue)
+        scores = scorer.score(as_of)
+        with transaction.atomic():
+            run = _store(scores, seconds=time.monotonic() - started, weighting=catalogue.weighting)
     by_level = scores.assessments["level"].value_counts().to_dict()
     logger.info("Scored %s people as of %s", len(scores.assessments), as_of)
     return RunSummary(run=run, by_level=by_level, hits=len(scores.hits))
@@ -61,8 +65,11 @@ def score_dates(*, dates: list[datetime.date]) -> list[RunSummary]:
     """Score everyone as of each date, oldest first, so each run's trajectory compares with
     the one before it; the facts are read once."""
     catalogue = load_catalogue()
-    scorer = Scorer(load_facts(), catalogue)
-    return [score_everyone(as_of=day, catalogue=catalogue, scorer=scorer) for day in sorted(dates)]
+    with batch_stage_turn():
+        scorer = Scorer(load_facts(), catalogue)
+        return [
+            score_everyone(as_of=day, catalogue=catalogue, scorer=scorer) for day in sorted(dates)
+        ]
 
 
 def _trajectories(assessments: pd.DataFrame, previous: pd.DataFrame | None) -> pd.DataFrame:

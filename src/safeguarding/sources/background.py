@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.module_loading import import_string
 from django_tasks_db.models import DBTaskResult
 
+from safeguarding.sources.chunked_writing import batch_stage_turn
 from safeguarding.sources.feeds import Feed, load_feeds
 from safeguarding.sources.importing import (
     ImportFailed,
@@ -87,19 +88,22 @@ def import_queued_batch(batch_id: int) -> str:
 
 def abandon_interrupted_imports() -> int:
     """Imports a stopped worker left running are failed, with their tasks (one worker per
-    site); each import was one transaction, undone when its worker stopped."""
-    DBTaskResult.objects.filter(status=TaskResultStatus.RUNNING).update(
-        status=TaskResultStatus.FAILED,
-        finished_at=timezone.now(),
-        exception_class_path="safeguarding.sources.background.Interrupted",
-        traceback="The worker stopped while this task was running.",
-    )
-    return ImportBatch.objects.filter(status=ImportStatus.RUNNING).update(
-        status=ImportStatus.FAILED,
-        finished_at=timezone.now(),
-        error="The import was interrupted (its worker stopped); nothing from this file was "
-        "stored. Upload it again.",
-    )
+    site). On PostgreSQL each import was one transaction, undone when its worker stopped; on
+    SQLite what its committed chunks wrote is undone here (chunked_writing.py), after any
+    import still running from the command line has ended (the batch turn)."""
+    with batch_stage_turn():
+        DBTaskResult.objects.filter(status=TaskResultStatus.RUNNING).update(
+            status=TaskResultStatus.FAILED,
+            finished_at=timezone.now(),
+            exception_class_path="safeguarding.sources.background.Interrupted",
+            traceback="The worker stopped while this task was running.",
+        )
+        return ImportBatch.objects.filter(status=ImportStatus.RUNNING).update(
+            status=ImportStatus.FAILED,
+            finished_at=timezone.now(),
+            error="The import was interrupted (its worker stopped); nothing from this file was "
+            "stored. Upload it again.",
+        )
 
 
 def _rows_expected(path: Path, feed: Feed) -> int | None:

@@ -8,7 +8,7 @@ from datetime import date
 from pathlib import Path
 
 import pandas as pd
-from django.db import connection, transaction
+from django.db import connection
 from django.utils import timezone
 
 from safeguarding.access import audit
@@ -16,6 +16,7 @@ from safeguarding.access.models import Agency, AuditAction, AuditObject
 from safeguarding.common.bulk import BATCH_SIZE
 from safeguarding.people.services import place_locations
 from safeguarding.sources import adding, event_loading, link_loading, loading
+from safeguarding.sources.chunked_writing import Chunks, chunked_batch
 from safeguarding.sources.derived import PERSON_KEY
 from safeguarding.sources.feeds import Feed
 from safeguarding.sources.models import Feed as FeedRow
@@ -124,15 +125,15 @@ def run_batch(
     today: date | None = None,
     progress: Callable[[int], None] | None = None,
 ) -> None:
-    """Import path into batch (a new one, or one an upload queued), in one transaction.
+    """Import path into batch (a new one, or one an upload queued): all of it or none of it.
 
-    On failure nothing from the file is kept and the batch is recorded as failed, with why.
+    On SQLite the rows are committed a chunk at a time, so that no page waits long for the
+    write lock, and undone if the import fails (chunked_writing.py); on PostgreSQL the batch is
+    one transaction. On failure nothing from the file is kept and the batch is recorded as
+    failed, with why.
     """
-    queued = batch.pk is not None
     try:
-        with transaction.atomic():
-            batch.status = ImportStatus.SUCCEEDED
-            batch.save()
+        with chunked_batch(batch) as chunks:
             _load(
                 batch=batch,
                 feed=feed,
@@ -140,11 +141,10 @@ def run_batch(
                 path=path,
                 today=today or timezone.localdate(),
                 progress=progress,
+                chunks=chunks,
             )
-            # Placed once, here: every later stage reads where the new locations lie.
-            place_locations()
     except ImportFailed as failure:
-        _record_failure(batch, str(failure), queued=queued)
+        _record_failure(batch, str(failure))
         raise
     except Exception as error:
         logger.exception("Import of batch for feed %s failed", feed.name)
@@ -152,13 +152,13 @@ def run_batch(
             batch,
             f"The import stopped unexpectedly ({type(error).__name__}); nothing "
             "from this file was stored. Try again, or report the problem.",
-            queued=queued,
         )
         raise
 
 
-def _record_failure(batch: ImportBatch, message: str, *, queued: bool) -> None:
-    """Record the failed batch: the transaction that wrote it was undone."""
+def _record_failure(batch: ImportBatch, message: str) -> None:
+    """Record the failed batch: what it wrote was undone (on PostgreSQL its row too, unless an
+    upload queued it)."""
     for name in (
         "rows_read",
         "rows_imported",
@@ -169,13 +169,21 @@ def _record_failure(batch: ImportBatch, message: str, *, queued: bool) -> None:
         setattr(batch, name, 0)
     batch.quality_report = {}
     batch.status, batch.error, batch.finished_at = ImportStatus.FAILED, message, timezone.now()
-    if not queued:
+    kept = batch.pk is not None and ImportBatch.objects.filter(pk=batch.pk).exists()
+    if not kept:
         batch.pk = None  # its row went with the transaction
-    batch.save(force_insert=not queued)
+    batch.save(force_insert=not kept)
 
 
 def _load(
-    *, batch: ImportBatch, feed: Feed, feed_row: FeedRow, path: Path, today: date, progress
+    *,
+    batch: ImportBatch,
+    feed: Feed,
+    feed_row: FeedRow,
+    path: Path,
+    today: date,
+    progress,
+    chunks: Chunks,
 ) -> None:
     if connection.vendor == "postgresql":
         # Check each statement's foreign keys as it ends rather than all at commit, so that
@@ -199,13 +207,27 @@ def _load(
             )
             issues += [Issue(row, column, reason) for row, column, reason in unresolved]
             bad_rows = {issue.row for issue in issues if issue.severity == ERROR}
-            chunk = prepared.chunk
-            tally.add_chunk(chunk.rows, issues, rejected=len(chunk.rejections))
-            _quarantine(
-                batch, chunk.rows, issues, unreadable={r.row: r.raw for r in chunk.rejections}
-            )
+            read = prepared.chunk
+            tally.add_chunk(read.rows, issues, rejected=len(read.rejections))
             good = ~prepared.values[ROW].isin(bad_rows)
-            _write(prepared, good, feed=feed, feed_row=feed_row, batch=batch, references=references)
+            if bad_rows:
+                with chunks():
+                    _quarantine(
+                        batch,
+                        read.rows,
+                        issues,
+                        unreadable={r.row: r.raw for r in read.rejections},
+                    )
+            for part, part_good in _parts(prepared, good, chunks=chunks):
+                with chunks(len(part.values)):
+                    _write(
+                        part,
+                        part_good,
+                        feed=feed,
+                        feed_row=feed_row,
+                        batch=batch,
+                        references=references,
+                    )
             imported += int(good.sum())
             quarantined += len(bad_rows)
             if progress:
@@ -214,20 +236,49 @@ def _load(
         raise ImportFailed(str(error)) from error
     finally:
         prepared_chunks.close()  # on any way out, the reading-ahead thread stops with the import
-    # Rows quarantined by an earlier run of this file that imported this time are released.
-    QuarantinedRow.objects.filter(
-        import_batch__feed=feed_row, import_batch__checksum=batch.checksum, released=False
-    ).exclude(import_batch=batch).exclude(
-        row_number__in=QuarantinedRow.objects.filter(import_batch=batch).values("row_number")
-    ).update(released=True)
-    batch.rows_read, batch.rows_imported, batch.rows_quarantined = (
-        tally.rows_read,
-        imported,
-        quarantined,
-    )
-    batch.quality_report = tally.report(rows_imported=imported, rows_quarantined=quarantined)
-    batch.finished_at = timezone.now()
-    batch.save()
+    with chunks():
+        # Rows quarantined by an earlier run of this file that imported this time are released.
+        QuarantinedRow.objects.filter(
+            import_batch__feed=feed_row, import_batch__checksum=batch.checksum, released=False
+        ).exclude(import_batch=batch).exclude(
+            row_number__in=QuarantinedRow.objects.filter(import_batch=batch).values("row_number")
+        ).update(released=True)
+        # Placed once, here: every later stage reads where the new locations lie.
+        place_locations()
+        batch.rows_read, batch.rows_imported, batch.rows_quarantined = (
+            tally.rows_read,
+            imported,
+            quarantined,
+        )
+        batch.quality_report = tally.report(rows_imported=imported, rows_quarantined=quarantined)
+        batch.status, batch.finished_at = ImportStatus.SUCCEEDED, timezone.now()
+        # The batch is complete when this chunk commits (chunked_writing.py).
+        batch.save()
+
+
+def _parts(prepared: PreparedChunk, good: pd.Series, *, chunks: Chunks):
+    """The prepared chunk in parts of the rows each chunk transaction should hold on SQLite
+    (chunks.rows, asked again for each part), whole on PostgreSQL. Every frame of a prepared
+    chunk is indexed like its values."""
+    if chunks.rows is None or len(prepared.values) <= chunks.rows:
+        yield prepared, good
+        return
+    start = 0
+    while start < len(prepared.values):
+        index = prepared.values.index[start : start + (chunks.rows or len(prepared.values))]
+        start += len(index)
+        yield (
+            PreparedChunk(
+                chunk=prepared.chunk,
+                issues=[],
+                values=prepared.values.loc[index],
+                invalid={name: mask.loc[index] for name, mask in prepared.invalid.items()},
+                records=None if prepared.records is None else prepared.records.loc[index],
+                events=None if prepared.events is None else prepared.events.loc[index],
+                derived_events=prepared.derived_events,  # _write keeps the part's rows' own
+            ),
+            good.loc[index],
+        )
 
 
 def _write(

@@ -35,6 +35,14 @@ def counts(database: Path) -> tuple[int, list[str]]:
     return records, sorted(statuses)
 
 
+def records_in(database: Path) -> int:
+    try:
+        with sqlite3.connect(database, timeout=0.1) as db:
+            return db.execute("SELECT count(*) FROM people_sourcerecord").fetchone()[0]
+    except sqlite3.OperationalError:  # the table is not there yet, or the lock is held
+        return 0
+
+
 def journal(database: Path) -> int:
     with sqlite3.connect(database) as db:
         return db.execute("SELECT count(*) FROM sources_undoentry").fetchone()[0]
@@ -72,9 +80,8 @@ def test_a_killed_import_leaves_no_partial_batch_and_a_rerun_completes(tmp_path)
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline and running.poll() is None and not kept.exists():
         time.sleep(0.05)
-    while time.monotonic() < deadline and running.poll() is None and journal(database) < 1000:
-        time.sleep(0.05)
-    time.sleep(1)
+    while time.monotonic() < deadline and running.poll() is None and records_in(database) == 0:
+        time.sleep(0.01)
     assert running.poll() is None, "the import finished before it could be killed"
     running.send_signal(signal.SIGKILL)
     running.wait()

@@ -48,11 +48,13 @@ FORGET_CHUNK = 10_000  # journal entries thrown away per transaction
 
 # A chunk holds the write lock for about this long: as many rows as the last chunk wrote in
 # that time (the machine's speed and load vary, a fixed number of rows would not).
-TARGET_SECONDS = 0.5
-FIRST_ROWS, FEWEST_ROWS, MOST_ROWS = 100, 100, 100_000
+TARGET_SECONDS = 1.0
+FIRST_ROWS, FEWEST_ROWS, MOST_ROWS = 1_000, 100, 100_000
 # After each chunk the lock is left free a moment: a page waiting for it sleeps up to 100 ms
 # between tries (SQLite's busy handler), and would otherwise find it taken again each time.
-PAUSE_SECONDS = 0.1
+# The pause is a tenth of the chunk's own time, at most 100 ms: the lock is free a tenth of
+# the time, and the import is no more than a tenth slower for it.
+PAUSE_SECONDS, PAUSE_SHARE = 0.1, 0.1
 
 
 class Chunks:
@@ -79,7 +81,7 @@ class Chunks:
             # quick, and the next may change every row (a trigger journaling each).
             pace = int(rows * TARGET_SECONDS / max(seconds, 0.001))
             self.rows = min(max(pace, FEWEST_ROWS), 2 * max(rows, FEWEST_ROWS), MOST_ROWS)
-        time.sleep(PAUSE_SECONDS)
+        time.sleep(min(PAUSE_SECONDS, PAUSE_SHARE * seconds))
 
 
 def journaled_tables() -> dict[str, tuple[str, list[str]]]:

@@ -152,6 +152,8 @@ def _sorted(entries: list[Entry], *, sort: str, overrides: dict[int, str]) -> li
 # is up, or the cache is cleared) every process reads again.
 _in_process: dict[str, tuple[str, tuple[Entry, ...]]] = {}
 _reading = threading.Lock()
+# The latest run and a few a user may pick with "As of": a few megabytes each for a county.
+RUNS_KEPT_IN_PROCESS = 4
 
 
 def _run_key(run: ScoringRun) -> str:
@@ -162,13 +164,14 @@ def _run_key(run: ScoringRun) -> str:
 
 def run_entries(run: ScoringRun) -> tuple[Entry, ...]:
     """Every assessment of the run, highest score first: from this process's memory, the
-    shared cache, or the database (three queries), in that order."""
+    shared cache, or the database (two queries), in that order."""
     key = _run_key(run)
     token = cache.get(f"{key}:token")
     kept = _in_process.get(key)
     if token is not None and kept is not None and kept[0] == token:
         return kept[1]
     with _reading:  # one thread of a process reads; the others wait and take its copy
+        token = cache.get(f"{key}:token")
         kept = _in_process.get(key)
         if token is not None and kept is not None and kept[0] == token:
             return kept[1]
@@ -179,7 +182,9 @@ def run_entries(run: ScoringRun) -> tuple[Entry, ...]:
             cache.set(f"{key}:token", token, RUN_CACHE_SECONDS)
         else:
             entries = stored[1]
-        _in_process.clear()  # one run's list at a time: the newest is the one asked for
+        _in_process.pop(key, None)
+        while len(_in_process) >= RUNS_KEPT_IN_PROCESS:  # the run read longest ago goes
+            del _in_process[next(iter(_in_process))]
         _in_process[key] = (token, entries)
         return entries
 

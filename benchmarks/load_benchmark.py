@@ -49,6 +49,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import requests
+from requests.adapters import HTTPAdapter
+from urllib3.util import Retry
 
 ROOT = Path(__file__).resolve().parents[1]
 SAFEGUARDING = str(ROOT / ".venv" / "bin" / "safeguarding")
@@ -151,6 +153,10 @@ def start_server(options, database_url: str, address: str, log) -> subprocess.Po
 
 def sign_in(base: str, username: str) -> VirtualUser:
     session = requests.Session()
+    # A browser sends a click again on a new connection when the server has just closed the
+    # idle keep-alive one under it (gunicorn closes them after 5 s, within a user's reading
+    # time): retry once, as it does, rather than count that as the server's error.
+    session.mount("http://", HTTPAdapter(max_retries=Retry(total=1, status=0, redirect=0)))
     page = session.get(f"{base}/access/sign-in/", timeout=TIMEOUT)
     signed_in = session.post(
         f"{base}/access/sign-in/",

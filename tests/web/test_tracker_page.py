@@ -166,3 +166,14 @@ def test_a_person_has_one_level_in_force_at_a_time(cast, scored):
         Override.objects.create(
             person=person, level="medium", reason="Again", set_by=cast["panel_chair"]
         )
+
+
+def test_names_and_places_in_the_rows_are_escaped(client_for, scored):
+    """The rows are written in Python (web/tracker_table.py), not by the template: every value
+    is still escaped."""
+    child = scored["Low Person"]
+    child.display_name = "<script>alert('x')</script> O'Neil & Co"
+    child.save()
+    page = open_tracker(client_for("panel_chair"), "?sort=score").content.decode()
+    assert "<script>alert" not in page
+    assert "&lt;script&gt;alert(&#x27;x&#x27;)&lt;/script&gt; O&#x27;Neil &amp; Co" in page

@@ -60,6 +60,20 @@ def people_visible_to(*, user) -> QuerySet[Person]:
     return Person.objects.filter(visible)
 
 
+def people_hidden_from(*, user) -> QuerySet[Person]:
+    """The people this user may not open: the complement of `people_visible_to`, for lists kept
+    in a cache shared by every user (the tracker) and filtered per user after it. Only the
+    restricted records not shared with them, except for the voluntary sector, which sees only
+    who the panel is discussing."""
+    if user.has_perm("people.view_person") and not is_voluntary_sector(user):
+        # Everyone else sees every unrestricted record (people_visible_to): only restricted
+        # ones can be hidden, so the query reads those few, not the whole county.
+        candidates = Person.objects.filter(restricted=True)
+    else:
+        candidates = Person.objects.all()
+    return candidates.exclude(pk__in=people_visible_to(user=user).values("pk"))
+
+
 def may_open_person(*, user, person) -> bool:
     """Restricted records (e.g. a relative of a member of staff) open only for named users;
     the voluntary sector opens only people the panel is discussing."""

@@ -1,14 +1,13 @@
 """What the risk pages read: the tracker, and one young person's risk with its evidence."""
 
 import datetime
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from django.core.cache import cache
 from django.db.models import (
     Case,
     CharField,
-    Count,
     F,
     FilteredRelation,
     IntegerField,
@@ -36,6 +35,7 @@ from safeguarding.risk.models import (
     Trajectory,
     Validation,
 )
+from safeguarding.risk.tracker import RUN_CACHE_SECONDS, Entry
 
 AGE_BANDS = {
     "under-10": ("Under 10", 0, 9),
@@ -53,17 +53,16 @@ SORTS = {
     "name": ("Name", ["person__display_name", "person_id"]),
 }
 FLAGGED = [Level.MEDIUM, Level.HIGH]
-LEVEL_TAGS = {
+LEVEL_TAGS: dict[str, str] = {
     Level.HIGH: "govuk-tag--red",
     Level.MEDIUM: "govuk-tag--orange",
     Level.LOW: "govuk-tag--yellow",
     Level.NONE: "govuk-tag--grey",
 }
 HEALTH_HIDDEN = "A health indicator (the detail is for health staff and the panel)"
-# What is the same for every user of a scoring run is kept in Django's cache (each server
-# process's memory: no service to run) this long; a new run has new keys. Agencies and school
-# names change rarely: an added one reaches the filters within this time.
-RUN_CACHE_SECONDS = 300
+# What is the same for every user of a scoring run (the filters' choices, schools' names; the
+# run's list in risk.tracker) is kept in Django's cache for this long; a new run has new keys.
+# Agencies and school names change rarely: an added one reaches the filters within this time.
 
 
 @dataclass(frozen=True)
@@ -103,17 +102,6 @@ def _rank(field: str, order: list) -> Case:
         *(When(**{field: value}, then=len(order) - i) for i, value in enumerate(order)),
         default=0,
         output_field=IntegerField(),
-    )
-
-
-def tracker_counts(assessments) -> dict[str, int]:
-    """How many young people are listed, and how many of them are at high and medium level and
-    rising: the figures at the top of the tracker, over every page (one query)."""
-    return assessments.order_by().aggregate(
-        total=Count("pk"),
-        high=Count("pk", filter=Q(effective_level=Level.HIGH)),
-        medium=Count("pk", filter=Q(effective_level=Level.MEDIUM)),
-        rising=Count("pk", filter=Q(trajectory=Trajectory.RISING)),
     )
 
 
@@ -205,34 +193,23 @@ def indicator_label(indicator, *, user) -> str:
     return indicator.name
 
 
-def tracker_rows(*, assessments, catalogue: Catalogue, user) -> list[dict]:
+def tracker_rows(
+    *, entries: Iterable[Entry], overrides: dict[int, str], run: ScoringRun, catalogue, user
+) -> list[dict]:
     """Rows of the tracker as this user may see them, for the page and for its download (one
-    function, so the two apply the same rules); three queries however many rows. `user` None
-    is the operator's command line, which sees everything. Each row holds plain values, ready
-    to print: the page looks each one up once, where a model's attributes and display methods
-    cost the template a fifth of the page's time."""
-    assessments = list(assessments)
-    # Three plain values a hit, not models: a page's 50 rows hold several hundred hits.
-    hits = (
-        IndicatorHit.objects.filter(assessment__in=[a.pk for a in assessments])
-        .order_by("-weight", "indicator_id")
-        .values_list("assessment_id", "indicator_id", "recency")
-    )
-    hits_of: dict[int, list[tuple[str, str]]] = {}
-    for assessment_id, indicator_id, recency in hits:
-        hits_of.setdefault(assessment_id, []).append((indicator_id, recency))
-    schools = dict(
-        School.objects.filter(urn__in={a.school_urn for a in assessments}).values_list(
-            "urn", "name"
-        )
-    )
+    function, so the two apply the same rules), from the run's cached entries
+    (`risk.tracker`): no query however many rows. `user` None is the operator's command line,
+    which sees everything. Each row holds plain values, ready to print: the page looks each one
+    up once, where a model's attributes and display methods cost the template a fifth of the
+    page's time."""
+    schools = school_names(run=run)
     agency_kinds = _agency_kinds()
     rows = []
-    for assessment in assessments:
+    for entry in entries:
         indicators: list[dict] = []
         vulnerabilities: list[dict] = []
         unshared = 0
-        for indicator_id, recency in hits_of.get(assessment.pk, []):
+        for indicator_id, recency in entry.hits:
             indicator = catalogue.by_id.get(indicator_id)
             if not indicator_shared(indicator, user=user):
                 unshared += 1
@@ -248,28 +225,28 @@ def tracker_rows(*, assessments, catalogue: Catalogue, user) -> list[dict]:
                     "current": recency == Recency.CURRENT,
                 }
             )
-        codes = [code for code in assessment.agencies.strip(",").split(",") if code]
+        codes = [code for code in entry.agencies.strip(",").split(",") if code]
+        override_level = overrides.get(entry.person_id)
+        level = override_level or entry.level
         rows.append(
             {
-                "person_id": assessment.person_id,
-                "name": assessment.person.display_name,
-                "score": assessment.score,
-                "score_text": _one_decimal(assessment.score),
-                "level": assessment.effective_level,
-                "level_tag": LEVEL_TAGS[assessment.effective_level],
-                "level_label": str(Level(assessment.effective_level).label),
+                "person_id": entry.person_id,
+                "name": entry.name,
+                "score": entry.score,
+                "score_text": _one_decimal(entry.score),
+                "level": level,
+                "level_tag": LEVEL_TAGS[level],
+                "level_label": str(Level(level).label),
                 "level_note": _level_note(
-                    override_level=assessment.override_level,
-                    computed=assessment.level,
-                    rule=assessment.rules_applied,
+                    override_level=override_level, computed=entry.level, rule=entry.rules_applied
                 ),
-                "trend": str(Trajectory(assessment.trajectory).label),
+                "trend": str(Trajectory(entry.trajectory).label),
                 "previous_score": None
-                if assessment.previous_score is None
-                else _one_decimal(assessment.previous_score),
-                "age": "–" if assessment.age is None else str(assessment.age),
-                "area": assessment.community_area,
-                "school": schools.get(assessment.school_urn, assessment.school_urn),
+                if entry.previous_score is None
+                else _one_decimal(entry.previous_score),
+                "age": "–" if entry.age is None else str(entry.age),
+                "area": entry.community_area,
+                "school": schools.get(entry.school_urn, entry.school_urn),
                 # The kinds of service, short, for a compact row (each agency's full name is on
                 # the young person's page).
                 "known_to": ", ".join(
@@ -308,16 +285,6 @@ def _level_note(*, override_level: str | None, computed: str, rule: str) -> str:
     return ""
 
 
-def restricted_flagged(*, run: ScoringRun, user) -> int:
-    """How many restricted young people, not open to this user, the run holds at medium or high:
-    the page says so (without anything that identifies them) so the panel knows to ask."""
-    return (
-        RiskAssessment.objects.filter(run=run, level__in=FLAGGED, person__restricted=True)
-        .exclude(person__in=people_visible_to(user=user).values("pk"))
-        .count()
-    )
-
-
 def _cached[T](key: str, compute: Callable[[], T]) -> T:
     value = cache.get(key)
     if value is None:
@@ -353,16 +320,29 @@ def filter_options(*, run: ScoringRun) -> dict:
     }
 
 
+def school_names(*, run: ScoringRun) -> dict[str, str]:
+    """The name of each school the run's young people attend, by URN (cached for the run)."""
+    return _cached(_run_key(run, "schools"), lambda: _run_school_names(run=run))
+
+
+def _run_school_names(*, run: ScoringRun) -> dict[str, str]:
+    urns = set(
+        RiskAssessment.objects.filter(run=run)
+        .exclude(school_urn="")
+        .values_list("school_urn", flat=True)
+    )
+    names = dict(School.objects.filter(urn__in=urns).values_list("urn", "name"))
+    return {urn: names.get(urn, urn) for urn in urns}
+
+
 def _run_filter_options(*, run: ScoringRun) -> dict:
     assessments = RiskAssessment.objects.filter(run=run)
     areas = sorted(
         set(assessments.exclude(community_area="").values_list("community_area", flat=True))
     )
-    urns = set(assessments.exclude(school_urn="").values_list("school_urn", flat=True))
-    schools = dict(School.objects.filter(urn__in=urns).values_list("urn", "name"))
     return {
         "areas": areas,
-        "schools": sorted(((urn, schools.get(urn, urn)) for urn in urns), key=lambda s: s[1]),
+        "schools": sorted(school_names(run=run).items(), key=lambda s: s[1]),
         "levels": [(level.value, level.label) for level in (Level.HIGH, Level.MEDIUM, Level.LOW)],
         "types": list(EXPLOITATION_TYPES.items()),
         "age_bands": [(key, label) for key, (label, _, _) in AGE_BANDS.items()]

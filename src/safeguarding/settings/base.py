@@ -201,13 +201,16 @@ SAFEGUARDING_SERVE_ADDRESS = environment.text("SAFEGUARDING_SERVE_ADDRESS", "127
 SAFEGUARDING_WEB_WORKERS = environment.integer("SAFEGUARDING_WEB_WORKERS", default=0)
 SAFEGUARDING_WEB_THREADS = environment.integer("SAFEGUARDING_WEB_THREADS", default=4)
 SAFEGUARDING_WEB_TIMEOUT = environment.integer("SAFEGUARDING_WEB_TIMEOUT", default=120)
-# What pages share between users (the tracker's filter choices for a scoring run, agency names)
-# is cached in each server process's memory: nothing else to install or run. Never personal
-# data that a user's need to know would filter.
+# What pages share between users (a scoring run's tracker list before each user's need-to-know
+# filter, its filter choices, agency names) is cached in files under the var folder: every
+# server process (gunicorn's workers, the task worker) reads and clears the same copy, with
+# nothing else to install or run. Each process keeps the run's list unpickled in memory beside
+# it (risk/tracker.py). The folder holds young people's names and scores: Django creates it
+# readable by the service's account alone (0700); it needs no backup (it rebuilds itself).
 CACHES = {
     "default": {
-        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-        "LOCATION": "safeguarding",
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": str(VAR_DIR / "cache"),
         "OPTIONS": {"MAX_ENTRIES": 1000},
     }
 }

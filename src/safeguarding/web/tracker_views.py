@@ -1,7 +1,8 @@
 """The tracker page and its download: risk's ranked list with the panel's status beside each
-person (open actions, when the panel last met), so they live in web, above both. One function
-(`risk.queries.tracker_rows`) builds the rows of both, so the download applies exactly the page's
-rules. Their addresses keep the names `risk:tracker` and `risk:export` (web/risk_urls.py)."""
+person (open actions, when the panel last met), so they live in web, above both. One list
+(`risk.tracker.tracker_list`) and one function (`risk.queries.tracker_rows`) build the rows of
+both, so the download applies exactly the page's rules. Their addresses keep the names
+`risk:tracker` and `risk:export` (web/risk_urls.py)."""
 
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
@@ -16,7 +17,9 @@ from safeguarding.common.csv_export import write_csv
 from safeguarding.panel import queries as panel_queries
 from safeguarding.risk import queries
 from safeguarding.risk.catalogue import load_catalogue
+from safeguarding.risk.tracker import tracker_list
 from safeguarding.risk.views import SETTERS, run_and_filters, used_filters
+from safeguarding.web import tracker_table
 
 PAGE_SIZE = 50
 PAGE_SIZES = (25, 50, 100, 200)
@@ -34,10 +37,6 @@ SORTABLE = {
     "area": "area",
     "new": "new",
 }
-
-
-def _assessments(request, run, filters):
-    return queries.tracker_assessments(run=run, filters=filters, user=request.user)
 
 
 def page_size(query) -> int:
@@ -100,30 +99,40 @@ def tracker(request):
     if run is not None:
         if "new_since" not in request.GET:
             context["last_panel"] = panel_queries.last_panel_date(before=run.as_of)
-        assessments = _assessments(request, run, filters)
-        counts = queries.tracker_counts(assessments)
-        paginator = Paginator(assessments, page_size(request.GET))
-        paginator.count = counts["total"]  # counted with the levels: no second count query
+        listed = tracker_list(run=run, filters=filters, user=request.user)
+        options = queries.filter_options(run=run)
+        paginator = Paginator(listed.entries, page_size(request.GET))
         page = paginator.get_page(request.GET.get("page"))
         context |= {
             "page": page,
             "size": paginator.per_page,
             "sizes": PAGE_SIZES,
             "sort": sort_links(request.GET, current=filters.sort),
-            "counts": counts,
+            "counts": listed.counts,
             "rows": _with_panel_and_links(
                 queries.tracker_rows(
-                    assessments=page.object_list, catalogue=load_catalogue(), user=request.user
+                    entries=page.object_list,
+                    overrides=listed.overrides,
+                    run=run,
+                    catalogue=load_catalogue(),
+                    user=request.user,
                 ),
                 back=request.get_full_path(),
             ),
-            "options": queries.filter_options(run=run),
             "may_export": request.user.has_perm(EXPORTERS),
-            "may_set_level": request.user.has_perm(SETTERS),
             # Counted only over the whole list: a count under a filter would say where they are.
-            "restricted_flagged": 0
-            if used_filters(filters)
-            else queries.restricted_flagged(run=run, user=request.user),
+            "restricted_flagged": 0 if used_filters(filters) else listed.restricted_flagged,
+        }
+        context |= {
+            "options": options,
+            # The two longest lists of choices, written in Python (web/tracker_table.py).
+            "area_options": tracker_table.options(
+                ((area, area) for area in options["areas"]), selected=filters.area
+            ),
+            "school_options": tracker_table.options(options["schools"], selected=filters.school),
+            "table_rows": tracker_table.table_rows(
+                context["rows"], may_set_level=request.user.has_perm(SETTERS)
+            ),
         }
         grant.record(
             object_id=run.pk,
@@ -143,9 +152,12 @@ def tracker_export(request):
     _, run, filters = run_and_filters(request)
     if run is None:
         raise Http404("Nothing has been scored yet.")
+    listed = tracker_list(run=run, filters=filters, user=request.user)
     rows = queries.export_rows(
         rows=queries.tracker_rows(
-            assessments=_assessments(request, run, filters),
+            entries=listed.entries,
+            overrides=listed.overrides,
+            run=run,
             catalogue=load_catalogue(),
             user=request.user,
         )

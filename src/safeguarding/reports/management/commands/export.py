@@ -15,6 +15,7 @@ from safeguarding.risk import queries as risk_queries
 from safeguarding.risk.catalogue import load_catalogue
 from safeguarding.risk.models import ScoringRun
 from safeguarding.risk.services import score_everyone
+from safeguarding.risk.tracker import tracker_list
 
 # Hotspots are counts of places, with no person in them: recorded as an export of events until
 # the audit log has a value of its own for them.
@@ -90,10 +91,12 @@ class Command(BaseCommand):
         if run is None:
             self.stdout.write(f"Scoring risk as of {as_of} first.")
             run = score_everyone(as_of=as_of).run
-        assessments = risk_queries.tracker_assessments(
-            run=run, filters=risk_queries.TrackerFilters(), user=None
-        )
+        listed = tracker_list(run=run, filters=risk_queries.TrackerFilters(), user=None)
         rows = risk_queries.tracker_rows(
-            assessments=assessments, catalogue=load_catalogue(), user=None
+            entries=listed.entries,
+            overrides=listed.overrides,
+            run=run,
+            catalogue=load_catalogue(),
+            user=None,
         )
         return risk_queries.export_rows(rows=rows)

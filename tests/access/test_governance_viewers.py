@@ -13,12 +13,14 @@ from tests.factories import PersonFactory
 
 pytestmark = pytest.mark.django_db
 
-PERSON = 7
+# An id no factory hands out: a young person made in a test (PostgreSQL numbers them afresh in
+# each test database) must not be the one the fixture's audit events are about.
+PERSON = 900_000_007
 
 
 @pytest.fixture
 def viewings(cast):
-    """Three people opened, downloaded or were refused person 7; other events are not views."""
+    """Three people opened, downloaded or were refused PERSON; other events are not views."""
     cast = cast
 
     def seen(persona, action, object_id=PERSON, object_type=AuditObject.PERSON, purpose=""):
@@ -34,9 +36,9 @@ def viewings(cast):
         seen("practitioner", AuditAction.VIEW, purpose="Casework with this young person"),
         seen("police_panel_member", AuditAction.EXPORT, purpose="Preparing for a panel"),
         seen("outsider", AuditAction.REFUSED),
-        seen("practitioner", AuditAction.VIEW, object_id=8),  # another young person
+        seen("practitioner", AuditAction.VIEW, object_id=PERSON + 1),  # another young person
         seen("analyst", AuditAction.SEARCH, object_type=AuditObject.PERSON_SEARCH, object_id=""),
-        seen("analyst", AuditAction.VIEW, object_type=AuditObject.SOURCE_RECORD),  # record 7
+        seen("analyst", AuditAction.VIEW, object_type=AuditObject.SOURCE_RECORD),  # a record, not a person
     ]
 
 

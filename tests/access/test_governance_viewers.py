@@ -38,7 +38,8 @@ def viewings(cast):
         seen("outsider", AuditAction.REFUSED),
         seen("practitioner", AuditAction.VIEW, object_id=PERSON + 1),  # another young person
         seen("analyst", AuditAction.SEARCH, object_type=AuditObject.PERSON_SEARCH, object_id=""),
-        seen("analyst", AuditAction.VIEW, object_type=AuditObject.SOURCE_RECORD),  # a record, not a person
+        # a source record, not a person
+        seen("analyst", AuditAction.VIEW, object_type=AuditObject.SOURCE_RECORD),
     ]
 
 

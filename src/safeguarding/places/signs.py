@@ -133,6 +133,8 @@ def sightings(*, episodes: pd.DataFrame | None = None) -> pd.DataFrame:
             people[["person_id", "occurred_at", "latitude", "longitude", "date_of_birth"]]
         )
     seen = pd.concat(frames, ignore_index=True).dropna(subset=["person_id"])
+    # An event set with no events concatenates as plain objects: times made times again.
+    seen["occurred_at"] = pd.to_datetime(seen["occurred_at"])
     age = (seen["occurred_at"] - pd.to_datetime(seen["date_of_birth"])).dt.days / 365.25
     seen = seen[~(age >= YOUNG_PERSON_BELOW)]
     homes = postcode_places().reindex(seen["person_id"].map(home_postcodes()))

@@ -145,7 +145,11 @@ def measure(
     ages = ages_on(truth.people["date_of_birth"], day)
     population = truth.people[(ages >= 10) & (ages <= 17)]
     scored = true_people_scores(assessments, truth)
-    frame = population.merge(scored, on="true_id", how="left").fillna({"score": 0.0, "level": ""})
+    frame = population.merge(scored, on="true_id", how="left")
+    # With no one scored the level column is all missing numbers: made text before filling.
+    frame = frame.assign(
+        score=frame["score"].fillna(0.0), level=frame["level"].astype(object).fillna("")
+    )
     at_risk = truth.victims[
         (truth.victims["onset"] <= day) & (truth.victims["exposure_end"] >= day)
     ]

@@ -3,8 +3,11 @@ and a database holding the synthetic county."""
 
 import os
 import re
+import sqlite3
 import subprocess
 import time
+from collections.abc import Callable
+from contextlib import closing
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -103,3 +106,26 @@ def signed_in_client(user, *, purpose: str = "Benchmark", **client_options):
     session["access_purpose"] = purpose
     session.save()
     return client
+
+
+def copy_database(source_url: str, folder: Path, tag: str) -> tuple[str, Callable[[], None]]:
+    """A throwaway copy of a database (SQLite's backup API, or a PostgreSQL template copy named
+    after `tag`): its URL, and how to remove it."""
+    if source_url.startswith("sqlite"):
+        copy = folder / f"{tag}.sqlite3"
+        source = source_url.removeprefix("sqlite:///")
+        with closing(sqlite3.connect(source)) as origin, closing(sqlite3.connect(copy)) as target:
+            origin.backup(target)
+        return f"sqlite:///{copy}", lambda: None
+    import psycopg
+
+    server, name = source_url.rsplit("/", 1)
+    copy_name = f"{name}_{tag}_{os.getpid()}"
+    with psycopg.connect(f"{server}/postgres", autocommit=True) as connection:
+        connection.execute(f'CREATE DATABASE "{copy_name}" TEMPLATE "{name}"')
+
+    def drop() -> None:
+        with psycopg.connect(f"{server}/postgres", autocommit=True) as connection:
+            connection.execute(f'DROP DATABASE IF EXISTS "{copy_name}" WITH (FORCE)')
+
+    return f"{server}/{copy_name}", drop

@@ -37,18 +37,17 @@ import re
 import shlex
 import shutil
 import socket
-import sqlite3
 import statistics
 import subprocess
 import sys
 import tempfile
 import threading
 import time
-from contextlib import closing
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import requests
+from county_databases import copy_database
 from requests.adapters import HTTPAdapter
 from urllib3.util import Retry
 
@@ -93,34 +92,6 @@ def csrf_token(html: str) -> str:
 def select_options(html: str, name: str) -> list[str]:
     match = re.search(rf'<select[^>]*name="{name}"[^>]*>(.*?)</select>', html, re.S)
     return [v for v in re.findall(r'<option value="([^"]*)"', match.group(1)) if v] if match else []
-
-
-def copy_database(source_url: str, folder: Path) -> tuple[str, callable]:
-    """A throwaway copy of the database, its URL, and how to remove it."""
-    if not source_url:
-        copy = folder / "load.sqlite3"
-        with closing(sqlite3.connect(DEMO_DATABASE)) as origin, closing(sqlite3.connect(copy)) as c:
-            origin.backup(c)
-        return f"sqlite:///{copy}", lambda: None
-    if source_url.startswith("sqlite"):
-        source = Path(source_url.removeprefix("sqlite:///"))
-        copy = folder / "load.sqlite3"
-        with closing(sqlite3.connect(source)) as origin, closing(sqlite3.connect(copy)) as c:
-            origin.backup(c)
-        return f"sqlite:///{copy}", lambda: None
-    import psycopg
-
-    source_name = source_url.rsplit("/", 1)[1]
-    copy_name = f"{source_name}_load_{os.getpid()}"
-    server = source_url.rsplit("/", 1)[0] + "/postgres"
-    with psycopg.connect(server, autocommit=True) as connection:
-        connection.execute(f'CREATE DATABASE "{copy_name}" TEMPLATE "{source_name}"')
-
-    def drop() -> None:
-        with psycopg.connect(server, autocommit=True) as connection:
-            connection.execute(f'DROP DATABASE IF EXISTS "{copy_name}" WITH (FORCE)')
-
-    return source_url.rsplit("/", 1)[0] + f"/{copy_name}", drop
 
 
 def start_server(options, database_url: str, address: str, log) -> subprocess.Popen:
@@ -392,7 +363,9 @@ def main() -> None:
             check=True,
         )
     folder = Path(tempfile.mkdtemp(prefix="safeguarding-load-"))
-    database_url, drop_copy = copy_database(options.database_url, folder)
+    database_url, drop_copy = copy_database(
+        options.database_url or f"sqlite:///{DEMO_DATABASE}", folder, "load"
+    )
     address = f"127.0.0.1:{free_port()}"
     base = f"http://{address}"
     engine = "PostgreSQL" if database_url.startswith("postgres") else "SQLite"

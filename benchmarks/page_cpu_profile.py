@@ -20,41 +20,17 @@ import os
 import pstats
 import random
 import re
-import sqlite3
 import statistics
 import sys
 import tempfile
 import time
-from contextlib import closing
 from pathlib import Path
+
+from county_databases import copy_database
 
 ROOT = Path(__file__).resolve().parents[1]
 READERS = ["analyst", "chair", "police", "health"]
 KINDS = ["tracker", "search", "person", "timeline", "csv"]
-
-
-def copy_database(url: str, folder: Path) -> tuple[str, callable]:
-    if url.startswith("sqlite"):
-        copy = folder / "profile.sqlite3"
-        with (
-            closing(sqlite3.connect(url.removeprefix("sqlite:///"))) as origin,
-            closing(sqlite3.connect(copy)) as target,
-        ):
-            origin.backup(target)
-        return f"sqlite:///{copy}", lambda: None
-    import psycopg
-
-    name = url.rsplit("/", 1)[1]
-    copy_name = f"{name}_profile_{os.getpid()}"
-    server = url.rsplit("/", 1)[0] + "/postgres"
-    with psycopg.connect(server, autocommit=True) as connection:
-        connection.execute(f'CREATE DATABASE "{copy_name}" TEMPLATE "{name}"')
-
-    def drop() -> None:
-        with psycopg.connect(server, autocommit=True) as connection:
-            connection.execute(f'DROP DATABASE IF EXISTS "{copy_name}" WITH (FORCE)')
-
-    return url.rsplit("/", 1)[0] + f"/{copy_name}", drop
 
 
 def addresses(client, chance: random.Random) -> dict[str, list[str]]:
@@ -116,7 +92,7 @@ def main() -> None:
     options = parser.parse_args()
 
     folder = Path(tempfile.mkdtemp(prefix="safeguarding-profile-"))
-    database_url, drop = copy_database(options.database_url, folder)
+    database_url, drop = copy_database(options.database_url, folder, "profile")
     os.environ["DATABASE_URL"] = database_url
     os.environ["DJANGO_SETTINGS_MODULE"] = "safeguarding.settings.demo"
     sys.path.insert(0, str(ROOT / "benchmarks"))

@@ -9,46 +9,21 @@ import pytest
 
 from safeguarding.places.analysis import AnalysisSettings, run_analysis
 from safeguarding.places.concern import ConcernRule, away_from_home, places_of_concern
-from safeguarding.places.grid import FROM_GRID, Cells
 from safeguarding.places.models import AnalysisKind, EventSet, HotspotCell, HotspotRun, Postcode
 from safeguarding.places.signs import people_with_signs, sightings
 from tests.conftest import state_purpose
+from tests.places.conftest import COLUMNS, point_in
 from tests.risk.conftest import AS_OF, IN_AREA, County
 
-SIZE = 1000
-COLUMNS = (400, 401, 402, 403)  # four 1 km squares in a row
 TRAP_HOUSE, TOWN_CENTRE, CHILDRENS_HOME, QUIET = range(4)
 LAST = pd.Timestamp("2026-06-15 20:00")
 
 
-def _point(column: int, *, east: float = 500, north: float = 500) -> tuple[float, float]:
-    """Latitude and longitude of a point `east` and `north` metres into a cell."""
-    longitude, latitude = FROM_GRID.transform(column * SIZE + east, 300 * SIZE + north)
-    return latitude, longitude
-
-
-@pytest.fixture
-def cells() -> Cells:
-    centres = [_point(c) for c in COLUMNS]
-    return Cells(
-        frame=pd.DataFrame(
-            {
-                "cell": [f"{SIZE}m-{c}-300" for c in COLUMNS],
-                "column": list(COLUMNS),
-                "row": [300] * len(COLUMNS),
-                "latitude": [lat for lat, _ in centres],
-                "longitude": [lon for _, lon in centres],
-            }
-        ),
-        size=SIZE,
-    )
-
-
 def _seen(person_id: int, cell: int, *, home: int | None = QUIET, home_east=100, months_ago=0):
     """A young person seen in the middle of `cell`, living in `home` (None: not known)."""
-    latitude, longitude = _point(COLUMNS[cell])
+    latitude, longitude = point_in(COLUMNS[cell])
     home_latitude, home_longitude = (
-        _point(COLUMNS[home], east=home_east) if home is not None else (np.nan, np.nan)
+        point_in(COLUMNS[home], east=home_east) if home is not None else (np.nan, np.nan)
     )
     return {
         "person_id": person_id,

@@ -5,46 +5,22 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from safeguarding.places.grid import FROM_GRID, Cells
 from safeguarding.places.recent import (
     flagged_count,
     ranks,
     recency_weighted,
     recent_places,
 )
+from tests.places.conftest import point_in
 
-SIZE = 1000
-COLUMNS = (400, 401, 402, 403)  # four cells in a row, 1 km squares of the National Grid
 CUT = pd.Period("2026-06", freq="M")
-
-
-def _centre(column: int, row: int = 300) -> tuple[float, float]:
-    longitude, latitude = FROM_GRID.transform((column + 0.5) * SIZE, (row + 0.5) * SIZE)
-    return latitude, longitude
-
-
-@pytest.fixture
-def cells() -> Cells:
-    centres = [_centre(c) for c in COLUMNS]
-    return Cells(
-        frame=pd.DataFrame(
-            {
-                "cell": [f"{SIZE}m-{c}-300" for c in COLUMNS],
-                "column": list(COLUMNS),
-                "row": [300] * len(COLUMNS),
-                "latitude": [lat for lat, _ in centres],
-                "longitude": [lon for _, lon in centres],
-            }
-        ),
-        size=SIZE,
-    )
 
 
 def _events(*where_when: tuple[int, str, int]) -> pd.DataFrame:
     """(column, month, row) of each event, at its cell's centre."""
     rows = []
     for column, month, row in where_when:
-        latitude, longitude = _centre(column, row)
+        latitude, longitude = point_in(column, row)
         rows.append(
             {
                 "latitude": latitude,

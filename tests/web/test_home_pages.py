@@ -44,7 +44,10 @@ def test_the_chair_sees_the_next_meeting_and_who_is_newly_high(client_for, cast,
     response = home(client_for("panel_chair"))
     chair = response.context["chair"]
     assert chair["next_meeting"] == meeting and chair["next_meeting"].items == 1
-    assert [a.person for a in chair["new_high"]] == [scored]
+    assert [a.person_id for a in chair["new_high"]] == [scored.pk]
+    table = response.content.decode().split('data-testid="new-high"')[1].split("</table>")[0]
+    assert "High Person" in table
+    assert '<td class="govuk-table__cell">Newly identified</td>' in table
     event = AuditEvent.objects.filter(object_type=AuditObject.PERSON).latest("sequence")
     assert event.detail == {"page": "home", "people": [scored.pk]}
 

@@ -5,23 +5,12 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from django.core.cache import cache
-from django.db.models import (
-    Case,
-    CharField,
-    F,
-    FilteredRelation,
-    IntegerField,
-    Q,
-    When,
-)
-from django.db.models.functions import Coalesce
 
 from safeguarding.access.models import Agency, AgencyKind
 from safeguarding.people.access_rules import (
     is_voluntary_sector,
     may_see_event_type,
     may_see_health_details,
-    people_visible_to,
 )
 from safeguarding.places.models import School
 from safeguarding.risk.catalogue import DOMAINS, EXPLOITATION_TYPES, Catalogue
@@ -32,27 +21,19 @@ from safeguarding.risk.models import (
     Recency,
     RiskAssessment,
     ScoringRun,
-    Trajectory,
     Validation,
 )
-from safeguarding.risk.tracker import RUN_CACHE_SECONDS, Entry
+from safeguarding.risk.tracker import AGE_BANDS, RUN_CACHE_SECONDS, Entry, latest_run
 
-AGE_BANDS = {
-    "under-10": ("Under 10", 0, 9),
-    "10-12": ("10 to 12", 10, 12),
-    "13-15": ("13 to 15", 13, 15),
-    "16-17": ("16 to 17", 16, 17),
+SORTS = {  # the tracker's sorts (risk/tracker.py) and their labels
+    "score": "Highest score",
+    "level": "Highest level",
+    "trend": "Rising first",
+    "new": "Newly identified first",
+    "age": "Youngest first",
+    "area": "Area",
+    "name": "Name",
 }
-SORTS = {
-    "score": ("Highest score", ["-score", "person_id"]),
-    "level": ("Highest level", ["-level_rank", "-score", "person_id"]),
-    "trend": ("Rising first", ["-trend_rank", "-score", "person_id"]),
-    "new": ("Newly identified first", ["-new_rank", "-score", "person_id"]),
-    "age": ("Youngest first", ["age", "-score", "person_id"]),
-    "area": ("Area", ["community_area", "-score", "person_id"]),
-    "name": ("Name", ["person__display_name", "person_id"]),
-}
-FLAGGED = [Level.MEDIUM, Level.HIGH]
 LEVEL_TAGS: dict[str, str] = {
     Level.HIGH: "govuk-tag--red",
     Level.MEDIUM: "govuk-tag--orange",
@@ -60,9 +41,6 @@ LEVEL_TAGS: dict[str, str] = {
     Level.NONE: "govuk-tag--grey",
 }
 HEALTH_HIDDEN = "A health indicator (the detail is for health staff and the panel)"
-# What is the same for every user of a scoring run (the filters' choices, schools' names; the
-# run's list in risk.tracker) is kept in Django's cache for this long; a new run has new keys.
-# Agencies and school names change rarely: an added one reaches the filters within this time.
 
 
 @dataclass(frozen=True)
@@ -80,90 +58,6 @@ class TrackerFilters:
 def latest_validation() -> Validation | None:
     """The latest check of the tracker against outcomes (risk.evaluation), if any."""
     return Validation.objects.order_by("-computed_at").first()
-
-
-def latest_run(*, as_of: datetime.date | None = None) -> ScoringRun | None:
-    runs = ScoringRun.objects.all()
-    if as_of is not None:
-        runs = runs.filter(as_of__lte=as_of)
-    return runs.order_by("-as_of", "-computed_at").first()
-
-
-# Clicking "Trend" puts the rising first; "Newly raised" the newly identified.
-TREND_ORDER = [Trajectory.RISING, Trajectory.NEW, Trajectory.STEADY, Trajectory.FALLING]
-NEW_FIRST_ORDER = [Trajectory.NEW, Trajectory.RISING, Trajectory.STEADY, Trajectory.FALLING]
-
-
-RANKED_SORTS = {"trend": ("trend_rank", TREND_ORDER), "new": ("new_rank", NEW_FIRST_ORDER)}
-
-
-def _rank(field: str, order: list) -> Case:
-    return Case(
-        *(When(**{field: value}, then=len(order) - i) for i, value in enumerate(order)),
-        default=0,
-        output_field=IntegerField(),
-    )
-
-
-def tracker_assessments(*, run: ScoringRun, filters: TrackerFilters, user):
-    """The run's assessments, filtered and ordered, with the level a professional set (if any),
-    for the people this user may open: a restricted record is left out (its age, area, school
-    and agencies would identify it) and only counted (`restricted_flagged`)."""
-    # The override in force by a join, not a subquery per row: a person has at most one
-    # (the constraint `one_active_override`), and the level in force is read by the counts,
-    # the level filter and the level sort over the whole run.
-    assessments = (
-        RiskAssessment.objects.filter(run=run)
-        .select_related("person")
-        .annotate(
-            active_override=FilteredRelation(
-                "person__overrides", condition=Q(person__overrides__active=True)
-            ),
-            override_level=F("active_override__level"),
-            effective_level=Coalesce("active_override__level", "level", output_field=CharField()),
-        )
-        .annotate(
-            level_rank=Case(
-                When(effective_level=Level.HIGH, then=3),
-                When(effective_level=Level.MEDIUM, then=2),
-                When(effective_level=Level.LOW, then=1),
-                default=0,
-                output_field=IntegerField(),
-            )
-        )
-    )
-    # Ranks for the two trend sorts, added only when asked (each Case is copied as the query
-    # is built: on every page they cost more than the ordering).
-    if filters.sort in RANKED_SORTS:
-        field, ranking = RANKED_SORTS[filters.sort]
-        assessments = assessments.annotate(**{field: _rank("trajectory", ranking)})
-    if user is not None:  # None: the operator's command line
-        assessments = assessments.filter(person__in=people_visible_to(user=user).values("pk"))
-    if filters.area:
-        assessments = assessments.filter(community_area=filters.area)
-    if filters.school:
-        assessments = assessments.filter(school_urn=filters.school)
-    if filters.level:
-        assessments = assessments.filter(effective_level=filters.level)
-    if filters.exploitation_type:
-        assessments = assessments.filter(
-            exploitation_types__contains=f",{filters.exploitation_type},"
-        )
-    if filters.agency:
-        assessments = assessments.filter(agencies__contains=f",{filters.agency},")
-    if filters.age_band in AGE_BANDS:
-        _, youngest, oldest = AGE_BANDS[filters.age_band]
-        assessments = assessments.filter(age__gte=youngest, age__lte=oldest)
-    elif filters.age_band == "unknown":
-        assessments = assessments.filter(age__isnull=True)
-    if filters.new_since is not None:
-        assessments = assessments.filter(effective_level__in=FLAGGED)
-        reference = latest_run(as_of=filters.new_since)
-        if reference is not None and reference.pk != run.pk:
-            known = RiskAssessment.objects.filter(run=reference, level__in=FLAGGED)
-            assessments = assessments.exclude(person_id__in=known.values("person_id"))
-    order = SORTS.get(filters.sort, SORTS["score"])[1]
-    return assessments.order_by(*order)
 
 
 def indicator_shared(indicator, *, user) -> bool:
@@ -240,7 +134,7 @@ def tracker_rows(
                 "level_note": _level_note(
                     override_level=override_level, computed=entry.level, rule=entry.rules_applied
                 ),
-                "trend": str(Trajectory(entry.trajectory).label),
+                "trend": entry.trend,
                 "previous_score": None
                 if entry.previous_score is None
                 else _one_decimal(entry.previous_score),
@@ -348,7 +242,7 @@ def _run_filter_options(*, run: ScoringRun) -> dict:
         "age_bands": [(key, label) for key, (label, _, _) in AGE_BANDS.items()]
         + [("unknown", "Not known")],
         "agencies": list(Agency.objects.order_by("name").values_list("code", "name")),
-        "sorts": [(key, label) for key, (label, _) in SORTS.items()],
+        "sorts": list(SORTS.items()),
     }
 
 

@@ -24,15 +24,22 @@ from safeguarding.people.access_rules import people_hidden_from
 from safeguarding.risk.models import IndicatorHit, Level, Override, RiskAssessment, ScoringRun
 from safeguarding.risk.models import Trajectory as T
 
-# How long a run's list is kept: a new run has its own key at once; this bounds how long a
-# person's changed display name (or a record merged away by relinking) can show on the list.
+# How long what is the same for every user of a run (its list; the filters' choices and school
+# names in risk.queries) is kept: a new run has its own keys at once; this bounds how long a
+# person's changed display name (or a record merged away by relinking), or an added agency or
+# school, takes to show.
 RUN_CACHE_SECONDS = 300
-FLAGGED = frozenset({Level.MEDIUM, Level.HIGH})
+FLAGGED = (Level.MEDIUM, Level.HIGH)
 # The ranks the sorts use (the page's SQL once computed them with CASE).
 LEVEL_RANK: dict[str, int] = {Level.HIGH: 3, Level.MEDIUM: 2, Level.LOW: 1}
 TREND_RANK: dict[str, int] = {T.RISING: 4, T.NEW: 3, T.STEADY: 2, T.FALLING: 1}
 NEW_FIRST_RANK: dict[str, int] = {T.NEW: 4, T.RISING: 3, T.STEADY: 2, T.FALLING: 1}
-AGE_BANDS = {"under-10": (0, 9), "10-12": (10, 12), "13-15": (13, 15), "16-17": (16, 17)}
+AGE_BANDS = {  # the filter's bands: label, youngest, oldest
+    "under-10": ("Under 10", 0, 9),
+    "10-12": ("10 to 12", 10, 12),
+    "13-15": ("13 to 15", 13, 15),
+    "16-17": ("16 to 17", 16, 17),
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,6 +60,10 @@ class Entry:
     agencies: str  # ",code,code,"
     exploitation_types: str  # ",cce,cse,"
     hits: tuple[tuple[str, str], ...]  # (indicator id, recency), highest weight first
+
+    @property
+    def trend(self) -> str:
+        return str(T(self.trajectory).label)
 
 
 @dataclass(frozen=True)
@@ -107,21 +118,25 @@ def _filtered(entries: list[Entry], *, filters, run, overrides) -> list[Entry]:
         wanted = f",{filters.agency},"
         entries = [e for e in entries if wanted in e.agencies]
     if filters.age_band in AGE_BANDS:
-        youngest, oldest = AGE_BANDS[filters.age_band]
+        _, youngest, oldest = AGE_BANDS[filters.age_band]
         entries = [e for e in entries if e.age is not None and youngest <= e.age <= oldest]
     elif filters.age_band == "unknown":
         entries = [e for e in entries if e.age is None]
     if filters.new_since is not None:
         entries = [e for e in entries if overrides.get(e.person_id, e.level) in FLAGGED]
-        reference = _latest_run(as_of=filters.new_since)
+        reference = latest_run(as_of=filters.new_since)
         if reference is not None and reference.pk != run.pk:
             known = {e.person_id for e in run_entries(reference) if e.level in FLAGGED}
             entries = [e for e in entries if e.person_id not in known]
     return entries
 
 
-def _latest_run(*, as_of: datetime.date) -> ScoringRun | None:
-    return ScoringRun.objects.filter(as_of__lte=as_of).order_by("-as_of", "-computed_at").first()
+def latest_run(*, as_of: datetime.date | None = None) -> ScoringRun | None:
+    """The run in force on a date (the latest run when no date is given)."""
+    runs = ScoringRun.objects.all()
+    if as_of is not None:
+        runs = runs.filter(as_of__lte=as_of)
+    return runs.order_by("-as_of", "-computed_at").first()
 
 
 def _sorted(entries: list[Entry], *, sort: str, overrides: dict[int, str]) -> list[Entry]:

@@ -11,7 +11,8 @@ from safeguarding.linkage.queries import queue_summary
 from safeguarding.panel import queries as panel_queries
 from safeguarding.people.access_rules import people_visible_to
 from safeguarding.risk.models import Level, RiskAssessment, ScoringRun, Trajectory
-from safeguarding.risk.queries import FLAGGED, TrackerFilters, latest_run, tracker_assessments
+from safeguarding.risk.queries import TrackerFilters
+from safeguarding.risk.tracker import FLAGGED, Entry, latest_run, tracker_list
 from safeguarding.sources.models import ImportBatch, ImportStatus
 
 RECENT = datetime.timedelta(days=14)
@@ -21,17 +22,16 @@ WORKING_HOURS = (7, 19)
 MANY_VIEWS_A_DAY = 50
 
 
-def new_high_and_rising(*, user, limit: int = 10) -> list[RiskAssessment]:
+def new_high_and_rising(*, user, limit: int = 10) -> list[Entry]:
     """For the panel chair: the young people at high level (in force) who are newly identified
-    or rising in the latest scoring, highest score first, as the user may see them."""
+    or rising in the latest scoring, highest score first, as the user may see them (the
+    tracker's own list and rules)."""
     run = latest_run()
     if run is None:
         return []
-    return list(
-        tracker_assessments(run=run, filters=TrackerFilters(level=Level.HIGH), user=user).filter(
-            trajectory__in=[Trajectory.NEW, Trajectory.RISING]
-        )[:limit]
-    )
+    listed = tracker_list(run=run, filters=TrackerFilters(level=Level.HIGH), user=user)
+    rising = [e for e in listed.entries if e.trajectory in (Trajectory.NEW, Trajectory.RISING)]
+    return rising[:limit]
 
 
 def recently_viewed(*, user, limit: int = 10) -> list[dict]:

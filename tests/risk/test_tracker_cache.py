@@ -11,7 +11,7 @@ from django.core.cache import cache
 from django.urls import reverse
 
 from safeguarding.access.models import Agency
-from safeguarding.people.access_rules import people_hidden_from, people_visible_to
+from safeguarding.people.access_rules import people_visible_to, visibility_for
 from safeguarding.people.models import Person
 from safeguarding.risk import queries, tracker
 from safeguarding.risk.models import Level, RiskAssessment
@@ -210,9 +210,9 @@ def test_a_warm_cache_shows_no_one_a_record_withheld_from_them(
     assert _exported_people(client_for, "panel_chair") == [str(second.pk)]
 
 
-def test_the_people_hidden_are_those_not_visible(scored_run, cast):
-    """`people_hidden_from`, which the tracker filters its cached list by, is the complement of
-    `people_visible_to` for every persona."""
+def test_visibility_is_the_rule_of_people_visible_to(scored_run, cast):
+    """`visibility_for`, which the tracker filters its cached list by, opens exactly the people
+    `people_visible_to` gives, for every persona, and names the restricted ones it hides."""
     first = Person.objects.get(display_name="First Person")
     first.restricted = True
     first.save()
@@ -220,8 +220,13 @@ def test_the_people_hidden_are_those_not_visible(scored_run, cast):
     everyone = set(Person.objects.values_list("pk", flat=True))
     for persona, user in cast.items():
         visible = set(people_visible_to(user=user).values_list("pk", flat=True))
-        hidden = set(people_hidden_from(user=user).values_list("pk", flat=True))
-        assert visible | hidden == everyone and not visible & hidden, persona
+        visibility = visibility_for(user=user)
+        assert {pk for pk in everyone if visibility.may_open(pk)} == visible, persona
+        restricted = {first.pk} - visible
+        assert visibility.restricted_hidden == restricted, persona
+    # Statutory partners' visibility holds no list of the county, only the restricted few.
+    assert visibility_for(user=cast["analyst"]).only is None
+    assert visibility_for(user=cast["voluntary_panel_member"]).only is not None
 
 
 def _exported_people(client_for, persona: str) -> list[str]:

@@ -7,7 +7,7 @@ A run's assessments do not change once it is stored (a re-score makes a new run,
 for every user. They are kept in Django's cache (shared by the server's processes, see
 settings CACHES) under the run's key, and in each process's memory beside it so a request does
 not unpickle thousands of rows. Then, per request: the people this user may not open
-(`people.access_rules.people_hidden_from`) are left out, the overrides in force replace the
+(`people.access_rules.visibility_for`) are left out, the overrides in force replace the
 computed level, and the filters, the sort and the counts are applied. The need to know is never
 cached: a warm cache filled by one user's request holds nothing a second user may not see until
 their own filter has run.
@@ -20,7 +20,7 @@ from dataclasses import dataclass
 
 from django.core.cache import cache
 
-from safeguarding.people.access_rules import people_hidden_from
+from safeguarding.people.access_rules import visibility_for
 from safeguarding.risk.models import IndicatorHit, Level, Override, RiskAssessment, ScoringRun
 from safeguarding.risk.models import Trajectory as T
 
@@ -81,17 +81,18 @@ class TrackerList:
 
 def tracker_list(*, run: ScoringRun, filters, user) -> TrackerList:
     """The tracker for this user: the cached run, then their need to know, the overrides in
-    force, the filters and the sort (two queries, however many people the run holds). `user`
-    None is the operator's command line, which sees everyone."""
+    force, the filters and the sort (three queries at most, however many people the run
+    holds). `user` None is the operator's command line, which sees everyone."""
     entries = run_entries(run)
-    hidden = (
-        {} if user is None else dict(people_hidden_from(user=user).values_list("pk", "restricted"))
-    )
     overrides = dict(Override.objects.filter(active=True).values_list("person_id", "level"))
-    restricted_flagged = sum(
-        1 for e in entries if e.level in FLAGGED and hidden.get(e.person_id) is True
-    )
-    listed = [e for e in entries if e.person_id not in hidden]
+    if user is None:
+        listed, restricted_flagged = list(entries), 0
+    else:
+        visibility = visibility_for(user=user)
+        restricted_flagged = sum(
+            1 for e in entries if e.level in FLAGGED and e.person_id in visibility.restricted_hidden
+        )
+        listed = [e for e in entries if visibility.may_open(e.person_id)]
     listed = _filtered(listed, filters=filters, run=run, overrides=overrides)
     listed = _sorted(listed, sort=filters.sort, overrides=overrides)
     counts = {"total": len(listed), "high": 0, "medium": 0, "rising": 0}

@@ -109,6 +109,9 @@ def test_dates_of_birth(born, expected):
             {"postcode": "SN14 6QQ", "history": [{"postcode": "SN15 1AA"}]},
             ("A postcode they shared at some time"),
         ),
+        # A mistyped character, in another sector, or the next street in the same one.
+        ({"postcode": "SN15 2AA"}, "One character different"),
+        ({"postcode": "SN15 1AB"}, "One character different"),
         ({"postcode": "SN15 1ZZ"}, "Same sector"),
         ({"postcode": "SN15 9ZZ"}, "Same district"),
         ({"postcode": "SN14 6QQ", "latitude": 51.48, "longitude": -2.15}, "Within 5 km"),

@@ -165,6 +165,13 @@ def _postcode(records: pd.DataFrame, config: LinkageSettings) -> cl.CustomCompar
         ),
     ]
     if config.postcode.style == "uk":
+        # A mistyped character (SN14 5QE for SN14 6QE, another sector) or the next street's
+        # postcode: nearer than the rest of a sector, and training weighs how much nearer.
+        levels.append(
+            cll.LevenshteinLevel("postcode", 1).configure(
+                label_for_charts="One character different"
+            )
+        )
         for column, label in (("postcode_sector", "sector"), ("postcode_district", "district")):
             if present(records, column):
                 levels.append(

@@ -77,7 +77,7 @@ BORN = datetime.date(2009, 4, 3)
 class Scored:
     """Jade's records as three agencies hold them, linked by the county's model: police and
     health agree on everything and are one person; the school's record, under another
-    surname and another postcode in the same district, is in the review band with both."""
+    surname and another postcode in the same sector, is in the review band with both."""
 
     police: SourceRecord
     health: SourceRecord
@@ -118,7 +118,7 @@ def scored(agencies, county_model) -> Scored:
             "education-pupils",
             source_record_id="E-5150",
             family_name="Walsh",
-            postcode="SN15 9ZZ",
+            postcode="SN15 1ZZ",
             **jade,
         ),
     )

@@ -3,10 +3,11 @@ in sessions blocked on the other name."""
 
 import json
 
+import pandas as pd
 import pytest
 from splink import Linker
 
-from safeguarding.linkage.chance_agreement import estimate_u, sample_size
+from safeguarding.linkage.chance_agreement import _within, estimate_u, sample_size
 from safeguarding.linkage.configuration import LinkageSettings, linkage_settings
 from safeguarding.linkage.model import PER_RECORD, database, settings, train_and_score
 from safeguarding.linkage.standardise import standardise
@@ -85,4 +86,48 @@ def test_a_session_blocked_on_one_name_trains_the_other_names_comparison(
     )
     assert f"no training session estimated {trained}: it keeps its starting values" not in (
         scored.notes
+    )
+
+
+def test_a_comparison_whose_values_are_all_distinct_is_counted_over_fewer_records():
+    # Ten distinct addresses make 55 pairs of values (each with itself included): a budget
+    # of 15 keeps the first five records (15 pairs), and repeated values cost nothing more.
+    sample = pd.DataFrame(
+        {"street_words": [[f"road{i}"] for i in range(10)], "first_name": ["ann"] * 10}
+    )
+    assert _within(sample, ["street_words"], 15) == 5
+    assert _within(sample, ["first_name"], 15) == 10
+    assert _within(sample, ["street_words"], None) == 10
+
+
+def test_u_counted_over_fewer_records_stays_near_the_full_count():
+    records = standardise(
+        febrl_records(["dataset4a.csv", "dataset4b.csv"], below=600),
+        identifier_kinds=["social_security_number"],
+    )
+    config = febrl_config()
+    every_pair = len(records) * (len(records) - 1) / 2
+    full = Linker(database().register(records), settings(records, config), log_level=None)
+    estimate_u(full, records, max_pairs=every_pair, seed=1, per_record_columns=PER_RECORD)
+    fewer = Linker(database().register(records), settings(records, config), log_level=None)
+    estimate_u(
+        fewer,
+        records,
+        max_pairs=every_pair,
+        seed=1,
+        per_record_columns=PER_RECORD,
+        max_value_pairs=every_pair / 4,
+    )
+    # The else levels, which hold nearly every pair, agree closely; and every comparison
+    # over distinct values was counted over fewer records (its u differs a little).
+    full_u, fewer_u = u_of(full), u_of(fewer)
+    assert fewer_u[("address", "All other comparisons")] == pytest.approx(
+        full_u[("address", "All other comparisons")], rel=0.01
+    )
+    assert (
+        fewer_u[("address", "All other comparisons")]
+        != full_u[("address", "All other comparisons")]
+    )
+    assert fewer_u[("date_of_birth", "All other comparisons")] == pytest.approx(
+        full_u[("date_of_birth", "All other comparisons")], rel=0.01
     )

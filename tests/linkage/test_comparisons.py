@@ -10,8 +10,8 @@ from splink import Linker
 from splink.internals.dialects import SplinkDialect
 
 from safeguarding.common.identifiers import upn_check_letter
-from safeguarding.linkage.configuration import LinkageSettings
-from safeguarding.linkage.model import _one_edit_apart, database, held_for_review, settings
+from safeguarding.linkage.configuration import LinkageSettings, linkage_settings
+from safeguarding.linkage.model import _one_edit_apart, database, held_for_review, rules, settings
 from safeguarding.linkage.standardise import standardise
 
 CHILD = {
@@ -109,6 +109,9 @@ def test_dates_of_birth(born, expected):
             {"postcode": "SN14 6QQ", "history": [{"postcode": "SN15 1AA"}]},
             ("A postcode they shared at some time"),
         ),
+        # A mistyped character, in another sector, or the next street in the same one.
+        ({"postcode": "SN15 2AA"}, "One character different"),
+        ({"postcode": "SN15 1AB"}, "One character different"),
         ({"postcode": "SN15 1ZZ"}, "Same sector"),
         ({"postcode": "SN15 9ZZ"}, "Same district"),
         ({"postcode": "SN14 6QQ", "latitude": 51.48, "longitude": -2.15}, "Within 5 km"),
@@ -230,3 +233,29 @@ def test_one_edit_apart_holds_exactly_where_the_distance_is_one_or_less():
     disagreeing, one_edit_apart = found
     assert disagreeing == 0
     assert one_edit_apart > 10
+
+
+def test_records_at_one_postcode_of_one_sex_are_compared_whatever_their_names():
+    # Both names misspelt or changed and no date of birth: only the address is left.
+    frame = standardise(
+        pd.DataFrame(
+            [
+                CHILD,
+                {
+                    **CHILD,
+                    "id": 2,
+                    "given_names": "Tnoy",
+                    "family_name": "Walsh-Byrne",
+                    "date_of_birth": None,
+                },
+                {**CHILD, "id": 3, "sex": "female", "given_names": "Jade"},
+            ]
+        )
+    )
+    shipped = linkage_settings()
+    assert ("postcode", "sex") in shipped.blocking
+    found = rules(frame, shipped.blocking, [])
+    assert "l.postcode = r.postcode AND l.sex = r.sex" in found
+    linker = Linker(database().register(frame), settings(frame, shipped), log_level=None)
+    compared = linker.inference.predict().as_pandas_dataframe()
+    assert {(1, 2)} <= set(zip(compared["unique_id_l"], compared["unique_id_r"], strict=True))

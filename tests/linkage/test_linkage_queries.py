@@ -62,7 +62,7 @@ def test_a_pair_lists_the_addresses_and_names_each_record_held_before(scored):
     scored.school.history = [
         {"postcode": "BA14 8AA", "address": "1 Old Road", "family_name": "Walsh"},
         {"postcode": "SN14 6QQ", "address": "", "given_names": "Jayde", "family_name": "Walsh"},
-        {"postcode": "SN15 9ZZ", "address": "", "given_names": "Jade", "family_name": "Walsh"},
+        {"postcode": "SN15 1ZZ", "address": "", "given_names": "Jade", "family_name": "Walsh"},
     ]
     scored.school.save()
     records = queries.pair_records(record_a=scored.school.pk, record_b=scored.police.pk)

@@ -88,7 +88,7 @@ def test_the_queue_reads_a_fixed_number_of_queries_however_many_pairs_wait(
         given_names="Jade",
         family_name="Walsh",
         date_of_birth=BORN,
-        postcode="SN15 9ZZ",
+        postcode="SN15 1ZZ",
     )
     link_all()
     many, more_listed = queries_for_queue()
@@ -189,10 +189,10 @@ def test_the_pair_page_shows_both_records_and_the_models_arithmetic(client_for, 
     assert view.waterfall.match_weight == pytest.approx(pair.match_weight, abs=1e-6)
     assert not view.weights_disagree
     page = response.content.decode()
-    for shown in ("WP000123", "E-5150", "Jade Exemple", "SN15 9ZZ", "Education", "Walsh"):
+    for shown in ("WP000123", "E-5150", "Jade Exemple", "SN15 1ZZ", "Education", "Walsh"):
         assert shown in page
     assert 'data-testid="waterfall"' in page and "<svg" in page
-    assert "Same district" in page and "Exact match on first_name" in page
+    assert "Same sector" in page and "Exact match on first_name" in page
     assert f'href="{reverse("linkage:person", args=[scored.school.person_id])}"' in page
     event = AuditEvent.objects.get(action=AuditAction.VIEW, object_type="link_pair")
     assert event.detail["records"] == sorted((scored.police.pk, scored.school.pk))

@@ -72,7 +72,7 @@ def test_each_step_is_the_level_reached_with_its_weight_from_m_and_u(scored):
     )
     assert steps["First name"].level == "Exact match on first_name"
     assert steps["Surname"].level == "All other comparisons"
-    assert steps["Postcode"].level == "Same district"
+    assert steps["Postcode"].level == "Same sector"
     for step in result.steps:
         if step.m_probability is not None and step.u_probability is not None:
             assert step.match_weight == pytest.approx(

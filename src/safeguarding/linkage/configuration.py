@@ -23,6 +23,7 @@ BLOCKING_FIELDS = {
     "postcode",
     "postcode_sector",
     "house_number",
+    "sex",
     "identifier",
 }
 POSTCODE_STYLES = {"uk", "plain"}

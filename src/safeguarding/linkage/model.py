@@ -34,6 +34,9 @@ DEFAULT_THRESHOLD = 0.95  # the shipped settings' threshold, for callers without
 RULE_BASED = "rule-based"  # the model version summary's `linker` when training was not possible
 # Random pairs u is estimated over: as many as tuned Splink's, for u's of one in 10,000.
 U_PAIRS = 2e6
+# Pairs of distinct values a comparison's u is counted over at most: where every record's
+# values are its own (FEBRL's addresses), 1,000 of the sample's records (chance_agreement.py).
+U_VALUE_PAIRS = 5e5
 # Columns nearly every record holds alone (estimating u counts their levels pair by pair).
 PER_RECORD = frozenset({"full_name", "full_name_swapped"})
 
@@ -162,6 +165,13 @@ def _postcode(records: pd.DataFrame, config: LinkageSettings) -> cl.CustomCompar
         ),
     ]
     if config.postcode.style == "uk":
+        # A mistyped character (SN14 5QE for SN14 6QE, another sector) or the next street's
+        # postcode: nearer than the rest of a sector, and training weighs how much nearer.
+        levels.append(
+            cll.LevenshteinLevel("postcode", 1).configure(
+                label_for_charts="One character different"
+            )
+        )
         for column, label in (("postcode_sector", "sector"), ("postcode_district", "district")):
             if present(records, column):
                 levels.append(
@@ -439,7 +449,14 @@ def train_and_score(
         notes.append(f"the chance two records match keeps its starting value: {error}")
     # Over the distinct values a sample holds (chance_agreement.py): Splink's own estimate
     # over the same two million pairs took 60% of a full run.
-    estimate_u(linker, records, max_pairs=U_PAIRS, seed=seed, per_record_columns=PER_RECORD)
+    estimate_u(
+        linker,
+        records,
+        max_pairs=U_PAIRS,
+        seed=seed,
+        per_record_columns=PER_RECORD,
+        max_value_pairs=U_VALUE_PAIRS,
+    )
     trained = 0
     compared = [c.output_column_name for c in linker._settings_obj.comparisons]
     for rule in rules(records, config.training, kinds):

@@ -25,11 +25,11 @@ from safeguarding.contexts.models import (
     Stage,
 )
 from safeguarding.network.models import Node, NodeKind
-from safeguarding.network.queries import latest_run
 from safeguarding.people.models import Involvement, SourceRecord
 from safeguarding.places.emerging import CATEGORIES
 from safeguarding.places.models import AnalysisKind, HotspotCell, HotspotRun, School, Unit
-from safeguarding.risk.models import Level, RiskAssessment, ScoringRun
+from safeguarding.risk.models import Level, RiskAssessment
+from safeguarding.risk.tracker import latest_run as latest_scoring_run
 
 EMERGING_HOT = ("new_hot", "consecutive_hot", "intensifying_hot")
 SEVERAL = 3  # young people at one address or school, or in one group, before it is proposed
@@ -54,7 +54,7 @@ class Proposed:
 
 def tracked_people() -> set[int]:
     """The young people at medium or high level on the latest scoring run."""
-    run = ScoringRun.objects.order_by("-as_of", "-pk").first()
+    run = latest_scoring_run()
     if run is None:
         return set()
     rows = RiskAssessment.objects.filter(run=run, level__in=TRACKED)
@@ -122,7 +122,7 @@ def address_proposals(*, tracked: set[int]) -> list[Proposed]:
 
 def school_proposals() -> list[Proposed]:
     """Schools with several young people at medium or high level on the latest run."""
-    run = ScoringRun.objects.order_by("-as_of", "-pk").first()
+    run = latest_scoring_run()
     if run is None:
         return []
     rows = (
@@ -188,7 +188,7 @@ def co_involved_groups(*, tracked: set[int]) -> list[tuple[int, ...]]:
 def community_groups(*, tracked: set[int]) -> list[tuple[int, ...]]:
     """The tracked young people of each network community of at most PEER_COMMUNITY_MAX people
     that holds SEVERAL or more of them (the latest network run)."""
-    run = latest_run()
+    run = latest_scoring_run()
     if run is None or not tracked:
         return []
     rows = pd.DataFrame(

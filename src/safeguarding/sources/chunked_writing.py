@@ -34,6 +34,7 @@ transaction: the same code, with each chunk's transaction a no-op.
 import json
 import logging
 import time
+import traceback
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -72,6 +73,7 @@ FIRST_ROWS, FEWEST_ROWS, MOST_ROWS = 1_000, 100, 100_000
 # The pause is a tenth of the chunk's own time, at most 100 ms: the lock is free a tenth of
 # the time, and the import is no more than a tenth slower for it.
 PAUSE_SECONDS, PAUSE_SHARE = 0.1, 0.1
+SLOW_SECONDS = 2 * TARGET_SECONDS  # a chunk that held the lock longer is logged
 
 
 @dataclass(frozen=True)
@@ -110,6 +112,19 @@ class Chunks:
                 self.journal.entries().filter(table="").delete()
         self.completed = self.completed or last
         seconds = time.perf_counter() - started
+        if seconds > SLOW_SECONDS:
+            # Which write held the lock (pages waited for it): the lines that opened the chunk.
+            where = " < ".join(
+                f"{frame.filename.rsplit('/', 1)[-1]}:{frame.lineno}"
+                for frame in reversed(traceback.extract_stack(limit=5)[1:3])
+            )
+            logger.info(
+                "A chunk of the %s held the write lock %.1f s (%s rows, %s)",
+                self.journal.stage,
+                seconds,
+                rows,
+                where,
+            )
         if rows:
             # At most twice the rows of the last chunk: a chunk of rows that changed nothing is
             # quick, and the next may change every row (a trigger journaling each).

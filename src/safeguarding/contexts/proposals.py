@@ -25,6 +25,7 @@ from safeguarding.contexts.models import (
     Stage,
 )
 from safeguarding.network.models import Node, NodeKind
+from safeguarding.network.queries import latest_run
 from safeguarding.people.models import Involvement, SourceRecord
 from safeguarding.places.emerging import CATEGORIES
 from safeguarding.places.models import AnalysisKind, HotspotCell, HotspotRun, School, Unit
@@ -188,7 +189,7 @@ def co_involved_groups(*, tracked: set[int]) -> list[tuple[int, ...]]:
 def community_groups(*, tracked: set[int]) -> list[tuple[int, ...]]:
     """The tracked young people of each network community of at most PEER_COMMUNITY_MAX people
     that holds SEVERAL or more of them (the latest network run)."""
-    run = latest_scoring_run()
+    run = latest_run()
     if run is None or not tracked:
         return []
     rows = pd.DataFrame(

@@ -232,12 +232,11 @@ def _delete_run(run_id: int, chunks: Chunks) -> None:
     hits = IndicatorHit.objects.filter(assessment__run=run_id)
     for rows in (evidence, hits, RiskAssessment.objects.filter(run=run_id)):
         ids = list(rows.order_by("pk").values_list("pk", flat=True))
-        chunks.each(
-            len(ids),
-            lambda part, rows=rows, ids=ids: rows.filter(
-                pk__gte=ids[part][0], pk__lte=ids[part][-1]
-            ).delete(),
-        )
+
+        def delete(part: slice, rows=rows, ids=ids) -> None:
+            rows.filter(pk__gte=ids[part][0], pk__lte=ids[part][-1]).delete()
+
+        chunks.each(len(ids), delete)
     with chunks():
         ScoringRun.objects.filter(pk=run_id).delete()
 

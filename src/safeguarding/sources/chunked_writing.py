@@ -134,7 +134,7 @@ class Chunks:
             self.rows = min(max(pace, FEWEST_ROWS), 2 * max(rows, FEWEST_ROWS), MOST_ROWS)
         time.sleep(min(PAUSE_SECONDS, PAUSE_SHARE * seconds))
 
-    def each(self, total: int, write: Callable[[slice], None]) -> None:
+    def each(self, total: int, write: Callable[[slice], object]) -> None:
         """write(part) for consecutive parts of range(total), each in a chunk of its own
         (`self.rows` rows, asked again for each part); one call on PostgreSQL. A new kind of
         write starts small: the pace of the one before says nothing of its rows (a link stored

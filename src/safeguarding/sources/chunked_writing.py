@@ -38,6 +38,7 @@ import traceback
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from functools import cache
 from itertools import groupby
 
 from django.apps import apps
@@ -149,6 +150,7 @@ class Chunks:
             start = part.stop
 
 
+@cache  # the models do not change while the process runs; read for every chunk
 def journaled_tables(stage: str | None = None) -> dict[str, tuple[str, list[str], set[str]]]:
     """Table → (primary key column, columns, columns of floating-point numbers) for every table
     the stage (or any stage) writes."""
@@ -335,38 +337,34 @@ def _open_ranges(journal: Journal) -> list[UndoEntry]:
     while its transaction holds the write lock nobody else adds rows, and ids only grow
     (AUTOINCREMENT), so the rows it added are those above these ids when it ends. The entries
     are written first, so that undoing plays them after the chunk's changes to the same rows."""
-    quote = connection.ops.quote_name
-    entries = []
-    with connection.cursor() as cursor:
-        for table, (primary_key, *_) in journaled_tables(journal.stage).items():
-            cursor.execute(
-                f"SELECT coalesce(max({quote(primary_key)}), 0) FROM {quote(table)}"  # noqa: S608
-            )
-            entries.append(
-                UndoEntry(
-                    stage=journal.stage,
-                    batch_id=journal.batch_id,
-                    table=table,
-                    row_id=cursor.fetchone()[0],
-                )
-            )
+    tables = list(journaled_tables(journal.stage))
+    entries = [
+        UndoEntry(stage=journal.stage, batch_id=journal.batch_id, table=table, row_id=highest)
+        for table, highest in zip(tables, _highest_ids(tables), strict=True)
+    ]
     return UndoEntry.objects.bulk_create(entries)
+
+
+def _highest_ids(tables: list[str]) -> list[int]:
+    """Each table's highest id (0 if empty), in one query: a chunk asks twice."""
+    quote = connection.ops.quote_name
+    shapes = journaled_tables()
+    columns = ", ".join(
+        f"(SELECT coalesce(max({quote(shapes[table][0])}), 0) FROM {quote(table)})"  # noqa: S608
+        for table in tables
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {columns}")
+        return list(cursor.fetchone())
 
 
 def _close_ranges(opened: list[UndoEntry]) -> None:
     """At a chunk's end: each table's range of added rows, or no entry if it added none."""
-    quote = connection.ops.quote_name
-    tables = journaled_tables()
     added: list[UndoEntry] = []
     unused: list[UndoEntry] = []
-    with connection.cursor() as cursor:
-        for entry in opened:
-            primary_key = quote(tables[entry.table][0])
-            cursor.execute(
-                f"SELECT coalesce(max({primary_key}), 0) FROM {quote(entry.table)}"  # noqa: S608
-            )
-            entry.last_row_id = cursor.fetchone()[0]
-            (added if entry.last_row_id > entry.row_id else unused).append(entry)
+    for entry, highest in zip(opened, _highest_ids([e.table for e in opened]), strict=True):
+        entry.last_row_id = highest
+        (added if entry.last_row_id > entry.row_id else unused).append(entry)
     UndoEntry.objects.bulk_update(added, ["last_row_id"])
     UndoEntry.objects.filter(pk__in=[entry.pk for entry in unused]).delete()
 

@@ -66,11 +66,15 @@ UNDO_CHUNK = 5_000  # journal entries played back per transaction
 FORGET_CHUNK = 10_000  # journal entries thrown away per transaction
 
 # A chunk holds the write lock for about this long: as many rows as the last chunk wrote in
-# that time (the machine's speed and load vary, a fixed number of rows would not). The first
-# chunk of a batch is the smallest: a first chunk of 1,000 rows that each changed a record
-# (the journal's trigger, then Django's update) held the lock 8 to 13 s on a loaded machine.
+# that time (the machine's speed and load vary, a fixed number of rows would not).
 TARGET_SECONDS = 1.0
-FIRST_ROWS, FEWEST_ROWS, MOST_ROWS = 100, 10, 100_000
+FIRST_ROWS, FEWEST_ROWS, MOST_ROWS = 1_000, 10, 100_000
+# An import's first chunk is 1,000 rows: started at 100, the default county's import took about
+# a tenth more CPU (more, smaller chunks), though a first chunk of 1,000 rows that each change a
+# record held the lock 8 to 13 s on a loaded machine (docs/operator-guide.md). In a link or
+# scoring run each kind of write starts at this many rows (Chunks.each): their rows differ in
+# cost far more (a person handed on costs a hundred pairs stored).
+FIRST_ROWS_OF_A_WRITE = 100
 # After each chunk the lock is left free a moment: a page waiting for it sleeps up to 100 ms
 # between tries (SQLite's busy handler), and would otherwise find it taken again each time.
 # The pause is a tenth of the chunk's own time, at most 100 ms: the lock is free a tenth of
@@ -141,7 +145,7 @@ class Chunks:
         write starts small: the pace of the one before says nothing of its rows (a link stored
         pairs at 14,000 rows a second, then handed on 1,244 people's records in one 18 s chunk)."""
         if self.rows is not None:
-            self.rows = min(self.rows, FIRST_ROWS)
+            self.rows = min(self.rows, FIRST_ROWS_OF_A_WRITE)
         start = 0
         while start < total:
             part = slice(start, min(total, start + (self.rows or total)))

@@ -143,7 +143,7 @@ class Chunks:
         """write(part) for consecutive parts of range(total), each in a chunk of its own
         (`self.rows` rows, asked again for each part); one call on PostgreSQL. A new kind of
         write starts small: the pace of the one before says nothing of its rows (a link stored
-        pairs at 14,000 rows a second, then handed on 1,244 people's records in one 18 s chunk)."""
+        pairs at 14,000 rows a second, then handed on 1,244 people in one chunk of 18 s)."""
         if self.rows is not None:
             self.rows = min(self.rows, FIRST_ROWS_OF_A_WRITE)
         start = 0

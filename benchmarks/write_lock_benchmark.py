@@ -96,9 +96,13 @@ def main() -> None:
         )
         if finished.returncode:
             print(f"  {command} failed:\n{finished.stderr[-2000:]}", file=sys.stderr)
+        # The chunks that held the lock longest, as the command logged them.
+        for line in finished.stderr.splitlines():
+            if "held the write lock" in line:
+                print(f"  {line.split(': ', 1)[-1]}")
     if not options.in_place:
         path.unlink()
-        for extra in ("-wal", "-shm"):
+        for extra in ("-wal", "-shm", ".batch-turn"):
             Path(f"{path}{extra}").unlink(missing_ok=True)
     folder.rmdir()
 

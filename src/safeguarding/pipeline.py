@@ -170,7 +170,7 @@ def _score(inputs: Inputs, outcome: Outcome) -> None:
     this catalogue and nothing was imported or linked since."""
     dates = sorted(inputs.score_dates or (timezone.localdate(),))
     latest = ScoringRun.objects.filter(
-        as_of=dates[-1], catalogue_version=load_catalogue().version
+        as_of=dates[-1], catalogue_version=load_catalogue().version, complete=True
     ).first()
     changes = [
         ImportBatch.objects.aggregate(last=Max("finished_at"))["last"],

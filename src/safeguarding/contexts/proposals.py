@@ -29,7 +29,8 @@ from safeguarding.network.queries import latest_run
 from safeguarding.people.models import Involvement, SourceRecord
 from safeguarding.places.emerging import CATEGORIES
 from safeguarding.places.models import AnalysisKind, HotspotCell, HotspotRun, School, Unit
-from safeguarding.risk.models import Level, RiskAssessment, ScoringRun
+from safeguarding.risk.models import Level, RiskAssessment
+from safeguarding.risk.tracker import latest_run as latest_scoring_run
 
 EMERGING_HOT = ("new_hot", "consecutive_hot", "intensifying_hot")
 SEVERAL = 3  # young people at one address or school, or in one group, before it is proposed
@@ -54,7 +55,7 @@ class Proposed:
 
 def tracked_people() -> set[int]:
     """The young people at medium or high level on the latest scoring run."""
-    run = ScoringRun.objects.order_by("-as_of", "-pk").first()
+    run = latest_scoring_run()
     if run is None:
         return set()
     rows = RiskAssessment.objects.filter(run=run, level__in=TRACKED)
@@ -122,7 +123,7 @@ def address_proposals(*, tracked: set[int]) -> list[Proposed]:
 
 def school_proposals() -> list[Proposed]:
     """Schools with several young people at medium or high level on the latest run."""
-    run = ScoringRun.objects.order_by("-as_of", "-pk").first()
+    run = latest_scoring_run()
     if run is None:
         return []
     rows = (

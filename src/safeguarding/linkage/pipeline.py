@@ -14,7 +14,6 @@ from pathlib import Path
 
 import pandas as pd
 from django.conf import settings
-from django.db import transaction
 from django.utils import timezone
 
 from safeguarding.common.bulk import insert_rows
@@ -26,7 +25,7 @@ from safeguarding.linkage.standardise import standardise
 from safeguarding.linkage.waterfall import TERM_FREQUENCY
 from safeguarding.people.models import Identifier, SourceRecord
 from safeguarding.places.models import Postcode
-from safeguarding.sources.chunked_writing import batch_stage_turn
+from safeguarding.sources.chunked_writing import LINK, Chunks, batch_stage_turn, chunked_stage
 
 logger = logging.getLogger(__name__)
 
@@ -112,7 +111,8 @@ def link_all(
     """Link the records no one has linked yet with the saved model, or (`full`, or when there
     is no model yet) train a new model and re-link everyone."""
     # On SQLite an import commits in chunks: linking waits for it, so it never links half a
-    # batch (sources/chunked_writing.py).
+    # batch; and it writes in chunks itself, all or nothing (sources/chunked_writing.py): what
+    # it computes (scoring pairs, clustering) holds no write lock.
     with batch_stage_turn():
         return _link_all(full=full, threshold=threshold, progress=progress)
 
@@ -126,7 +126,12 @@ def _link_all(
         # Nothing to compare: a lone record is its own person.
         progress(f"{count} source record{'s' if count != 1 else ''}: nothing to link")
         if count:
-            relink(list(SourceRecord.objects.values_list("pk", flat=True)), threshold=1.0)
+            with chunked_stage(LINK) as chunks:
+                relink(
+                    list(SourceRecord.objects.values_list("pk", flat=True)),
+                    threshold=1.0,
+                    chunks=chunks,
+                )
         return LinkSummary(
             records=count,
             new_records=0,
@@ -169,24 +174,32 @@ def _link_everyone(*, config: LinkageSettings, threshold: float, progress) -> Li
         progress(note)
     version = _save_model(scored.model_json, scored.term_frequencies)
     progress(f"writing {len(scored.pairs):,} scored pairs and the people")
-    with transaction.atomic():
-        LinkPair.objects.all().delete()
-        _store_pairs(scored.pairs, version, config=config)
-        model = LinkModelVersion.objects.create(
-            version=version,
-            trained_at=timezone.now(),
-            path=str(_model_path(version)),
-            threshold=threshold,
-            summary={
-                "records": len(records),
-                "labels_used": scored.labels_used,
-                "linker": scored.linker,
-                "notes": scored.notes,
-            },
+    with chunked_stage(LINK) as chunks:
+        old_pairs = list(LinkPair.objects.order_by("pk").values_list("pk", flat=True))
+        chunks.each(
+            len(old_pairs),
+            lambda part: LinkPair.objects.filter(
+                pk__gte=old_pairs[part][0], pk__lte=old_pairs[part][-1]
+            ).delete(),
         )
-        people = relink(records["id"].tolist(), threshold=threshold, everyone=True)
+        _store_pairs(scored.pairs, version, config=config, chunks=chunks)
+        with chunks():
+            model = LinkModelVersion.objects.create(
+                version=version,
+                trained_at=timezone.now(),
+                path=str(_model_path(version)),
+                threshold=threshold,
+                summary={
+                    "records": len(records),
+                    "labels_used": scored.labels_used,
+                    "linker": scored.linker,
+                    "notes": scored.notes,
+                },
+            )
+        people = relink(records["id"].tolist(), threshold=threshold, everyone=True, chunks=chunks)
         model.summary["people"] = people
-        model.save(update_fields=["summary"])
+        with chunks():
+            model.save(update_fields=["summary"])
     return LinkSummary(
         records=len(records),
         new_records=int(records["person_id"].isna().sum()),
@@ -221,9 +234,9 @@ def _link_new(
             config=config,
             term_frequencies=json.loads(frequencies.read_text()) if frequencies.exists() else None,
         )
-        with transaction.atomic():
-            _store_pairs(pairs, model.version, config=config)
-            relink(new_ids, threshold=threshold)
+        with chunked_stage(LINK) as chunks:
+            _store_pairs(pairs, model.version, config=config, chunks=chunks)
+            relink(new_ids, threshold=threshold, chunks=chunks)
     return LinkSummary(
         records=SourceRecord.objects.count(),
         new_records=len(new_ids),
@@ -252,7 +265,9 @@ def _save_model(model_json: dict, term_frequencies: dict[str, list]) -> str:
     return version
 
 
-def _store_pairs(pairs: pd.DataFrame, version: str, *, config: LinkageSettings) -> None:
+def _store_pairs(
+    pairs: pd.DataFrame, version: str, *, config: LinkageSettings, chunks: Chunks
+) -> None:
     """Keep the pairs that link or need review, with the level each comparison reached."""
     if pairs.empty:
         return
@@ -267,16 +282,18 @@ def _store_pairs(pairs: pd.DataFrame, version: str, *, config: LinkageSettings) 
         )
         for row, adjustment in zip(pairs[gammas].to_dict("records"), adjustments, strict=True)
     ]
-    insert_rows(
-        LinkPair,
-        {
-            "record_a": pairs["unique_id_l"].astype("int64").tolist(),
-            "record_b": pairs["unique_id_r"].astype("int64").tolist(),
-            "match_weight": pairs["match_weight"].astype(float).tolist(),
-            "match_probability": pairs["match_probability"].astype(float).tolist(),
-            "model_version": [version] * len(pairs),
-            "levels": levels,
-            "held_for_review": pairs["held_for_review"].astype(bool).tolist(),
-        },
-        ignore_conflicts=True,
+    columns = {
+        "record_a": pairs["unique_id_l"].astype("int64").tolist(),
+        "record_b": pairs["unique_id_r"].astype("int64").tolist(),
+        "match_weight": pairs["match_weight"].astype(float).tolist(),
+        "match_probability": pairs["match_probability"].astype(float).tolist(),
+        "model_version": [version] * len(pairs),
+        "levels": levels,
+        "held_for_review": pairs["held_for_review"].astype(bool).tolist(),
+    }
+    chunks.each(
+        len(pairs),
+        lambda part: insert_rows(
+            LinkPair, {name: v[part] for name, v in columns.items()}, ignore_conflicts=True
+        ),
     )

@@ -15,6 +15,7 @@ from safeguarding.linkage.clustering import cluster
 from safeguarding.linkage.models import LinkDecision, LinkDecisionKind, LinkPair
 from safeguarding.people import services
 from safeguarding.people.models import Person, SourceRecord
+from safeguarding.sources.chunked_writing import Chunks
 
 # Rows computed from the records and recomputed by the next scoring run: not handed on.
 RECOMPUTED = {"risk.riskassessment"}
@@ -40,10 +41,18 @@ def decisions_in_force(
     return same, apart
 
 
-def relink(record_ids: list[int], *, threshold: float, everyone: bool = False) -> int:
+def relink(
+    record_ids: list[int],
+    *,
+    threshold: float,
+    everyone: bool = False,
+    chunks: Chunks | None = None,
+) -> int:
     """Re-cluster these records with everyone they are, or could be, linked to, and write
     back the records whose person or strongest link changed; return the number of people
-    that now hold them."""
+    that now hold them. `chunks`: what the writes run inside (a link run's, on SQLite, see
+    sources/chunked_writing.py); without it, the caller's transaction."""
+    chunks = chunks or Chunks()
     everyone = everyone or len(record_ids) > LOCAL_LIMIT
     records = (
         list(SourceRecord.objects.values_list("pk", flat=True))
@@ -58,7 +67,7 @@ def relink(record_ids: list[int], *, threshold: float, everyone: bool = False) -
         same=same,
         apart=apart,
     )
-    return _write_people(clusters, links)
+    return _write_people(clusters, links, chunks)
 
 
 def _reach(record_ids: list[int], threshold: float) -> list[int]:
@@ -99,7 +108,7 @@ def _links(records: list[int] | None, threshold: float) -> pd.DataFrame:
     return pd.DataFrame.from_records(pairs.values_list(*columns), columns=columns)
 
 
-def _write_people(clusters: dict[int, int], links: pd.DataFrame) -> int:
+def _write_people(clusters: dict[int, int], links: pd.DataFrame, chunks: Chunks) -> int:
     frame = pd.DataFrame({"record": list(clusters), "cluster": list(clusters.values())})
     current = pd.DataFrame.from_records(
         _records_among(frame["record"]).values_list(
@@ -108,19 +117,21 @@ def _write_people(clusters: dict[int, int], links: pd.DataFrame) -> int:
         columns=["record", "current", "current_weight", "current_version"],
     )
     frame = frame.merge(current, on="record", how="left")
-    frame["person"] = frame["cluster"].map(_people_for(frame)).astype("int64")
+    frame["person"] = frame["cluster"].map(_people_for(frame, chunks)).astype("int64")
     frame = frame.merge(_strongest_links(frame, links), on="record", how="left")
     moved = (frame["person"] != frame["current"]) | frame["current"].isna()
     reweighed = (frame["match_weight"].fillna(0) != frame["current_weight"].fillna(0)) | (
         frame["model_version"].fillna("") != frame["current_version"].fillna("")
     )
-    _update_records(frame[moved | reweighed])
-    _hand_on(frame)
+    _update_records(frame[moved | reweighed], chunks)
+    _hand_on(frame, chunks)
     if moved.any():
-        services.follow_records(records=frame.loc[moved, "record"].tolist())
+        followed = frame.loc[moved, "record"].tolist()
+        chunks.each(len(followed), lambda part: services.follow_records(records=followed[part]))
         touched = set(frame.loc[moved, "person"]) | set(frame.loc[moved, "current"].dropna())
         services.describe_people(
-            people=None if len(touched) > LOCAL_LIMIT else sorted(int(p) for p in touched)
+            people=None if len(touched) > LOCAL_LIMIT else sorted(int(p) for p in touched),
+            chunks=chunks,
         )
     return int(frame["person"].nunique())
 
@@ -131,7 +142,7 @@ def _records_among(records: pd.Series):
     return SourceRecord.objects.filter(pk__in=records.tolist())
 
 
-def _people_for(frame: pd.DataFrame) -> dict[int, int]:
+def _people_for(frame: pd.DataFrame, chunks: Chunks) -> dict[int, int]:
     """Cluster → person: the person most of its records had, each person for one cluster
     only (the one holding most of their records); new people for the rest."""
     held = frame.dropna(subset=["current"]).groupby(["cluster", "current"]).size()
@@ -148,7 +159,11 @@ def _people_for(frame: pd.DataFrame) -> dict[int, int]:
             person_of_cluster[int(cluster_id)] = int(person)
             taken.add(int(person))
     without = sorted(set(frame["cluster"]) - set(person_of_cluster))
-    created = services.new_people(count=len(without))
+    created: list[int] = []
+    chunks.each(
+        len(without),
+        lambda part: created.extend(services.new_people(count=part.stop - part.start)),
+    )
     person_of_cluster.update(dict(zip(without, created, strict=True)))
     return person_of_cluster
 
@@ -167,25 +182,36 @@ def _strongest_links(frame: pd.DataFrame, links: pd.DataFrame) -> pd.DataFrame:
     return best[["record", "match_weight", "model_version"]]
 
 
-def _update_records(frame: pd.DataFrame) -> None:
-    services.assign_records(
-        records=frame["record"].astype("int64").tolist(),
-        people=frame["person"].astype("int64").tolist(),
-        match_weights=frame["match_weight"].astype(float),
-        model_versions=frame["model_version"].fillna("").astype(str).tolist(),
-    )
+def _update_records(frame: pd.DataFrame, chunks: Chunks) -> None:
+    def assign(part: slice) -> None:
+        rows = frame.iloc[part]
+        services.assign_records(
+            records=rows["record"].astype("int64").tolist(),
+            people=rows["person"].astype("int64").tolist(),
+            match_weights=rows["match_weight"].astype(float),
+            model_versions=rows["model_version"].fillna("").astype(str).tolist(),
+        )
+
+    chunks.each(len(frame), assign)
 
 
-def _hand_on(frame: pd.DataFrame) -> None:
+def _hand_on(frame: pd.DataFrame, chunks: Chunks) -> None:
     """People left without records hand what people recorded about them to their successor."""
     before = frame.dropna(subset=["current"])
     gone = set(before["current"].astype("int64")) - set(frame["person"])
     gone -= set(SourceRecord.objects.filter(person__in=gone).values_list("person_id", flat=True))
-    for old in sorted(gone):
-        moved = before[before["current"] == old]["person"]
-        successor = Counter(moved.tolist()).most_common(1)[0][0]
-        services.hand_on_person(
-            old=Person.objects.get(pk=old),
-            successor=Person.objects.get(pk=successor),
-            skip=RECOMPUTED | HANDLED_HERE,
-        )
+    successors = {
+        old: Counter(before[before["current"] == old]["person"].tolist()).most_common(1)[0][0]
+        for old in sorted(gone)
+    }
+    olds = list(successors)
+
+    def hand_on(part: slice) -> None:
+        for old in olds[part]:
+            services.hand_on_person(
+                old=Person.objects.get(pk=old),
+                successor=Person.objects.get(pk=successors[old]),
+                skip=RECOMPUTED | HANDLED_HERE,
+            )
+
+    chunks.each(len(olds), hand_on)

@@ -30,6 +30,7 @@ from safeguarding.panel.models import (
     SeriesKind,
 )
 from safeguarding.risk.models import Level, Override, RiskAssessment, ScoringRun, Trajectory
+from safeguarding.risk.tracker import latest_run as latest_scoring_run
 
 MAX_PER_RULE = 15  # the highest-scoring first; the chair adds more by hand
 MINUTES: dict[str, int] = {
@@ -114,8 +115,7 @@ def previous_meeting(meeting: Meeting) -> Meeting | None:
 
 
 def _run_on(day: datetime.date | None) -> ScoringRun | None:
-    runs = ScoringRun.objects.order_by("-as_of", "-pk")
-    return (runs.filter(as_of__lte=day) if day else runs).first()
+    return latest_scoring_run(as_of=day)
 
 
 def _capped(proposals: list[Proposal], restricted: int = 0) -> RuleResult:

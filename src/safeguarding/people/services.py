@@ -20,6 +20,7 @@ from safeguarding.people.models import (
     SourceRecord,
 )
 from safeguarding.places.models import Area, AreaKind, Postcode
+from safeguarding.sources.chunked_writing import Chunks
 
 
 def new_people(*, count: int) -> list[int]:
@@ -136,9 +137,10 @@ def add_object_contacts(*, contacts: pd.DataFrame, feed_id: int, batch_id: int) 
     )
 
 
-def describe_people(*, people: list[int] | None) -> None:
+def describe_people(*, people: list[int] | None, chunks: Chunks | None = None) -> None:
     """Each person (these, or everyone) shows the name, date of birth and sex most of their
-    records give."""
+    records give. `chunks`: what the writes run inside (a link run's on SQLite,
+    sources/chunked_writing.py); without it, the caller's transaction."""
     records = (
         SourceRecord.objects.all()
         if people is None
@@ -155,14 +157,15 @@ def describe_people(*, people: list[int] | None) -> None:
     frame["date_of_birth"] = pd.to_datetime(frame["date_of_birth"]).dt.date
     person_ids = pd.Series(frame["person_id"].unique())
     names, births, sexes = (most_common(frame, c) for c in ("name", "date_of_birth", "sex"))
-    update_rows(
-        Person,
-        {
-            "pk": person_ids.astype("int64").tolist(),
-            "display_name": person_ids.map(names).fillna("").tolist(),
-            "date_of_birth": db_dates(person_ids.map(births)),
-            "sex": person_ids.map(sexes).fillna("unknown").tolist(),
-        },
+    described = {
+        "pk": person_ids.astype("int64").tolist(),
+        "display_name": person_ids.map(names).fillna("").tolist(),
+        "date_of_birth": db_dates(person_ids.map(births)),
+        "sex": person_ids.map(sexes).fillna("unknown").tolist(),
+    }
+    (chunks or Chunks()).each(
+        len(person_ids),
+        lambda part: update_rows(Person, {name: v[part] for name, v in described.items()}),
     )
 
 

@@ -25,7 +25,8 @@ from safeguarding.places.models import (
     Unit,
 )
 from safeguarding.places.recent import LOOK_NEXT
-from safeguarding.risk.models import RiskAssessment, ScoringRun
+from safeguarding.risk.models import RiskAssessment
+from safeguarding.risk.tracker import latest_run as latest_scoring_run
 
 EXPORT_HEADER = ["area_code or cell", "lat", "lon", "period", "category", "count", "z", "p"]
 BIN_NAMES = {
@@ -262,7 +263,7 @@ def areas_by_risk() -> list[dict]:
     """Per small area: young people on the latest tracker by level (by home postcode), missing
     episodes of children living there, and, where the area's population of young people is
     known (places/population.py), each as a rate per 1,000 young people."""
-    run = ScoringRun.objects.order_by("-as_of", "-pk").first()
+    run = latest_scoring_run()
     homes = _home_small_areas()
     levels = pd.DataFrame(columns=["person_id", "level"])
     if run is not None:

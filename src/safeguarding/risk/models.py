@@ -37,12 +37,17 @@ class ScoringRun(models.Model):
     weighting = models.CharField(
         max_length=10, default="expert", help_text="expert, or fitted on local history"
     )
+    # False while a run is written in chunks (SQLite, risk/services.py) and while the run it
+    # replaced is removed: the pages show complete runs only.
+    complete = models.BooleanField(default=True)
 
     class Meta:
         ordering = ["-as_of", "-computed_at"]
         constraints = [
             models.UniqueConstraint(
-                fields=["as_of", "catalogue_version"], name="one_run_per_date_and_catalogue"
+                fields=["as_of", "catalogue_version"],
+                condition=models.Q(complete=True),
+                name="one_complete_run_per_date_and_catalogue",
             )
         ]
 

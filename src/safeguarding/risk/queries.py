@@ -210,7 +210,11 @@ def filter_options(*, run: ScoringRun) -> dict:
     live."""
     options = _cached(_run_key(run, "filter-options"), lambda: _run_filter_options(run=run))
     return options | {
-        "runs": list(ScoringRun.objects.order_by("-as_of").values_list("as_of", flat=True)[:24])
+        "runs": list(
+            ScoringRun.objects.filter(complete=True)
+            .order_by("-as_of")
+            .values_list("as_of", flat=True)[:24]
+        )
     }
 
 

@@ -26,7 +26,7 @@ from safeguarding.risk.models import (
     Validation,
 )
 from safeguarding.risk.scoring import Scorer, Scores
-from safeguarding.sources.chunked_writing import batch_stage_turn
+from safeguarding.sources.chunked_writing import SCORE, Chunks, batch_stage_turn, chunked_stage
 
 logger = logging.getLogger(__name__)
 
@@ -49,13 +49,19 @@ def score_everyone(
     started = time.monotonic()
     catalogue = catalogue or load_catalogue()
     # On SQLite an import commits in chunks: scoring waits for it, so it never reads half a
-    # batch (sources/chunked_writing.py).
+    # batch; and it writes its run in chunks itself, all or nothing, after computing it outside
+    # any transaction (sources/chunked_writing.py).
     with batch_stage_turn():
         if scorer is None:
             scorer = Scorer(load_facts(), catalogue)
         scores = scorer.score(as_of)
-        with transaction.atomic():
-            run = _store(scores, seconds=time.monotonic() - started, weighting=catalogue.weighting)
+        with chunked_stage(SCORE) as chunks:
+            run = _store(
+                scores,
+                seconds=time.monotonic() - started,
+                weighting=catalogue.weighting,
+                chunks=chunks,
+            )
     by_level = scores.assessments["level"].value_counts().to_dict()
     logger.info("Scored %s people as of %s", len(scores.assessments), as_of)
     return RunSummary(run=run, by_level=by_level, hits=len(scores.hits))
@@ -96,9 +102,12 @@ def _trajectories(assessments: pd.DataFrame, previous: pd.DataFrame | None) -> p
     return frame.drop(columns=["previous_level"])
 
 
-def _previous_assessments(run: ScoringRun) -> pd.DataFrame | None:
+def _previous_assessments(scores: Scores) -> pd.DataFrame | None:
     earlier = (
-        ScoringRun.objects.filter(as_of__lt=run.as_of, catalogue_version=run.catalogue_version)
+        ScoringRun.objects.filter(
+            as_of__lt=scores.as_of, catalogue_version=scores.catalogue_version
+        )
+        .filter(complete=True)
         .order_by("-as_of")
         .first()
     )
@@ -119,20 +128,30 @@ def _numbers(values: pd.Series, *, kind=float) -> list:
     return [None if pd.isna(value) else kind(value) for value in values]
 
 
-def _store(scores: Scores, *, seconds: float, weighting: str = "expert") -> ScoringRun:
-    ScoringRun.objects.filter(
-        as_of=scores.as_of, catalogue_version=scores.catalogue_version
-    ).delete()
-    run = ScoringRun.objects.create(
-        as_of=scores.as_of,
-        catalogue_version=scores.catalogue_version,
-        computed_at=timezone.now(),
-        people_assessed=len(scores.assessments),
-        seconds=seconds,
-        weighting=weighting,
+def _store(
+    scores: Scores, *, seconds: float, weighting: str = "expert", chunks: Chunks
+) -> ScoringRun:
+    """Write the run, then remove the run it replaces (the same date and catalogue version),
+    each in chunks. The pages show complete runs only (ScoringRun.complete): the new run from
+    the chunk that completes it, which also takes the one it replaces from view."""
+    replaced = list(
+        ScoringRun.objects.filter(
+            as_of=scores.as_of, catalogue_version=scores.catalogue_version
+        ).values_list("pk", flat=True)
     )
-    frame = _trajectories(scores.assessments, _previous_assessments(run))
-    insert_rows(
+    frame = _trajectories(scores.assessments, _previous_assessments(scores))
+    with chunks():
+        run = ScoringRun.objects.create(
+            as_of=scores.as_of,
+            catalogue_version=scores.catalogue_version,
+            computed_at=timezone.now(),
+            complete=False,
+            people_assessed=len(scores.assessments),
+            seconds=seconds,
+            weighting=weighting,
+        )
+    _insert_in_chunks(
+        chunks,
         RiskAssessment,
         {
             "run": [run.pk] * len(frame),
@@ -154,7 +173,8 @@ def _store(scores: Scores, *, seconds: float, weighting: str = "expert") -> Scor
     )
     assessment_of = dict(run.assessments.values_list("person_id", "pk"))
     hits = scores.hits
-    insert_rows(
+    _insert_in_chunks(
+        chunks,
         IndicatorHit,
         {
             "assessment": [assessment_of[int(p)] for p in hits["person_id"]],
@@ -183,11 +203,42 @@ def _store(scores: Scores, *, seconds: float, weighting: str = "expert") -> Scor
         )
         for event in events
     ]
-    insert_rows(
+    _insert_in_chunks(
+        chunks,
         IndicatorHit.evidence.through,
         {"indicatorhit": [h for h, _ in evidence], "event": [e for _, e in evidence]},
     )
+    with chunks():
+        ScoringRun.objects.filter(pk__in=replaced).update(complete=False)
+        # Computed now: the tracker's cache is keyed by the run's id and computed_at, so what
+        # a page may have cached of the run before it was complete is never read.
+        run.complete, run.computed_at = True, timezone.now()
+        run.save(update_fields=["complete", "computed_at"])
+    for old in replaced:
+        _delete_run(old, chunks)
     return run
+
+
+def _insert_in_chunks(chunks: Chunks, model, columns: dict[str, list]) -> None:
+    total = len(next(iter(columns.values())))
+    chunks.each(
+        total, lambda part: insert_rows(model, {name: v[part] for name, v in columns.items()})
+    )
+
+
+def _delete_run(run_id: int, chunks: Chunks) -> None:
+    """Remove a run, its evidence, indicators and assessments, a range of rows per chunk."""
+    evidence = IndicatorHit.evidence.through.objects.filter(indicatorhit__assessment__run=run_id)
+    hits = IndicatorHit.objects.filter(assessment__run=run_id)
+    for rows in (evidence, hits, RiskAssessment.objects.filter(run=run_id)):
+        ids = list(rows.order_by("pk").values_list("pk", flat=True))
+
+        def delete(part: slice, rows=rows, ids=ids) -> None:
+            rows.filter(pk__gte=ids[part][0], pk__lte=ids[part][-1]).delete()
+
+        chunks.each(len(ids), delete)
+    with chunks():
+        ScoringRun.objects.filter(pk=run_id).delete()
 
 
 def set_override(

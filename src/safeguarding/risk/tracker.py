@@ -134,7 +134,7 @@ def _filtered(entries: list[Entry], *, filters, run, overrides) -> list[Entry]:
 
 def latest_run(*, as_of: datetime.date | None = None) -> ScoringRun | None:
     """The run in force on a date (the latest run when no date is given)."""
-    runs = ScoringRun.objects.all()
+    runs = ScoringRun.objects.filter(complete=True)
     if as_of is not None:
         runs = runs.filter(as_of__lte=as_of)
     return runs.order_by("-as_of", "-computed_at").first()

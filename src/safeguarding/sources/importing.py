@@ -236,7 +236,7 @@ def _load(
         raise ImportFailed(str(error)) from error
     finally:
         prepared_chunks.close()  # on any way out, the reading-ahead thread stops with the import
-    with chunks():
+    with chunks(last=True):
         # Rows quarantined by an earlier run of this file that imported this time are released.
         QuarantinedRow.objects.filter(
             import_batch__feed=feed_row, import_batch__checksum=batch.checksum, released=False

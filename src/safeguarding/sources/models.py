@@ -83,14 +83,15 @@ class QuarantinedRow(models.Model):
 
 
 class UndoEntry(models.Model):
-    """What an unfinished import changed on SQLite, so that it can be undone after its chunks
-    were committed (sources/chunked_writing.py): the rows a chunk added to a table (ids above
-    row_id, up to last_row_id), or one row as it was before the import changed or removed it
-    (old_values). Emptied when the batch ends."""
+    """What an unfinished batch stage (an import, a link, a scoring run) changed on SQLite, so
+    that it can be undone after its chunks were committed (sources/chunked_writing.py): the rows
+    a chunk added to a table (ids above row_id, up to last_row_id), or one row as it was before
+    the stage changed or removed it (old_values). Emptied when the batch ends."""
 
     # Plain numbers, not foreign keys: an entry must outlive a batch row whose import was
     # interrupted, and the triggers that write the changed rows keep each entry small.
-    batch_id = models.BigIntegerField()
+    stage = models.CharField(max_length=10, default="import")
+    batch_id = models.BigIntegerField(help_text="An import's batch; 0 for a link or scoring run")
     table = models.CharField(max_length=100)
     row_id = models.BigIntegerField()
     last_row_id = models.BigIntegerField(null=True)

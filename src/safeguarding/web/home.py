@@ -74,7 +74,7 @@ def analyst_overview(*, user) -> dict:
     return {
         "imports": list(attention),
         "queue": queue_summary(user=user),
-        "last_run": ScoringRun.objects.order_by("-computed_at").first(),
+        "last_run": ScoringRun.objects.filter(complete=True).order_by("-computed_at").first(),
     }
 
 
@@ -112,7 +112,7 @@ def auditor_overview() -> dict:
 def county_overview() -> dict:
     """For the manager: how many young people are at each level in the latest scoring, against
     the scoring before it (counts only: nobody is named)."""
-    runs = list(ScoringRun.objects.order_by("-as_of", "-computed_at")[:2])
+    runs = list(ScoringRun.objects.filter(complete=True).order_by("-as_of", "-computed_at")[:2])
     if not runs:
         return {}
 

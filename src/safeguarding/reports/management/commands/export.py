@@ -87,7 +87,9 @@ class Command(BaseCommand):
 
     def _tracker_rows(self, as_of: datetime.date) -> list[tuple]:
         version = load_catalogue().version
-        run = ScoringRun.objects.filter(as_of=as_of, catalogue_version=version).first()
+        run = ScoringRun.objects.filter(
+            as_of=as_of, catalogue_version=version, complete=True
+        ).first()
         if run is None:
             self.stdout.write(f"Scoring risk as of {as_of} first.")
             run = score_everyone(as_of=as_of).run

@@ -95,9 +95,9 @@ def test_restore_refuses_a_backup_of_the_other_kind_of_database(tmp_path):
     archive = tmp_path / "hub.tar.gz"
     backups.back_up(archive=archive)
     other = {
-        "django.db.backends.sqlite3": "django.db.backends.postgresql",
-        "django.db.backends.postgresql": "django.db.backends.sqlite3",
-    }[connection.settings_dict["ENGINE"]]
+        "sqlite": "django.db.backends.postgresql",
+        "postgresql": "django.db.backends.sqlite3",  # as backups before common/sqlite named it
+    }[connection.vendor]
     with tarfile.open(archive) as tar:
         manifest = json.loads(tar.extractfile("manifest.json").read())
     manifest["engine"] = other

@@ -28,7 +28,7 @@ def free_port() -> int:
 def database_url() -> str:
     """The test database, as DATABASE_URL names it for another process."""
     settings = connection.settings_dict
-    if settings["ENGINE"] == "django.db.backends.sqlite3":
+    if connection.vendor == "sqlite":
         return f"sqlite:///{settings['NAME']}"
     password = f":{settings['PASSWORD']}" if settings.get("PASSWORD") else ""
     return (

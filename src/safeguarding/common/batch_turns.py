@@ -20,14 +20,18 @@ from django.db import connection
 _held = threading.local()
 
 
+def lock_file_for(database_name: str, suffix: str) -> Path:
+    """A lock file beside an SQLite database (the batch turn, common/sqlite's write turn), or in
+    the temporary folder for a database in memory."""
+    if database_name.startswith("file:") or ":memory:" in database_name:
+        digest = hashlib.sha256(database_name.encode()).hexdigest()[:16]
+        return Path(tempfile.gettempdir()) / f"safeguarding-{digest}.{suffix}"
+    return Path(f"{database_name}.{suffix}")
+
+
 def turn_file() -> Path:
-    """The file whose lock is the turn: beside the database, or in the temporary folder for a
-    database in memory."""
-    name = str(connection.settings_dict["NAME"])
-    if name.startswith("file:") or ":memory:" in name:
-        digest = hashlib.sha256(name.encode()).hexdigest()[:16]
-        return Path(tempfile.gettempdir()) / f"safeguarding-{digest}.batch-turn"
-    return Path(f"{name}.batch-turn")
+    """The file whose lock is the turn."""
+    return lock_file_for(str(connection.settings_dict["NAME"]), "batch-turn")
 
 
 @contextmanager

@@ -54,6 +54,8 @@ def listing(name: str, *, default: list[str]) -> list[str]:
     return [item.strip() for item in value.split(",") if item.strip()]
 
 
+# Django's SQLite backend with fair turns at the write lock (common/sqlite/base.py).
+SQLITE_ENGINE = "safeguarding.common.sqlite"
 SQLITE_OPTIONS = {
     # IMMEDIATE takes the write lock at BEGIN, so two writers can never interleave a
     # read-then-write (the audit hash chain depends on this): a DEFERRED transaction that reads
@@ -77,12 +79,13 @@ def database(*, sqlite_path: Path = DEFAULT_SQLITE_PATH) -> dj_database_url.DBCo
     if url:
         config = dj_database_url.parse(url, conn_max_age=60, conn_health_checks=True)
         if config["ENGINE"] == "django.db.backends.sqlite3":
+            config["ENGINE"] = SQLITE_ENGINE
             config["CONN_MAX_AGE"] = 0
             config["OPTIONS"] = {**SQLITE_OPTIONS, **config.get("OPTIONS", {})}
         return config
     sqlite_path.parent.mkdir(parents=True, exist_ok=True)
     return {
-        "ENGINE": "django.db.backends.sqlite3",
+        "ENGINE": SQLITE_ENGINE,
         "NAME": str(sqlite_path),
         "OPTIONS": dict(SQLITE_OPTIONS),
     }

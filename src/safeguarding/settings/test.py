@@ -6,6 +6,7 @@ import tempfile
 from pathlib import Path
 
 from safeguarding.settings.base import *  # noqa: F403
+from safeguarding.settings.environment import SQLITE_ENGINE
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 STORAGES = {
@@ -20,7 +21,7 @@ WHITENOISE_AUTOREFRESH = True
 # SQLite tests use a file, as the demo does, not a shared in-memory database: the browser tests
 # run the import worker in a thread beside the live server, and in-memory SQLite would lock
 # whole tables between them where a file in WAL mode lets readers go on while one writes.
-if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
+if DATABASES["default"]["ENGINE"] == SQLITE_ENGINE:  # noqa: F405
     DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test.sqlite3")}  # noqa: F405
 
 # Files the tests write (kept raw extracts, linkage models, progress) go to a folder of their

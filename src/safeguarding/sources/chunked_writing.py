@@ -66,8 +66,10 @@ UNDO_CHUNK = 5_000  # journal entries played back per transaction
 FORGET_CHUNK = 10_000  # journal entries thrown away per transaction
 
 # A chunk holds the write lock for about this long: as many rows as the last chunk wrote in
-# that time (the machine's speed and load vary, a fixed number of rows would not).
-TARGET_SECONDS = 1.0
+# that time (the machine's speed and load vary, a fixed number of rows would not). A page that
+# writes waits for at most the chunk under way (the write turn, common/sqlite/base.py), so this
+# bounds a page's wait.
+TARGET_SECONDS = 0.5
 FIRST_ROWS, FEWEST_ROWS, MOST_ROWS = 1_000, 10, 100_000
 # An import's first chunk is 1,000 rows: started at 100, the default county's import took about
 # a tenth more CPU (more, smaller chunks), though a first chunk of 1,000 rows that each change a
@@ -75,10 +77,9 @@ FIRST_ROWS, FEWEST_ROWS, MOST_ROWS = 1_000, 10, 100_000
 # scoring run each kind of write starts at this many rows (Chunks.each): their rows differ in
 # cost far more (a person handed on costs a hundred pairs stored).
 FIRST_ROWS_OF_A_WRITE = 100
-# After each chunk the lock is left free a moment: a page waiting for it sleeps up to 100 ms
-# between tries (SQLite's busy handler), and would otherwise find it taken again each time.
-# The pause is a tenth of the chunk's own time, at most 100 ms: the lock is free a tenth of
-# the time, and the import is no more than a tenth slower for it.
+# After each chunk the lock is left free a moment for the pages waiting for their turn (they
+# try every 2 ms). The pause is a tenth of the chunk's own time, at most 100 ms: the lock is
+# free a tenth of the time, and the import is no more than a tenth slower for it.
 PAUSE_SECONDS, PAUSE_SHARE = 0.1, 0.1
 SLOW_SECONDS = 2 * TARGET_SECONDS  # a chunk that held the lock longer is logged
 

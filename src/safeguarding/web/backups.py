@@ -21,13 +21,22 @@ from django.conf import settings
 from django.db import connections
 from django.db.migrations.recorder import MigrationRecorder
 
+from safeguarding.settings.environment import SQLITE_ENGINE
+
 FORMAT = 1
 MANIFEST = "manifest.json"
 SQLITE_FILE = "database.sqlite3"
 POSTGRES_FILE = "database.pgdump"
 FILES = "files"
-SQLITE = "django.db.backends.sqlite3"
-POSTGRES = "django.db.backends.postgresql"
+SQLITE = "sqlite"
+POSTGRES = "postgresql"
+# Django's name for each kind of database (the engines of older backups included): a backup
+# restores into the same kind, whichever backend module serves it.
+KINDS = {
+    SQLITE_ENGINE: SQLITE,
+    "django.db.backends.sqlite3": SQLITE,
+    "django.db.backends.postgresql": POSTGRES,
+}
 
 
 class BackupError(Exception):
@@ -45,7 +54,7 @@ class Archive:
 
 def _database() -> dict[str, Any]:
     database: dict[str, Any] = dict(settings.DATABASES["default"])
-    if database["ENGINE"] not in (SQLITE, POSTGRES):
+    if database["ENGINE"] not in KINDS:
         raise BackupError(f"Backups support SQLite and PostgreSQL, not {database['ENGINE']}.")
     return database
 
@@ -95,7 +104,7 @@ def back_up(*, archive: Path) -> Archive:
     archive.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="safeguarding-backup-", dir=archive.parent) as work:
         folder = Path(work)
-        if database["ENGINE"] == SQLITE:
+        if KINDS[database["ENGINE"]] == SQLITE:
             _copy_sqlite(source=Path(database["NAME"]), target=folder / SQLITE_FILE)
             dump = folder / SQLITE_FILE
         else:
@@ -161,10 +170,10 @@ def restore(*, archive: Path) -> Archive:
     and the worker first: what they write meanwhile would be lost."""
     database = _database()
     backup = read_manifest(archive=archive)
-    if backup.engine != database["ENGINE"]:
+    if KINDS.get(backup.engine) != KINDS[database["ENGINE"]]:
         raise BackupError(
-            f"This backup is of a {backup.engine.rsplit('.', 1)[-1]} database and the site "
-            f"uses {database['ENGINE'].rsplit('.', 1)[-1]}: restore it into the same kind."
+            f"This backup is of a {KINDS.get(backup.engine, backup.engine)} database and the "
+            f"site uses {KINDS[database['ENGINE']]}: restore it into the same kind."
         )
     with tempfile.TemporaryDirectory(prefix="safeguarding-restore-") as work:
         folder = Path(work)
@@ -172,7 +181,7 @@ def restore(*, archive: Path) -> Archive:
             # The "data" filter refuses absolute paths, links out of the folder and devices.
             tar.extractall(folder, filter="data")
         connections.close_all()
-        if database["ENGINE"] == SQLITE:
+        if KINDS[database["ENGINE"]] == SQLITE:
             _copy_sqlite(source=folder / SQLITE_FILE, target=Path(database["NAME"]))
         else:
             _restore_postgres(database=database, dump=folder / POSTGRES_FILE)

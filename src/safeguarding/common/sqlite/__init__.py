@@ -1,0 +1,1 @@
+"""The SQLite database backend with fair turns at the write lock (see base.py)."""

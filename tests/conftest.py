@@ -111,3 +111,13 @@ def force_login_gives_both_factors(monkeypatch):
         verify_second_factor(self, user)
 
     monkeypatch.setattr(Client, "force_login", force_login_with_second_factor)
+
+
+@pytest.fixture(autouse=True)
+def no_person_risk_kept_between_tests():
+    """Each process keeps young people's assessments by run (risk.queries): a test's run may
+    have the id and time of another test's rolled-back one (SQLite reuses ids, frozen clocks)."""
+    from safeguarding.risk.queries import forget_people_read
+
+    forget_people_read()
+    yield

@@ -50,6 +50,9 @@ def test_a_panel_member_finds_a_misspelt_name_filters_the_timeline_and_downloads
     expect(rows).to_have_count(1)
     assert "Emergency department attendance" in rows.first.inner_text()
 
+    # Read on request: the link keeps the timeline's filter.
+    page.get_by_test_id("show-connections").click()
+    expect(page.get_by_test_id("timeline").locator("tbody tr")).to_have_count(1)
     connections = page.get_by_test_id("connections").inner_text()
     assert "Older Male" in connections and "Suspected" in connections
     chart = page.get_by_test_id("connections-chart")

@@ -242,7 +242,7 @@ def test_the_voluntary_sector_sees_only_what_the_panel_shares(client_for, cast, 
 def test_the_page_reads_a_person_in_a_fixed_number_of_queries(client_for, cast, person, feeds):
     client = client_for("analyst")
     open_person(client, person)
-    url = reverse("people:detail", args=[person.pk])
+    url = reverse("people:detail", args=[person.pk]) + "?connections=show"
     police = records_of(person)["wiltshire-police"]
     police.postcode = "SN15 1AA"
     police.save()

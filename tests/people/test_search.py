@@ -186,3 +186,31 @@ def test_any_text_parses_and_searches_without_error(county, cast, text):
 def test_a_date_of_birth_in_either_written_form_parses_to_the_same_day(born):
     for written in (born.strftime("%d/%m/%Y"), born.isoformat(), born.strftime("%d.%m.%Y")):
         assert Query.parse(written).dates == [born]
+
+
+def test_a_person_merged_away_by_a_link_while_searching_is_left_out(county, cast, monkeypatch):
+    """A link commits between the search's check of who the user may open and its read of the
+    people found: the merged person is left out (the survivor is found by their own records),
+    not an error (seen under load while linking a second county)."""
+    from safeguarding.people import search
+    from safeguarding.people.models import Person
+
+    jack = Person.objects.get(display_name="Jack Example")
+    visible_to = search.people_visible_to
+
+    def visible_then_merged(*, user):
+        visible = set(visible_to(user=user).values_list("pk", flat=True))
+        jack.source_records.update(person=None)
+        jack.delete()  # what relinking does to a person whose records join another
+
+        class Checked:
+            def filter(self, *, pk__in):
+                return self
+
+            def values_list(self, *fields, flat):
+                return list(visible)
+
+        return Checked()
+
+    monkeypatch.setattr(search, "people_visible_to", visible_then_merged)
+    assert found("example", cast["analyst"]) == ["Jade Example"]

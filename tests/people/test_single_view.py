@@ -228,7 +228,7 @@ def test_health_details_stay_hidden_in_connections_and_the_chart(client_for, per
     )
     attendance = event_for(health, "ed_attendance", details={"attendance_reason": "Overdose"})
     InvolvementFactory(event=attendance, source_record=other, person=other.person, role="subject")
-    response = open_person(client_for("analyst"), person)
+    response = open_person(client_for("analyst"), person, connections="show")
     [linked] = response.context["view"].connections.people
     assert linked.name == "Other Patient"
     assert "Overdose" not in response.content.decode()

@@ -73,3 +73,81 @@ def test_long_details_fold_and_police_outcomes_come_first(client_for, person):
     view = open_person(client_for("analyst"), person).context["view"]
     assert view.timeline[0].details.startswith("Offence: Theft; Outcome: Referral order")
     assert '<details class="app-fold">' in view.timeline_rows
+
+
+def test_the_page_reads_a_scored_county_in_a_bounded_number_of_queries(client_for, county):
+    """Records from several agencies, events, people found with them and an assessment whose
+    indicators each hold evidence: the page reads the same number of queries for a long history
+    as for a short one (no query per record, event, indicator or piece of evidence), fewer
+    without the connections, which are read when asked for."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+    from django.urls import reverse
+
+    from safeguarding.risk.services import score_everyone
+    from tests.risk.conftest import AS_OF
+
+    def history(person, size: int) -> None:
+        for n in range(size):
+            other = county.person(display_name=f"Other {person.display_name} {n}")
+            county.event(
+                person,
+                agency="missing-service",
+                event_type="missing_episode",
+                role="missing_person",
+                days_before=5 + n,
+                details={"found_postcode": "SE15 8JA"},
+                others=[(other, "found_with")],
+            )
+            county.event(
+                person,
+                agency="childrens-social-care",
+                event_type="referral",
+                days_before=30 + n,
+                details={"factor_codes": ["24A"]},
+            )
+            county.event(
+                person,
+                agency="wiltshire-police",
+                event_type="stop_search",
+                days_before=40 + n,
+                postcode="SN15 1AA",
+            )
+
+    short, long = county.person(display_name="Short History"), county.person(display_name="Long")
+    history(short, 1)
+    history(long, 8)
+    score_everyone(as_of=AS_OF)
+    client = client_for("analyst")
+
+    def read(person, query: str = "") -> tuple[int, object]:
+        url = reverse("people:detail", args=[person.pk]) + query
+        client.post(reverse("access:purpose"), {"purpose": "panel", "next": url})
+        client.get(url)  # the first read fills the run's cache
+        with CaptureQueriesContext(connection) as captured:
+            response = client.get(url)
+            assert response.status_code == 200
+        return len(captured), response.context["view"]
+
+    few, short_view = read(short, "?connections=show")
+    many, long_view = read(long, "?connections=show")
+    hits = long_view.risk["hits"]
+    assert len(long_view.identity.records) == 3 and long_view.timeline_total == 24
+    assert sum(len(hit["evidence"]) for hit in hits) > len(hits) >= 2
+    assert (len(short_view.connections.people), len(long_view.connections.people)) == (1, 8)
+    assert many == few <= 31
+    without, view = read(long)
+    assert view.connections is None and view.connections_on_request
+    assert without <= many - 4
+
+
+def test_connections_are_read_when_asked_and_the_link_keeps_the_timeline_filter(client_for, person):
+    client = client_for("analyst")
+    page = open_person(client, person, months="12")
+    assert page.context["view"].connections is None and page.context["view"].connections_on_request
+    assert 'href="?months=12&amp;connections=show#connections"' in page.content.decode()
+    shown = open_person(client, person, months="12", connections="show")
+    assert shown.context["view"].connections is not None
+    html = shown.content.decode()
+    assert '<input type="hidden" name="connections" value="show">' in html
+    assert 'href="?months=12&amp;order=oldest&amp;connections=show#timeline"' in html

@@ -219,6 +219,10 @@ def search_people(*, text: str, user, limit: int = RESULT_LIMIT) -> list[SearchR
     people = Person.objects.in_bulk(best)
     results = []
     for person_id in best:
+        # A link committing between the two reads may have merged this person into another
+        # (the survivor is found by their own records): leave them out, do not fail.
+        if person_id not in people:
+            continue
         result = found[person_id]
         result.person = people[person_id]
         results.append(result)

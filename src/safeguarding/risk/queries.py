@@ -1,10 +1,13 @@
 """What the risk pages read: the tracker, and one young person's risk with its evidence."""
 
 import datetime
+import functools
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from django.core.cache import cache
+from django.db.models import Prefetch
+from django.utils import timezone
 
 from safeguarding.access.models import Agency, AgencyKind
 from safeguarding.people.access_rules import (
@@ -12,6 +15,8 @@ from safeguarding.people.access_rules import (
     may_see_event_type,
     may_see_health_details,
 )
+from safeguarding.people.models import Event
+from safeguarding.people.timeline import when
 from safeguarding.places.models import School
 from safeguarding.risk.catalogue import DOMAINS, EXPLOITATION_TYPES, Catalogue
 from safeguarding.risk.models import (
@@ -24,6 +29,7 @@ from safeguarding.risk.models import (
     Validation,
 )
 from safeguarding.risk.tracker import AGE_BANDS, RUN_CACHE_SECONDS, Entry, latest_run
+from safeguarding.sources.models import Feed
 
 SORTS = {  # the tracker's sorts (risk/tracker.py) and their labels
     "score": "Highest score",
@@ -281,44 +287,36 @@ def latest_assessment(*, person) -> RiskAssessment | None:
 
 def person_risk(*, person, catalogue: Catalogue, user) -> dict | None:
     """The person's latest assessment with each indicator's evidence, their history and any
-    override in force; None when they have never been assessed."""
-    history = list(
-        RiskAssessment.objects.filter(person=person)
-        .select_related("run")
-        .order_by("run__as_of", "run__computed_at")
+    override in force; None when they have never been assessed. What the latest run fixes
+    (`person_run_assessments`) is the same for every reader and cached for the run; the
+    override and this user's share of the indicators are read and applied for each request."""
+    run = latest_run()
+    history, hits_of_latest = (
+        _person_run_assessments(person.pk, run.pk, run.computed_at) if run is not None else ([], [])
     )
     override = Override.objects.filter(person=person, active=True).select_related("set_by").first()
     if not history and override is None:
         return None
-    latest_run_overall = latest_run()
     latest = history[-1] if history else None
-    current = (
-        latest is not None
-        and latest_run_overall is not None
-        and (latest.run_id == latest_run_overall.pk)
-    )
+    current = latest is not None and run is not None and latest.run_id == run.pk
     hits, unshared = [], 0
-    if latest is not None and current:
-        for hit in (
-            IndicatorHit.objects.filter(assessment=latest)
-            .prefetch_related("evidence__feed__agency")
-            .order_by("-weight", "indicator_id")
-        ):
-            indicator = catalogue.by_id.get(hit.indicator_id)
-            if not indicator_shared(indicator, user=user):
-                unshared += 1
-                continue
-            hidden = health_hidden(indicator, user=user)
-            hits.append(
-                {
-                    "hit": hit,
-                    "label": indicator_label(indicator, user=user),
-                    "domain": DOMAINS.get(indicator.domain, "") if indicator else "",
-                    "source": "" if hidden or indicator is None else indicator.source,
-                    "evidence": sorted(hit.evidence.all(), key=lambda e: e.occurred_at),
-                    "vulnerability": bool(indicator and indicator.is_vulnerability),
-                }
-            )
+    for hit, evidence, evidence_lines in hits_of_latest if current else []:
+        indicator = catalogue.by_id.get(hit.indicator_id)
+        if not indicator_shared(indicator, user=user):
+            unshared += 1
+            continue
+        hidden = health_hidden(indicator, user=user)
+        hits.append(
+            {
+                "hit": hit,
+                "label": indicator_label(indicator, user=user),
+                "domain": DOMAINS.get(indicator.domain, "") if indicator else "",
+                "source": "" if hidden or indicator is None else indicator.source,
+                "evidence": evidence,
+                "evidence_lines": evidence_lines,
+                "vulnerability": bool(indicator and indicator.is_vulnerability),
+            }
+        )
     return {
         "latest": latest if current else None,
         "hits": hits,
@@ -328,6 +326,63 @@ def person_risk(*, person, catalogue: Catalogue, user) -> dict | None:
         "chart": history_chart(history),
         "catalogue_version": catalogue.version,
     }
+
+
+# Each process keeps the young people read most recently, by run: a new run has new keys at
+# once. Kept in the process, not the shared cache (a folder capped at 1,000 files, which would
+# evict the tracker's lists for thousands of people's small entries). An older date scored
+# after the latest run joins a cached history as the entry ages out of this bound.
+PEOPLE_KEPT_IN_PROCESS = 2000
+
+
+@functools.lru_cache(maxsize=PEOPLE_KEPT_IN_PROCESS)
+def _person_run_assessments(person_id: int, run_id: int, computed_at) -> tuple[list, list]:
+    # The run's id and when it was computed: a re-scored run, or an id reused after a database
+    # was restored, never meets another's cached values.
+    return person_run_assessments(person_id=person_id, run_id=run_id)
+
+
+def forget_people_read() -> None:
+    """Empty this process's copy (tests; it is never wrong for a run otherwise)."""
+    _person_run_assessments.cache_clear()
+
+
+def person_run_assessments(*, person_id: int, run_id: int) -> tuple[list[RiskAssessment], list]:
+    """The person's assessments (oldest first) and, if the run assessed them, its indicator
+    hits (highest weight first), each with its evidence, oldest first: four queries however
+    many hits. Nothing here depends on who reads it: the same for every user of a run."""
+    history = list(
+        RiskAssessment.objects.filter(person_id=person_id)
+        .select_related("run")
+        .order_by("run__as_of", "run__computed_at")
+    )
+    latest = history[-1] if history else None
+    if latest is None or latest.run_id != run_id:
+        return history, []
+    hits = list(
+        IndicatorHit.objects.filter(assessment=latest)
+        .prefetch_related(Prefetch("evidence", queryset=Event.objects.order_by("occurred_at")))
+        .order_by("-weight", "indicator_id")
+    )
+    # The feeds and their agencies once (a handful), not once per piece of evidence.
+    feeds = Feed.objects.select_related("agency").in_bulk(
+        {event.feed_id for hit in hits for event in hit.evidence.all()}
+    )
+    zone = timezone.get_default_timezone()
+    hits_with_evidence = []
+    for hit in hits:
+        evidence = list(hit.evidence.all())
+        for event in evidence:
+            event.feed = feeds[event.feed_id]
+        # As the page prints each piece, worked out once for the run rather than by the
+        # template for every reader.
+        lines = [
+            f"{when(event.occurred_at, '%-d %b %Y', zone)}: {event.get_event_type_display()}, "
+            f"{event.feed.agency.name} ({event.feed.name} row {event.row_number})"
+            for event in evidence
+        ]
+        hits_with_evidence.append((hit, evidence, lines))
+    return history, hits_with_evidence
 
 
 def history_chart(history: list[RiskAssessment], *, width: int = 320, height: int = 80) -> dict:

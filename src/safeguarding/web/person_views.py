@@ -28,7 +28,10 @@ def person_detail(request, person_id: int):
     grant = open_person(request, person=person)
     grant.record(AuditAction.VIEW)
     view = single_view.single_view(
-        person=person, user=request.user, timeline_filter=TimelineFilter.from_query(request.GET)
+        person=person,
+        user=request.user,
+        timeline_filter=TimelineFilter.from_query(request.GET),
+        with_connections=single_view.connections_asked(request.GET),
     )
     context = {
         "view": view,

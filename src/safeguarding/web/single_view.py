@@ -29,6 +29,13 @@ from safeguarding.risk.catalogue import load_catalogue
 from safeguarding.risk.queries import person_risk
 
 EVERYTHING = TimelineFilter()
+# The person page's query asking for the connections section (read on request: other young
+# people's records, contexts and phones are a third of the page's work).
+SHOW_CONNECTIONS = "connections=show"
+
+
+def connections_asked(query) -> bool:
+    return query.get("connections") == "show"
 
 
 @dataclass
@@ -71,8 +78,18 @@ class SingleView:
     only_shared_categories: bool
     risk: dict | None
     all_entries: list[TimelineEntry]
+    # The user may see connections but the page did not ask for them (they are read on request:
+    # the section then offers a link to the page with them, which works without JavaScript).
+    connections_on_request: bool = False
 
     periods = PERIODS
+
+    @property
+    def connections_query(self) -> str:
+        """The page's own address (its timeline filter kept) with the connections shown."""
+        return "&".join(
+            part for part in (self.timeline_filter.query_string, SHOW_CONNECTIONS) if part
+        )
 
     @cached_property
     def timeline_rows(self) -> SafeString:
@@ -80,11 +97,20 @@ class SingleView:
 
     @property
     def newest_first_query(self) -> str:
-        return replace(self.timeline_filter, oldest_first=False).query_string
+        return self._page_query(replace(self.timeline_filter, oldest_first=False))
 
     @property
     def oldest_first_query(self) -> str:
-        return replace(self.timeline_filter, oldest_first=True).query_string
+        return self._page_query(replace(self.timeline_filter, oldest_first=True))
+
+    @property
+    def connections_shown(self) -> bool:
+        return self.connections is not None
+
+    def _page_query(self, timeline_filter: TimelineFilter) -> str:
+        """A timeline link that keeps the connections on the page when they are shown."""
+        shown = SHOW_CONNECTIONS if self.connections_shown else ""
+        return "&".join(part for part in (timeline_filter.query_string, shown) if part)
 
     @cached_property
     def summary(self) -> "Summary":
@@ -147,10 +173,16 @@ def summarise(view: SingleView) -> Summary:
 
 
 def single_view(
-    *, person: Person, user, timeline_filter: TimelineFilter = EVERYTHING
+    *,
+    person: Person,
+    user,
+    timeline_filter: TimelineFilter = EVERYTHING,
+    with_connections: bool = True,
 ) -> SingleView:
-    """Everything the page (and its PDF) shows, filtered by what this user may see."""
+    """Everything the page (and its PDF) shows, filtered by what this user may see; without
+    the connections unless asked (`with_connections`)."""
     entries = timeline_entries(person=person, user=user)
+    may_see_connections = access_rules.may_see_connections(user=user)
     name_places(entries)
     records = list(person.source_records.all())
     agencies, event_types = filter_choices(entries)
@@ -165,7 +197,10 @@ def single_view(
         agencies=agencies,
         event_types=event_types,
         missing=missing_history(entries),
-        connections=_connections(person=person, entries=entries, user=user),
+        connections=_connections(person=person, entries=entries, user=user)
+        if with_connections and may_see_connections
+        else None,
+        connections_on_request=may_see_connections and not with_connections,
         services=services(records=records, entries=entries),
         panel=panel_history(person=person, user=user),
         only_shared_categories=access_rules.is_voluntary_sector(user),
@@ -197,10 +232,8 @@ def name_places(entries: list[TimelineEntry]) -> None:
         entry.where = ", ".join(part for part in (school or event.place, postcode) if part)
 
 
-def _connections(*, person: Person, entries: list[TimelineEntry], user) -> Connections | None:
+def _connections(*, person: Person, entries: list[TimelineEntry], user) -> Connections:
     """The network stage's connections, with the contexts the person shares with others."""
-    if not access_rules.may_see_connections(user=user):
-        return None
     memberships, fellow_members = memberships_around(person=person)
     return person_connections(
         person=person,

@@ -117,7 +117,10 @@ def _write_people(clusters: dict[int, int], links: pd.DataFrame) -> int:
     _update_records(frame[moved | reweighed])
     _hand_on(frame)
     if moved.any():
-        services.follow_records(records=frame.loc[moved, "record"].tolist())
+        services.follow_records(
+            records=frame.loc[moved, "record"].astype("int64").tolist(),
+            people=frame.loc[moved, "person"].astype("int64").tolist(),
+        )
         touched = set(frame.loc[moved, "person"]) | set(frame.loc[moved, "current"].dropna())
         services.describe_people(
             people=None if len(touched) > LOCAL_LIMIT else sorted(int(p) for p in touched)

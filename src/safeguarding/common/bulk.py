@@ -35,20 +35,22 @@ def insert_rows(model, columns: Mapping[str, Sequence], *, ignore_conflicts: boo
     _insert_rows_sqlite(table, names, rows, len(columns), ignore_conflicts=ignore_conflicts)
 
 
-def update_rows(model, columns: Mapping[str, Sequence]) -> None:
-    """Set fields of many rows at once: `columns` holds the primary keys under "pk" and each
-    field's new values (in the database's form). The values go into a scratch table shaped
-    like the model's own, and one UPDATE … FROM (PostgreSQL, SQLite 3.33+) applies them."""
-    if not len(columns["pk"]):
+def update_rows(model, columns: Mapping[str, Sequence], *, key: str = "pk") -> None:
+    """Set fields of many rows at once: `columns` holds the values of the `key` field (the
+    primary key unless said) and each field's new values (in the database's form); every row
+    whose key matches is set. The values go into a scratch table shaped like the model's own,
+    and one UPDATE … FROM (PostgreSQL, SQLite 3.33+) applies them."""
+    if not len(columns[key]):
         return
     meta = model._meta
     quote = connection.ops.quote_name
     table = quote(meta.db_table)
-    fields = [meta.pk] + [meta.get_field(name) for name in columns if name != "pk"]
-    key, *changed = (quote(field.column) for field in fields)
-    names = ", ".join([key, *changed])
+    fields = [meta.pk if key == "pk" else meta.get_field(key)]
+    fields += [meta.get_field(name) for name in columns if name != key]
+    matched, *changed = (quote(field.column) for field in fields)
+    names = ", ".join([matched, *changed])
     scratch = "bulk_update_scratch"
-    rows = zip(columns["pk"], *(v for name, v in columns.items() if name != "pk"), strict=True)
+    rows = zip(columns[key], *(v for name, v in columns.items() if name != key), strict=True)
     with connection.cursor() as cursor:
         cursor.execute(f"DROP TABLE IF EXISTS {scratch}")
         cursor.execute(
@@ -61,7 +63,7 @@ def update_rows(model, columns: Mapping[str, Sequence]) -> None:
     with connection.cursor() as cursor:
         cursor.execute(
             f"UPDATE {table} SET {', '.join(f'{name} = s.{name}' for name in changed)} "  # noqa: S608
-            f"FROM {scratch} AS s WHERE {table}.{key} = s.{key}"
+            f"FROM {scratch} AS s WHERE {table}.{matched} = s.{matched}"
         )
         cursor.execute(f"DROP TABLE {scratch}")
 

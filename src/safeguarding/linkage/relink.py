@@ -126,8 +126,12 @@ def _write_people(clusters: dict[int, int], links: pd.DataFrame, chunks: Chunks)
     _update_records(frame[moved | reweighed], chunks)
     _hand_on(frame, chunks)
     if moved.any():
-        followed = frame.loc[moved, "record"].tolist()
-        chunks.each(len(followed), lambda part: services.follow_records(records=followed[part]))
+        followed = frame.loc[moved, "record"].astype("int64").tolist()
+        owners = frame.loc[moved, "person"].astype("int64").tolist()
+        chunks.each(
+            len(followed),
+            lambda part: services.follow_records(records=followed[part], people=owners[part]),
+        )
         touched = set(frame.loc[moved, "person"]) | set(frame.loc[moved, "current"].dropna())
         services.describe_people(
             people=None if len(touched) > LOCAL_LIMIT else sorted(int(p) for p in touched),

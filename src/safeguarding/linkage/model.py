@@ -66,7 +66,12 @@ def identifier_kinds(records: pd.DataFrame, config: LinkageSettings) -> list[str
 
 
 def _names(
-    column: str, alternatives: str, label: str, config: LinkageSettings
+    column: str,
+    alternatives: str,
+    label: str,
+    config: LinkageSettings,
+    *,
+    long_alternatives: str | None = None,
 ) -> cl.CustomComparison:
     names = config.names
     levels: list[ComparisonLevelCreator | dict[str, Any]] = [
@@ -95,6 +100,18 @@ def _names(
         cll.PairwiseStringDistanceFunctionLevel(
             alternatives, "jaro_winkler", names.alternatives_near
         ).configure(label_for_charts=f"{label}: a near spelling of a nickname or part"),
+    ]
+    if long_alternatives:
+        # A misspelt nickname or name the nickname table does not know (Lukke, Jessve): one
+        # letter from an alternative of the other's name (Luke of Lucas, Jessie of Jessica),
+        # where Jaro-Winkler sees too little in a short name. Over alternatives of four
+        # letters or more (standardise.py): with Em and Ev, Mel and Meg it joined sisters.
+        levels.append(
+            cll.PairwiseStringDistanceFunctionLevel(
+                long_alternatives, "damerau_levenshtein", 1
+            ).configure(label_for_charts=f"{label}: a nickname one letter different")
+        )
+    levels += [
         cll.JaroWinklerLevel(column, names.far),
         cll.ElseLevel(),
     ]
@@ -232,7 +249,15 @@ def comparisons(records: pd.DataFrame, config: LinkageSettings) -> list[Comparis
     """The comparisons the settings ask for, over the fields these records hold."""
     found: list[ComparisonCreator] = []
     if present(records, "first_name"):
-        found.append(_names("first_name", "first_name_alternatives", "First name", config))
+        found.append(
+            _names(
+                "first_name",
+                "first_name_alternatives",
+                "First name",
+                config,
+                long_alternatives="first_name_long_alternatives",
+            )
+        )
     if present(records, "surname"):
         found.append(_names("surname", "surname_alternatives", "Surname", config))
     if config.date_of_birth and present(records, "date_of_birth"):

@@ -178,6 +178,9 @@ def test_a_nickname_with_a_typo_meets_the_name():
         ("Emma", "Evelyn", "All other comparisons"),
         ("Albert", "Harold", "All other comparisons"),
         ("Melissa", "Megan", "All other comparisons"),
+        # Two names the nickname table knows are two names, though Aaron's Erin and Rick's
+        # Eric are one letter apart.
+        ("Aaron", "Rick", "All other comparisons"),
     ],
 )
 def test_a_nickname_one_letter_different(given_names, other, expected):

@@ -63,6 +63,14 @@ def test_only_alternatives_of_four_letters_or_more_may_differ_by_a_letter():
     assert kat is None  # a name of three letters the nickname table does not know
 
 
+def test_a_name_the_nickname_table_does_not_know_is_marked():
+    known = [
+        standardise(records(given_names=name)).iloc[0]["first_name_known"]
+        for name in ("Robert", "Rgbby")
+    ]
+    assert known == [True, False]
+
+
 def test_an_nhs_number_that_fails_its_check_digit_is_not_compared():
     assert pd.isna(standardise(records(nhs_number="9434765918")).iloc[0]["nhs_number"])
 

@@ -45,6 +45,8 @@ def standardise(
             # The alternatives long enough that one letter different is still the same name
             # (model.py's "a nickname one letter different").
             "first_name_long_alternatives": first.map(_long_alternatives),
+            # Whether the nickname table knows the name: a misspelt one it does not.
+            "first_name_known": first.map(lambda name: len(first_name_alternatives(name)) > 1),
             "surname": surname.replace("", None),
             # The whole name both ways round, for a given name and surname swapped: a level of
             # its own columns, so that a training session blocked on one name still trains
@@ -91,6 +93,7 @@ STANDARD_COLUMNS = {
     "first_name",
     "first_name_alternatives",
     "first_name_long_alternatives",
+    "first_name_known",
     "surname",
     "surname_alternatives",
     "full_name",

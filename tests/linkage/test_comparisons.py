@@ -163,6 +163,31 @@ def test_a_nickname_with_a_typo_meets_the_name():
     assert found["first_name"] == "First name: a near spelling of a nickname or part"
 
 
+@pytest.mark.parametrize(
+    ("given_names", "other", "expected"),
+    [
+        # Misspelt, so the nickname table does not know them; one letter from a nickname of
+        # the other's name (Robby, Sammy, Zeke, Theodore's spelling), too short or too
+        # changed for Jaro-Winkler.
+        ("Rgbby", "Robert", "First name: a nickname one letter different"),
+        ("Samxy", "Samantha", "First name: a nickname one letter different"),
+        ("Zmke", "Isaac", "First name: a nickname one letter different"),
+        ("Theldore", "Ted", "First name: a nickname one letter different"),
+        # Nicknames under four letters are one letter from too many others: Emma's Em and
+        # Evelyn's Ev, Albert's Al and Harold's Hal, Melissa's Mel and Megan's Meg.
+        ("Emma", "Evelyn", "All other comparisons"),
+        ("Albert", "Harold", "All other comparisons"),
+        ("Melissa", "Megan", "All other comparisons"),
+        # Two names the nickname table knows are two names, though Aaron's Erin and Rick's
+        # Eric are one letter apart.
+        ("Aaron", "Rick", "All other comparisons"),
+    ],
+)
+def test_a_nickname_one_letter_different(given_names, other, expected):
+    found = levels({"given_names": other}, child={**CHILD, "given_names": given_names})
+    assert found["first_name"] == expected
+
+
 def test_a_whole_name_in_one_cell_is_split():
     frame = standardise(
         pd.DataFrame([{**CHILD, "given_names": "Anthony Walsh", "family_name": ""}])

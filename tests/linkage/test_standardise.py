@@ -53,6 +53,24 @@ def test_standardised_record_holds_alternatives_swapped_date_and_valid_identifie
     assert row["nhs_number"] == "9434765919"
 
 
+def test_only_alternatives_of_four_letters_or_more_may_differ_by_a_letter():
+    liz, al, kat = (
+        standardise(records(given_names=name)).iloc[0]["first_name_long_alternatives"]
+        for name in ("Liz", "Al", "Kat")
+    )
+    assert sorted(liz) == ["elizabeth", "lisa", "lizzie"]
+    assert "albert" in al and "al" not in al
+    assert kat is None  # a name of three letters the nickname table does not know
+
+
+def test_a_name_the_nickname_table_does_not_know_is_marked():
+    known = [
+        standardise(records(given_names=name)).iloc[0]["first_name_known"]
+        for name in ("Robert", "Rgbby")
+    ]
+    assert known == [True, False]
+
+
 def test_an_nhs_number_that_fails_its_check_digit_is_not_compared():
     assert pd.isna(standardise(records(nhs_number="9434765918")).iloc[0]["nhs_number"])
 

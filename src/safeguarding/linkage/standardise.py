@@ -42,6 +42,11 @@ def standardise(
             "first_name_alternatives": first.map(
                 lambda name: list(first_name_alternatives(name)) or None
             ),
+            # The alternatives long enough that one letter different is still the same name
+            # (model.py's "a nickname one letter different").
+            "first_name_long_alternatives": first.map(_long_alternatives),
+            # Whether the nickname table knows the name: a misspelt one it does not.
+            "first_name_known": first.map(lambda name: len(first_name_alternatives(name)) > 1),
             "surname": surname.replace("", None),
             # The whole name both ways round, for a given name and surname swapped: a level of
             # its own columns, so that a training session blocked on one name still trains
@@ -87,6 +92,8 @@ STANDARD_COLUMNS = {
     "source",
     "first_name",
     "first_name_alternatives",
+    "first_name_long_alternatives",
+    "first_name_known",
     "surname",
     "surname_alternatives",
     "full_name",
@@ -107,6 +114,17 @@ STANDARD_COLUMNS = {
 }
 # Identifiers with a check of their own; the importer has already marked the rest valid or not.
 CHECKS = {"nhs_number": nhs_number_is_valid, "upn": upn_is_valid}
+
+
+# A name or nickname of fewer letters is one letter away from too many others: Em and Ev,
+# Al and Hal, Mel and Meg are brothers' and sisters' names as often as one name mistyped.
+LETTERS_FOR_A_TYPO = 4
+
+
+def _long_alternatives(first_name: str) -> list[str] | None:
+    """The first name's alternatives of at least `LETTERS_FOR_A_TYPO` letters."""
+    alternatives = first_name_alternatives(first_name)
+    return [name for name in alternatives if len(name) >= LETTERS_FOR_A_TYPO] or None
 
 
 def _one_cell_names(given: pd.Series, surname: pd.Series) -> tuple[pd.Series, pd.Series]:

@@ -46,7 +46,9 @@ def test_a_transaction_holds_the_turn_until_it_ends():
 @pytest.mark.django_db(transaction=True)
 def test_a_second_writer_waits_for_the_turn_then_gets_it():
     """Another connection (a page in another thread) waits while a chunk holds the turn, and
-    goes on the moment it is given back."""
+    goes on once it is given back: the turn passes between connections, and holding it beside
+    SQLite's own lock deadlocks neither (the page's wait itself SQLite would impose too; the
+    turn's own holding is what the other tests check)."""
     holding, release, waited = threading.Event(), threading.Event(), threading.Event()
     order: list[str] = []
 

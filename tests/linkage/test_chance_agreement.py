@@ -26,6 +26,11 @@ def febrl_config(**changes) -> LinkageSettings:
     )
 
 
+def fresh_linker(records: pd.DataFrame, config: LinkageSettings) -> Linker:
+    """An untrained linker over these records, in a DuckDB of its own."""
+    return Linker(database().register(records), settings(records, config), log_level=None)
+
+
 def u_of(linker: Linker) -> dict[tuple[str, str], float | None]:
     return {
         (comparison.output_column_name, level.label_for_charts): level.u_probability
@@ -49,9 +54,9 @@ def test_u_over_distinct_values_is_splinks_count_over_every_pair():
     config = febrl_config()
     every_pair = len(records) * (len(records) - 1) / 2
 
-    ours = Linker(database().register(records), settings(records, config), log_level=None)
+    ours = fresh_linker(records, config)
     estimate_u(ours, records, max_pairs=every_pair, seed=1, per_record_columns=PER_RECORD)
-    splinks = Linker(database().register(records), settings(records, config), log_level=None)
+    splinks = fresh_linker(records, config)
     splinks.training.estimate_u_using_random_sampling(
         max_pairs=every_pair, min_count_per_level=None, num_chunks=1
     )
@@ -107,9 +112,9 @@ def test_u_counted_over_fewer_records_stays_near_the_full_count():
     )
     config = febrl_config()
     every_pair = len(records) * (len(records) - 1) / 2
-    full = Linker(database().register(records), settings(records, config), log_level=None)
+    full = fresh_linker(records, config)
     estimate_u(full, records, max_pairs=every_pair, seed=1, per_record_columns=PER_RECORD)
-    fewer = Linker(database().register(records), settings(records, config), log_level=None)
+    fewer = fresh_linker(records, config)
     estimate_u(
         fewer,
         records,

@@ -7,6 +7,7 @@ Splink saves, which the same code, or Splink's Spark backend, loads to score new
 import logging
 import math
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import duckdb
@@ -14,11 +15,13 @@ import numpy as np
 import pandas as pd
 import splink.comparison_level_library as cll
 import splink.comparison_library as cl
+from django.conf import settings as site
 from splink import DuckDBAPI, Linker, SettingsCreator
 from splink.internals.blocking_rule_creator import BlockingRuleCreator
 from splink.internals.comparison_creator import ComparisonCreator
 from splink.internals.comparison_level_creator import ComparisonLevelCreator
 from splink.internals.exceptions import EMTrainingException, SplinkException
+from splink.internals.splink_dataframe import SplinkDataFrame
 
 from safeguarding.linkage.chance_agreement import estimate_u
 from safeguarding.linkage.clustering import cluster
@@ -43,8 +46,14 @@ PER_RECORD = frozenset({"full_name", "full_name_swapped"})
 
 def database() -> DuckDBAPI:
     """A DuckDB connection for Splink that accepts the arrow lambdas (`x -> ...`) Splink writes
-    for comparing arrays: Spark's syntax too, which DuckDB is deprecating for its own."""
-    connection = duckdb.connect()
+    for comparing arrays (Spark's syntax too, which DuckDB is deprecating for its own), within
+    the memory the settings give linking, spilling beyond it to the var folder's cache."""
+    connection = duckdb.connect(
+        config={
+            "memory_limit": f"{site.LINKAGE_MEMORY_MB}MB",
+            "temp_directory": str(Path(site.VAR_DIR) / "cache" / "linkage"),
+        }
+    )
     connection.execute("SET lambda_syntax = 'ENABLE_SINGLE_ARROW'")
     return DuckDBAPI(connection=connection)
 
@@ -397,13 +406,23 @@ def _with_prior(pairs: pd.DataFrame, model_json: dict, chance: float) -> pd.Data
     return pairs.assign(match_weight=weights, match_probability=1 / (1 + np.exp2(-weights)))
 
 
+def scored_pairs(predictions: SplinkDataFrame) -> pd.DataFrame:
+    """Splink's predictions as a frame of the columns kept: the pair, its weight and each
+    comparison's level. Splink's own frame also holds both records' compared values (most of
+    its memory: at a million records, millions of pairs)."""
+    gammas = [c.name for c in predictions.columns if c.input_name.startswith("gamma_")]
+    kept = ", ".join(["unique_id_l", "unique_id_r", "match_weight", "match_probability", *gammas])
+    return predictions.db_api.query_sql(
+        f"SELECT {kept} FROM {predictions.physical_name}",  # noqa: S608 (Splink's names)
+        output_type="pandas",
+    )
+
+
 def _pairs(predictions, model_json: dict, *, hold: bool = True) -> pd.DataFrame:
     """The scored pairs; `hold` marks those the model must not link alone;
     `term_frequency` is what term frequencies added to the levels' weights (for the
     waterfall: Splink scores it without keeping it)."""
-    frame = (
-        predictions if isinstance(predictions, pd.DataFrame) else predictions.as_pandas_dataframe()
-    )
+    frame = predictions if isinstance(predictions, pd.DataFrame) else scored_pairs(predictions)
     gammas = [c for c in frame.columns if c.startswith("gamma_")]
     frame = frame[["unique_id_l", "unique_id_r", "match_weight", "match_probability", *gammas]]
     weights = weights_of(model_json)
@@ -535,7 +554,7 @@ def train_and_score(
         .values.tolist()
         for column in _term_frequency_columns(model_json)
     }
-    pairs = predictions.as_pandas_dataframe()
+    pairs = scored_pairs(predictions)
     pairs = _with_prior(pairs, model_json, matches_among(pairs, model_json, len(records)))
     pairs = pairs[pairs["match_probability"] >= config.review_band[0]]
     return Scored(

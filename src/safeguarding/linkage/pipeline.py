@@ -8,7 +8,7 @@ cluster through `relink`, so people's decisions win either way.
 import json
 import logging
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -44,43 +44,87 @@ class LinkSummary:
     notes: tuple[str, ...] = ()
 
 
-def source_records_frame(ids: list[int] | None = None) -> pd.DataFrame:
-    """Source records (all, or these) with their valid identifiers (a column per kind) and
-    the position of their postcode, as one frame."""
+# Records read (and standardised) at a time: a million records are never held as rows, as raw
+# columns and as standardised columns at once.
+READ_CHUNK = 50_000
+RECORD_COLUMNS = [
+    "id",
+    "feed__name",
+    "source_record_id",
+    "given_names",
+    "family_name",
+    "aliases",
+    "date_of_birth",
+    "sex",
+    "postcode",
+    "address",
+    "history",
+    "person_id",
+]
+
+
+def source_record_chunks(ids: list[int] | None = None) -> Iterator[pd.DataFrame]:
+    """Source records (all, or these), in id order, a frame of at most `READ_CHUNK` at a time,
+    with their valid identifiers (a column per kind) and the position of their postcode."""
     chosen = SourceRecord.objects.all() if ids is None else SourceRecord.objects.filter(pk__in=ids)
-    columns = [
-        "id",
-        "feed__name",
-        "source_record_id",
-        "given_names",
-        "family_name",
-        "aliases",
-        "date_of_birth",
-        "sex",
-        "postcode",
-        "address",
-        "history",
-        "person_id",
-    ]
-    records = pd.DataFrame.from_records(chosen.values(*columns), columns=columns).rename(
-        columns={"feed__name": "feed"}
-    )
-    identifiers = pd.DataFrame.from_records(
-        Identifier.objects.filter(valid=True).values("source_record_id", "kind", "value"),
-        columns=["source_record_id", "kind", "value"],
-    )
-    for kind in identifier_kinds():
-        chosen_ids = (
-            identifiers[identifiers["kind"] == kind]
-            .drop_duplicates("source_record_id")
-            .set_index("source_record_id")["value"]
-        )
-        records[kind] = records["id"].map(chosen_ids)
+    kinds = identifier_kinds()
     positions = pd.DataFrame.from_records(
-        Postcode.objects.values("postcode", "latitude", "longitude"),
+        Postcode.objects.values_list("postcode", "latitude", "longitude"),
         columns=["postcode", "latitude", "longitude"],
     )
-    return records.merge(positions, on="postcode", how="left")
+    after = 0
+    while True:
+        rows = list(
+            chosen.filter(pk__gt=after).order_by("pk").values_list(*RECORD_COLUMNS)[:READ_CHUNK]
+        )
+        if not rows:
+            return
+        records = pd.DataFrame.from_records(rows, columns=RECORD_COLUMNS).rename(
+            columns={"feed__name": "feed"}
+        )
+        first, after = rows[0][0], rows[-1][0]
+        identifiers = pd.DataFrame.from_records(
+            Identifier.objects.filter(
+                valid=True, source_record_id__gte=first, source_record_id__lte=after
+            ).values_list("source_record_id", "kind", "value"),
+            columns=["source_record_id", "kind", "value"],
+        )
+        for kind in kinds:
+            chosen_ids = (
+                identifiers[identifiers["kind"] == kind]
+                .drop_duplicates("source_record_id")
+                .set_index("source_record_id")["value"]
+            )
+            records[kind] = records["id"].map(chosen_ids)
+        yield records.merge(positions, on="postcode", how="left")
+
+
+def source_records_frame(ids: list[int] | None = None) -> pd.DataFrame:
+    """Source records (all, or these) as one frame (`source_record_chunks`)."""
+    frames = list(source_record_chunks(ids))
+    if not frames:
+        columns = [c for c in RECORD_COLUMNS if c != "feed__name"]
+        return pd.DataFrame(
+            columns=["feed", *columns, *identifier_kinds(), "latitude", "longitude"]
+        )
+    return pd.concat(frames, ignore_index=True)
+
+
+def linked_records(config: LinkageSettings) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Every source record's id and person (id, person_id, feed), and the records automatic
+    linkage compares, standardised (`standardise`) a chunk at a time."""
+    kinds = identifier_kinds()
+    everyone: list[pd.DataFrame] = []
+    compared: list[pd.DataFrame] = []
+    for chunk in source_record_chunks():
+        everyone.append(chunk[["id", "person_id", "feed"]])
+        linked = linkable(chunk, config)
+        if len(linked) or not compared:
+            compared.append(standardise(linked, identifier_kinds=kinds))
+    if not everyone:
+        everyone.append(pd.DataFrame(columns=["id", "person_id", "feed"]))
+        compared.append(standardise(source_records_frame(), identifier_kinds=kinds))
+    return pd.concat(everyone, ignore_index=True), pd.concat(compared, ignore_index=True)
 
 
 def identifier_kinds() -> list[str]:
@@ -161,15 +205,12 @@ def linkable(records: pd.DataFrame, config: LinkageSettings) -> pd.DataFrame:
 def _link_everyone(*, config: LinkageSettings, threshold: float, progress) -> LinkSummary:
     started = time.monotonic()
     progress(f"reading source records (settings: {config.source})")
-    records = source_records_frame()
+    records, compared = linked_records(config)
     same, _ = decisions_in_force()
     labels = pd.DataFrame(same, columns=["unique_id_l", "unique_id_r"])
-    compared = linkable(records, config)
     progress(f"training and scoring {len(compared):,} of {len(records):,} records")
-    kinds = [c for c in identifier_kinds() if c in records]
-    scored = train_and_score(
-        standardise(compared, identifier_kinds=kinds), config=config, labels=labels
-    )
+    scored = train_and_score(compared, config=config, labels=labels)
+    del compared  # a million records' columns, not needed to write the people
     for note in scored.notes:
         progress(note)
     version = _save_model(scored.model_json, scored.term_frequencies)
@@ -222,9 +263,7 @@ def _link_new(
     pairs = pd.DataFrame()
     if new_ids:
         progress(f"scoring {len(new_ids):,} new records with model {model.version}")
-        frame = source_records_frame()
-        kinds = [c for c in identifier_kinds() if c in frame]
-        records = standardise(linkable(frame, config), identifier_kinds=kinds)
+        _, records = linked_records(config)
         is_new = records["unique_id"].isin(new_ids)
         frequencies = _frequencies_path(Path(model.path))
         pairs = score_new(

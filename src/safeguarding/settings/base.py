@@ -233,6 +233,9 @@ INDICATOR_CATALOGUE = environment.path(
 LINKAGE_SETTINGS = environment.path(
     "SAFEGUARDING_LINKAGE_SETTINGS", default=environment.shipped("linkage") / "settings.toml"
 )
+# What linking's DuckDB may hold in memory (megabytes) before it spills to the var folder's
+# cache: without a cap DuckDB takes up to 80% of the machine.
+LINKAGE_MEMORY_MB = environment.integer("SAFEGUARDING_LINKAGE_MEMORY_MB", default=2048)
 
 # Background work (imports from the Imports page) is queued in the site's own database
 # (django-tasks-db) and run by `safeguarding worker`: no other service to install.

@@ -136,3 +136,29 @@ def test_u_counted_over_fewer_records_stays_near_the_full_count():
     assert fewer_u[("date_of_birth", "All other comparisons")] == pytest.approx(
         full_u[("date_of_birth", "All other comparisons")], rel=0.01
     )
+
+
+def test_an_identifier_no_two_sampled_records_share_gets_a_u_of_one_in_the_pairs_compared():
+    # FEBRL 4's first file holds each person once: no pair shares a social security number.
+    records = standardise(
+        febrl_records(["dataset4a.csv"], below=300), identifier_kinds=["social_security_number"]
+    )
+    held = int(records["social_security_number"].notna().sum())
+    every_pair = len(records) * (len(records) - 1) / 2
+    exact = ("social_security_number", "Exact match on social_security_number")
+
+    bounded = fresh_linker(records, febrl_config())
+    estimate_u(
+        bounded,
+        records,
+        max_pairs=every_pair,
+        seed=1,
+        per_record_columns=PER_RECORD,
+        rare_agreement=frozenset({"social_security_number"}),
+    )
+    starting = fresh_linker(records, febrl_config())
+    estimate_u(starting, records, max_pairs=every_pair, seed=1, per_record_columns=PER_RECORD)
+
+    assert u_of(bounded)[exact] == pytest.approx(1 / (held * (held - 1) / 2))
+    # Without the bound, Splink's starting value: about one in a thousand.
+    assert u_of(starting)[exact] > 10 * u_of(bounded)[exact]

@@ -506,6 +506,7 @@ def train_and_score(
         seed=seed,
         per_record_columns=PER_RECORD,
         max_value_pairs=U_VALUE_PAIRS,
+        rare_agreement=frozenset(kinds),
     )
     trained = 0
     compared = [c.output_column_name for c in linker._settings_obj.comparisons]

@@ -7,9 +7,11 @@ import pytest
 
 from safeguarding.linkage.model import DEFAULT_THRESHOLD
 from safeguarding.linkage.models import LinkPair
-from safeguarding.linkage.relink import relink
+from safeguarding.linkage.relink import HANDLED_HERE, RECOMPUTED, relink
 from safeguarding.people.enumerations import Sex
-from safeguarding.people.models import Involvement, Person, SourceRecord
+from safeguarding.people.models import Involvement, MergedPerson, Person, SourceRecord
+from safeguarding.people.queries import successor_of
+from safeguarding.people.services import hand_on_person
 from tests.factories import EventFactory, InvolvementFactory, PersonFactory, SourceRecordFactory
 
 pytestmark = pytest.mark.django_db
@@ -121,3 +123,39 @@ def test_a_re_link_moves_a_record_and_its_events_to_a_new_person_and_keeps_the_r
     assert [
         Involvement.objects.get(pk=involvement.pk).person_id for involvement in involvements
     ] == [police_person, jade_person, kai_person]
+
+
+def test_a_person_merged_into_another_leads_to_the_survivor(unlinked):
+    jade, kai, _ = unlinked
+    records = sorted(SourceRecord.objects.values_list("pk", flat=True))
+    police_school = LinkPair.objects.get(record_a=min(jade["police"].pk, jade["school"].pk))
+    police_school.delete()
+    relink(records, threshold=DEFAULT_THRESHOLD, everyone=True)
+    alone, jade_person = written(jade["police"])[0], written(jade["school"])[0]
+    assert alone != jade_person
+    pair(jade["police"], jade["school"], weight=12.5)  # new evidence: the same girl
+
+    relink(records, threshold=DEFAULT_THRESHOLD, everyone=True)
+
+    # School and health hold the most records, so Jade keeps their id; the police record's
+    # person goes, and their address leads to her.
+    assert written(jade["police"])[0] == jade_person
+    assert not Person.objects.filter(pk=alone).exists()
+    assert list(MergedPerson.objects.values_list("old_person_id", "successor_id")) == [
+        (alone, jade_person)
+    ]
+    assert successor_of(person_id=alone) == jade_person
+    assert successor_of(person_id=written(kai)[0]) is None
+
+
+def test_a_chain_of_merges_leads_to_the_last_survivor_and_goes_with_them():
+    first, second, third = PersonFactory(), PersonFactory(), PersonFactory()
+    first_id, second_id = first.pk, second.pk
+
+    hand_on_person(old=first, successor=second, skip=RECOMPUTED | HANDLED_HERE)
+    hand_on_person(old=second, successor=third, skip=RECOMPUTED | HANDLED_HERE)
+
+    assert successor_of(person_id=first_id) == third.pk
+    assert successor_of(person_id=second_id) == third.pk
+    third.delete()  # e.g. erased at the end of retention: nothing of them stays
+    assert not MergedPerson.objects.exists()

@@ -4,6 +4,7 @@ import datetime
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from tests.conftest import state_purpose
 from tests.factories import PersonFactory
@@ -61,3 +62,33 @@ def test_each_result_says_why_it_matched(client_for, two_kimberleys):
     assert by_nickname[older] == ["Nickname"]
     swapped = {r.person: r.reasons for r in search(client, "hart 03/04/2009").context["results"]}
     assert swapped[older] == ["Exact name", "Day and month swapped"]
+
+
+def test_the_rows_print_dates_ages_closeness_and_escape_names(client_for, two_kimberleys):
+    """The rows are written in Python (web/search_table.py), not by the template."""
+    older, younger = two_kimberleys
+    younger.display_name = "Kimberley <i>Hart</i> & O'Neil"
+    younger.save()
+    page = search(client_for("analyst"), "kimberley hart").content.decode()
+    rows = page.split('data-testid="search-result"')[1:]
+    older_row = next(row for row in rows if f"Hub id {older.pk}<" in row)
+    younger_row = next(row for row in rows if f"Hub id {younger.pk}<" in row)
+
+    last_contact = timezone.localtime(timezone.now() - datetime.timedelta(days=12))
+    assert f'href="/people/{older.pk}/">Kimberley Hart</a>' in older_row
+    assert "4 March 2009<br>" in older_row
+    assert f"aged {rows_age(older)}</span>" in older_row
+    assert '<td class="govuk-table__cell govuk-body-s">Wiltshire Police</td>' in older_row
+    assert f"{last_contact:%-d %b %Y}</td>" in older_row
+    assert 'data-testid="match-reason">Exact name</td>' in older_row
+    assert "Kimberley &lt;i&gt;Hart&lt;/i&gt; &amp; O&#x27;Neil</a>" in younger_row
+    assert "20 August 2013<br>" in younger_row
+    assert "None recorded</td>" in younger_row
+    assert "Area not known</td>" in younger_row
+    assert "Close spelling (closeness " in younger_row
+
+
+def rows_age(person) -> int:
+    today = timezone.localdate()
+    born = person.date_of_birth
+    return today.year - born.year - ((today.month, today.day) < (born.month, born.day))

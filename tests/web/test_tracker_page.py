@@ -10,6 +10,7 @@ from django.urls import reverse
 from safeguarding.panel.models import Action, ActionStatus, AgendaItem, Decision, Meeting
 from safeguarding.risk.models import Override
 from safeguarding.risk.services import score_everyone
+from safeguarding.web.tracker_table import options
 from tests.risk.conftest import AS_OF
 
 pytestmark = pytest.mark.django_db
@@ -177,3 +178,20 @@ def test_names_and_places_in_the_rows_are_escaped(client_for, scored):
     page = open_tracker(client_for("panel_chair"), "?sort=score").content.decode()
     assert "<script>alert" not in page
     assert "&lt;script&gt;alert(&#x27;x&#x27;)&lt;/script&gt; O&#x27;Neil &amp; Co" in page
+
+
+def test_the_filters_choices_are_escaped_and_the_one_in_force_selected_each_time():
+    schools = [("126000", "St Mary's & St John's"), ("126001", "<b>Bold</b> Academy")]
+
+    first = options(schools, selected="126001")
+    again = options(schools, selected="126000")  # the escaped choices, kept, are reused
+
+    assert first == (
+        '<option value="126000">St Mary&#x27;s &amp; St John&#x27;s</option>'
+        '<option value="126001" selected>&lt;b&gt;Bold&lt;/b&gt; Academy</option>'
+    )
+    assert again == (
+        '<option value="126000" selected>St Mary&#x27;s &amp; St John&#x27;s</option>'
+        '<option value="126001">&lt;b&gt;Bold&lt;/b&gt; Academy</option>'
+    )
+    assert options([], selected="") == ""

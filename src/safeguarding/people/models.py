@@ -66,6 +66,19 @@ class Person(models.Model):
         return f"Person {self.pk}"
 
 
+class MergedPerson(models.Model):
+    """A person a re-link merged into another (linkage/relink.py hands on what was recorded
+    about them, then they go): their old address leads to whoever holds their records now.
+    Ids only; it goes with the successor."""
+
+    old_person_id = models.BigIntegerField(primary_key=True)
+    successor = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="merged_from")
+    merged_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"Person {self.old_person_id} → {self.successor_id}"
+
+
 class SourceRecord(Provenance):
     """A person as one agency records them: the unit of linkage, never edited by linkage."""
 

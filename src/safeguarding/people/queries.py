@@ -2,7 +2,7 @@
 
 from django.db.models import Prefetch
 
-from safeguarding.people.models import Identifier, Person, SourceRecord
+from safeguarding.people.models import Identifier, MergedPerson, Person, SourceRecord
 
 
 def person_with_records(*, person_id: int) -> Person:
@@ -19,4 +19,14 @@ def person_with_records(*, person_id: int) -> Person:
     )
     return Person.objects.prefetch_related(Prefetch("source_records", queryset=records)).get(
         pk=person_id
+    )
+
+
+def successor_of(*, person_id: int) -> int | None:
+    """Who holds the records of a person a re-link merged into another (None: no such merge,
+    or the successor has gone since)."""
+    return (
+        MergedPerson.objects.filter(old_person_id=person_id)
+        .values_list("successor_id", flat=True)
+        .first()
     )

@@ -13,6 +13,7 @@ from safeguarding.people.models import (
     Event,
     Involvement,
     Location,
+    MergedPerson,
     Object,
     ObjectContact,
     ObjectLink,
@@ -88,6 +89,9 @@ def hand_on_person(*, old: Person, successor: Person, skip: set[str]) -> None:
                     row.save(update_fields=[relation.field.name])
             except IntegrityError:
                 row.delete()  # the successor already holds the same (e.g. a context membership)
+    # Those merged into the old person were handed on above (MergedPerson is one of the
+    # relations), so each old address leads straight to the person who holds the records now.
+    MergedPerson.objects.create(old_person_id=old.pk, successor=successor)
     old.delete()
 
 

@@ -104,27 +104,24 @@ def tracker_rows(
     page's time."""
     schools = school_names(run=run)
     agency_kinds = _agency_kinds()
+    # How this user is shown each indicator, decided once per indicator rather than once per
+    # hit (a download of the whole list holds thousands of hits of a few dozen indicators).
+    shown: dict[str, tuple[bool, str, str, bool]] = {}
     rows = []
     for entry in entries:
         indicators: list[dict] = []
         vulnerabilities: list[dict] = []
         unshared = 0
         for indicator_id, recency in entry.hits:
-            indicator = catalogue.by_id.get(indicator_id)
-            if not indicator_shared(indicator, user=user):
+            if indicator_id not in shown:
+                shown[indicator_id] = _how_shown(indicator_id, catalogue=catalogue, user=user)
+            shared, shown_id, label, vulnerability = shown[indicator_id]
+            if not shared:
                 unshared += 1
                 continue
-            hidden = health_hidden(indicator, user=user)
             # Vulnerabilities are shown apart: they raise risk without being signs of harm.
-            part = vulnerabilities if indicator and indicator.is_vulnerability else indicators
-            part.append(
-                {
-                    # The download names an indicator by id; a hidden one by its domain alone.
-                    "id": "health" if hidden else indicator_id,
-                    "label": indicator_label(indicator, user=user),
-                    "current": recency == Recency.CURRENT,
-                }
-            )
+            part = vulnerabilities if vulnerability else indicators
+            part.append({"id": shown_id, "label": label, "current": recency == Recency.CURRENT})
         codes = [code for code in entry.agencies.strip(",").split(",") if code]
         override_level = overrides.get(entry.person_id)
         level = override_level or entry.level
@@ -160,6 +157,20 @@ def tracker_rows(
             }
         )
     return rows
+
+
+def _how_shown(indicator_id: str, *, catalogue, user) -> tuple[bool, str, str, bool]:
+    """Whether this user is shown the indicator, the id and label they are shown (the download
+    names an indicator by id; a hidden one by its domain alone), and whether it is a
+    vulnerability."""
+    indicator = catalogue.by_id.get(indicator_id)
+    hidden = health_hidden(indicator, user=user)
+    return (
+        indicator_shared(indicator, user=user),
+        "health" if hidden else indicator_id,
+        indicator_label(indicator, user=user),
+        bool(indicator and indicator.is_vulnerability),
+    )
 
 
 # A tracker row lists this many indicators; the rest fold behind "and N more".

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 
 from django.utils import timezone
 
+from safeguarding.common.bulk import refresh_planner_statistics
 from safeguarding.runs.models import StageRun, StageStatus
 
 RECENT = 30
@@ -24,7 +25,8 @@ class Outcome:
 def recorded(*, stage: str, started_by: str, user=None) -> Iterator[Outcome]:
     """Record the stage's run around the block. The row is written before the stage starts
     and in autocommit (outside the stage's own transaction), so a failed stage is still on
-    record, with what went wrong."""
+    record, with what went wrong. A stage that ran refreshes the database's statistics after
+    it, so the pages' queries are planned for the rows it wrote."""
     run = StageRun.objects.create(
         stage=stage, started_at=timezone.now(), started_by=started_by[:200], user=user
     )
@@ -38,6 +40,8 @@ def recorded(*, stage: str, started_by: str, user=None) -> Iterator[Outcome]:
         raise
     else:
         run.status = StageStatus.SKIPPED if outcome.skipped else StageStatus.SUCCEEDED
+        if not outcome.skipped:
+            refresh_planner_statistics()
     finally:
         run.finished_at, run.counts = timezone.now(), outcome.counts
         run.save()

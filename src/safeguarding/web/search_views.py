@@ -18,6 +18,7 @@ from safeguarding.people.models import Involvement, SourceRecord
 from safeguarding.places.models import Postcode, School
 from safeguarding.risk.models import RiskAssessment
 from safeguarding.risk.queries import latest_run
+from safeguarding.web.search_table import result_rows
 
 
 @require_safe
@@ -35,7 +36,8 @@ def search(request):
         detail = {"terms": text, **person_search.search_detail(results)}
         grant.record(AuditAction.SEARCH, detail=detail)
     rows = describe_results(results=results, user=request.user)
-    return render(request, "people/search.html", {"text": text, "results": results, "rows": rows})
+    context = {"text": text, "results": results, "rows": rows, "result_rows": result_rows(rows)}
+    return render(request, "people/search.html", context)
 
 
 def age_on(born: datetime.date | None, day: datetime.date) -> int | None:

@@ -10,10 +10,17 @@ from django.core.management import call_command
 from django.db.models import Count
 
 from safeguarding.common.identifiers import upn_check_letter
+from safeguarding.linkage import pipeline
+from safeguarding.linkage.configuration import linkage_settings
 from safeguarding.linkage.decisions import decide, merge_people
 from safeguarding.linkage.evaluate import evaluate_against_truth, truth_clusters
 from safeguarding.linkage.models import LinkDecisionKind
-from safeguarding.linkage.pipeline import current_model, link_all, linked_records_frame
+from safeguarding.linkage.pipeline import (
+    current_model,
+    link_all,
+    linked_records_frame,
+    records_to_link,
+)
 from safeguarding.people.models import Involvement, Person, SourceRecord
 from safeguarding.sources.feeds import load_feeds
 from safeguarding.synth.county import build_county
@@ -141,3 +148,20 @@ def test_once_enough_people_have_decided_a_full_link_learns_from_their_decisions
     summary = link_all(full=True)
     assert summary.labels_used == 3
     assert current_model().summary["labels_used"] == 3
+
+
+def test_records_read_and_standardised_in_chunks_are_those_read_at_once(
+    imported_county, monkeypatch
+):
+    config = linkage_settings()
+    everyone, compared = records_to_link(config)
+    monkeypatch.setattr(pipeline, "READ_CHUNK", 97)
+    chunks = list(pipeline.source_record_chunks())
+    in_chunks, compared_in_chunks = records_to_link(config)
+
+    assert len(chunks) == -(-len(everyone) // 97) > 10
+    pd.testing.assert_frame_equal(in_chunks, everyone)
+    pd.testing.assert_frame_equal(compared_in_chunks, compared)
+    # Identifiers are found for the records of later chunks, not the first only.
+    assert sum(chunk["nhs_number"].notna().any() for chunk in chunks[1:]) > 1
+    assert len(compared) == SourceRecord.objects.exclude(feed__name__in=config.not_linked).count()

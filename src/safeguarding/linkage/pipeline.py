@@ -63,10 +63,9 @@ RECORD_COLUMNS = [
 ]
 
 
-def source_record_chunks(ids: list[int] | None = None) -> Iterator[pd.DataFrame]:
-    """Source records (all, or these), in id order, a frame of at most `READ_CHUNK` at a time,
-    with their valid identifiers (a column per kind) and the position of their postcode."""
-    chosen = SourceRecord.objects.all() if ids is None else SourceRecord.objects.filter(pk__in=ids)
+def source_record_chunks() -> Iterator[pd.DataFrame]:
+    """Every source record, in id order, a frame of at most `READ_CHUNK` at a time, with their
+    valid identifiers (a column per kind) and the position of their postcode."""
     kinds = identifier_kinds()
     positions = pd.DataFrame.from_records(
         Postcode.objects.values_list("postcode", "latitude", "longitude"),
@@ -75,7 +74,9 @@ def source_record_chunks(ids: list[int] | None = None) -> Iterator[pd.DataFrame]
     after = 0
     while True:
         rows = list(
-            chosen.filter(pk__gt=after).order_by("pk").values_list(*RECORD_COLUMNS)[:READ_CHUNK]
+            SourceRecord.objects.filter(pk__gt=after)
+            .order_by("pk")
+            .values_list(*RECORD_COLUMNS)[:READ_CHUNK]
         )
         if not rows:
             return
@@ -99,9 +100,9 @@ def source_record_chunks(ids: list[int] | None = None) -> Iterator[pd.DataFrame]
         yield records.merge(positions, on="postcode", how="left")
 
 
-def source_records_frame(ids: list[int] | None = None) -> pd.DataFrame:
-    """Source records (all, or these) as one frame (`source_record_chunks`)."""
-    frames = list(source_record_chunks(ids))
+def source_records_frame() -> pd.DataFrame:
+    """Every source record as one frame (`source_record_chunks`)."""
+    frames = list(source_record_chunks())
     if not frames:
         columns = [c for c in RECORD_COLUMNS if c != "feed__name"]
         return pd.DataFrame(
@@ -110,7 +111,7 @@ def source_records_frame(ids: list[int] | None = None) -> pd.DataFrame:
     return pd.concat(frames, ignore_index=True)
 
 
-def linked_records(config: LinkageSettings) -> tuple[pd.DataFrame, pd.DataFrame]:
+def records_to_link(config: LinkageSettings) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Every source record's id and person (id, person_id, feed), and the records automatic
     linkage compares, standardised (`standardise`) a chunk at a time."""
     kinds = identifier_kinds()
@@ -121,7 +122,7 @@ def linked_records(config: LinkageSettings) -> tuple[pd.DataFrame, pd.DataFrame]
         linked = linkable(chunk, config)
         if len(linked) or not compared:
             compared.append(standardise(linked, identifier_kinds=kinds))
-    if not everyone:
+    if not everyone:  # no records at all
         everyone.append(pd.DataFrame(columns=["id", "person_id", "feed"]))
         compared.append(standardise(source_records_frame(), identifier_kinds=kinds))
     return pd.concat(everyone, ignore_index=True), pd.concat(compared, ignore_index=True)
@@ -205,7 +206,7 @@ def linkable(records: pd.DataFrame, config: LinkageSettings) -> pd.DataFrame:
 def _link_everyone(*, config: LinkageSettings, threshold: float, progress) -> LinkSummary:
     started = time.monotonic()
     progress(f"reading source records (settings: {config.source})")
-    records, compared = linked_records(config)
+    records, compared = records_to_link(config)
     same, _ = decisions_in_force()
     labels = pd.DataFrame(same, columns=["unique_id_l", "unique_id_r"])
     progress(f"training and scoring {len(compared):,} of {len(records):,} records")
@@ -263,7 +264,7 @@ def _link_new(
     pairs = pd.DataFrame()
     if new_ids:
         progress(f"scoring {len(new_ids):,} new records with model {model.version}")
-        _, records = linked_records(config)
+        _, records = records_to_link(config)
         is_new = records["unique_id"].isin(new_ids)
         frequencies = _frequencies_path(Path(model.path))
         pairs = score_new(

@@ -80,9 +80,10 @@ def standardise(
     for kind in identifier_kinds if identifier_kinds is not None else ["nhs_number", "upn"]:
         check = CHECKS.get(kind)
         values = records[kind] if kind in records else pd.Series(None, index=records.index)
-        frame[kind] = (
-            _passing(values, check) if check else values.astype(object).where(values.notna(), None)
-        ).to_numpy()
+        passing = _passing(values, check) if check else values.where(values.notna(), None)
+        # Text even where no record holds one: records are standardised a chunk at a time
+        # (pipeline.py), and a chunk without any must not turn the whole column to objects.
+        frame[kind] = pd.Series(passing.to_numpy(), index=frame.index, dtype="str")
     return frame
 
 

@@ -14,6 +14,7 @@ import json
 
 import pandas as pd
 from django.db import connection
+from django.db.models import Max
 
 from safeguarding.common.bulk import (
     BATCH_SIZE,
@@ -68,6 +69,17 @@ def existing_ids(model, *, feed_id: int, id_field: str, agency_ids: pd.Series) -
     return matching_ids(model, feed_id=feed_id, id_field=id_field, agency_ids=agency_ids)
 
 
+def highest_id(model) -> int:
+    return model.objects.aggregate(highest=Max("pk"))["highest"] or 0
+
+
+def added_ids(model, id_field: str, *, after: int, batch: ImportBatch) -> dict[str, int]:
+    """Agency id → pk of the rows just added: the batch's rows above the highest pk before
+    (ids only grow), read through the primary key's index. Found by batch alone, the events
+    table (no index on its batch) was read whole for every chunk."""
+    return dict(model.objects.filter(pk__gt=after, import_batch=batch).values_list(id_field, "pk"))
+
+
 def prepare_records(values: pd.DataFrame, *, feed: Feed) -> pd.DataFrame:
     """The chunk's source records with their fields in the database's form (no database
     needed, so this runs ahead while the previous chunk is written)."""
@@ -115,6 +127,7 @@ def upsert_rows(
     known = existing_ids(model, feed_id=feed_row.pk, id_field=id_field, agency_ids=frame[id_field])
     is_new = ~found_in(frame[id_field], known)
     new = frame[is_new]
+    before = highest_id(model) if len(new) else 0
     insert_rows(
         model,
         {
@@ -130,11 +143,7 @@ def upsert_rows(
     changed = changed_rows(frame[~is_new], known=known, batch=batch)
     update_rows(model, changed)
     mark_seen(model, pks=list(known.values()), batch=batch)
-    # The new rows' pks through the (feed, agency id) index: the events table has no index on
-    # its batch, so finding them by batch read the whole table for every chunk.
-    created = matching_ids(
-        model, feed_id=feed_row.pk, id_field=id_field, agency_ids=new[id_field].tolist()
-    )
+    created = added_ids(model, id_field, after=before, batch=batch) if len(new) else {}
     return {**known, **created}, set(created.values()), len(changed["pk"])
 
 

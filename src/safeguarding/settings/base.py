@@ -201,6 +201,9 @@ SAFEGUARDING_SERVE_ADDRESS = environment.text("SAFEGUARDING_SERVE_ADDRESS", "127
 SAFEGUARDING_WEB_WORKERS = environment.integer("SAFEGUARDING_WEB_WORKERS", default=0)
 SAFEGUARDING_WEB_THREADS = environment.integer("SAFEGUARDING_WEB_THREADS", default=4)
 SAFEGUARDING_WEB_TIMEOUT = environment.integer("SAFEGUARDING_WEB_TIMEOUT", default=120)
+# Imports, linking, scoring and the task worker run at this niceness (0 to 19), below the web
+# server's 0, so that pages are served first when both want the processor (common/priority.py).
+SAFEGUARDING_BATCH_NICENESS = environment.niceness("SAFEGUARDING_BATCH_NICENESS", default=10)
 # What pages share between users (a scoring run's tracker list before each user's need-to-know
 # filter, its filter choices, agency names) is cached in files under the var folder: every
 # server process (gunicorn's workers, the task worker) reads and clears the same copy, with

@@ -4,6 +4,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 
 PACKAGE_DIR = Path(__file__).resolve().parents[1]
 # In a checkout the package sits in src/ beside pyproject.toml; installed from a wheel it sits in
@@ -45,6 +46,21 @@ def flag(name: str, *, default: bool) -> bool:
 def integer(name: str, *, default: int) -> int:
     value = os.environ.get(name)
     return default if value in (None, "") else int(value)
+
+
+def niceness(name: str, *, default: int) -> int:
+    """A process's niceness for os.nice: a whole number from 0 (as the server) to 19 (only
+    when nothing else wants the processor). Refused otherwise, naming the setting."""
+    value = os.environ.get(name)
+    if value in (None, ""):
+        return default
+    try:
+        number = int(value)
+    except ValueError:
+        number = -1
+    if not 0 <= number <= 19:
+        raise ImproperlyConfigured(f"{name} must be a whole number from 0 to 19, not {value!r}")
+    return number
 
 
 def listing(name: str, *, default: list[str]) -> list[str]:

@@ -36,3 +36,8 @@ SAFEGUARDING_REQUIRE_TWO_FACTOR = True
 # No cache between tests (a value cached by one test would leak into the next): the tests of
 # the cache itself turn a local-memory one on (tests/risk/test_tracker_cache.py).
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}
+
+# Tests run the batch commands in their own process (call_command): lowering the priority of the
+# test runner itself would slow the rest of the suite and be passed on to the commands the
+# priority tests start (tests/common/test_batch_priority.py sets it for those).
+SAFEGUARDING_BATCH_NICENESS = 0

@@ -2,7 +2,8 @@
 
 Events are keyed on the agency's own event id (unique per feed): re-importing changes nothing,
 a later extract updates the event. New events, the bulk of any import, are built a column at a
-time, their details as JSON text; only events that already exist are compared one by one.
+time, their details as JSON text; events that already exist are compared one by one and the
+changed ones written back in one statement (loading.upsert_rows).
 """
 
 import datetime
@@ -28,7 +29,7 @@ from safeguarding.sources.feeds import Feed
 from safeguarding.sources.feeds import Involvement as InvolvementSpec
 from safeguarding.sources.loading import (
     chunked,
-    existing_by_agency_id,
+    existing_values,
     mapped,
     upsert_rows,
 )
@@ -121,31 +122,35 @@ def upsert_events(
     return ids, created
 
 
-def _changed_events(frame: pd.DataFrame, *, known, batch) -> list:
-    """The existing events whose values this extract changes."""
+def _changed_events(frame: pd.DataFrame, *, known, batch) -> dict:
+    """The existing events whose values this extract changes, as columns of their new values
+    in the database's form."""
+    fields = [*EVENT_FIELDS, "import_batch", "row_number"]
+    columns: dict[str, list] = {"pk": [], **{name: [] for name in fields}}
     if frame.empty:
-        return []
-    existing = existing_by_agency_id(
-        Event, "source_event_id", known=known, agency_ids=frame["source_event_id"]
+        return columns
+    existing = existing_values(
+        Event, "source_event_id", known=known, agency_ids=frame["source_event_id"], fields=fields
     )
-    changed = []
     for values in frame.to_dict("records"):
         event = existing[values["source_event_id"]]
-        fields = {
-            "event_type": values["event_type"],
-            "occurred_at": _utc(values["occurred_at"]),
-            "ended_at": _utc(values["ended_at"]),
-            "description": values["description"],
-            "details": {**added_details(event.details), **json.loads(values["details"])},
-            "location_id": values["location"],
-        }
-        if all(getattr(event, name) == value for name, value in fields.items()):
+        details = {**added_details(event["details"]), **json.loads(values["details"])}
+        if (
+            event["event_type"] == values["event_type"]
+            and event["occurred_at"] == _utc(values["occurred_at"])
+            and event["ended_at"] == _utc(values["ended_at"])
+            and event["description"] == values["description"]
+            and event["details"] == details
+            and event["location"] == values["location"]
+        ):
             continue
-        for name, value in fields.items():
-            setattr(event, name, value)
-        event.import_batch, event.row_number = batch, int(values[ROW])
-        changed.append(event)
-    return changed
+        columns["pk"].append(event["pk"])
+        for name in ("event_type", "occurred_at", "ended_at", "description", "location"):
+            columns[name].append(values[name])  # already in the database's form
+        columns["details"].append(json.dumps(details))
+        columns["import_batch"].append(batch.pk)
+        columns["row_number"].append(int(values[ROW]))
+    return columns
 
 
 ADDED_FROM = "added_from"  # detail name → the feed, batch and row that added it

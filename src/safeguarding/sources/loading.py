@@ -2,8 +2,11 @@
 
 Upserts are keyed on the agency's own ids (unique per feed), so re-importing changes nothing and
 a later extract updates a record, keeping its earlier values in `history`. New records, the bulk
-of any import, are built a column at a time; only records that already exist are compared one
-by one.
+of any import, are built a column at a time; records that already exist are read as plain
+values and compared one by one, and the changed ones written back in one statement per chunk
+(common.bulk.update_rows). Django's bulk_update built a CASE of every row for every field: a
+second county's import into a database that held the first spent most of its time there (on
+PostgreSQL 2,000 changed records took about 6 s, 475,000 changed events over 20 minutes).
 """
 
 import datetime
@@ -11,6 +14,7 @@ import json
 
 import pandas as pd
 from django.db import connection
+from django.db.models import Max
 
 from safeguarding.common.bulk import (
     BATCH_SIZE,
@@ -21,6 +25,7 @@ from safeguarding.common.bulk import (
     insert_rows,
     looked_up,
     matching_ids,
+    update_rows,
 )
 from safeguarding.people.models import Identifier, Object, ObjectLink, SourceRecord
 from safeguarding.sources.feeds import SOURCE_RECORD_FIELDS, Feed
@@ -64,14 +69,15 @@ def existing_ids(model, *, feed_id: int, id_field: str, agency_ids: pd.Series) -
     return matching_ids(model, feed_id=feed_id, id_field=id_field, agency_ids=agency_ids)
 
 
-def written_ids(model, id_field: str, *, batch: ImportBatch, rows: pd.Series) -> dict[str, int]:
-    """Agency id → primary key of what this chunk created or changed (by its row range, so the
-    query carries no long list of ids)."""
-    return dict(
-        model.objects.filter(
-            import_batch=batch, row_number__gte=int(rows.min()), row_number__lte=int(rows.max())
-        ).values_list(id_field, "pk")
-    )
+def highest_id(model) -> int:
+    return model.objects.aggregate(highest=Max("pk"))["highest"] or 0
+
+
+def added_ids(model, id_field: str, *, after: int, batch: ImportBatch) -> dict[str, int]:
+    """Agency id → pk of the rows just added: the batch's rows above the highest pk before
+    (ids only grow), read through the primary key's index. Found by batch alone, the events
+    table (no index on its batch) was read whole for every chunk."""
+    return dict(model.objects.filter(pk__gt=after, import_batch=batch).values_list(id_field, "pk"))
 
 
 def prepare_records(values: pd.DataFrame, *, feed: Feed) -> pd.DataFrame:
@@ -93,12 +99,13 @@ def prepare_records(values: pd.DataFrame, *, feed: Feed) -> pd.DataFrame:
     return frame
 
 
-def existing_by_agency_id(model, id_field: str, *, known: dict[str, int], agency_ids) -> dict:
-    """The stored objects for agency ids known to exist, keyed by agency id."""
+def existing_values(model, id_field: str, *, known: dict[str, int], agency_ids, fields) -> dict:
+    """The stored values of fields (and the pk) for agency ids known to exist, keyed by agency
+    id: plain values, as an existing row is compared with what the extract brings."""
     return {
-        getattr(found, id_field): found
+        row[id_field]: row
         for part in chunked([known[agency_id] for agency_id in agency_ids])
-        for found in model.objects.filter(pk__in=part)
+        for row in model.objects.filter(pk__in=part).values("pk", id_field, *fields)
     }
 
 
@@ -110,16 +117,17 @@ def upsert_rows(
     fields: list[str],
     constants: dict[str, object],
     changed_rows,
-    also_changed: tuple[str, ...] = (),
     feed_row: FeedRow,
     batch: ImportBatch,
 ) -> tuple[dict[str, int], set[int], int]:
     """Insert the rows of frame this feed does not hold yet (by the agency's own id) and update
-    those it holds that changed (`changed_rows` builds them); return agency id → pk, the pks
-    created, and how many existing rows changed. Records and events are upserted alike."""
+    those it holds that changed (`changed_rows` gives their new values as columns, the pk's
+    first, in the database's form); return agency id → pk, the pks created, and how many
+    existing rows changed. Records and events are upserted alike."""
     known = existing_ids(model, feed_id=feed_row.pk, id_field=id_field, agency_ids=frame[id_field])
     is_new = ~found_in(frame[id_field], known)
     new = frame[is_new]
+    before = highest_id(model) if len(new) else 0
     insert_rows(
         model,
         {
@@ -133,13 +141,10 @@ def upsert_rows(
         },
     )
     changed = changed_rows(frame[~is_new], known=known, batch=batch)
-    model.objects.bulk_update(
-        changed, [*fields, *also_changed, "import_batch", "row_number"], batch_size=BATCH_SIZE
-    )
+    update_rows(model, changed)
     mark_seen(model, pks=list(known.values()), batch=batch)
-    written = written_ids(model, id_field, batch=batch, rows=frame[ROW])
-    created = {pk for agency_id, pk in written.items() if agency_id not in known}
-    return {**known, **written}, created, len(changed)
+    created = added_ids(model, id_field, after=before, batch=batch) if len(new) else {}
+    return {**known, **created}, set(created.values()), len(changed["pk"])
 
 
 def upsert_source_records(
@@ -154,7 +159,6 @@ def upsert_source_records(
         fields=RECORD_FIELDS,
         constants={"link_model_version": "", "history": "[]"},
         changed_rows=_changed_records,
-        also_changed=("history",),
         feed_row=feed_row,
         batch=batch,
     )
@@ -166,36 +170,43 @@ def _aliases(value) -> list:
     return [] if value is None or pd.isna(value) else [value]
 
 
-def _changed_records(frame: pd.DataFrame, *, known: dict[str, int], batch: ImportBatch) -> list:
-    """The existing records whose values this extract changes, with their history extended."""
+def _changed_records(frame: pd.DataFrame, *, known: dict[str, int], batch: ImportBatch) -> dict:
+    """The existing records whose values this extract changes, as columns of their new values
+    (the database's form) with their history extended."""
+    fields = [*RECORD_FIELDS, "history", "import_batch", "row_number"]
+    columns: dict[str, list] = {"pk": [], **{name: [] for name in fields}}
     if frame.empty:
-        return []
-    existing = existing_by_agency_id(
-        SourceRecord, "source_record_id", known=known, agency_ids=frame["source_record_id"]
+        return columns
+    existing = existing_values(
+        SourceRecord,
+        "source_record_id",
+        known=known,
+        agency_ids=frame["source_record_id"],
+        fields=[*RECORD_FIELDS, "history", "import_batch", "row_number"],
     )
-    changed = []
     for values in frame.to_dict("records"):
         record = existing[values["source_record_id"]]
-        fields = {name: _python(name, values[name]) for name in RECORD_FIELDS}
-        before = {name: getattr(record, name) for name in RECORD_FIELDS}
-        if before == fields:
+        before = {name: record[name] for name in RECORD_FIELDS}
+        if before == {name: _python(name, values[name]) for name in RECORD_FIELDS}:
             continue
-        record.history = [
-            *record.history,
+        history = [
+            *record["history"],
             {
-                "import_batch": record.import_batch_id,
-                "row_number": record.row_number,
+                "import_batch": record["import_batch"],
+                "row_number": record["row_number"],
                 **{
                     k: v.isoformat() if isinstance(v, datetime.date) else v
                     for k, v in before.items()
                 },
             },
         ]
-        for name, value in fields.items():
-            setattr(record, name, value)
-        record.import_batch, record.row_number = batch, int(values[ROW])
-        changed.append(record)
-    return changed
+        columns["pk"].append(record["pk"])
+        for name in RECORD_FIELDS:
+            columns[name].append(values[name])  # already in the database's form
+        columns["history"].append(json.dumps(history))
+        columns["import_batch"].append(batch.pk)
+        columns["row_number"].append(int(values[ROW]))
+    return columns
 
 
 def _python(name: str, value):

@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
+from safeguarding.common.priority import run_as_batch
 from safeguarding.linkage.configuration import linkage_settings
 from safeguarding.linkage.evaluate import evaluate_against_truth, truth_clusters
 from safeguarding.linkage.pipeline import link_all, linked_records_frame
@@ -31,6 +32,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, full, threshold, evaluate, **options):
+        run_as_batch()  # pages first (common/priority.py)
         summary = link_all(
             full=full, threshold=threshold, progress=lambda step: self.stderr.write(f"  {step}")
         )

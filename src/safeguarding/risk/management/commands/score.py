@@ -7,6 +7,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 from tqdm import tqdm
 
+from safeguarding.common.priority import run_as_batch
 from safeguarding.risk.catalogue import CatalogueError, load_catalogue
 from safeguarding.risk.evaluation import evaluate_tracker
 from safeguarding.risk.services import record_validation, score_everyone
@@ -52,6 +53,7 @@ class Command(BaseCommand):
     def handle(
         self, *args, as_of, catalogue, evaluate, fit, fit_weights, figures, every, **options
     ):
+        run_as_batch()  # pages first (common/priority.py)
         try:
             loaded = load_catalogue(catalogue)
         except (CatalogueError, OSError) as error:

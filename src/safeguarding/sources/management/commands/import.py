@@ -6,6 +6,7 @@ from django.core.checks import Tags
 from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
+from safeguarding.common.priority import run_as_batch
 from safeguarding.sources.drop_folder import plan_folder_import
 from safeguarding.sources.feeds import FeedError, load_feeds
 from safeguarding.sources.importing import ImportFailed, import_audited
@@ -30,6 +31,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, feed, files, dir, feeds, **options):
+        run_as_batch()  # pages first (common/priority.py)
         try:
             definitions = load_feeds(feeds)
         except FeedError as error:

@@ -1,6 +1,7 @@
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
+from safeguarding.common.priority import run_as_batch
 from safeguarding.sources.background import abandon_interrupted_imports
 
 
@@ -15,6 +16,7 @@ class Command(BaseCommand):
         parser.add_argument("--burst", action="store_true", help="stop when nothing is waiting")
 
     def handle(self, *args, burst, **options):
+        run_as_batch()  # pages first (common/priority.py)
         stale = abandon_interrupted_imports()
         if stale:
             self.stderr.write(f"Marked {stale} interrupted import(s) as failed.")

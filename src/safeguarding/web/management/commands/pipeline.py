@@ -3,6 +3,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from safeguarding.common.priority import run_as_batch
 from safeguarding.pipeline import STAGE_NAMES, Inputs, PipelineError, run_pipeline
 
 
@@ -25,6 +26,7 @@ class Command(BaseCommand):
         parser.add_argument("--stages", nargs="+", choices=STAGE_NAMES, default=STAGE_NAMES)
 
     def handle(self, *args, geography, extracts, as_of, full_link, stages, **options):
+        run_as_batch()  # pages first (common/priority.py)
         inputs = Inputs(
             geography=geography,
             extracts=extracts,

@@ -136,6 +136,8 @@ def prepare(name: str, folder: Path, scale: str) -> tuple[str, str]:
     kept = folder / f"{name}-{scale}.sqlite3"
     county = folder / f"{name}-{scale}"
     if kept.exists():
+        # Kept from an earlier run, perhaps of older code: brought up to the code's tables.
+        run(["migrate", "--verbosity", "0"], f"sqlite:///{kept}")
         return f"sqlite:///{kept}", "" if name.startswith("febrl") else str(county / "truth")
     url = fresh_sqlite(folder, f"{name}-{scale}")
     migrate_with_agencies(url)

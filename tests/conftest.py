@@ -13,6 +13,7 @@ from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from safeguarding.access.services import ensure_standard_agencies
+from safeguarding.sources import chunked_writing
 from tests.factories import UserFactory
 
 PASSWORD = "correct-horse-battery-staple"
@@ -121,3 +122,13 @@ def no_person_risk_kept_between_tests():
 
     forget_people_read()
     yield
+
+
+@pytest.fixture
+def tiny_chunks(monkeypatch):
+    """A row or two a chunk of a batch stage on SQLite, so that a handful of rows takes many
+    chunks (sources/chunked_writing.py)."""
+    monkeypatch.setattr(chunked_writing, "FIRST_ROWS", 1)
+    monkeypatch.setattr(chunked_writing, "FIRST_ROWS_OF_A_WRITE", 1)
+    monkeypatch.setattr(chunked_writing, "FEWEST_ROWS", 1)
+    monkeypatch.setattr(chunked_writing, "PAUSE_SECONDS", 0)

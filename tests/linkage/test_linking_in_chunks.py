@@ -25,15 +25,6 @@ PEOPLE = [
 ]
 
 
-@pytest.fixture
-def tiny_chunks(monkeypatch):
-    """A row or two a chunk, so that a handful of records takes many chunks."""
-    monkeypatch.setattr(chunked_writing, "FIRST_ROWS", 1)
-    monkeypatch.setattr(chunked_writing, "FIRST_ROWS_OF_A_WRITE", 1)
-    monkeypatch.setattr(chunked_writing, "FEWEST_ROWS", 1)
-    monkeypatch.setattr(chunked_writing, "PAUSE_SECONDS", 0)
-
-
 def records(agency, feed: str, prefix: str) -> list[SourceRecord]:
     return [
         unlinked_record(

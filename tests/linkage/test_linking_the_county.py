@@ -156,7 +156,7 @@ def test_records_read_and_standardised_in_chunks_are_those_read_at_once(
     config = linkage_settings()
     everyone, compared = records_to_link(config)
     monkeypatch.setattr(pipeline, "READ_CHUNK", 97)
-    chunks = list(pipeline.source_record_chunks())
+    chunks = list(pipeline.source_record_chunks(pipeline.identifier_kinds()))
     in_chunks, compared_in_chunks = records_to_link(config)
 
     assert len(chunks) == -(-len(everyone) // 97) > 10

@@ -15,15 +15,6 @@ from tests.sources.test_chunked_writing import crash_on_call
 
 
 @pytest.fixture
-def tiny_chunks(monkeypatch):
-    """A row or two a chunk, so that a handful of young people takes many chunks."""
-    monkeypatch.setattr(chunked_writing, "FIRST_ROWS", 1)
-    monkeypatch.setattr(chunked_writing, "FIRST_ROWS_OF_A_WRITE", 1)
-    monkeypatch.setattr(chunked_writing, "FEWEST_ROWS", 1)
-    monkeypatch.setattr(chunked_writing, "PAUSE_SECONDS", 0)
-
-
-@pytest.fixture
 def scored_county(county):
     """Five young people with a referral each, scored once as of AS_OF."""
     for _ in range(5):

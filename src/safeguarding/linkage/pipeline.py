@@ -63,10 +63,9 @@ RECORD_COLUMNS = [
 ]
 
 
-def source_record_chunks() -> Iterator[pd.DataFrame]:
+def source_record_chunks(kinds: list[str]) -> Iterator[pd.DataFrame]:
     """Every source record, in id order, a frame of at most `READ_CHUNK` at a time, with their
-    valid identifiers (a column per kind) and the position of their postcode."""
-    kinds = identifier_kinds()
+    valid identifiers (a column per kind of `kinds`) and the position of their postcode."""
     positions = pd.DataFrame.from_records(
         Postcode.objects.values_list("postcode", "latitude", "longitude"),
         columns=["postcode", "latitude", "longitude"],
@@ -102,12 +101,11 @@ def source_record_chunks() -> Iterator[pd.DataFrame]:
 
 def source_records_frame() -> pd.DataFrame:
     """Every source record as one frame (`source_record_chunks`)."""
-    frames = list(source_record_chunks())
+    kinds = identifier_kinds()
+    frames = list(source_record_chunks(kinds))
     if not frames:
         columns = [c for c in RECORD_COLUMNS if c != "feed__name"]
-        return pd.DataFrame(
-            columns=["feed", *columns, *identifier_kinds(), "latitude", "longitude"]
-        )
+        return pd.DataFrame(columns=["feed", *columns, *kinds, "latitude", "longitude"])
     return pd.concat(frames, ignore_index=True)
 
 
@@ -117,7 +115,7 @@ def records_to_link(config: LinkageSettings) -> tuple[pd.DataFrame, pd.DataFrame
     kinds = identifier_kinds()
     everyone: list[pd.DataFrame] = []
     compared: list[pd.DataFrame] = []
-    for chunk in source_record_chunks():
+    for chunk in source_record_chunks(kinds):
         everyone.append(chunk[["id", "person_id", "feed"]])
         linked = linkable(chunk, config)
         if len(linked) or not compared:

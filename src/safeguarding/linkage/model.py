@@ -408,8 +408,8 @@ def _with_prior(pairs: pd.DataFrame, model_json: dict, chance: float) -> pd.Data
 
 def scored_pairs(predictions: SplinkDataFrame) -> pd.DataFrame:
     """Splink's predictions as a frame of the columns kept: the pair, its weight and each
-    comparison's level. Splink's own frame also holds both records' compared values (most of
-    its memory: at a million records, millions of pairs)."""
+    comparison's level. Splink's own frame also holds both records' compared values beside
+    them, several times these columns for every pair scored."""
     gammas = [c.name for c in predictions.columns if c.input_name.startswith("gamma_")]
     kept = ", ".join(["unique_id_l", "unique_id_r", "match_weight", "match_probability", *gammas])
     return predictions.db_api.query_sql(

@@ -1,14 +1,13 @@
 """A batch written in chunks (SQLite) still lands whole or not at all, and never stalls a page."""
 
 import functools
-import sqlite3
 import threading
 import time
 from datetime import date
 from pathlib import Path
 
 import pytest
-from django.db import connection
+from django.db import connection, transaction
 
 from safeguarding.people.models import Event, Identifier, Involvement, Object, SourceRecord
 from safeguarding.sources import chunked_writing, importing, loading
@@ -164,17 +163,18 @@ def test_a_page_that_writes_during_an_import_waits_for_one_chunk_not_the_batch(
     done = threading.Event()
 
     def page():
-        # As a page would write its audit record: take the write lock, then let it go.
-        database = sqlite3.connect(connection.settings_dict["NAME"], timeout=60)
-        database.isolation_level = None
+        # As a page writes its audit record: a transaction through the site's own database
+        # backend (this thread's connection), which takes its turn at the write lock first
+        # (common/sqlite), then lets it go.
         importing_now.wait()
-        while not done.is_set():
-            started = time.perf_counter()
-            database.execute("BEGIN IMMEDIATE")
-            database.execute("ROLLBACK")
-            waits.append(time.perf_counter() - started)
-            time.sleep(0.02)
-        database.close()
+        try:
+            while not done.is_set():
+                started = time.perf_counter()
+                with transaction.atomic():
+                    waits.append(time.perf_counter() - started)
+                time.sleep(0.02)
+        finally:
+            connection.close()
 
     reader = threading.Thread(target=page)
     reader.start()

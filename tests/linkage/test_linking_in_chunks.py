@@ -12,6 +12,7 @@ from safeguarding.people.models import Involvement, Person, SourceRecord
 from safeguarding.sources import chunked_writing
 from safeguarding.sources.chunked_writing import batch_stage_turn
 from safeguarding.sources.models import UndoEntry
+from tests.factories import InvolvementFactory
 from tests.linkage.conftest import unlinked_record
 from tests.sources.test_chunked_writing import crash_on_call
 
@@ -108,3 +109,47 @@ def test_a_link_run_whose_process_died_is_undone_by_the_next_batch_stage(
 
     assert linked_state() == before
     assert not UndoEntry.objects.exists()
+
+
+def test_involvements_follow_their_records_without_a_journal_entry_each_and_are_undone(
+    linked, agencies, monkeypatch
+):
+    """An involvement's person is its record's (chunked_writing.DERIVED): a link that moves
+    records journals the records, not each involvement, and undoing it sets the involvements
+    again from the records as they were."""
+    if connection.vendor != "sqlite":
+        pytest.skip("PostgreSQL undoes a link run with its one transaction")
+    police, _ = linked
+    school = unlinked_record(
+        agencies["education"],
+        "education-pupils",
+        source_record_id="E1",
+        given_names="Jade",
+        family_name="Walsh",
+        date_of_birth=datetime.date(2009, 4, 3),
+        postcode="SN15 1AA",
+    )
+    jade = SourceRecord.objects.get(pk=police[0].pk).person_id
+    moving = InvolvementFactory(source_record=school)
+    staying = InvolvementFactory(source_record=SourceRecord.objects.get(pk=police[0].pk))
+    assert moving.person_id is None and staying.person_id == jade is not None
+    before = linked_state()
+    # Killed after the involvements followed their records, before the people were described.
+    monkeypatch.setattr(chunked_writing, "_abandon", lambda journal, error: None)
+    monkeypatch.setattr(services, "describe_people", crash_on_call(1, services.describe_people))
+    with pytest.raises(RuntimeError):
+        link_all()
+    assert SourceRecord.objects.get(pk=school.pk).person_id == jade
+    assert Involvement.objects.get(pk=moving.pk).person_id == jade
+    assert (
+        not UndoEntry.objects.filter(table=Involvement._meta.db_table)
+        .exclude(old_values=None)
+        .exists()
+    )
+    monkeypatch.undo()
+
+    with batch_stage_turn():
+        pass
+
+    assert linked_state() == before
+    assert Involvement.objects.get(pk=moving.pk).person_id is None

@@ -1,14 +1,17 @@
 """A batch written in chunks (SQLite) still lands whole or not at all, and never stalls a page."""
 
 import functools
+import sqlite3
 import threading
 import time
+from contextlib import closing
 from datetime import date
 from pathlib import Path
 
 import pytest
 from django.db import connection, transaction
 
+from safeguarding.common.sqlite.base import checkpoint_if_grown
 from safeguarding.people.models import Event, Identifier, Involvement, Object, SourceRecord
 from safeguarding.sources import chunked_writing, importing, loading
 from safeguarding.sources.chunked_writing import batch_stage_turn
@@ -198,3 +201,34 @@ def test_a_page_that_writes_during_an_import_waits_for_one_chunk_not_the_batch(
     # time to spare; the bound leaves room for a shared, loaded one. An import in one
     # transaction would have held it for the whole file (tens of seconds here).
     assert max(waits) < 2.0, f"a page waited {max(waits):.2f} s for the import"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_batch_copies_its_log_back_into_the_database_between_chunks_and_at_its_end(
+    feeds, tmp_path, monkeypatch, small_chunks
+):
+    """Between chunks (here after every one: the threshold is set to nothing) and when it ends,
+    outside the write lock, so that no page's commit inherits the checkpoint."""
+    if connection.vendor != "sqlite":
+        pytest.skip("PostgreSQL checkpoints itself")
+    database = connection.settings_dict["NAME"]
+
+    def records_in_the_file() -> int:
+        # Immutable: the database file alone, not what is still in the write-ahead log.
+        with closing(sqlite3.connect(f"file:{database}?immutable=1", uri=True)) as file:
+            return file.execute("SELECT count(*) FROM people_sourcerecord").fetchone()[0]
+
+    seen: list[int] = []
+
+    def checkpoint(connection, limit=None):
+        checkpoint_if_grown(connection, 0 if limit is None else limit)
+        seen.append(records_in_the_file())
+
+    monkeypatch.setattr(chunked_writing, "checkpoint_if_grown", checkpoint)
+    import_file(
+        feed=feeds["test-nominals"], path=write(tmp_path, "second.csv", SECOND), today=TODAY
+    )
+
+    assert seen[-1] == records_in_the_file() == 3 + NEW
+    # The first chunks were in the file before the batch ended.
+    assert 0 < seen[0] < 3 + NEW

@@ -51,7 +51,21 @@ CASES = {
         lambda county, child: with_peer(county, child, exploited=True),
         lambda county, child: with_peer(county, child, exploited=False),
     ),
+    "school-exploited": (
+        lambda county, child: at_school_with(county, child, exploited_pupils=2),
+        lambda county, child: at_school_with(county, child, exploited_pupils=1),
+    ),
 }
+
+
+def at_school_with(county, child, *, exploited_pupils: int):
+    """The child at a school where that many other pupils' CCE is recorded (factor 24A)."""
+    at_school = event(SCHOOL, "attendance", details={"school_urn": "100001"})
+    at_school(county, child)
+    for _ in range(exploited_pupils):
+        pupil = county.person()
+        at_school(county, pupil)
+        referral("24A")(county, pupil)
 
 
 def with_peer(county, child, *, exploited: bool):

@@ -43,7 +43,9 @@ NETWORK_CONCERNS = {"adult", "address", "phone"}
 # Two parts of the catalogue: indicators are signs that a child may be being exploited;
 # vulnerabilities raise the risk without being signs of harm, and weigh less (docs/risk.md).
 PARTS = {"indicator": "Indicator of exploitation", "vulnerability": "Vulnerability"}
-RELATIONS = {"household", "shared_event"}
+# household: same home and surname; shared_event: in one event; school: the same school (the
+# tracker's school, from the latest attendance or exclusion record)
+RELATIONS = {"household", "school", "shared_event"}
 WEIGHTINGS = {"expert": "expert weights", "fitted": "weights fitted on local history"}
 PLACE_CONDITIONS = {"out_of_area"}
 COUNTS = {"events", "episodes"}
@@ -82,7 +84,8 @@ class Indicator:
         "events"  # or "episodes": reports of one missing episode by two agencies count once
     )
     below: float | None = None  # attendance: the rate under which a half term counts
-    min_young_people: int = 2  # adults and places of concern
+    # adults and places of concern; for a school, how many OTHER young people there
+    min_young_people: int = 2
     adult_roles: tuple[str, ...] = ()
     lookback_days: int = 180
     concerns: tuple[str, ...] = ()  # network_concern: adult, address, phone
@@ -209,6 +212,14 @@ def _indicator(raw: dict, position: int, part: str = "indicator") -> Indicator:
             f"{where}: a related_exploited item needs relation ({', '.join(sorted(RELATIONS))}) "
             "and related_indicators."
         )
+    min_young_people = raw.get("min_young_people", 2)
+    if isinstance(min_young_people, bool) or not isinstance(min_young_people, int):
+        raise CatalogueError(f"{where}: min_young_people must be a whole number.")
+    if min_young_people < 1:
+        raise CatalogueError(f"{where}: min_young_people must be at least 1.")
+    lookback_days = raw.get("lookback_days", 180)
+    if isinstance(lookback_days, bool) or not isinstance(lookback_days, int) or lookback_days < 1:
+        raise CatalogueError(f"{where}: lookback_days must be a whole number of days, at least 1.")
     return Indicator(
         **{
             **raw,

@@ -26,6 +26,9 @@ EVENT_COLUMNS = [
     "postcode",
     "in_area",
 ]
+# The columns an item's match keeps of an event (risk/scoring.py, risk/related_exploited.py).
+MATCH_COLUMNS = ["person_id", "event_id", "occurred_at", "unit"]
+ADULT_AGE = 18  # on the day of the event
 PEOPLE_SQL = "SELECT id, display_name, date_of_birth, sex FROM people_person"
 RECORDS_SQL = """
 SELECT r.person_id, r.ethnicity, r.postcode, a.code

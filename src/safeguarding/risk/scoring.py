@@ -15,15 +15,13 @@ from functools import cached_property
 import numpy as np
 import pandas as pd
 
-from safeguarding.risk import linked_concerns
+from safeguarding.risk import linked_concerns, related_exploited
 from safeguarding.risk.catalogue import Catalogue, Indicator
-from safeguarding.risk.facts import Facts, ages_on
+from safeguarding.risk.facts import ADULT_AGE, MATCH_COLUMNS, Facts, ages_on
 
 # An indicator counts the events a young person is in, in any of these roles, unless it names
 # its own: never events they only reported or witnessed.
 DEFAULT_ROLES = ("subject", "victim", "suspect", "missing_person", "found_with")
-ADULT_AGE = 18
-MATCH_COLUMNS = ["person_id", "event_id", "occurred_at", "unit"]
 PERSISTENT_ABSENCE = 0.9  # DfE: missing 10% or more of possible sessions
 
 
@@ -141,7 +139,7 @@ class Scorer:
             self._factor_rows(catalogue.learning_disability_factors)
         ]
         schools = events[events["school_urn"] != ""]
-        self.schools = schools[["person_id", "occurred_at", "school_urn"]]
+        self.schools = schools[["person_id", "event_id", "occurred_at", "school_urn"]]
         wanted = {
             c for i in catalogue.indicators if i.kind == "network_concern" for c in i.concerns
         }
@@ -280,70 +278,56 @@ class Scorer:
                 frames.append(
                     self._network_concerns(indicator, known).assign(indicator_id=indicator.id)
                 )
-        matched = pd.concat(frames, ignore_index=True)
-        matched["intensity"] = matched["intensity"].astype(float).fillna(1.0)
-        starts = end - matched["indicator_id"].map(window)
-        matched = matched[matched["occurred_at"] >= starts]
+        everything = pd.concat(frames, ignore_index=True)
+        everything["intensity"] = everything["intensity"].astype(float).fillna(1.0)
+        starts = end - everything["indicator_id"].map(window)
+        matched = everything[everything["occurred_at"] >= starts]
         related = [i for i in catalogue.indicators if i.kind == "related_exploited"]
         if related:
             frames = [matched]
             frames += [
-                self._related_exploited(i, matched, known, end).assign(indicator_id=i.id)
+                self._related(i, matched, everything, known, end).assign(indicator_id=i.id)
                 for i in related
             ]
             matched = pd.concat(frames, ignore_index=True)
             matched["intensity"] = matched["intensity"].astype(float).fillna(1.0)
         return matched
 
-    def _related_exploited(
-        self, indicator: Indicator, matched: pd.DataFrame, known: pd.DataFrame, end
+    def _related(
+        self,
+        indicator: Indicator,
+        matched: pd.DataFrame,
+        everything: pd.DataFrame,
+        known: pd.DataFrame,
+        end: pd.Timestamp,
     ) -> pd.DataFrame:
-        """Young people related to one whose exploitation is recorded (by a related indicator
-        in the window): in the same household, or in the same event.
-
-        A household match carries no evidence of its own: the other child's records are not
-        this child's (the hit's count says how many such children there are).
-        """
-        since = end - pd.Timedelta(days=indicator.lookback_days)
-        exploited = matched[
-            matched["indicator_id"].isin(indicator.related_indicators)
-            & (matched["occurred_at"] >= since)
-        ]
-        exploited_ids = set(exploited["person_id"])
-        if not exploited_ids:
-            return pd.DataFrame(columns=MATCH_COLUMNS)
+        """The young people related (by the item's relation) to one whose exploitation is
+        recorded (risk/related_exploited.py)."""
+        if indicator.relation == "school":
+            since = end - pd.Timedelta(days=indicator.lookback_days)
+            schools = self.latest_school_records(end, since=since)
+            return related_exploited.at_school(indicator, everything, schools, end)
         if indicator.relation == "shared_event":
-            recent = known[(known["occurred_at"] >= since) & ~(known["age"] >= ADULT_AGE)]
-            recent = recent[recent["role"].isin(indicator.roles or DEFAULT_ROLES)]
-            with_exploited = recent[recent["person_id"].isin(exploited_ids)]["event_id"]
-            shared = recent[recent["event_id"].isin(set(with_exploited))]
-            return shared[~shared["person_id"].isin(exploited_ids)][MATCH_COLUMNS]
-        households = self.households
-        of = households.reindex(list(exploited_ids)).dropna()
-        latest = exploited.groupby("person_id")["occurred_at"].max()
-        rows = households[households.isin(set(of)) & ~households.index.isin(exploited_ids)]
-        if rows.empty:
-            return pd.DataFrame(columns=MATCH_COLUMNS)
-        sibling_latest = latest.reindex(of.index).groupby(of).max()
-        sibling_count = of.groupby(of).size()
-        return pd.DataFrame(
-            {
-                "person_id": rows.index,
-                "event_id": -1,  # no evidence of this child's own
-                "occurred_at": rows.map(sibling_latest).to_numpy(),
-                "unit": ["h" + str(key) for key in rows],
-                "siblings": rows.map(sibling_count).to_numpy(),
-            }
-        )[MATCH_COLUMNS]
+            return related_exploited.in_shared_events(
+                indicator, matched, known, end, default_roles=DEFAULT_ROLES
+            )
+        return related_exploited.in_household(indicator, matched, self.households, end)
+
+    def latest_school_records(
+        self, end: pd.Timestamp, *, since: pd.Timestamp | None = None
+    ) -> pd.DataFrame:
+        """person_id → event_id and school_urn of their latest attendance or exclusion record
+        before `end` (and from `since`): the school the tracker shows."""
+        schools = self.schools[self.schools["occurred_at"] < end]
+        if since is not None:
+            schools = schools[schools["occurred_at"] >= since]
+        # Events are in time order (risk/facts.py), so the last is the latest.
+        latest = schools.drop_duplicates("person_id", keep="last").set_index("person_id")
+        return latest[["event_id", "school_urn"]]
 
     @cached_property
     def households(self) -> pd.Series:
-        """person_id → home postcode and surname, for people who have both."""
-        people = self.facts.people
-        surname = people["name"].fillna("").str.split().str[-1].str.upper()
-        key = people["home_postcode"].fillna("") + "|" + surname.fillna("")
-        usable = (people["home_postcode"].fillna("") != "") & (surname.fillna("") != "")
-        return pd.Series(key[usable].to_numpy(), index=people["person_id"][usable].to_numpy())
+        return related_exploited.households(self.facts.people)
 
     def hits(self, as_of: datetime.date) -> pd.DataFrame:
         """Every indicator hit as of the date, with its recency, weight and evidence."""
@@ -455,8 +439,7 @@ class Scorer:
         assessments["level"] = assessments["computed_level"].where(~raised, "medium")
         for column in ("sex", "ethnicity", "community_area", "agencies"):
             assessments[column] = people[column].reindex(assessments.index)
-        schools = self.schools[self.schools["occurred_at"] < end]
-        latest_school = schools.drop_duplicates("person_id", keep="last").set_index("person_id")
+        latest_school = self.latest_school_records(end)
         assessments["school_urn"] = latest_school["school_urn"].reindex(assessments.index)
         assessments["school_urn"] = assessments["school_urn"].fillna("")
         assessments = assessments.reset_index().sort_values(

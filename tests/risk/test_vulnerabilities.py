@@ -125,6 +125,22 @@ def test_a_sibling_with_exploitation_recorded_counts_without_showing_their_recor
     assert "sibling-exploited" not in hits_of(sibling)
 
 
+@pytest.mark.parametrize(("days_before", "counts"), [(250, True), (400, False)])
+def test_a_relative_s_exploitation_counts_over_the_relation_s_year_not_six_months(
+    county, days_before, counts
+):
+    """sibling-exploited and peer-exploited look back a year (lookback_days = 365) for the
+    other child's exploitation, though its indicators count as signs for six months only."""
+    child = county.person(display_name="Amy Carter")
+    sibling = county.person(display_name="Ben Carter")
+    event(SCHOOL, "exclusion")(county, child)
+    event(CARE, "referral", details={"factor_codes": ["11A"]}, days_before=days_before)(
+        county, sibling
+    )
+    SourceRecord.objects.update(postcode=IN_AREA)
+    assert ("sibling-exploited" in hits_of(child)) is counts
+
+
 def test_vulnerabilities_fade_order_by_recency_and_never_flag_alone(county):
     recent, older, loaded = county.person(), county.person(), county.person()
     absent = {"possible_sessions": 70, "sessions_attended": 60}  # 86%: not an indicator

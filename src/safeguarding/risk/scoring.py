@@ -286,8 +286,7 @@ class Scorer:
         if related:
             frames = [matched]
             frames += [
-                self._related(i, matched, everything, known, end).assign(indicator_id=i.id)
-                for i in related
+                self._related(i, everything, known, end).assign(indicator_id=i.id) for i in related
             ]
             matched = pd.concat(frames, ignore_index=True)
             matched["intensity"] = matched["intensity"].astype(float).fillna(1.0)
@@ -296,22 +295,23 @@ class Scorer:
     def _related(
         self,
         indicator: Indicator,
-        matched: pd.DataFrame,
         everything: pd.DataFrame,
         known: pd.DataFrame,
         end: pd.Timestamp,
     ) -> pd.DataFrame:
         """The young people related (by the item's relation) to one whose exploitation is
-        recorded (risk/related_exploited.py)."""
+        recorded (risk/related_exploited.py). `everything`: every item's matches before each
+        item's own window, so the related indicators are read over the relation's lookback (a
+        year), not over the six months they count for as signs."""
         if indicator.relation == "school":
             since = end - pd.Timedelta(days=indicator.lookback_days)
             schools = self.latest_school_records(end, since=since)
             return related_exploited.at_school(indicator, everything, schools, end)
         if indicator.relation == "shared_event":
             return related_exploited.in_shared_events(
-                indicator, matched, known, end, default_roles=DEFAULT_ROLES
+                indicator, everything, known, end, default_roles=DEFAULT_ROLES
             )
-        return related_exploited.in_household(indicator, matched, self.households, end)
+        return related_exploited.in_household(indicator, everything, self.households, end)
 
     def latest_school_records(
         self, end: pd.Timestamp, *, since: pd.Timestamp | None = None

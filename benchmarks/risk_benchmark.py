@@ -1,7 +1,7 @@
 """The tracker's validity on synthetic counties built from different parameters.
 
     .venv/bin/python benchmarks/risk_benchmark.py [--scale 10000] [--counties hard,hard-urban]
-        [--postgres URL] [--pages]
+        [--replicates N] [--postgres URL] [--pages]
 
 For each county (a `synth --profile`, with its own seed): build it, import and link it into a
 fresh SQLite database, then `safeguarding score --evaluate TRUTH --fit-weights`: every method
@@ -14,6 +14,14 @@ Targets (issue 20), with the recording bias switched on: ROC AUC >= 0.90 and ave
 earlier sign warned of (medium or high before); false-positive-rate ratio among the top 100
 <= 1.25 between any two ethnic groups and between the sexes. Intervals (AUC, fairness ratios)
 come from a bootstrap by young person, not by person-date.
+
+With --replicates N, N counties of each profile, seeds counted on from the profile's own (hard:
+101, 102, ...; hard-urban: 202, 203, ...), each with its table, then the fairness of each
+tracker pooled over the profile's counties: rates by group over every county's person-dates
+(`score --person-dates`), the worst ratios with a bootstrap by young person drawn within each
+county (each county keeps its size, as the design fixes it), and what chance alone gives with
+the attribute shuffled between young people within each county. A county's false positives in
+a small group are a handful of young people; pooled over N counties they are N times as many.
 
 With --pages, also the Tracker page's server time on the first county (issue 7: under 200 ms);
 with --postgres, `score` timed on PostgreSQL too. Build once with --folder, then --reuse; on
@@ -32,18 +40,29 @@ import tempfile
 import time
 from pathlib import Path
 
+import pandas as pd
 from county_databases import fresh_postgres, fresh_sqlite, prepare, run, signed_in_client
 
+from safeguarding.risk.fairness import ATTRIBUTES, group_rates, pair_interval, worst_ratio
+
 SEEDS = {"default": 42, "hard": 101, "hard-urban": 202}
+EXPERT = "tracker (all agencies)"
 TRACKER_QUERIES = ["", "?level=high", "?type=cse&age=13-15", "?sort=level&page=3"]
 
 
-def build(folder: Path, profile: str, scale: str, *, reuse: bool) -> tuple[Path, str]:
-    county = folder / profile
-    linked = folder / f"{profile}.sqlite3"
+def county_name(profile: str, seed: int) -> str:
+    """The county's folder and database name: the profile alone for its usual seed (so folders
+    built before replicates existed are still reused), with the seed for the others."""
+    return profile if seed == SEEDS.get(profile, 7) else f"{profile}-{seed}"
+
+
+def build(folder: Path, profile: str, seed: int, scale: str, *, reuse: bool) -> tuple[Path, str]:
+    name = county_name(profile, seed)
+    county = folder / name
+    linked = folder / f"{name}.sqlite3"
     if reuse and linked.exists() and (county / "manifest.json").exists():
         return county, f"sqlite:///{linked}"  # built, imported and linked by an earlier run
-    database = fresh_sqlite(folder, profile)
+    database = fresh_sqlite(folder, name)
     run(
         [
             "synth",
@@ -54,7 +73,7 @@ def build(folder: Path, profile: str, scale: str, *, reuse: bool) -> tuple[Path,
             "--profile",
             profile,
             "--seed",
-            str(SEEDS.get(profile, 7)),
+            str(seed),
             "--end",
             "2026-10-31",
         ],
@@ -65,8 +84,14 @@ def build(folder: Path, profile: str, scale: str, *, reuse: bool) -> tuple[Path,
     return county, database
 
 
-def evaluate(county: Path, database: str, *, every: str) -> tuple[str, list[dict], float]:
-    figures = county / "figures.json"
+def evaluate(
+    county: Path, database: str, *, every: str, reuse: bool = False
+) -> tuple[str, list[dict], str]:
+    """The evaluation's text, figures and how long it took, all kept in the county's folder
+    with its person-dates (person_dates.csv, for pooling)."""
+    figures, text = county / "figures.json", county / "evaluation.txt"
+    if reuse and text.exists() and (county / "person_dates.csv").exists():
+        return text.read_text(), json.loads(figures.read_text()), "reused from an earlier run"
     evaluated = run(
         [
             "score",
@@ -77,10 +102,14 @@ def evaluate(county: Path, database: str, *, every: str) -> tuple[str, list[dict
             every,
             "--figures",
             str(figures),
+            "--person-dates",
+            str(county / "person_dates.csv"),
         ],
         database,
     )
-    return evaluated.output, json.loads(figures.read_text()), evaluated.seconds
+    text.write_text(evaluated.output)
+    took = f"{evaluated.seconds:.0f} s ({evaluated.cpu_seconds:.0f} s of CPU)"
+    return evaluated.output, json.loads(figures.read_text()), took
 
 
 def _ratio(row: dict, key: str) -> float:
@@ -134,6 +163,111 @@ def targets(rows: list[dict]) -> list[str]:
         lines += [
             f"    {'met    ' if ok else 'MISSED '}{name:<34}{value}" for name, ok, value in checks
         ]
+    return lines
+
+
+def pooled_person_dates(counties: dict[str, Path], method: str) -> pd.DataFrame:
+    """One method's person-dates from every county, each young person's id made distinct by
+    their county's name (the same id in two counties is two different young people)."""
+    frames = []
+    for name, county in counties.items():
+        frame = pd.read_csv(county / "person_dates.csv", dtype={"true_id": str})
+        frame = frame[frame["method"] == method]
+        frames.append(frame.assign(county=name, true_id=name + ":" + frame["true_id"]))
+    return pd.concat(frames, ignore_index=True)
+
+
+def pair_ratio(rates: pd.DataFrame, group: str, reference: str = "White") -> float:
+    """One group's false-positive rate in the top over the reference group's."""
+    if group not in rates.index or reference not in rates.index:
+        return math.nan
+    low = rates.loc[reference, "fpr_top"]
+    return math.inf if low == 0 else float(rates.loc[group, "fpr_top"] / low)
+
+
+def seed_table(profile: str, seeds: list[int], rows_by_seed: dict[int, list[dict]], folder: Path):
+    """Per county of the profile: accuracy and the fairness ratios of the expert tracker, and
+    the mean and spread over the seeds."""
+    lines = [
+        f"{'county':<18}{'AUC':>7}{'AP':>7}{'P@50':>6}{'FPR eth':>9}{'chance':>8}{'FPR sex':>9}"
+        f"{'chance':>8}{'Black/W':>9}{'Mixed/W':>9}"
+    ]
+    columns: dict[str, list[float]] = {}
+    for seed in seeds:
+        row = next(r for r in rows_by_seed[seed] if r["method"] == EXPERT)
+        name = county_name(profile, seed)
+        frame = pooled_person_dates({name: folder / name}, EXPERT)
+        rates = group_rates(frame, "ethnicity")
+        eth = row["fairness"].get("ethnicity:fpr_top") or {}
+        sex = row["fairness"].get("sex:fpr_top") or {}
+        values = {
+            "AUC": row["roc_auc"],
+            "AP": row["average_precision"],
+            "P@50": row["precision_at_50"],
+            "eth": _ratio(row, "ethnicity:fpr_top"),
+            "eth chance": eth.get("chance") or math.nan,
+            "sex": _ratio(row, "sex:fpr_top"),
+            "sex chance": sex.get("chance") or math.nan,
+            "Black/W": pair_ratio(rates, "Black"),
+            "Mixed/W": pair_ratio(rates, "Mixed"),
+        }
+        for key, value in values.items():
+            columns.setdefault(key, []).append(value)
+        lines.append(f"{f'{profile} {seed}':<18}" + _figures(list(values.values())))
+    finite = {k: [v for v in vs if math.isfinite(v)] for k, vs in columns.items()}
+    lines.append(
+        f"{'mean':<18}" + _figures([statistics.fmean(v or [math.nan]) for v in finite.values()])
+    )
+    lines.append(
+        f"{'sd between seeds':<18}"
+        + _figures([statistics.stdev(v) if len(v) > 1 else math.nan for v in finite.values()])
+    )
+    return lines
+
+
+def _figures(values: list[float]) -> str:
+    widths = (7, 7, 6, 9, 8, 9, 8, 9, 9)
+    places = (3, 3, 2, 2, 2, 2, 2, 2, 2)
+    return "".join(
+        f"{value:>{width}.{place}f}"
+        for value, width, place in zip(values, widths, places, strict=True)
+    )
+
+
+def pooled_fairness(profile: str, seeds: list[int], folder: Path, method: str) -> list[str]:
+    """Fairness of one method pooled over the profile's counties: rates by group over every
+    county's person-dates, the worst ratios with a bootstrap by young person and the ratio
+    chance alone gives, both stratified by county."""
+    counties = {county_name(profile, seed): folder / county_name(profile, seed) for seed in seeds}
+    frame = pooled_person_dates(counties, method)
+    lines = [
+        f"{method}: pooled over {len(seeds)} counties of '{profile}' (seeds "
+        f"{', '.join(map(str, seeds))}): {len(frame):,} person-dates, "
+        f"{frame['true_id'].nunique():,} young people",
+        f"  {'group':<10}{'person-dates':>13}{'exploited':>10}{'FP top':>8}{'FPR top':>9}"
+        f"{'flag rate':>10}{'recall':>8}",
+    ]
+    for attribute in ATTRIBUTES:
+        rates = group_rates(frame, attribute)
+        for group, r in rates.iterrows():
+            lines.append(
+                f"  {group:<10}{r['people']:>13,.0f}{r['positives']:>10,.0f}{r['false_top']:>8,.0f}"
+                f"{r['fpr_top']:>9.4f}{r['flag_rate']:>10.4f}{r['recall_flag']:>8.2f}"
+            )
+        for measure in ("fpr_top", "flag_rate"):
+            ratio = worst_ratio(rates, attribute, measure, frame=frame, within="county")
+            if ratio is not None:
+                lines.append(f"  worst {attribute} {measure} ratio: {ratio.describe()}")
+    rates = group_rates(frame, "ethnicity")
+    for group in ("Black", "Mixed"):
+        if group in rates.index and "White" in rates.index:
+            low, high = pair_interval(
+                frame, "ethnicity", "fpr_top", group, "White", within="county"
+            )
+            lines.append(
+                f"  {group} / White fpr_top ratio: {pair_ratio(rates, group):.2f} "
+                f"(90% interval {low:.2f} to {high:.2f})"
+            )
     return lines
 
 
@@ -191,21 +325,49 @@ def main() -> None:
     parser.add_argument(
         "--reuse", action="store_true", help="reuse counties already linked in --folder"
     )
+    parser.add_argument(
+        "--reuse-evaluations",
+        action="store_true",
+        help="print each county's evaluation as an earlier run left it in --folder, without "
+        "scoring again (stale if the catalogue or the scoring changed since)",
+    )
     parser.add_argument("--every", default="28", help="days between the dates scored")
+    parser.add_argument(
+        "--replicates",
+        type=int,
+        default=1,
+        help="counties of each profile, with seeds counted on from the profile's own (hard: "
+        "101, 102, ...); with more than one, fairness is also pooled over them",
+    )
     options = parser.parse_args()
     folder = Path(options.folder or tempfile.mkdtemp())
     folder.mkdir(parents=True, exist_ok=True)
     first = None
     for profile in options.counties.split(","):
-        county, database = build(folder, profile, options.scale, reuse=options.reuse)
-        first = first or (county, database)
-        text, rows, seconds = evaluate(county, database, every=options.every)
-        print(f"== County '{profile}' (scale {options.scale}, seed {SEEDS.get(profile, 7)}) ==")
-        print(text)
-        print(f"Evaluation took {seconds:.0f} s.\nTargets:")
-        print("\n".join(targets(rows)))
-        print()
-        sys.stdout.flush()
+        seeds = [SEEDS.get(profile, 7) + replicate for replicate in range(options.replicates)]
+        rows_by_seed = {}
+        for seed in seeds:
+            county, database = build(folder, profile, seed, options.scale, reuse=options.reuse)
+            first = first or (county, database)
+            text, rows, took = evaluate(
+                county, database, every=options.every, reuse=options.reuse_evaluations
+            )
+            rows_by_seed[seed] = rows
+            print(f"== County '{profile}' (scale {options.scale}, seed {seed}) ==")
+            print(text)
+            print(f"Evaluation: {took}.\nTargets:")
+            print("\n".join(targets(rows)))
+            print()
+            sys.stdout.flush()
+        if len(seeds) > 1:
+            print(f"== Pooled over the {len(seeds)} counties of '{profile}' ==")
+            print("\n".join(seed_table(profile, seeds, rows_by_seed, folder)))
+            for method in (r["method"] for r in rows_by_seed[seeds[0]]):
+                if method.startswith("tracker"):
+                    print()
+                    print("\n".join(pooled_fairness(profile, seeds, folder, method)))
+            print()
+            sys.stdout.flush()
     if first and options.postgres:
         postgres = fresh_postgres(options.postgres, "safeguarding_risk_benchmark")
         prepare(postgres, first[0])

@@ -8,11 +8,14 @@ import pandas as pd
 import pytest
 
 from safeguarding.risk.evaluation import (
+    PERSON_DATE_COLUMNS,
+    Comparison,
     Truth,
     _average_precision,
     _roc_auc,
     lead_times,
     measure,
+    tracker_person_dates,
     warnings_before_crises,
 )
 
@@ -124,3 +127,24 @@ def test_a_crisis_with_no_sign_before_it_is_counted_apart(truth):
     warning = warnings_before_crises(assessed, silent)
     assert (warning.crises, warning.signalled, warning.warned) == (1, 0, 0)
     assert math.isnan(warning.share)
+
+
+def test_the_person_dates_kept_for_pooling_are_the_trackers_on_every_date(truth):
+    assessments = pd.DataFrame(
+        {"person_id": [1, 3], "score": [9.0, 5.0], "level": ["high", "medium"]}
+    )
+    days = [datetime.date(2025, 3, 1), datetime.date(2026, 3, 1)]
+    measures = [measure(day, assessments, truth, top=1) for day in days]
+    comparisons = [
+        Comparison(name=name, measures=measures, lead_days=[], crises=0)
+        for name in ("tracker (all agencies)", "rule: 3+ missing in 90 days")
+    ]
+    frame = tracker_person_dates(comparisons)
+    assert list(frame.columns) == PERSON_DATE_COLUMNS
+    assert set(frame["method"]) == {"tracker (all agencies)"}
+    assert len(frame) == 2 * 3  # three young people aged 10 to 17 on each of the two dates
+    first = frame[frame["as_of"] == days[0]].set_index("true_id")
+    assert first.loc["A", "top"] and first.loc["A", "positive"]
+    assert not first.loc["C", "top"] and first.loc["C", "flagged"]
+    assert not first.loc["B", "positive"]  # B's exploitation begins in 2026
+    assert frame[frame["as_of"] == days[1]].set_index("true_id").loc["B", "positive"]

@@ -8,9 +8,12 @@ import pytest
 
 from safeguarding.risk.fairness import (
     UNBOUNDED,
+    chance_ratio,
     fairness_ratios,
     group_rates,
     interval_of,
+    pair_interval,
+    person_bootstrap,
     worst_ratio,
 )
 
@@ -150,3 +153,43 @@ def test_chance_alone_gives_a_worst_ratio_above_one_for_small_groups_treated_ali
 def test_chance_alone_is_not_given_without_knowing_who_is_who(frame):
     ratio = worst_ratio(group_rates(frame, "ethnicity"), "ethnicity", "fpr_top")
     assert ratio.chance is None
+
+
+def test_a_bootstrap_within_counties_draws_each_countys_young_people_from_it_alone():
+    # One young person in each county: drawn within their county, each is in every resample,
+    # so the ratio is always 2. Drawn over both, half the resamples lose one of the two groups.
+    frame = pd.DataFrame(
+        [{**row, "county": "a"} for row in person_dates("White", "a:1", dates=10, in_top=1)]
+        + [{**row, "county": "b"} for row in person_dates("Black", "b:1", dates=10, in_top=2)]
+    )
+    groups = ["White", "Black"]
+    within = person_bootstrap(frame, "ethnicity", "fpr_top", groups, within="county")
+    assert set(within) == {2.0}
+    over_all = person_bootstrap(frame, "ethnicity", "fpr_top", groups)
+    assert set(over_all) == {1.0, 2.0}
+
+
+def test_chance_within_counties_shuffles_the_attribute_only_inside_each_county():
+    # County a's young people are all White and often in the top, county b's all Black and
+    # rarely: shuffled inside each county nothing moves, so chance alone gives the whole ratio
+    # (a difference between counties, not between groups treated alike in one county).
+    rows = []
+    for i in range(20):
+        rows += [{**r, "county": "a"} for r in person_dates("White", f"a:{i}", dates=10, in_top=3)]
+        rows += [{**r, "county": "b"} for r in person_dates("Black", f"b:{i}", dates=10, in_top=1)]
+    frame = pd.DataFrame(rows)
+    groups = ["White", "Black"]
+    assert chance_ratio(frame, "ethnicity", "fpr_top", groups, within="county") == pytest.approx(3)
+    assert chance_ratio(frame, "ethnicity", "fpr_top", groups) < 2.0
+
+
+def test_a_pair_interval_keeps_its_direction_below_one_when_the_group_is_lower():
+    # Black young people in the top on 1 date of 10, White ones on 2: Black over White is 0.5,
+    # with no spread since every young person of a group is alike.
+    rows = []
+    for i in range(30):
+        rows += person_dates("White", f"w{i}", dates=10, in_top=2)
+        rows += person_dates("Black", f"b{i}", dates=10, in_top=1)
+    frame = pd.DataFrame(rows)
+    low, high = pair_interval(frame, "ethnicity", "fpr_top", "Black", "White")
+    assert (low, high) == pytest.approx((0.5, 0.5))

@@ -49,7 +49,10 @@ def test_score_export_and_evaluate_the_county(linked_county, tmp_path, capsys):
     assert ScoringRun.objects.count() == 2
 
     capsys.readouterr()
-    call_command("score", "--evaluate", str(linked_county / "truth"))
+    person_dates = tmp_path / "person_dates.csv"
+    call_command(
+        "score", "--evaluate", str(linked_county / "truth"), "--person-dates", str(person_dates)
+    )
     report = capsys.readouterr().out
     assert "tracker (all agencies)" in report
     assert "rule: 3+ missing in 90 days" in report
@@ -59,3 +62,24 @@ def test_score_export_and_evaluate_the_county(linked_county, tmp_path, capsys):
     tracker_line = next(line for line in lines if line.startswith("tracker"))
     auc = float(tracker_line[30:].split()[header.index("AUC")])
     assert auc > 0.8
+
+    # The person-dates the fairness figures come from, for pooling over counties.
+    with person_dates.open(newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    assert list(rows[0]) == [
+        "method",
+        "as_of",
+        "true_id",
+        "ethnicity",
+        "sex",
+        "positive",
+        "flagged",
+        "top",
+        "score",
+    ]
+    assert {row["method"] for row in rows} == {"tracker (all agencies)"}
+    dates = {row["as_of"] for row in rows}
+    assert len(dates) > 1
+    for day in dates:  # the top 100 on each date
+        assert sum(row["top"] == "True" for row in rows if row["as_of"] == day) == 100
+    assert any(row["positive"] == "True" for row in rows)

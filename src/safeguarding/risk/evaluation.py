@@ -402,6 +402,24 @@ def summary_rows(comparisons: list[Comparison]) -> list[dict]:
     return rows
 
 
+PERSON_DATE_COLUMNS = ["method", "as_of", "true_id", "ethnicity", "sex", "positive", "flagged"]
+PERSON_DATE_COLUMNS += ["top", "score"]
+
+
+def tracker_person_dates(comparisons: list[Comparison]) -> pd.DataFrame:
+    """The person-dates each tracker was measured on, one row each: what its fairness figures
+    are computed from, kept so that they can be pooled over several counties."""
+    frames = [
+        m.frame.assign(method=c.name, as_of=m.as_of)
+        for c in comparisons
+        if c.name.startswith("tracker")
+        for m in c.measures
+    ]
+    if not frames:
+        return pd.DataFrame(columns=PERSON_DATE_COLUMNS)
+    return pd.concat(frames, ignore_index=True)[PERSON_DATE_COLUMNS]
+
+
 def report(comparisons: list[Comparison]) -> str:
     """The comparison as a plain-text table, means over the evaluation dates."""
     first = comparisons[0].measures
@@ -481,6 +499,8 @@ class Validation:
     text: str
     rows: list[dict]
     fitted_note: str = ""
+    # The trackers' person-dates (tracker_person_dates), for pooling fairness over counties.
+    person_dates: pd.DataFrame = field(default_factory=pd.DataFrame, repr=False)
 
 
 def evaluate_tracker(
@@ -532,4 +552,9 @@ def evaluate_tracker(
     text = report(comparisons)
     if note:
         text += f"\n\nFitted weights: {note}."
-    return Validation(text=text, rows=summary_rows(comparisons), fitted_note=note)
+    return Validation(
+        text=text,
+        rows=summary_rows(comparisons),
+        fitted_note=note,
+        person_dates=tracker_person_dates(comparisons),
+    )

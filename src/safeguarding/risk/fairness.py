@@ -111,16 +111,18 @@ _COUNTS = {
 
 
 def _persons(
-    frame: pd.DataFrame, attribute: str, measure: str, groups: list[str]
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Per young person (`true_id`) in `groups`: their group's code, and the numerator and
-    denominator of `measure` summed over their person-dates."""
+    frame: pd.DataFrame, attribute: str, measure: str, groups: list[str], within: str | None
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Per young person (`true_id`) in `groups`: their group's code, the numerator and
+    denominator of `measure` summed over their person-dates, and the code of their stratum
+    (the `within` column, e.g. the county; all 0 without)."""
     numerator, denominator = _COUNTS[measure]
     negative = ~frame["positive"].astype(bool)
     cases = pd.DataFrame(
         {
             "person": frame["true_id"].to_numpy(),
             "group": frame[attribute].to_numpy(),
+            "stratum": frame[within].to_numpy() if within else 0,
             "false_top": (frame["top"].astype(bool) & negative).to_numpy(),
             "false_flag": (frame["flagged"].astype(bool) & negative).to_numpy(),
             "flagged": frame["flagged"].astype(bool).to_numpy(),
@@ -132,10 +134,31 @@ def _persons(
     cases = cases[cases["group"].isin(groups)]
     # A young person's group is as first recorded (it does not change between dates here).
     persons = cases.groupby("person", sort=False).agg(
-        group=("group", "first"), top=(numerator, "sum"), bottom=(denominator, "sum")
+        group=("group", "first"),
+        stratum=("stratum", "first"),
+        top=(numerator, "sum"),
+        bottom=(denominator, "sum"),
     )
     code = pd.Categorical(persons["group"], categories=groups).codes
-    return code, persons["top"].to_numpy(float), persons["bottom"].to_numpy(float)
+    stratum = pd.factorize(persons["stratum"])[0]
+    return code, persons["top"].to_numpy(float), persons["bottom"].to_numpy(float), stratum
+
+
+def _members(stratum: np.ndarray) -> list[np.ndarray]:
+    """The positions of each stratum's young people."""
+    return [np.flatnonzero(stratum == s) for s in np.unique(stratum)]
+
+
+def _worst(code, top, bottom, groups: int, weight=None) -> float:
+    """The highest group's rate over the lowest's, each young person counted `weight` times."""
+    above = np.bincount(code, weights=top if weight is None else weight * top, minlength=groups)
+    below = np.bincount(
+        code, weights=bottom if weight is None else weight * bottom, minlength=groups
+    )
+    with np.errstate(divide="ignore", invalid="ignore"):
+        rates = above / below
+    rates = rates[~np.isnan(rates)]  # a group drawn with no one in it says nothing
+    return _ratio(rates.max(), rates.min()) if len(rates) >= 2 else 1.0
 
 
 def person_bootstrap(
@@ -146,21 +169,59 @@ def person_bootstrap(
     *,
     draws: int = DRAWS,
     seed: int = 0,
+    within: str | None = None,
 ) -> np.ndarray:
     """The worst ratio of `measure` between `groups` in each of `draws` resamples of the young
-    people (`true_id`), each bringing all of their person-dates."""
-    code, top, bottom = _persons(frame, attribute, measure, groups)
+    people (`true_id`), each bringing all of their person-dates. With `within` (a column such
+    as the county), each stratum's young people are drawn from that stratum only, so every
+    stratum keeps its size, as a design of several counties of a fixed size does."""
+    code, top, bottom, stratum = _persons(frame, attribute, measure, groups, within)
     rng = np.random.default_rng(seed)
-    count, spread = len(code), np.empty(draws)
+    members = _members(stratum)
+    spread = np.empty(draws)
     for draw in range(draws):
-        weight = np.bincount(rng.integers(0, count, count), minlength=count)
-        above = np.bincount(code, weights=weight * top, minlength=len(groups))
-        below = np.bincount(code, weights=weight * bottom, minlength=len(groups))
-        with np.errstate(divide="ignore", invalid="ignore"):
-            rates = above / below
-        rates = rates[~np.isnan(rates)]  # a group drawn with no one in it says nothing
-        spread[draw] = _ratio(rates.max(), rates.min()) if len(rates) >= 2 else 1.0
+        weight = _resampled(members, len(code), rng)
+        spread[draw] = _worst(code, top, bottom, len(groups), weight)
     return np.minimum(spread, UNBOUNDED)
+
+
+def pair_interval(
+    frame: pd.DataFrame,
+    attribute: str,
+    measure: str,
+    group: str,
+    reference: str,
+    *,
+    draws: int = DRAWS,
+    seed: int = 0,
+    within: str | None = None,
+) -> tuple[float, float]:
+    """The 90% interval of one group's rate of `measure` over a reference group's (Black over
+    White, say: below 1 when the group's rate is lower), from the same bootstrap by young
+    person as person_bootstrap."""
+    code, top, bottom, stratum = _persons(frame, attribute, measure, [group, reference], within)
+    rng = np.random.default_rng(seed)
+    members = _members(stratum)
+    spread = np.empty(draws)
+    for draw in range(draws):
+        weight = _resampled(members, len(code), rng)
+        above = np.bincount(code, weights=weight * top, minlength=2)
+        below = np.bincount(code, weights=weight * bottom, minlength=2)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            group_rate, reference_rate = above / below
+        # A draw with no one of either group says nothing about them: no difference.
+        spread[draw] = (
+            1.0
+            if np.isnan(group_rate) or np.isnan(reference_rate)
+            else _ratio(group_rate, reference_rate)
+        )
+    return interval_of(np.minimum(spread, UNBOUNDED))
+
+
+def _resampled(members: list[np.ndarray], count: int, rng: np.random.Generator) -> np.ndarray:
+    """How many times each of `count` young people is drawn, each stratum's from its own."""
+    drawn = [m[rng.integers(0, len(m), len(m))] for m in members]
+    return np.bincount(np.concatenate(drawn or [np.empty(0, int)]), minlength=count)
 
 
 def chance_ratio(
@@ -171,23 +232,24 @@ def chance_ratio(
     *,
     draws: int = CHANCE_DRAWS,
     seed: int = 0,
+    within: str | None = None,
 ) -> float:
     """The median worst ratio of `measure` between `groups` with the attribute shuffled between
     the young people, each keeping all their person-dates (a permutation test's null): every
     group then has the same rate in truth, so whatever ratio remains is chance. The worst of
     several small groups' rates over the best is large by chance alone, so a ratio is evidence
-    of unfairness only when it is well above this."""
-    code, top, bottom = _persons(frame, attribute, measure, groups)
+    of unfairness only when it is well above this. With `within` (e.g. the county), the
+    attribute is shuffled only between young people of the same stratum, so each keeps its
+    own mix of groups and its own rates."""
+    code, top, bottom, stratum = _persons(frame, attribute, measure, groups, within)
     rng = np.random.default_rng(seed)
+    members = _members(stratum)
     found = np.empty(draws)
     for draw in range(draws):
-        shuffled = rng.permutation(code)
-        above = np.bincount(shuffled, weights=top, minlength=len(groups))
-        below = np.bincount(shuffled, weights=bottom, minlength=len(groups))
-        with np.errstate(divide="ignore", invalid="ignore"):
-            rates = above / below
-        rates = rates[~np.isnan(rates)]
-        found[draw] = _ratio(rates.max(), rates.min()) if len(rates) >= 2 else 1.0
+        shuffled = code.copy()
+        for m in members:
+            shuffled[m] = rng.permutation(code[m])
+        found[draw] = _worst(shuffled, top, bottom, len(groups))
     return _bounded(float(np.median(np.minimum(found, UNBOUNDED))))
 
 
@@ -198,11 +260,14 @@ def worst_ratio(
     *,
     seed: int = 0,
     frame: pd.DataFrame | None = None,
+    within: str | None = None,
 ) -> Ratio | None:
     """The largest ratio of `measure` between two groups large enough to compare.
 
-    With `frame` (person-dates with `true_id`), the interval is from the bootstrap by person;
-    without, from binomial draws of each group's counts (person-dates taken as independent)."""
+    With `frame` (person-dates with `true_id`), the interval is from the bootstrap by person
+    and the chance ratio from shuffling the attribute between people (each inside its `within`
+    stratum, if given); without, from binomial draws of each group's counts (person-dates taken
+    as independent)."""
     base = _base(measure)
     overall = (rates[measure] * rates[base]).sum() / max(rates[base].sum(), 1)
     usable = rates[rates[base] * overall >= MIN_EXPECTED]
@@ -213,8 +278,9 @@ def worst_ratio(
     ratio = _ratio(values[high], values[low])
     chance = None
     if frame is not None and "true_id" in frame:
-        spread = person_bootstrap(frame, attribute, measure, list(values.index), seed=seed)
-        chance = chance_ratio(frame, attribute, measure, list(values.index), seed=seed)
+        groups = list(values.index)
+        spread = person_bootstrap(frame, attribute, measure, groups, seed=seed, within=within)
+        chance = chance_ratio(frame, attribute, measure, groups, seed=seed, within=within)
     else:
         spread = _binomial_bootstrap(usable, values, base, seed=seed)
     return Ratio(

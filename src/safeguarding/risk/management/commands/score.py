@@ -7,6 +7,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 from tqdm import tqdm
 
+from safeguarding.common.csv_export import write_csv
 from safeguarding.common.priority import run_as_batch
 from safeguarding.risk.catalogue import CatalogueError, load_catalogue
 from safeguarding.risk.evaluation import evaluate_tracker
@@ -44,6 +45,13 @@ class Command(BaseCommand):
             help="with --evaluate: also write each method's figures as JSON",
         )
         parser.add_argument(
+            "--person-dates",
+            metavar="OUT_CSV",
+            type=Path,
+            help="with --evaluate: also write the trackers' person-dates (truth id, group, "
+            "exploited, flagged, in the top) that the fairness figures come from",
+        )
+        parser.add_argument(
             "--fit",
             metavar="OUT_TOML",
             type=Path,
@@ -51,7 +59,17 @@ class Command(BaseCommand):
         )
 
     def handle(
-        self, *args, as_of, catalogue, evaluate, fit, fit_weights, figures, every, **options
+        self,
+        *args,
+        as_of,
+        catalogue,
+        evaluate,
+        fit,
+        fit_weights,
+        figures,
+        person_dates,
+        every,
+        **options,
     ):
         run_as_batch()  # pages first (common/priority.py)
         try:
@@ -71,6 +89,11 @@ class Command(BaseCommand):
             )
             if figures:
                 figures.write_text(json.dumps(stored.measures["rows"], indent=1))
+            if person_dates:
+                frame = validation.person_dates
+                rows = frame.itertuples(index=False)
+                with person_dates.open("w", newline="", encoding="utf-8") as handle:
+                    write_csv(handle, header=list(frame.columns), rows=rows)
             self.stdout.write(validation.text)
             return
         if fit:

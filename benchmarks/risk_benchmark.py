@@ -186,31 +186,32 @@ def pair_ratio(rates: pd.DataFrame, group: str, reference: str = "White") -> flo
 
 
 def seed_table(profile: str, seeds: list[int], rows_by_seed: dict[int, list[dict]], folder: Path):
-    """Per county of the profile: accuracy and the fairness ratios of the expert tracker, and
-    the mean and spread over the seeds."""
+    """Per county of the profile: accuracy and the fairness ratios (false-positive rate in the
+    top) of the expert tracker, with what chance alone gives and the share of shuffles as
+    large; then the mean and spread over the seeds."""
     lines = [
-        f"{'county':<18}{'AUC':>7}{'AP':>7}{'P@50':>6}{'FPR eth':>9}{'chance':>8}{'FPR sex':>9}"
-        f"{'chance':>8}{'Black/W':>9}{'Mixed/W':>9}"
+        f"{'county':<18}{'AUC':>7}{'AP':>7}{'P@50':>6}{'FPR eth':>9}{'chance':>8}{'as large':>9}"
+        f"{'FPR sex':>9}{'chance':>8}{'as large':>9}{'Black/W':>9}{'Mixed/W':>9}"
     ]
     columns: dict[str, list[float]] = {}
     for seed in seeds:
         row = next(r for r in rows_by_seed[seed] if r["method"] == EXPERT)
         name = county_name(profile, seed)
         frame = pooled_person_dates({name: folder / name}, EXPERT)
+        values = {"AUC": row["roc_auc"], "AP": row["average_precision"]}
+        values["P@50"] = row["precision_at_50"]
+        for attribute in ATTRIBUTES:
+            ratio = worst_ratio(group_rates(frame, attribute), attribute, "fpr_top", frame=frame)
+            values[attribute] = ratio.ratio if ratio else math.nan
+            values[f"{attribute} chance"] = ratio.chance if ratio and ratio.chance else math.nan
+            values[f"{attribute} share"] = (
+                ratio.chance_share if ratio and ratio.chance_share is not None else math.nan
+            )
         rates = group_rates(frame, "ethnicity")
-        eth = row["fairness"].get("ethnicity:fpr_top") or {}
-        sex = row["fairness"].get("sex:fpr_top") or {}
-        values = {
-            "AUC": row["roc_auc"],
-            "AP": row["average_precision"],
-            "P@50": row["precision_at_50"],
-            "eth": _ratio(row, "ethnicity:fpr_top"),
-            "eth chance": eth.get("chance") or math.nan,
-            "sex": _ratio(row, "sex:fpr_top"),
-            "sex chance": sex.get("chance") or math.nan,
-            "Black/W": pair_ratio(rates, "Black"),
-            "Mixed/W": pair_ratio(rates, "Mixed"),
-        }
+        values["Black/W"], values["Mixed/W"] = (
+            pair_ratio(rates, "Black"),
+            pair_ratio(rates, "Mixed"),
+        )
         for key, value in values.items():
             columns.setdefault(key, []).append(value)
         lines.append(f"{f'{profile} {seed}':<18}" + _figures(list(values.values())))
@@ -226,8 +227,8 @@ def seed_table(profile: str, seeds: list[int], rows_by_seed: dict[int, list[dict
 
 
 def _figures(values: list[float]) -> str:
-    widths = (7, 7, 6, 9, 8, 9, 8, 9, 9)
-    places = (3, 3, 2, 2, 2, 2, 2, 2, 2)
+    widths = (7, 7, 6, 9, 8, 9, 9, 8, 9, 9, 9)
+    places = (3, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2)
     return "".join(
         f"{value:>{width}.{place}f}"
         for value, width, place in zip(values, widths, places, strict=True)
@@ -257,7 +258,10 @@ def pooled_fairness(profile: str, seeds: list[int], folder: Path, method: str) -
         for measure in ("fpr_top", "flag_rate"):
             ratio = worst_ratio(rates, attribute, measure, frame=frame, within="county")
             if ratio is not None:
-                lines.append(f"  worst {attribute} {measure} ratio: {ratio.describe()}")
+                lines.append(
+                    f"  worst {attribute} {measure} ratio: {ratio.describe()}; "
+                    f"{ratio.chance_share:.0%} of the shuffles as large"
+                )
     rates = group_rates(frame, "ethnicity")
     for group in ("Black", "Mixed"):
         if group in rates.index and "White" in rates.index:

@@ -193,3 +193,17 @@ def test_a_pair_interval_keeps_its_direction_below_one_when_the_group_is_lower()
     frame = pd.DataFrame(rows)
     low, high = pair_interval(frame, "ethnicity", "fpr_top", "Black", "White")
     assert (low, high) == pytest.approx((0.5, 0.5))
+
+
+def test_a_ratio_beyond_chance_is_rarely_matched_by_a_shuffle():
+    # 40 young people a group; every White one in the top on 1 date of 10, every Black one on
+    # 3: no shuffle of who is who gives a ratio of 3, so none is as large.
+    rows = []
+    for i in range(40):
+        rows += person_dates("White", f"w{i}", dates=10, in_top=1)
+        rows += person_dates("Black", f"b{i}", dates=10, in_top=3)
+    frame = pd.DataFrame(rows)
+    ratio = worst_ratio(group_rates(frame, "ethnicity"), "ethnicity", "fpr_top", frame=frame)
+    assert ratio.ratio == pytest.approx(3.0)
+    assert ratio.chance_share == 0.0
+    assert worst_ratio(group_rates(frame, "ethnicity"), "ethnicity", "fpr_top").chance_share is None

@@ -41,6 +41,9 @@ class Ratio:
     # The median worst ratio with the attribute shuffled between the young people: what chance
     # alone gives with these group sizes for a ranking that treats every group alike.
     chance: float | None = None
+    # The share of those shuffles whose worst ratio is at least this one (a permutation test's
+    # p-value): small when the ratio is beyond what chance gives.
+    chance_share: float | None = None
 
     def describe(self) -> str:
         low, high = self.interval
@@ -238,9 +241,27 @@ def chance_ratio(
     the young people, each keeping all their person-dates (a permutation test's null): every
     group then has the same rate in truth, so whatever ratio remains is chance. The worst of
     several small groups' rates over the best is large by chance alone, so a ratio is evidence
-    of unfairness only when it is well above this. With `within` (e.g. the county), the
-    attribute is shuffled only between young people of the same stratum, so each keeps its
-    own mix of groups and its own rates."""
+    of unfairness only when it is well above this."""
+    found = shuffled_ratios(
+        frame, attribute, measure, groups, draws=draws, seed=seed, within=within
+    )
+    return _bounded(float(np.median(found)))
+
+
+def shuffled_ratios(
+    frame: pd.DataFrame,
+    attribute: str,
+    measure: str,
+    groups: list[str],
+    *,
+    draws: int = CHANCE_DRAWS,
+    seed: int = 0,
+    within: str | None = None,
+) -> np.ndarray:
+    """The worst ratio in each of `draws` shuffles of the attribute between the young people
+    (chance_ratio's draws; unbounded ones kept as UNBOUNDED). With `within` (e.g. the county),
+    the attribute is shuffled only between young people of the same stratum, so each keeps
+    its own mix of groups and its own rates."""
     code, top, bottom, stratum = _persons(frame, attribute, measure, groups, within)
     rng = np.random.default_rng(seed)
     members = _members(stratum)
@@ -250,7 +271,7 @@ def chance_ratio(
         for m in members:
             shuffled[m] = rng.permutation(code[m])
         found[draw] = _worst(shuffled, top, bottom, len(groups))
-    return _bounded(float(np.median(np.minimum(found, UNBOUNDED))))
+    return np.minimum(found, UNBOUNDED)
 
 
 def worst_ratio(
@@ -276,11 +297,14 @@ def worst_ratio(
         return None
     high, low = values.idxmax(), values.idxmin()
     ratio = _ratio(values[high], values[low])
-    chance = None
+    chance = chance_share = None
     if frame is not None and "true_id" in frame:
         groups = list(values.index)
         spread = person_bootstrap(frame, attribute, measure, groups, seed=seed, within=within)
-        chance = chance_ratio(frame, attribute, measure, groups, seed=seed, within=within)
+        shuffles = shuffled_ratios(frame, attribute, measure, groups, seed=seed, within=within)
+        chance = _bounded(float(np.median(shuffles)))
+        # The tolerance keeps a shuffle equal to the ratio but for rounding counted as large.
+        chance_share = float((shuffles >= min(ratio, UNBOUNDED) * (1 - 1e-9)).mean())
     else:
         spread = _binomial_bootstrap(usable, values, base, seed=seed)
     return Ratio(
@@ -291,6 +315,7 @@ def worst_ratio(
         low=str(low),
         interval=interval_of(spread),
         chance=chance,
+        chance_share=chance_share,
     )
 
 

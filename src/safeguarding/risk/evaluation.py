@@ -402,8 +402,18 @@ def summary_rows(comparisons: list[Comparison]) -> list[dict]:
     return rows
 
 
-PERSON_DATE_COLUMNS = ["method", "as_of", "true_id", "ethnicity", "sex", "positive", "flagged"]
-PERSON_DATE_COLUMNS += ["top", "score"]
+# What `score --evaluate --person-dates` writes: one row per tracker, date and young person.
+PERSON_DATE_COLUMNS = [
+    "method",
+    "as_of",
+    "true_id",
+    "ethnicity",
+    "sex",
+    "positive",
+    "flagged",
+    "top",
+    "score",
+]
 
 
 def tracker_person_dates(comparisons: list[Comparison]) -> pd.DataFrame:

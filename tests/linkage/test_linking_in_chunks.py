@@ -41,6 +41,20 @@ def records(agency, feed: str, prefix: str) -> list[SourceRecord]:
     ]
 
 
+def jade_at_school(agencies) -> SourceRecord:
+    """A new school record of the first young person, linked to no one yet."""
+    given, family, born, postcode = PEOPLE[0]
+    return unlinked_record(
+        agencies["education"],
+        "education-pupils",
+        source_record_id="E1",
+        given_names=given,
+        family_name=family,
+        date_of_birth=born,
+        postcode=postcode,
+    )
+
+
 @pytest.fixture
 def linked(agencies, tiny_chunks):
     """Four young people, each known to the police and to health, linked (by rules: too few
@@ -65,15 +79,7 @@ def test_a_link_run_that_fails_after_some_chunks_leaves_the_people_as_they_were(
     linked, agencies, monkeypatch, crashing
 ):
     police, _ = linked
-    unlinked_record(
-        agencies["education"],
-        "education-pupils",
-        source_record_id="E1",
-        given_names="Jade",
-        family_name="Walsh",
-        date_of_birth=datetime.date(2009, 4, 3),
-        postcode="SN15 1AA",
-    )
+    jade_at_school(agencies)
     before = linked_state()
     # By then the run removed the old pairs, stored the new ones and a new model, and (when
     # describing people fails) gave every record its person.
@@ -120,15 +126,7 @@ def test_involvements_follow_their_records_without_a_journal_entry_each_and_are_
     if connection.vendor != "sqlite":
         pytest.skip("PostgreSQL undoes a link run with its one transaction")
     police, _ = linked
-    school = unlinked_record(
-        agencies["education"],
-        "education-pupils",
-        source_record_id="E1",
-        given_names="Jade",
-        family_name="Walsh",
-        date_of_birth=datetime.date(2009, 4, 3),
-        postcode="SN15 1AA",
-    )
+    school = jade_at_school(agencies)
     jade = SourceRecord.objects.get(pk=police[0].pk).person_id
     moving = InvolvementFactory(source_record=school)
     staying = InvolvementFactory(source_record=SourceRecord.objects.get(pk=police[0].pk))

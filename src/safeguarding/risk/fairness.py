@@ -152,16 +152,33 @@ def _members(stratum: np.ndarray) -> list[np.ndarray]:
     return [np.flatnonzero(stratum == s) for s in np.unique(stratum)]
 
 
+def _rates(code, top, bottom, groups: int, weight=None) -> np.ndarray:
+    """Each group's rate, each young person counted `weight` times (NaN for a group with no
+    one in it)."""
+    counted = np.ones_like(top) if weight is None else weight
+    above = np.bincount(code, weights=counted * top, minlength=groups)
+    below = np.bincount(code, weights=counted * bottom, minlength=groups)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return above / below
+
+
 def _worst(code, top, bottom, groups: int, weight=None) -> float:
     """The highest group's rate over the lowest's, each young person counted `weight` times."""
-    above = np.bincount(code, weights=top if weight is None else weight * top, minlength=groups)
-    below = np.bincount(
-        code, weights=bottom if weight is None else weight * bottom, minlength=groups
-    )
-    with np.errstate(divide="ignore", invalid="ignore"):
-        rates = above / below
+    rates = _rates(code, top, bottom, groups, weight)
     rates = rates[~np.isnan(rates)]  # a group drawn with no one in it says nothing
     return _ratio(rates.max(), rates.min()) if len(rates) >= 2 else 1.0
+
+
+def _bootstrap(frame, attribute, measure, groups, *, draws, seed, within, statistic):
+    """`statistic(code, top, bottom, weight)` in each of `draws` resamples of the young people,
+    each stratum's (`within`) drawn from its own, capped at UNBOUNDED."""
+    code, top, bottom, stratum = _persons(frame, attribute, measure, groups, within)
+    rng = np.random.default_rng(seed)
+    members = _members(stratum)
+    spread = np.empty(draws)
+    for draw in range(draws):
+        spread[draw] = statistic(code, top, bottom, _resampled(members, len(code), rng))
+    return np.minimum(spread, UNBOUNDED)
 
 
 def person_bootstrap(
@@ -178,14 +195,16 @@ def person_bootstrap(
     people (`true_id`), each bringing all of their person-dates. With `within` (a column such
     as the county), each stratum's young people are drawn from that stratum only, so every
     stratum keeps its size, as a design of several counties of a fixed size does."""
-    code, top, bottom, stratum = _persons(frame, attribute, measure, groups, within)
-    rng = np.random.default_rng(seed)
-    members = _members(stratum)
-    spread = np.empty(draws)
-    for draw in range(draws):
-        weight = _resampled(members, len(code), rng)
-        spread[draw] = _worst(code, top, bottom, len(groups), weight)
-    return np.minimum(spread, UNBOUNDED)
+    return _bootstrap(
+        frame,
+        attribute,
+        measure,
+        groups,
+        draws=draws,
+        seed=seed,
+        within=within,
+        statistic=lambda code, top, bottom, weight: _worst(code, top, bottom, len(groups), weight),
+    )
 
 
 def pair_interval(
@@ -202,23 +221,26 @@ def pair_interval(
     """The 90% interval of one group's rate of `measure` over a reference group's (Black over
     White, say: below 1 when the group's rate is lower), from the same bootstrap by young
     person as person_bootstrap."""
-    code, top, bottom, stratum = _persons(frame, attribute, measure, [group, reference], within)
-    rng = np.random.default_rng(seed)
-    members = _members(stratum)
-    spread = np.empty(draws)
-    for draw in range(draws):
-        weight = _resampled(members, len(code), rng)
-        above = np.bincount(code, weights=weight * top, minlength=2)
-        below = np.bincount(code, weights=weight * bottom, minlength=2)
-        with np.errstate(divide="ignore", invalid="ignore"):
-            group_rate, reference_rate = above / below
+
+    def group_over_reference(code, top, bottom, weight) -> float:
+        group_rate, reference_rate = _rates(code, top, bottom, 2, weight)
         # A draw with no one of either group says nothing about them: no difference.
-        spread[draw] = (
-            1.0
-            if np.isnan(group_rate) or np.isnan(reference_rate)
-            else _ratio(group_rate, reference_rate)
+        if np.isnan(group_rate) or np.isnan(reference_rate):
+            return 1.0
+        return _ratio(group_rate, reference_rate)
+
+    return interval_of(
+        _bootstrap(
+            frame,
+            attribute,
+            measure,
+            [group, reference],
+            draws=draws,
+            seed=seed,
+            within=within,
+            statistic=group_over_reference,
         )
-    return interval_of(np.minimum(spread, UNBOUNDED))
+    )
 
 
 def _resampled(members: list[np.ndarray], count: int, rng: np.random.Generator) -> np.ndarray:

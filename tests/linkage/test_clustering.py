@@ -33,6 +33,47 @@ def test_decisions_naming_unknown_records_are_ignored():
     }
 
 
+# Two namesakes living apart (1 and 3, NHS numbers A and B), each with a second record, linked
+# to each other by the weakest link: 2 holds 1's NHS number, 4 holds none.
+NAMESAKES = {1: {"nhs_number": frozenset({"A"})}, 2: {"nhs_number": frozenset({"A"})}}
+NAMESAKES |= {3: {"nhs_number": frozenset({"B"})}}
+CHAIN = [(1, 2, 12.0), (3, 4, 11.0), (2, 4, 4.4)]
+
+
+def test_a_weak_link_does_not_join_two_people_whose_nhs_numbers_differ():
+    assignment = cluster([1, 2, 3, 4], CHAIN, identifiers=NAMESAKES, conflicts_join_at=6.6)
+    assert groups(assignment) == {frozenset({1, 2}), frozenset({3, 4})}
+
+
+def test_a_strong_link_joins_them_and_without_the_rule_any_link_does():
+    stronger = [*CHAIN[:2], (2, 4, 7.0)]
+    assert (
+        len(groups(cluster([1, 2, 3, 4], stronger, identifiers=NAMESAKES, conflicts_join_at=6.6)))
+        == 1
+    )
+    assert len(groups(cluster([1, 2, 3, 4], CHAIN))) == 1
+
+
+def test_one_value_in_common_is_no_conflict_and_a_decision_joins_whatever_they_hold():
+    both = NAMESAKES | {4: {"nhs_number": frozenset({"B", "A"})}}
+    joined = cluster([1, 2, 3, 4], CHAIN, identifiers=both, conflicts_join_at=6.6)
+    assert len(groups(joined)) == 1
+    decided = cluster(
+        [1, 2, 3, 4], CHAIN, same=[(1, 3)], identifiers=NAMESAKES, conflicts_join_at=6.6
+    )
+    assert len(groups(decided)) == 1
+
+
+def test_kinds_are_compared_apart_and_a_group_holds_what_its_records_hold():
+    # 1 has a UPN, 3 an NHS number: nothing to disagree on, until 4 brings 3 a UPN of its own.
+    held = {1: {"upn": frozenset({"U1"})}, 3: {"nhs_number": frozenset({"B"})}}
+    assert len(groups(cluster([1, 3], [(1, 3, 5.0)], identifiers=held, conflicts_join_at=6.6))) == 1
+    held |= {4: {"upn": frozenset({"U2"})}}
+    links = [(3, 4, 9.0), (1, 3, 5.0)]
+    assignment = cluster([1, 3, 4], links, identifiers=held, conflicts_join_at=6.6)
+    assert groups(assignment) == {frozenset({1}), frozenset({3, 4})}
+
+
 records = st.lists(st.integers(0, 30), min_size=1, max_size=30, unique=True)
 
 
@@ -61,3 +102,12 @@ def test_records_decided_apart_never_share_a_person_and_linked_records_do_unless
             assert assignment[a] == assignment[b]
         for a, b in same:
             assert assignment[a] == assignment[b]
+
+
+@given(problems(), st.lists(st.sampled_from(["A", "B", "C", None]), min_size=31, max_size=31))
+def test_without_a_strong_link_or_a_decision_no_person_holds_two_nhs_numbers(problem, numbers):
+    ids, links, _, _ = problem
+    held = {r: {"nhs_number": frozenset({numbers[r]})} for r in ids if numbers[r]}
+    assignment = cluster(ids, links, identifiers=held)
+    for group in groups(assignment):
+        assert len({numbers[r] for r in group if numbers[r]}) <= 1

@@ -16,6 +16,8 @@ def test_the_shipped_settings_load_into_a_typed_object():
     assert loaded.postcode is not None and loaded.postcode.style == "uk"
     assert ("date_of_birth", "surname") in loaded.blocking
     assert ("identifier",) in loaded.training
+    assert loaded.conflict_kinds == ("nhs_number", "upn")
+    assert loaded.conflicts_join_at == 0.99
 
 
 def broken(tmp_path: Path, old: str, new: str) -> Path:
@@ -39,6 +41,22 @@ def broken(tmp_path: Path, old: str, new: str) -> Path:
             "blocking[1].agree: unknown field 'surnme'; did you mean 'surname'?",
         ),
         ("review_band = [0.5, 0.99]", "review_band = [0.99, 0.5]", "review_band: expected"),
+        (
+            "joins_at = 0.99",
+            "joins_at = 0.9",
+            "identifier_conflicts.joins_at: must be above threshold (0.95) and at most the "
+            "review band's top (0.99), found 0.9",
+        ),
+        (
+            'kinds = ["nhs_number", "upn"]',
+            'kinds = ["NHS number"]',
+            "identifier_conflicts.kinds: expected a list of identifier kinds",
+        ),
+        (
+            "joins_at = 0.99",
+            "join_at = 0.99",
+            "identifier_conflicts.join_at: unknown key; did you mean 'joins_at'?",
+        ),
     ],
 )
 def test_a_broken_settings_file_names_the_file_and_the_key(tmp_path, old, new, message):

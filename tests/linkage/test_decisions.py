@@ -15,7 +15,7 @@ from safeguarding.linkage.models import LinkDecision, LinkDecisionKind, LinkPair
 from safeguarding.linkage.relink import relink
 from safeguarding.people.models import Person, SourceRecord
 from safeguarding.risk.models import Level, Override
-from tests.factories import PersonFactory, SourceRecordFactory, UserFactory
+from tests.factories import IdentifierFactory, PersonFactory, SourceRecordFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -66,6 +66,34 @@ def test_a_pair_held_for_review_waits_in_the_queue_however_high_it_scores(analys
     )
     assert person_of(twin) == person_of(other_twin)
     assert not review_queue().exists()
+
+
+def test_people_whose_nhs_numbers_differ_are_joined_by_a_strong_link_or_a_person_only(analyst):
+    # Two namesakes living apart: a record of each with an NHS number, and a police record
+    # (none) that the model links strongly to the first and just above the threshold to the
+    # second.
+    first, police, second = SourceRecordFactory(), SourceRecordFactory(), SourceRecordFactory()
+    IdentifierFactory(source_record=first, kind="nhs_number", value="9434765919")
+    IdentifierFactory(source_record=second, kind="nhs_number", value="9434765870")
+    pair(first, police, 0.9995)
+    weak = pair(police, second, 0.97)
+    relink([first.pk, police.pk, second.pk], threshold=DEFAULT_THRESHOLD)
+    assert person_of(first) == person_of(police) != person_of(second)
+    assert list(review_queue()) == [weak]
+    LinkPair.objects.filter(pk=weak.pk).update(match_probability=0.995, match_weight=7.6)
+    relink([first.pk, police.pk, second.pk], threshold=DEFAULT_THRESHOLD)
+    assert person_of(first) == person_of(second)
+    LinkPair.objects.filter(pk=weak.pk).update(match_probability=0.97, match_weight=5.0)
+    relink([first.pk, police.pk, second.pk], threshold=DEFAULT_THRESHOLD)
+    assert person_of(police) != person_of(second)
+    decide(
+        user=analyst,
+        record_a=weak.record_a_id,
+        record_b=weak.record_b_id,
+        kind=LinkDecisionKind.SAME_PERSON,
+        reason="Same child: health holds a duplicate NHS number for her",
+    )
+    assert person_of(first) == person_of(second)
 
 
 def test_the_queue_holds_uncertain_pairs_until_someone_decides(jade, analyst):

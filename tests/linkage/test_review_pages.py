@@ -14,7 +14,7 @@ from safeguarding.linkage.pipeline import link_all
 from safeguarding.linkage.relink import relink
 from safeguarding.people.models import Person
 from safeguarding.web.navigation import visible_sections
-from tests.factories import SourceRecordFactory
+from tests.factories import IdentifierFactory, SourceRecordFactory
 from tests.linkage.conftest import BORN, queue_pairs, stored_pair, unlinked_record
 
 pytestmark = pytest.mark.django_db
@@ -392,3 +392,28 @@ def _cells(response, testid: str) -> list[str]:
     import re
 
     return re.findall(rf'data-testid="{testid}">([^<]*)<', response.content.decode())
+
+
+def test_the_pair_page_says_when_their_people_hold_different_nhs_numbers(client_for):
+    first, second = SourceRecordFactory(), SourceRecordFactory()
+    IdentifierFactory(source_record=first, kind="nhs_number", value="9434765919")
+    IdentifierFactory(source_record=second, kind="nhs_number", value="9434765870")
+    low, high = sorted((first.pk, second.pk))
+    LinkPair.objects.create(
+        record_a_id=low,
+        record_b_id=high,
+        match_weight=5.0,
+        match_probability=0.97,
+        model_version="test",
+    )
+    relink([low, high], threshold=DEFAULT_THRESHOLD)
+    response = open_pair(client_for("analyst"), first, second)
+    assert response.context["view"].identifier_conflicts == ("NHS number",)
+    page = response.content.decode()
+    assert "hold different NHS numbers and none in common" in page
+    assert "at least 99.00% sure" in page
+    # One person once a decision joins them: nothing to explain.
+    SourceRecordFactory._meta.model.objects.filter(pk=second.pk).update(person=first.person_id)
+    assert (
+        open_pair(client_for("analyst"), first, second).context["view"].identifier_conflicts == ()
+    )

@@ -70,6 +70,10 @@ class LinkageSettings:
     compare_sex: bool = True
     identifier_kinds: tuple[str, ...] | None = None  # None: every kind the records hold
     twin_hold: bool = True
+    # Identifier kinds that are one per person, and the match probability from which a link
+    # joins two people whose identifiers of such a kind differ (clustering.py)
+    conflict_kinds: tuple[str, ...] = ("nhs_number", "upn")
+    conflicts_join_at: float = 0.99
     blocking: tuple[tuple[str, ...], ...] = ()
     training: tuple[tuple[str, ...], ...] = ()
     source: str = "(defaults)"
@@ -176,6 +180,7 @@ def load_linkage_settings(path: Path | str) -> LinkageSettings:
         compare_sex=_compare(top, "sex"),
         identifier_kinds=_identifier_kinds(top),
         twin_hold=_twin_hold(top),
+        **_identifier_conflicts(top, threshold=threshold, review_high=float(band[1])),
         blocking=_rules(top, "blocking", "agree"),
         training=_rules(top, "training", "block_on"),
         source=str(path),
@@ -261,6 +266,26 @@ def _twin_hold(top: _Reader) -> bool:
     enabled = reader.get("enabled", bool, True)
     reader.finish()
     return enabled
+
+
+def _identifier_conflicts(top: _Reader, *, threshold: float, review_high: float) -> dict:
+    reader = top.table_of("identifier_conflicts")
+    if reader is None:
+        return {}
+    kinds = reader.get("kinds", list, ["nhs_number", "upn"])
+    if not all(isinstance(kind, str) and IDENTIFIER_KIND.match(kind) for kind in kinds):
+        raise reader.error("kinds", f"expected a list of identifier kinds: {kinds!r}")
+    joins_at = reader.get("joins_at", float, 0.99)
+    # Above the threshold, or it would refuse nothing; within the review band, so that every
+    # link it refuses waits in the review queue for a person.
+    if not threshold < joins_at <= review_high:
+        raise reader.error(
+            "joins_at",
+            f"must be above threshold ({threshold}) and at most the review band's top "
+            f"({review_high}), found {joins_at}",
+        )
+    reader.finish()
+    return {"conflict_kinds": tuple(kinds), "conflicts_join_at": joins_at}
 
 
 def linkage_settings() -> LinkageSettings:

@@ -10,9 +10,11 @@ from pathlib import Path
 
 from django.db.models import Prefetch, Q, QuerySet
 
+from safeguarding.linkage.clustering import disagreeing, together
 from safeguarding.linkage.configuration import linkage_settings
 from safeguarding.linkage.decisions import review_queue, threshold, waiting_between
 from safeguarding.linkage.models import LinkDecision, LinkModelVersion, LinkPair
+from safeguarding.linkage.relink import held_identifiers
 from safeguarding.linkage.waterfall import (
     Drawing,
     Waterfall,
@@ -159,6 +161,9 @@ class PairView:
     decisions: list[LinkDecision]  # every decision on the two, latest first
     # Pairs waiting between the two people these records belong to, this one included.
     waiting_between_people: int = 1
+    # Identifiers one person has one of that differ between the two records' people
+    identifier_conflicts: tuple[str, ...] = ()
+    conflicts_join_at: float = 1.0
 
     @property
     def weights_disagree(self) -> bool:
@@ -185,7 +190,30 @@ def pair_view(*, records: list[SourceRecord]) -> PairView:
         waterfall_problem=problem,
         decisions=list(decisions.select_related("decided_by").order_by("-decided_at", "-pk")),
         waiting_between_people=len(waiting_between(record_a=low.pk, record_b=high.pk)),
+        identifier_conflicts=identifier_conflicts(low, high),
+        conflicts_join_at=linkage_settings().conflicts_join_at,
     )
+
+
+def identifier_conflicts(low: SourceRecord, high: SourceRecord) -> tuple[str, ...]:
+    """The identifier kinds (`[identifier_conflicts]`) whose valid values differ, none in
+    common, between the two records' people (a record alone when not linked): why a link
+    above the threshold can leave them apart. Empty when they are one person."""
+    if low.person_id and low.person_id == high.person_id:
+        return ()
+    kinds = linkage_settings().conflict_kinds
+    held = [
+        held_identifiers(
+            Identifier.objects.filter(
+                Q(source_record__person=r.person_id) if r.person_id else Q(source_record=r.pk)
+            ),
+            kinds,
+        )
+        for r in (low, high)
+    ]
+    combined = [together(*h.values()) for h in held]
+    labels = dict(Identifier._meta.get_field("kind").choices or ())
+    return tuple(labels.get(kind, kind) for kind in disagreeing(*combined))
 
 
 def pair_waterfall(pair: LinkPair) -> tuple[Waterfall | None, str]:

@@ -6,15 +6,17 @@ all move elsewhere hands what people recorded about them (overrides, panel items
 the person who received most of their records, then goes.
 """
 
+import math
 from collections import Counter
 
 import pandas as pd
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 
-from safeguarding.linkage.clustering import cluster
+from safeguarding.linkage.clustering import Held, cluster
+from safeguarding.linkage.configuration import linkage_settings
 from safeguarding.linkage.models import LinkDecision, LinkDecisionKind, LinkPair
 from safeguarding.people import services
-from safeguarding.people.models import Person, SourceRecord
+from safeguarding.people.models import Identifier, Person, SourceRecord
 from safeguarding.sources.chunked_writing import Chunks
 
 # Rows computed from the records and recomputed by the next scoring run: not handed on.
@@ -61,13 +63,40 @@ def relink(
     )
     links = _links(None if everyone else records, threshold)
     same, apart = decisions_in_force(None if everyone else records)
+    config = linkage_settings()
+    joins_at = config.conflicts_join_at
     clusters = cluster(
         records,
         zip(links["record_a"], links["record_b"], links["match_weight"], strict=True),
         same=same,
         apart=apart,
+        identifiers=held_identifiers(
+            Identifier.objects.all()
+            if everyone
+            else Identifier.objects.filter(source_record__in=records),
+            config.conflict_kinds,
+        ),
+        # Stored match weights are the log-odds of the stored probabilities.
+        conflicts_join_at=math.log2(joins_at / (1 - joins_at)) if joins_at < 1 else math.inf,
     )
     return _write_people(clusters, links, chunks)
+
+
+def held_identifiers(found: QuerySet[Identifier], kinds: tuple[str, ...]) -> dict[int, Held]:
+    """Each record's valid identifiers of these kinds (those that are one per person), of
+    the identifiers given."""
+    if not kinds:
+        return {}
+    found = found.filter(valid=True, kind__in=kinds)
+    held: dict[int, dict[str, set[str]]] = {}
+    for record, kind, value in found.values_list("source_record_id", "kind", "value").iterator(
+        chunk_size=50_000
+    ):
+        held.setdefault(record, {}).setdefault(kind, set()).add(value)
+    return {
+        record: {kind: frozenset(values) for kind, values in kinds_held.items()}
+        for record, kinds_held in held.items()
+    }
 
 
 def _reach(record_ids: list[int], threshold: float) -> list[int]:

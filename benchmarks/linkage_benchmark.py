@@ -46,6 +46,8 @@ from pathlib import Path
 
 from county_databases import ROOT, Run, copy_database, fresh_sqlite, migrate_with_agencies, run
 
+from safeguarding.linkage.configuration import load_linkage_settings
+
 FEBRL = ROOT / "var" / "febrl"
 FEBRL_SETTINGS = ROOT / "linkage" / "benchmarks" / "febrl.toml"
 DATASETS = {
@@ -54,7 +56,9 @@ DATASETS = {
     "county": {"seed": 42, "noise": "default"},
     "messy": {"seed": 7, "noise": "messy"},
 }
-THRESHOLD = 0.95
+# Plain Splink joins records at the shipped settings' threshold, as ours does
+# (`--splink-threshold` sets another).
+SHIPPED_THRESHOLD = load_linkage_settings(ROOT / "linkage" / "settings.toml").threshold
 LINKERS = ("ours", "splink", "splink-tuned")
 
 
@@ -73,12 +77,19 @@ def main() -> None:
         "kept database is never linked)",
     )
     parser.add_argument("--linkers", default=",".join(LINKERS), help="which linkers to run")
+    parser.add_argument(
+        "--splink-threshold",
+        type=float,
+        default=SHIPPED_THRESHOLD,
+        help="match probability at which plain Splink joins records (default: the shipped "
+        "settings' threshold, ours)",
+    )
     parser.add_argument("--inner", help=argparse.SUPPRESS)
     parser.add_argument("--dataset", help=argparse.SUPPRESS)
     parser.add_argument("--truth", help=argparse.SUPPRESS)
     options = parser.parse_args()
     if options.inner:
-        inner(options.inner, options.dataset, options.truth)
+        inner(options.inner, options.dataset, options.truth, options.splink_threshold)
         return
     folder = Path(options.folder or tempfile.mkdtemp())
     folder.mkdir(parents=True, exist_ok=True)
@@ -97,7 +108,9 @@ def main() -> None:
         for linker in linkers:
             if linker.startswith("splink"):
                 started = time.perf_counter()
-                figures, peak, cpu = measure(url, linker, name, truth, with_usage=True)
+                figures, peak, cpu = measure(
+                    url, linker, name, truth, threshold=options.splink_threshold, with_usage=True
+                )
                 show(name, linker, figures, Run("", time.perf_counter() - started, peak, cpu))
 
 
@@ -180,7 +193,15 @@ def prepare(name: str, folder: Path, scale: str) -> tuple[str, str]:
     return url, str(county / "truth")
 
 
-def measure(url: str, what: str, dataset: str, truth: str, *, with_usage: bool = False):
+def measure(
+    url: str,
+    what: str,
+    dataset: str,
+    truth: str,
+    *,
+    threshold: float = SHIPPED_THRESHOLD,
+    with_usage: bool = False,
+):
     environment = {
         **os.environ,
         "DATABASE_URL": url,
@@ -196,6 +217,8 @@ def measure(url: str, what: str, dataset: str, truth: str, *, with_usage: bool =
             dataset,
             "--truth",
             truth or "-",
+            "--splink-threshold",
+            str(threshold),
         ],
         env=environment,
         stdout=subprocess.PIPE,
@@ -225,7 +248,7 @@ def show(name: str, linker: str, figures: dict, linked: Run) -> None:
 # What runs in the measuring process, with Django set up on the data set's database.
 
 
-def inner(what: str, dataset: str, truth_dir: str) -> None:
+def inner(what: str, dataset: str, truth_dir: str, threshold: float) -> None:
     import django
 
     django.setup()
@@ -241,7 +264,9 @@ def inner(what: str, dataset: str, truth_dir: str) -> None:
     if what == "evaluate":
         predicted = records["person_id"]
     else:
-        predicted = plain_splink(records, tuned=what == "splink-tuned", dataset=dataset)
+        predicted = plain_splink(
+            records, tuned=what == "splink-tuned", dataset=dataset, threshold=threshold
+        )
     assigned = pd.DataFrame({"record": records["id"], "predicted": predicted, "true": truth})
     assigned = assigned.dropna(subset=["true"])
     result = evaluate(assigned)
@@ -276,7 +301,7 @@ def true_people(records, dataset: str, truth_dir: str):
     return merged["true"].to_numpy()
 
 
-def plain_splink(records, *, tuned: bool, dataset: str):
+def plain_splink(records, *, tuned: bool, dataset: str, threshold: float):
     """Splink 5 alone on the records as stored: the people it makes at the threshold."""
     import duckdb
     import pandas as pd
@@ -378,7 +403,7 @@ def plain_splink(records, *, tuned: bool, dataset: str):
             print(f"session {session} skipped: {error}", file=sys.stderr)
     predictions = linker.inference.predict(threshold_match_probability=0.5)
     clusters = linker.clustering.cluster_pairwise_predictions_at_threshold(
-        predictions, THRESHOLD
+        predictions, threshold
     ).as_pandas_dataframe()
     return records["id"].map(clusters.set_index("unique_id")["cluster_id"]).to_numpy()
 

@@ -10,7 +10,7 @@ from safeguarding.linkage.configuration import LinkageSettingsError, load_linkag
 
 def test_the_shipped_settings_load_into_a_typed_object():
     loaded = load_linkage_settings(settings.LINKAGE_SETTINGS)
-    assert loaded.threshold == 0.95
+    assert loaded.threshold == 0.9
     assert loaded.review_band == (0.5, 0.99)
     assert loaded.not_linked == {"partner-concerns"}
     assert loaded.postcode is not None and loaded.postcode.style == "uk"
@@ -31,8 +31,8 @@ def broken(tmp_path: Path, old: str, new: str) -> Path:
 @pytest.mark.parametrize(
     ("old", "new", "message"),
     [
-        ("threshold = 0.95", "treshold = 0.95", "treshold: unknown key; did you mean 'threshold'?"),
-        ("threshold = 0.95", "threshold = 1.5", "threshold: must be between 0 and 1, found 1.5"),
+        ("threshold = 0.9", "treshold = 0.9", "treshold: unknown key; did you mean 'threshold'?"),
+        ("threshold = 0.9", "threshold = 1.5", "threshold: must be between 0 and 1, found 1.5"),
         ('style = "uk"', 'style = "us"', "postcode.style: expected one of ['plain', 'uk']"),
         ("swapped = true", 'swapped = "yes"', "names.swapped: expected bool, found 'yes'"),
         (
@@ -44,7 +44,7 @@ def broken(tmp_path: Path, old: str, new: str) -> Path:
         (
             "joins_at = 0.99",
             "joins_at = 0.9",
-            "identifier_conflicts.joins_at: must be above threshold (0.95) and at most the "
+            "identifier_conflicts.joins_at: must be above threshold (0.9) and at most the "
             "review band's top (0.99), found 0.9",
         ),
         (

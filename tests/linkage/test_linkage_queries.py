@@ -24,7 +24,7 @@ def test_the_queue_leaves_out_pairs_with_a_person_the_user_may_not_open(scored, 
     school.save()
     assert pairs_of(queries.review_queue_for(user=analyst)) == []
     summary = queries.queue_summary(user=analyst)
-    assert (summary.waiting, summary.withheld, summary.threshold) == (2, 2, 0.95)
+    assert (summary.waiting, summary.withheld, summary.threshold) == (2, 2, 0.9)
     assert queries.next_pair(user=analyst) is None
     school.allowed_users.add(analyst)
     assert pairs_of(queries.review_queue_for(user=analyst)) == queue_pairs()

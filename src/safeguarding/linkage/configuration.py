@@ -57,7 +57,7 @@ class Postcode:
 
 @dataclass(frozen=True)
 class LinkageSettings:
-    threshold: float = 0.95
+    threshold: float = 0.9
     review_band: tuple[float, float] = (0.5, 0.99)
     not_linked: frozenset[str] = frozenset({"partner-concerns"})
     minimum_records_to_train: int = 200
@@ -155,7 +155,7 @@ def load_linkage_settings(path: Path | str) -> LinkageSettings:
     except tomllib.TOMLDecodeError as error:
         raise LinkageSettingsError(f"{path}: not valid TOML: {error}") from error
     top = _Reader(path, data)
-    threshold = top.probability("threshold", 0.95)
+    threshold = top.probability("threshold", 0.9)
     band = top.get("review_band", list, [0.5, 0.99])
     if (
         len(band) != 2

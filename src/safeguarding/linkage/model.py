@@ -33,7 +33,7 @@ from safeguarding.linkage.waterfall import TERM_FREQUENCY, weights_of
 logging.getLogger("splink").setLevel(logging.ERROR)
 logger = logging.getLogger(__name__)
 
-DEFAULT_THRESHOLD = 0.95  # the shipped settings' threshold, for callers without settings
+DEFAULT_THRESHOLD = 0.9  # the shipped settings' threshold, for callers without settings
 RULE_BASED = "rule-based"  # the model version summary's `linker` when training was not possible
 # Random pairs u is estimated over: as many as tuned Splink's, for u's of one in 10,000.
 U_PAIRS = 2e6

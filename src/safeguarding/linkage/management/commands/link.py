@@ -25,7 +25,7 @@ class Command(BaseCommand):
             "--threshold",
             type=float,
             help="match probability at which records become one person (default: the model's, "
-            "or 0.95 for a new model)",
+            "or the settings' threshold for a new model)",
         )
         parser.add_argument(
             "--evaluate", metavar="TRUTH_DIR", help="the synthetic county's truth folder"

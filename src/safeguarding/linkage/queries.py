@@ -179,6 +179,7 @@ class PairView:
 
 def pair_view(*, records: list[SourceRecord]) -> PairView:
     low, high = records
+    config = linkage_settings()
     pair = LinkPair.objects.filter(record_a=low.pk, record_b=high.pk).first()
     result, problem = pair_waterfall(pair) if pair else (None, "")
     decisions = LinkDecision.objects.filter(record_a=low.pk, record_b=high.pk)
@@ -190,18 +191,19 @@ def pair_view(*, records: list[SourceRecord]) -> PairView:
         waterfall_problem=problem,
         decisions=list(decisions.select_related("decided_by").order_by("-decided_at", "-pk")),
         waiting_between_people=len(waiting_between(record_a=low.pk, record_b=high.pk)),
-        identifier_conflicts=identifier_conflicts(low, high),
-        conflicts_join_at=linkage_settings().conflicts_join_at,
+        identifier_conflicts=identifier_conflicts(low, high, kinds=config.conflict_kinds),
+        conflicts_join_at=config.conflicts_join_at,
     )
 
 
-def identifier_conflicts(low: SourceRecord, high: SourceRecord) -> tuple[str, ...]:
+def identifier_conflicts(
+    low: SourceRecord, high: SourceRecord, *, kinds: tuple[str, ...]
+) -> tuple[str, ...]:
     """The identifier kinds (`[identifier_conflicts]`) whose valid values differ, none in
     common, between the two records' people (a record alone when not linked): why a link
     above the threshold can leave them apart. Empty when they are one person."""
     if low.person_id and low.person_id == high.person_id:
         return ()
-    kinds = linkage_settings().conflict_kinds
     held = [
         held_identifiers(
             Identifier.objects.filter(

@@ -1,8 +1,10 @@
-"""The one date parser, the one day-and-month swap, the one most-common helper."""
+"""The one date parser, the one day-and-month swap, the frame helpers."""
 
 import datetime
 
 import pandas as pd
+from hypothesis import given
+from hypothesis import strategies as st
 
 from safeguarding.common.dates import (
     DateField,
@@ -10,7 +12,7 @@ from safeguarding.common.dates import (
     swapped_day_and_month,
     swapped_days_and_months,
 )
-from safeguarding.common.frames import most_common
+from safeguarding.common.frames import each_distinct, most_common
 
 
 def test_dates_are_read_as_people_write_them_and_as_browsers_send_them():
@@ -43,3 +45,27 @@ def test_most_common_per_person_skips_missing_and_optionally_blank_values():
     )
     assert most_common(frame, "sex").to_dict() == {1: "", 2: "male"}
     assert most_common(frame, "sex", skip_blank=True).to_dict() == {1: "female", 2: "male"}
+
+
+@given(st.lists(st.one_of(st.none(), st.sampled_from(["", "ann", "Ann-Marie", "zoë"]), st.text())))
+def test_each_distinct_gives_what_mapping_each_value_gives(values):
+    column = pd.Series(values, index=range(10, 10 + len(values)), dtype=object)
+
+    def parts(value):
+        return None if value is None else value.lower().split("-")
+
+    assert each_distinct(column, parts).tolist() == column.map(parts).tolist()
+    assert each_distinct(column, parts).index.equals(column.index)
+    flags = each_distinct(column, lambda value: bool(value))
+    assert flags.tolist() == [bool(value) for value in values]
+    if values:
+        assert flags.dtype == bool
+
+
+def test_each_distinct_works_each_value_out_once():
+    seen = []
+    column = pd.Series(["ann", None, "ann", "bo", None, "bo"])
+    result = each_distinct(column, lambda value: seen.append(value) or (value or "").upper())
+    assert result.tolist() == ["ANN", "", "ANN", "BO", "", "BO"]
+    assert len(seen) == 3
+    assert set(map(str, seen)) == {"None", "ann", "bo"}

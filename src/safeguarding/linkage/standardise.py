@@ -4,6 +4,7 @@ alternatives, identifiers kept only when they check."""
 import pandas as pd
 
 from safeguarding.common.dates import swapped_days_and_months
+from safeguarding.common.frames import each_distinct
 from safeguarding.common.identifiers import (
     nhs_number_is_valid,
     normalise_postcode,
@@ -22,7 +23,8 @@ def standardise(
     `identifier_kinds`: the identifier columns `records` carries (valid values only), one per
     kind; by default the NHS number and UPN."""
     given, surname = _one_cell_names(
-        records["given_names"].fillna("").map(plain), records["family_name"].fillna("").map(plain)
+        each_distinct(records["given_names"].fillna(""), plain),
+        each_distinct(records["family_name"].fillna(""), plain),
     )
     first = given.str.split().str[0].fillna("")
     alias_surnames = records["aliases"].map(
@@ -30,7 +32,7 @@ def standardise(
     )
     dob = pd.to_datetime(records["date_of_birth"], errors="coerce")
     postcode = records["postcode"].fillna("")
-    uk = postcode.map(lambda code: normalise_postcode(code) or "")
+    uk = each_distinct(postcode, lambda code: normalise_postcode(code) or "")
     address, house, street = _address_parts(
         records["address"] if "address" in records else pd.Series("", index=records.index)
     )
@@ -39,14 +41,16 @@ def standardise(
             "unique_id": records["id"].astype("int64"),
             "source": records["feed"],
             "first_name": first.replace("", None),
-            "first_name_alternatives": first.map(
-                lambda name: list(first_name_alternatives(name)) or None
+            "first_name_alternatives": each_distinct(
+                first, lambda name: list(first_name_alternatives(name)) or None
             ),
             # The alternatives long enough that one letter different is still the same name
             # (model.py's "a nickname one letter different").
-            "first_name_long_alternatives": first.map(_long_alternatives),
+            "first_name_long_alternatives": each_distinct(first, _long_alternatives),
             # Whether the nickname table knows the name: a misspelt one it does not.
-            "first_name_known": first.map(lambda name: len(first_name_alternatives(name)) > 1),
+            "first_name_known": each_distinct(
+                first, lambda name: len(first_name_alternatives(name)) > 1
+            ),
             "surname": surname.replace("", None),
             # The whole name both ways round, for a given name and surname swapped: a level of
             # its own columns, so that a training session blocked on one name still trains
@@ -55,8 +59,10 @@ def standardise(
             "full_name": _whole(first, surname),
             "full_name_swapped": _whole(surname, first),
             "surname_alternatives": [
-                (name_parts(name) + alias) or None
-                for name, alias in zip(surname, alias_surnames, strict=True)
+                (parts + alias) or None
+                for parts, alias in zip(
+                    each_distinct(surname, name_parts), alias_surnames, strict=True
+                )
             ],
             "date_of_birth": _iso(dob),
             "date_of_birth_swapped": _iso(swapped_days_and_months(dob)),
@@ -68,8 +74,12 @@ def standardise(
                 for code, earlier in zip(postcode, _earlier_postcodes(records), strict=True)
             ],
             # Sector and district only for UK postcodes (an Australian 2615 has neither).
-            "postcode_sector": uk.map(lambda code: postcode_sector(code) if code else None),
-            "postcode_district": uk.map(lambda code: postcode_district(code) if code else None),
+            "postcode_sector": each_distinct(
+                uk, lambda code: postcode_sector(code) if code else None
+            ),
+            "postcode_district": each_distinct(
+                uk, lambda code: postcode_district(code) if code else None
+            ),
             "latitude": records.get("latitude"),
             "longitude": records.get("longitude"),
             "house_number": house.replace("", None),
@@ -150,18 +160,21 @@ def _whole(first: pd.Series, second: pd.Series) -> pd.Series:
 def _address_parts(addresses: pd.Series) -> tuple[pd.Series, pd.Series, list[list[str]]]:
     """The plain address, its house number (the first word with a digit) and its other words
     of three letters or more (the street, the place)."""
-    text = addresses.fillna("").map(plain)
-    words = text.str.split()
-    house = words.map(lambda ws: next((w for w in ws if any(c.isdigit() for c in w)), ""))
-    street = [
-        sorted({w for w in ws if len(w) >= 3 and not any(c.isdigit() for c in w)}) for ws in words
-    ]
-    return text, house, street
+    text = each_distinct(addresses.fillna(""), plain)
+    house = each_distinct(text, lambda t: next((w for w in t.split() if _has_digit(w)), ""))
+    street = each_distinct(
+        text, lambda t: sorted({w for w in t.split() if len(w) >= 3 and not _has_digit(w)})
+    )
+    return text, house, street.tolist()
+
+
+def _has_digit(word: str) -> bool:
+    return any(c.isdigit() for c in word)
 
 
 def _passing(identifiers: pd.Series, check) -> pd.Series:
     """The identifiers that pass their check; None for the rest and for those not held."""
-    passes = [isinstance(value, str) and check(value) for value in identifiers.tolist()]
+    passes = each_distinct(identifiers, lambda value: isinstance(value, str) and check(value))
     return identifiers.astype(object).where(passes, None)
 
 

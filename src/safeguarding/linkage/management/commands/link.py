@@ -5,7 +5,6 @@ from safeguarding.common.priority import run_as_batch
 from safeguarding.linkage.configuration import linkage_settings
 from safeguarding.linkage.evaluate import evaluate_against_truth, truth_clusters
 from safeguarding.linkage.pipeline import link_all, linked_records_frame
-from safeguarding.sources.feeds import load_feeds
 
 
 class Command(BaseCommand):
@@ -62,6 +61,10 @@ class Command(BaseCommand):
                 f"{summary.seconds:.1f} s; {summary.records} records in {summary.people} people."
             )
         if evaluate:
+            # Here, not at the top: the feeds bring the file readers (and openpyxl) with them,
+            # a tenth of a second of every link that does not evaluate.
+            from safeguarding.sources.feeds import load_feeds
+
             records = linked_records_frame()
             truth = truth_clusters(truth_dir=evaluate, feeds=load_feeds(settings.FEEDS_DIR))
             # Feeds the settings leave out (partner concerns: a first name and an age) cannot

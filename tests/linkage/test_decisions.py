@@ -77,14 +77,15 @@ def test_people_whose_nhs_numbers_differ_are_joined_by_a_strong_link_or_a_person
     IdentifierFactory(source_record=second, kind="nhs_number", value="9434765870")
     pair(first, police, 0.9995)
     weak = pair(police, second, 0.97)
-    relink([first.pk, police.pk, second.pk], threshold=DEFAULT_THRESHOLD)
+    records = [first.pk, police.pk, second.pk]
+    relink(records, threshold=DEFAULT_THRESHOLD)
     assert person_of(first) == person_of(police) != person_of(second)
     assert list(review_queue()) == [weak]
     LinkPair.objects.filter(pk=weak.pk).update(match_probability=0.995, match_weight=7.6)
-    relink([first.pk, police.pk, second.pk], threshold=DEFAULT_THRESHOLD)
+    relink(records, threshold=DEFAULT_THRESHOLD)
     assert person_of(first) == person_of(second)
     LinkPair.objects.filter(pk=weak.pk).update(match_probability=0.97, match_weight=5.0)
-    relink([first.pk, police.pk, second.pk], threshold=DEFAULT_THRESHOLD)
+    relink(records, threshold=DEFAULT_THRESHOLD)
     assert person_of(police) != person_of(second)
     decide(
         user=analyst,

@@ -155,7 +155,7 @@ def load_linkage_settings(path: Path | str) -> LinkageSettings:
     except tomllib.TOMLDecodeError as error:
         raise LinkageSettingsError(f"{path}: not valid TOML: {error}") from error
     top = _Reader(path, data)
-    threshold = top.probability("threshold", 0.9)
+    threshold = top.probability("threshold", LinkageSettings.threshold)
     band = top.get("review_band", list, [0.5, 0.99])
     if (
         len(band) != 2
@@ -272,10 +272,10 @@ def _identifier_conflicts(top: _Reader, *, threshold: float, review_high: float)
     reader = top.table_of("identifier_conflicts")
     if reader is None:
         return {}
-    kinds = reader.get("kinds", list, ["nhs_number", "upn"])
+    kinds = reader.get("kinds", list, list(LinkageSettings.conflict_kinds))
     if not all(isinstance(kind, str) and IDENTIFIER_KIND.match(kind) for kind in kinds):
         raise reader.error("kinds", f"expected a list of identifier kinds: {kinds!r}")
-    joins_at = reader.get("joins_at", float, 0.99)
+    joins_at = reader.get("joins_at", float, LinkageSettings.conflicts_join_at)
     # Above the threshold, or it would refuse nothing; within the review band, so that every
     # link it refuses waits in the review queue for a person.
     if not threshold < joins_at <= review_high:

@@ -5,7 +5,6 @@ Splink saves, which the same code, or Splink's Spark backend, loads to score new
 """
 
 import logging
-import math
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -23,6 +22,7 @@ from splink.internals.comparison_level_creator import ComparisonLevelCreator
 from splink.internals.exceptions import EMTrainingException, SplinkException
 from splink.internals.splink_dataframe import SplinkDataFrame
 
+from safeguarding.common.weights import match_weight
 from safeguarding.linkage.chance_agreement import estimate_u
 from safeguarding.linkage.clustering import cluster
 from safeguarding.linkage.configuration import LinkageSettings
@@ -33,7 +33,7 @@ from safeguarding.linkage.waterfall import TERM_FREQUENCY, weights_of
 logging.getLogger("splink").setLevel(logging.ERROR)
 logger = logging.getLogger(__name__)
 
-DEFAULT_THRESHOLD = 0.9  # the shipped settings' threshold, for callers without settings
+DEFAULT_THRESHOLD = LinkageSettings.threshold  # for callers without settings
 RULE_BASED = "rule-based"  # the model version summary's `linker` when training was not possible
 # Random pairs u is estimated over: as many as tuned Splink's, for u's of one in 10,000.
 U_PAIRS = 2e6
@@ -385,9 +385,9 @@ def matches_among(pairs: pd.DataFrame, model_json: dict, records: int) -> float:
     lands within 2% of the true prior, from 36% below it on the messy county."""
     chance = model_json["probability_two_random_records_match"]
     every_pair = records * (records - 1) / 2
-    evidence = pairs["match_weight"].to_numpy() - math.log2(chance / (1 - chance))
+    evidence = pairs["match_weight"].to_numpy() - match_weight(chance)
     for _ in range(100):
-        prior = math.log2(chance / (1 - chance))
+        prior = match_weight(chance)
         expected = float((1 / (1 + np.exp2(-(prior + evidence)))).sum())
         if not every_pair or not expected:
             return model_json["probability_two_random_records_match"]
@@ -400,7 +400,7 @@ def matches_among(pairs: pd.DataFrame, model_json: dict, records: int) -> float:
 def _with_prior(pairs: pd.DataFrame, model_json: dict, chance: float) -> pd.DataFrame:
     """The pairs re-weighed with a new prior, which the model file keeps."""
     old = model_json["probability_two_random_records_match"]
-    shift = math.log2(chance / (1 - chance)) - math.log2(old / (1 - old))
+    shift = match_weight(chance) - match_weight(old)
     model_json["probability_two_random_records_match"] = chance
     weights = pairs["match_weight"] + shift
     return pairs.assign(match_weight=weights, match_probability=1 / (1 + np.exp2(-weights)))

@@ -6,12 +6,12 @@ all move elsewhere hands what people recorded about them (overrides, panel items
 the person who received most of their records, then goes.
 """
 
-import math
 from collections import Counter
 
 import pandas as pd
 from django.db.models import Q, QuerySet
 
+from safeguarding.common.weights import match_weight
 from safeguarding.linkage.clustering import Held, cluster
 from safeguarding.linkage.configuration import linkage_settings
 from safeguarding.linkage.models import LinkDecision, LinkDecisionKind, LinkPair
@@ -64,7 +64,6 @@ def relink(
     links = _links(None if everyone else records, threshold)
     same, apart = decisions_in_force(None if everyone else records)
     config = linkage_settings()
-    joins_at = config.conflicts_join_at
     clusters = cluster(
         records,
         zip(links["record_a"], links["record_b"], links["match_weight"], strict=True),
@@ -76,8 +75,7 @@ def relink(
             else Identifier.objects.filter(source_record__in=records),
             config.conflict_kinds,
         ),
-        # Stored match weights are the log-odds of the stored probabilities.
-        conflicts_join_at=math.log2(joins_at / (1 - joins_at)) if joins_at < 1 else math.inf,
+        conflicts_join_at=match_weight(config.conflicts_join_at),
     )
     return _write_people(clusters, links, chunks)
 

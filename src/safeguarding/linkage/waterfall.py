@@ -16,7 +16,7 @@ from pathlib import Path
 
 from splink import SettingsCreator
 
-from safeguarding.common.weights import match_probability
+from safeguarding.common.weights import match_probability, match_weight
 
 # Splink saves our comparisons' descriptions as their class name ("CustomComparison"), so the
 # titles people read are kept here, by the column each comparison writes.
@@ -69,7 +69,7 @@ class ModelWeights:
     @property
     def prior_match_weight(self) -> float:
         chance = self.probability_two_random_records_match
-        return math.log2(chance / (1 - chance))
+        return match_weight(chance)
 
 
 @dataclass(frozen=True)

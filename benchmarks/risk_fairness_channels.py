@@ -4,7 +4,7 @@ whether the worst false-positive-rate ratio says more than chance between small 
     DATABASE_URL=sqlite:///FOLDER/hard.sqlite3 PYTHONPATH=src .venv/bin/python \
         benchmarks/risk_fairness_channels.py --truth FOLDER/hard/truth \
         [--catalogue indicators/catalogue.toml --catalogue OTHER.toml ...] [--channels]
-        [--top-fifty] [--among top|flagged]
+        [--top-fifty] [--among top|flagged] [--ceiling]
 
 Run on a county that `benchmarks/risk_benchmark.py --folder FOLDER` built and linked (it is
 not built again). The dates are the benchmark's (the county's second half, every 4 weeks; the
@@ -20,7 +20,9 @@ measures on every other one), so the figures match its table. For each catalogue
 - the **channels**: among the person-dates wrongly in the top 100 (or, with --among flagged,
   wrongly graded medium or high), by group, the share on which each item was hit, the mean
   weight it added, and the mean weight from police records alone;
-- with --top-fifty, who fills the top 50 wrongly (precision at 50).
+- with --top-fifty, who fills the top 50 wrongly (precision at 50);
+- with --ceiling, how far any ranking of the recorded signs could go: ROC AUC and average
+  precision with every young person truly at risk who has a sign ranked first.
 """
 
 import argparse
@@ -137,6 +139,35 @@ def channels(
     return share, weight, person_dates, people, police_weight, total, rules
 
 
+def ceiling(scorer, dates: list[datetime.date], truth, catalogue) -> None:
+    """How far any ranking of the recorded signs could go: ROC AUC and average precision with
+    every young person truly at risk who has a sign in the six months ranked first, and everyone
+    else where the tracker put them. What is left below the targets then belongs to those with
+    no sign at all, whom only vulnerabilities and contexts can order."""
+    from safeguarding.risk.evaluation import average_precision, measure, roc_auc
+
+    signs = {indicator.id for indicator in catalogue.signs}
+    at_risk = signed = 0
+    now, best = [], []
+    for day in dates:
+        scores = scorer.score(day)
+        frame = measure(day, scores.assessments, truth, top=100).frame
+        hits = scores.hits[scores.hits["indicator_id"].isin(signs)]
+        with_sign = frame["true_id"].isin(set(hits["person_id"].map(truth.person_to_true)))
+        labels, score = frame["positive"].to_numpy(), frame["score"].to_numpy()
+        first = np.where(labels & with_sign.to_numpy(), np.inf, score)
+        at_risk, signed = at_risk + labels.sum(), signed + (labels & with_sign.to_numpy()).sum()
+        now.append((roc_auc(score, labels), average_precision(score, labels)))
+        best.append((roc_auc(first, labels), average_precision(first, labels)))
+    now_auc, now_ap = np.mean(now, axis=0)
+    best_auc, best_ap = np.mean(best, axis=0)
+    print(
+        f"ceiling: {signed / at_risk:.0%} of those truly at risk have a sign in the six months; "
+        f"with all of them ranked first, ROC AUC {best_auc:.3f} (now {now_auc:.3f}) and "
+        f"average precision {best_ap:.3f} (now {now_ap:.3f})"
+    )
+
+
 def wrongly_in_top_fifty(scorer, dates: list[datetime.date], truth) -> None:
     """Who fills the top 50 wrongly: exploited young people outside the window in which they
     count as at risk (before onset, or over 60 days after their crisis), or never exploited;
@@ -183,6 +214,7 @@ def run(
     with_channels: bool,
     top_fifty: bool,
     among: str = "top",
+    with_ceiling: bool = False,
 ) -> None:
     from django.conf import settings
 
@@ -248,6 +280,8 @@ def run(
                 f"share at or above the observed {ethnicity.ratio:.2f}: "
                 f"{(null >= ethnicity.ratio).mean():.2f}"
             )
+        if with_ceiling:
+            ceiling(scorer, measured_dates, truth, catalogue)
         if top_fifty:
             wrongly_in_top_fifty(scorer, measured_dates, truth)
         if with_channels:
@@ -274,6 +308,9 @@ def main() -> None:
     parser.add_argument("--channels", action="store_true", help="also the items, by group")
     parser.add_argument("--top-fifty", action="store_true", help="also who fills the top 50")
     parser.add_argument(
+        "--ceiling", action="store_true", help="also how far any ranking of the signs could go"
+    )
+    parser.add_argument(
         "--among", choices=["top", "flagged"], default="top", help="channels of which flag"
     )
     options = parser.parse_args()
@@ -290,6 +327,7 @@ def main() -> None:
         with_channels=options.channels,
         top_fifty=options.top_fifty,
         among=options.among,
+        with_ceiling=options.ceiling,
     )
 
 

@@ -56,6 +56,8 @@ def test_every_indicator_is_documented_in_docs_risk():
         (('kind = "events"', 'kind = "events"\ncolour = "red"'), "unknown field colour"),
         (('source = "test"\n', ""), "needs a source"),
         (('kind = "events"', 'kind = "attendance"'), "needs below"),
+        (('kind = "events"', 'kind = "events"\nfalls_by = 0.15'), "falls_by is for an attendance"),
+        (('kind = "events"', 'kind = "attendance"\nbelow = 0.9\nfalls_by = 15'), "between 0 and 1"),
     ],
 )
 def test_a_mistake_in_an_indicator_names_the_indicator_and_the_fix(change, message):

@@ -11,10 +11,10 @@ from safeguarding.risk.evaluation import (
     PERSON_DATE_COLUMNS,
     Comparison,
     Truth,
-    _average_precision,
-    _roc_auc,
+    average_precision,
     lead_times,
     measure,
+    roc_auc,
     tracker_person_dates,
     warnings_before_crises,
 )
@@ -22,15 +22,15 @@ from safeguarding.risk.evaluation import (
 
 def test_roc_auc_counts_the_pairs_ranked_right_and_halves_ties():
     labels = np.array([True, False, True, False])
-    assert _roc_auc(np.array([4.0, 3.0, 2.0, 1.0]), labels) == pytest.approx(0.75)
-    assert _roc_auc(np.array([1.0, 1.0, 1.0, 1.0]), labels) == pytest.approx(0.5)
-    assert _roc_auc(np.array([9.0, 0.0, 8.0, 1.0]), labels) == pytest.approx(1.0)
+    assert roc_auc(np.array([4.0, 3.0, 2.0, 1.0]), labels) == pytest.approx(0.75)
+    assert roc_auc(np.array([1.0, 1.0, 1.0, 1.0]), labels) == pytest.approx(0.5)
+    assert roc_auc(np.array([9.0, 0.0, 8.0, 1.0]), labels) == pytest.approx(1.0)
 
 
 def test_average_precision_is_the_mean_precision_at_each_true_case():
     scores = np.array([4.0, 3.0, 2.0, 1.0])
     labels = np.array([True, False, True, False])
-    assert _average_precision(scores, labels) == pytest.approx((1 / 1 + 2 / 3) / 2)
+    assert average_precision(scores, labels) == pytest.approx((1 / 1 + 2 / 3) / 2)
 
 
 @pytest.fixture

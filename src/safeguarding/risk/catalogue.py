@@ -84,6 +84,10 @@ class Indicator:
         "events"  # or "episodes": reports of one missing episode by two agencies count once
     )
     below: float | None = None  # attendance: the rate under which a half term counts
+    # attendance: counts a half term only when its rate is at least this far below the pupil's
+    # own mean over the year before it (at least two earlier half terms): a sharp fall, not a
+    # long-standing pattern of absence
+    falls_by: float | None = None
     # adults and places of concern; for a school, how many OTHER young people there
     min_young_people: int = 2
     adult_roles: tuple[str, ...] = ()
@@ -195,6 +199,17 @@ def _indicator(raw: dict, position: int, part: str = "indicator") -> Indicator:
         raise CatalogueError(f"{where}: weight must be a number above zero.")
     if raw["kind"] == "attendance" and not 0 < raw.get("below", 0) <= 1:
         raise CatalogueError(f"{where}: an attendance indicator needs below, between 0 and 1.")
+    falls_by = raw.get("falls_by")
+    if falls_by is not None and (
+        raw["kind"] != "attendance"
+        or isinstance(falls_by, bool)
+        or not isinstance(falls_by, int | float)
+        or not 0 < falls_by < 1
+    ):
+        raise CatalogueError(
+            f"{where}: falls_by is for an attendance indicator, a share between 0 and 1 "
+            "(for example 0.15: fifteen points below the pupil's own year before)."
+        )
     concerns = _strings(raw.get("concerns", []), where=where, what="concerns")
     if raw["kind"] == "network_concern" and (not concerns or set(concerns) - NETWORK_CONCERNS):
         raise CatalogueError(f"{where}: concerns must be some of adult, address, phone.")

@@ -112,7 +112,7 @@ def load_truth(truth_dir: Path, linked: pd.DataFrame, feeds: dict) -> Truth:
     )
 
 
-def _roc_auc(scores: np.ndarray, labels: np.ndarray) -> float:
+def roc_auc(scores: np.ndarray, labels: np.ndarray) -> float:
     positives, negatives = labels.sum(), (~labels).sum()
     if not positives or not negatives:
         return float("nan")
@@ -120,7 +120,7 @@ def _roc_auc(scores: np.ndarray, labels: np.ndarray) -> float:
     return float((ranks[labels].sum() - positives * (positives + 1) / 2) / (positives * negatives))
 
 
-def _average_precision(scores: np.ndarray, labels: np.ndarray) -> float:
+def average_precision(scores: np.ndarray, labels: np.ndarray) -> float:
     if not labels.sum():
         return float("nan")
     order = np.lexsort((np.arange(len(scores)), -scores))
@@ -171,8 +171,8 @@ def measure(
             for k in TOP
         },
         recall=float(positives["flagged"].mean()) if len(positives) else float("nan"),
-        roc_auc=_roc_auc(scores, labels),
-        average_precision=_average_precision(scores, labels),
+        roc_auc=roc_auc(scores, labels),
+        average_precision=average_precision(scores, labels),
         flag_rate_by_sex=frame.groupby("sex")["flagged"].mean().to_dict(),
         flag_rate_by_ethnicity=frame.groupby("ethnicity")["flagged"].mean().to_dict(),
         recall_by_sex=positives.groupby("sex")["flagged"].mean().to_dict(),

@@ -147,21 +147,60 @@ class Scorer:
 
     # -- matching, independent of the date --------------------------------------------------
 
-    def _absence_intensity(self) -> np.ndarray:
-        """For attendance records: 0.5 just under the persistent-absence line (90%), rising to 1
-        at 30% of sessions below it; 1 for every other event."""
-        intensity = np.ones(len(self.details))
+    @cached_property
+    def attendance_rates(self) -> np.ndarray:
+        """Each attendance record's share of sessions attended; NaN for every other event and
+        for a record without usable figures."""
+        rates = np.full(len(self.details), np.nan)
         for i in np.flatnonzero(self.columns["event_type"] == "attendance"):
             details = self.details[i]
             try:
-                rate = float(details.get("sessions_attended") or 0) / float(
+                rates[i] = float(details.get("sessions_attended") or 0) / float(
                     details.get("possible_sessions") or 0
                 )
             except (TypeError, ValueError, ZeroDivisionError):
                 continue
-            shortfall = max(0.0, (PERSISTENT_ABSENCE - rate) / PERSISTENT_ABSENCE)
-            intensity[i] = 0.5 + 0.5 * min(1.0, shortfall / 0.3)
-        return intensity
+        return rates
+
+    def _absence_intensity(self) -> np.ndarray:
+        """For attendance records: 0.5 just under the persistent-absence line (90%), rising to 1
+        at 30% of sessions below it; 1 for every other event."""
+        shortfall = (PERSISTENT_ABSENCE - self.attendance_rates) / PERSISTENT_ABSENCE
+        intensity = 0.5 + 0.5 * np.minimum(1.0, np.clip(shortfall, 0, None) / 0.3)
+        return np.where(np.isnan(intensity), 1.0, intensity)
+
+    @cached_property
+    def attendance_falls(self) -> np.ndarray:
+        """For each attendance record, how far its rate is below the pupil's own mean over the
+        365 days before it, from at least two earlier records (NaN otherwise).
+
+        A sharp fall is a sign where a long-standing pattern of absence is not (docs/risk.md,
+        *A sharp fall in attendance*). Only earlier records count, so it never looks ahead.
+        """
+        rates = self.attendance_rates
+        rows = np.flatnonzero(~np.isnan(rates))
+        falls = np.full(len(rates), np.nan)
+        if not len(rows):
+            return falls
+        events = self.facts.events
+        frame = pd.DataFrame(
+            {
+                "person_id": events["person_id"].to_numpy()[rows],
+                "at": events["occurred_at"].to_numpy()[rows],
+                "rate": rates[rows],
+                "row": rows,
+            }
+        ).sort_values(["person_id", "at"], kind="stable")
+        before = (
+            frame.set_index("at")
+            .groupby("person_id", sort=False)["rate"]
+            .rolling("365D", closed="left")
+            .agg(["mean", "count"])
+        )
+        mean = before["mean"].to_numpy()
+        enough = before["count"].to_numpy() >= 2
+        falls[frame["row"].to_numpy()] = np.where(enough, mean - frame["rate"].to_numpy(), np.nan)
+        return falls
 
     def _rows(self, mask: np.ndarray, test=None, *arguments) -> np.ndarray:
         """Positions where the mask holds and `test(details, *arguments)` is true."""
@@ -175,6 +214,8 @@ class Scorer:
         mask = self.is_young & np.isin(columns["role"], indicator.roles or DEFAULT_ROLES)
         if indicator.kind == "attendance":
             mask &= columns["event_type"] == "attendance"
+        if indicator.falls_by is not None:
+            mask &= self.attendance_falls >= indicator.falls_by - 1e-9
         if indicator.event_types:
             mask &= np.isin(columns["event_type"], indicator.event_types)
         if indicator.location == "out_of_area":

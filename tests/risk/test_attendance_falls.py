@@ -45,3 +45,15 @@ def test_a_later_return_never_changes_an_earlier_score(county):
     half_terms((150, 0.95), (100, 0.95), (30, 0.65))(county, child)
     assert FALLING not in hits_of(child, as_of=AS_OF - datetime.timedelta(days=40))
     assert FALLING in hits_of(child)
+
+
+def test_each_pupil_is_measured_against_their_own_year(county):
+    """Returns of several pupils, made in turn: each fall is read against the pupil's own."""
+    steady, falling, recovering = county.person(), county.person(), county.person()
+    for days_before in (150, 100, 55, 10):
+        half_terms((days_before, 0.72))(county, steady)
+        half_terms((days_before, 0.96 if days_before > 10 else 0.70))(county, falling)
+        half_terms((days_before, 0.70 if days_before > 10 else 0.95))(county, recovering)
+    assert FALLING not in hits_of(steady)
+    assert FALLING in hits_of(falling)
+    assert FALLING not in hits_of(recovering)

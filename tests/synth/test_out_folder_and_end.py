@@ -82,6 +82,10 @@ def test_without_an_end_the_county_ends_today(tmp_path):
     term_starts = pd.to_datetime(attendance["TermStart"], errors="coerce").dropna()
     assert term_starts.nunique() == 12
     assert term_starts.max().date() <= today
+    # Every half term returned was over by the end: its last day is on or before it.
+    term_ends = pd.to_datetime(attendance["TermEnd"], errors="coerce").dropna()
+    assert term_ends.max().date() <= today
+    assert (term_ends.max() - term_starts.max()).days > 30
 
 
 def test_the_end_decides_reuse_only_when_it_is_given(tmp_path):

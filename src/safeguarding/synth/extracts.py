@@ -362,16 +362,17 @@ HALF_TERMS = [
 ]
 
 
-def half_terms(window_end: datetime.date, *, count: int = 12) -> list[tuple[str, str]]:
-    """The last `count` half terms that were over by window_end (each ends when the next
-    begins), oldest first, as (name, first day), e.g. ("2025-SP1", "2025-01-01")."""
+def half_terms(window_end: datetime.date, *, count: int = 12) -> list[tuple[str, str, str]]:
+    """The last `count` half terms that were over by window_end (each ends the day before the
+    next begins), oldest first, as (name, first day, last day), e.g. ("2025-SP1", "2025-01-01",
+    "2025-02-19")."""
     starts = sorted(
         (datetime.date(year, month, day), f"{year}-{code}")
         for year in range(window_end.year - count // 6 - 2, window_end.year + 1)
         for code, month, day in HALF_TERMS
     )
     over = [
-        (name, start.isoformat())
+        (name, start.isoformat(), (next_start - datetime.timedelta(days=1)).isoformat())
         for (start, name), (next_start, _) in itertools.pairwise(starts)
         if next_start <= window_end
     ]
@@ -445,7 +446,7 @@ def _attendance(pupils, victims, upn_of, school_of, rng, *, terms) -> pd.DataFra
     frames = []
     # Confounder: poor attendance for other reasons (more often for vulnerable young people).
     chronic = rng.random(len(pupils)) < np.where(pupils["vulnerable"], 0.3, 0.06)
-    for term, start in terms:
+    for term, start, end in terms:
         possible = rng.integers(60, 71, len(pupils))
         rate = np.clip(rng.normal(0.95, 0.03, len(pupils)), 0.5, 1.0)
         rate = np.where(chronic, np.clip(rng.normal(0.8, 0.06, len(pupils)), 0.3, 1), rate)
@@ -458,6 +459,7 @@ def _attendance(pupils, victims, upn_of, school_of, rng, *, terms) -> pd.DataFra
                     "URN": pupils["person_id"].map(school_of).to_numpy(),
                     "Term": term,
                     "TermStart": start,
+                    "TermEnd": end,
                     "PossibleSessions": possible,
                     "SessionsAttended": (possible * rate).round().astype(int),
                 }

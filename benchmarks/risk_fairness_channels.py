@@ -21,8 +21,8 @@ measures on every other one), so the figures match its table. For each catalogue
   wrongly graded medium or high), by group, the share on which each item was hit, the mean
   weight it added, and the mean weight from police records alone;
 - with --top-fifty, who fills the top 50 wrongly (precision at 50);
-- with --ceiling, how far any ranking of the recorded signs could go: ROC AUC and average
-  precision with every young person truly at risk who has a sign ranked first.
+- with --ceiling, how far any ranking of the recorded signs could go: ROC AUC, average precision
+  and precision at 50 with every young person truly at risk who has a sign ranked first.
 """
 
 import argparse
@@ -140,10 +140,11 @@ def channels(
 
 
 def ceiling(scorer, dates: list[datetime.date], truth, catalogue) -> None:
-    """How far any ranking of the recorded signs could go: ROC AUC and average precision with
-    every young person truly at risk who has a sign in the six months ranked first, and everyone
-    else where the tracker put them. What is left below the targets then belongs to those with
-    no sign at all, whom only vulnerabilities and contexts can order."""
+    """How far any ranking of the recorded signs could go: ROC AUC, average precision and
+    precision at 50 with every young person truly at risk who has a sign in the six months
+    ranked first, and everyone else where the tracker put them. What is left below the targets
+    then belongs to those with no sign at all, whom only vulnerabilities and contexts can
+    order."""
     from safeguarding.risk.evaluation import average_precision, measure, roc_auc
 
     signs = {indicator.id for indicator in catalogue.signs}
@@ -157,14 +158,20 @@ def ceiling(scorer, dates: list[datetime.date], truth, catalogue) -> None:
         labels, score = frame["positive"].to_numpy(), frame["score"].to_numpy()
         first = np.where(labels & with_sign.to_numpy(), np.inf, score)
         at_risk, signed = at_risk + labels.sum(), signed + (labels & with_sign.to_numpy()).sum()
-        now.append((roc_auc(score, labels), average_precision(score, labels)))
-        best.append((roc_auc(first, labels), average_precision(first, labels)))
-    now_auc, now_ap = np.mean(now, axis=0)
-    best_auc, best_ap = np.mean(best, axis=0)
+        # Ties broken by a fixed shuffle, as `measure` breaks them.
+        tie_break = np.random.default_rng(0).random(len(frame))
+        for scored, kept in ((score, now), (first, best)):
+            top = np.lexsort((tie_break, -scored))[:50]
+            kept.append(
+                (roc_auc(scored, labels), average_precision(scored, labels), labels[top].mean())
+            )
+    now_auc, now_ap, now_p50 = np.mean(now, axis=0)
+    best_auc, best_ap, best_p50 = np.mean(best, axis=0)
     print(
         f"ceiling: {signed / at_risk:.0%} of those truly at risk have a sign in the six months; "
-        f"with all of them ranked first, ROC AUC {best_auc:.3f} (now {now_auc:.3f}) and "
-        f"average precision {best_ap:.3f} (now {now_ap:.3f})"
+        f"with all of them ranked first, ROC AUC {best_auc:.3f} (now {now_auc:.3f}), "
+        f"average precision {best_ap:.3f} (now {now_ap:.3f}), precision at 50 {best_p50:.2f} "
+        f"(now {now_p50:.2f})"
     )
 
 

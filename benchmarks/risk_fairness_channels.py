@@ -152,19 +152,21 @@ def ceiling(scorer, dates: list[datetime.date], truth, catalogue) -> None:
     now, best = [], []
     for day in dates:
         scores = scorer.score(day)
-        frame = measure(day, scores.assessments, truth, top=100).frame
+        measured = measure(day, scores.assessments, truth, top=100)
+        frame = measured.frame
         hits = scores.hits[scores.hits["indicator_id"].isin(signs)]
-        with_sign = frame["true_id"].isin(set(hits["person_id"].map(truth.person_to_true)))
-        labels, score = frame["positive"].to_numpy(), frame["score"].to_numpy()
-        first = np.where(labels & with_sign.to_numpy(), np.inf, score)
-        at_risk, signed = at_risk + labels.sum(), signed + (labels & with_sign.to_numpy()).sum()
+        labels = frame["positive"].to_numpy()
+        first_ones = (
+            labels
+            & frame["true_id"].isin(set(hits["person_id"].map(truth.person_to_true))).to_numpy()
+        )
+        first = np.where(first_ones, np.inf, frame["score"].to_numpy())
+        at_risk, signed = at_risk + labels.sum(), signed + first_ones.sum()
+        now.append((measured.roc_auc, measured.average_precision, measured.precision_at[50]))
         # Ties broken by a fixed shuffle, as `measure` breaks them.
         tie_break = np.random.default_rng(0).random(len(frame))
-        for scored, kept in ((score, now), (first, best)):
-            top = np.lexsort((tie_break, -scored))[:50]
-            kept.append(
-                (roc_auc(scored, labels), average_precision(scored, labels), labels[top].mean())
-            )
+        top = np.lexsort((tie_break, -first))[:50]
+        best.append((roc_auc(first, labels), average_precision(first, labels), labels[top].mean()))
     now_auc, now_ap, now_p50 = np.mean(now, axis=0)
     best_auc, best_ap, best_p50 = np.mean(best, axis=0)
     print(

@@ -191,6 +191,7 @@ class Scorer:
                 "row": rows,
             }
         ).sort_values(["person_id", "at"], kind="stable")
+        # The frame is sorted by pupil and time, so the rolling means come back in its order.
         before = (
             frame.set_index("at")
             .groupby("person_id", sort=False)["rate"]
@@ -215,6 +216,7 @@ class Scorer:
         if indicator.kind == "attendance":
             mask &= columns["event_type"] == "attendance"
         if indicator.falls_by is not None:
+            # A fall of exactly `falls_by` counts, whatever the rounding of the two rates.
             mask &= self.attendance_falls >= indicator.falls_by - 1e-9
         if indicator.event_types:
             mask &= np.isin(columns["event_type"], indicator.event_types)

@@ -21,8 +21,9 @@ measures on every other one), so the figures match its table. For each catalogue
   wrongly graded medium or high), by group, the share on which each item was hit, the mean
   weight it added, and the mean weight from police records alone;
 - with --top-fifty, who fills the top 50 wrongly (precision at 50);
-- with --ceiling, how far any ranking of the recorded signs could go: ROC AUC, average precision
-  and precision at 50 with every young person truly at risk who has a sign ranked first.
+- with --ceiling, how far any weighting of the recorded items could go (risk.evaluation.bounds):
+  every young person truly at risk who has a sign ranked first, weights fitted on the truth, and
+  both.
 """
 
 import argparse
@@ -139,42 +140,11 @@ def channels(
     return share, weight, person_dates, people, police_weight, total, rules
 
 
-def ceiling(scorer, dates: list[datetime.date], truth, catalogue) -> None:
-    """How far any ranking of the recorded signs could go: ROC AUC, average precision and
-    precision at 50 with every young person truly at risk who has a sign in the six months
-    ranked first, and everyone else where the tracker put them. What is left below the targets
-    then belongs to those with no sign at all, whom only vulnerabilities and contexts can
-    order."""
-    from safeguarding.risk.evaluation import average_precision, measure, roc_auc
+def ceiling(scorer, dates: list[datetime.date], truth) -> None:
+    """How far any weighting of the recorded items could go (risk.evaluation.bounds)."""
+    from safeguarding.risk.evaluation import bound_day, bounds_report
 
-    signs = {indicator.id for indicator in catalogue.signs}
-    at_risk = signed = 0
-    now, best = [], []
-    for day in dates:
-        scores = scorer.score(day)
-        measured = measure(day, scores.assessments, truth, top=100)
-        frame = measured.frame
-        hits = scores.hits[scores.hits["indicator_id"].isin(signs)]
-        labels = frame["positive"].to_numpy()
-        first_ones = (
-            labels
-            & frame["true_id"].isin(set(hits["person_id"].map(truth.person_to_true))).to_numpy()
-        )
-        first = np.where(first_ones, np.inf, frame["score"].to_numpy())
-        at_risk, signed = at_risk + labels.sum(), signed + first_ones.sum()
-        now.append((measured.roc_auc, measured.average_precision, measured.precision_at[50]))
-        # Ties broken by a fixed shuffle, as `measure` breaks them.
-        tie_break = np.random.default_rng(0).random(len(frame))
-        top = np.lexsort((tie_break, -first))[:50]
-        best.append((roc_auc(first, labels), average_precision(first, labels), labels[top].mean()))
-    now_auc, now_ap, now_p50 = np.mean(now, axis=0)
-    best_auc, best_ap, best_p50 = np.mean(best, axis=0)
-    print(
-        f"ceiling: {signed / at_risk:.0%} of those truly at risk have a sign in the six months; "
-        f"with all of them ranked first, ROC AUC {best_auc:.3f} (now {now_auc:.3f}), "
-        f"average precision {best_ap:.3f} (now {now_ap:.3f}), precision at 50 {best_p50:.2f} "
-        f"(now {now_p50:.2f})"
-    )
+    print(bounds_report([bound_day(scorer, day, truth) for day in dates]))
 
 
 def wrongly_in_top_fifty(scorer, dates: list[datetime.date], truth) -> None:
@@ -290,7 +260,7 @@ def run(
                 f"{(null >= ethnicity.ratio).mean():.2f}"
             )
         if with_ceiling:
-            ceiling(scorer, measured_dates, truth, catalogue)
+            ceiling(scorer, measured_dates, truth)
         if top_fifty:
             wrongly_in_top_fifty(scorer, measured_dates, truth)
         if with_channels:
@@ -317,7 +287,9 @@ def main() -> None:
     parser.add_argument("--channels", action="store_true", help="also the items, by group")
     parser.add_argument("--top-fifty", action="store_true", help="also who fills the top 50")
     parser.add_argument(
-        "--ceiling", action="store_true", help="also how far any ranking of the signs could go"
+        "--ceiling",
+        action="store_true",
+        help="also how far any weighting of the recorded items could go",
     )
     parser.add_argument(
         "--among", choices=["top", "flagged"], default="top", help="channels of which flag"

@@ -9,9 +9,12 @@ import pytest
 
 from safeguarding.risk.evaluation import (
     PERSON_DATE_COLUMNS,
+    BoundDay,
     Comparison,
     Truth,
     average_precision,
+    bounds,
+    bounds_report,
     lead_times,
     measure,
     roc_auc,
@@ -148,3 +151,47 @@ def test_the_person_dates_kept_for_pooling_are_the_trackers_on_every_date(truth)
     assert not first.loc["C", "top"] and first.loc["C", "flagged"]
     assert not first.loc["B", "positive"]  # B's exploitation begins in 2026
     assert frame[frame["as_of"] == days[1]].set_index("true_id").loc["B", "positive"]
+
+
+def bound_day_of(scores, labels, signed, features) -> BoundDay:
+    return BoundDay(
+        scores=np.array(scores, dtype=float),
+        labels=np.array(labels, dtype=bool),
+        signed=np.array(signed, dtype=bool),
+        features=np.array(features, dtype=float),
+    )
+
+
+def test_bounds_rank_those_at_risk_with_a_sign_first_and_leave_the_rest_as_scored():
+    # Six young people, two at risk, both ranked below the rest: one signed, one silent.
+    day = bound_day_of(
+        scores=[5, 4, 3, 2, 1, 0],
+        labels=[False, False, False, False, True, True],
+        signed=[False, False, False, False, True, False],
+        features=[[1, 0], [1, 0], [0, 0], [0, 0], [0, 1], [0, 1]],
+    )
+    found = bounds([day])
+    auc, ap, p50 = found["tracker"]
+    assert auc == pytest.approx(roc_auc(day.scores, day.labels)) == 0.0
+    assert p50 == pytest.approx(2 / 6)
+    # The signed one first: it beats all four not at risk; the silent one still beats none.
+    auc, ap, _ = found["signs first"]
+    assert auc == pytest.approx((4 + 0) / 8)
+    assert ap == pytest.approx((1 / 1 + 2 / 6) / 2)
+    # The second item holds exactly those at risk, so weights fitted on the truth rank them
+    # first, and so does both.
+    for name in ("truth-fitted weights", "both"):
+        auc, ap, _ = found[name]
+        assert (auc, ap) == (pytest.approx(1.0), pytest.approx(1.0))
+
+
+def test_bounds_are_means_over_the_dates_and_the_report_counts_who_has_a_sign():
+    first = bound_day_of([2, 1], [True, False], [True, False], [[1], [0]])
+    second = bound_day_of([1, 2], [True, False], [False, False], [[1], [0]])
+    found = bounds([first, second])
+    assert found["tracker"][0] == pytest.approx((1.0 + 0.0) / 2)
+    assert found["signs first"][0] == pytest.approx((1.0 + 0.0) / 2)
+    report = bounds_report([first, second])
+    assert "1 of 2 person-dates truly at risk have a sign" in report
+    line = next(line for line in report.splitlines() if "tracker (expert weights)" in line)
+    assert line.split()[-3:] == ["0.500", "0.750", "0.50"]

@@ -62,6 +62,16 @@ def test_score_export_and_evaluate_the_county(linked_county, tmp_path, capsys):
     tracker_line = next(line for line in lines if line.startswith("tracker"))
     auc = float(tracker_line[30:].split()[header.index("AUC")])
     assert auc > 0.8
+    # The bounds beside it: the tracker's own row agrees with the table, and ranking those at
+    # risk with a sign first, or fitting the weights on the truth, can only rank better.
+    start = next(i for i, line in enumerate(lines) if line.startswith("How far")) + 2
+    bounds = {
+        line[:36].strip(): [float(value) for value in line.split()[-3:]]
+        for line in lines[start : start + 4]
+    }
+    assert bounds["tracker (expert weights)"][0] == pytest.approx(auc, abs=0.0005)
+    assert bounds["those at risk with a sign first"][0] >= auc
+    assert bounds["both"][0] >= bounds["weights fitted on the truth"][0] > 0.5
 
     # The person-dates the fairness figures come from, for pooling over counties.
     with person_dates.open(newline="") as handle:

@@ -487,6 +487,110 @@ def report(comparisons: list[Comparison]) -> str:
     return "\n".join(lines)
 
 
+@dataclass(frozen=True)
+class BoundDay:
+    """One date's young people, in one order: the tracker's scores, who is truly at risk, who of
+    them has a sign in the six months, and each one's items as the fitted weights see them."""
+
+    scores: np.ndarray
+    labels: np.ndarray
+    signed: np.ndarray
+    features: np.ndarray
+
+
+def _top_measures(scores: np.ndarray, labels: np.ndarray) -> tuple[float, float, float]:
+    """ROC AUC, average precision and precision at 50, ties broken as `measure` breaks them."""
+    tie_break = np.random.default_rng(0).random(len(scores))
+    top = np.lexsort((tie_break, -scores))[:50]
+    return roc_auc(scores, labels), average_precision(scores, labels), float(labels[top].mean())
+
+
+def bounds(days: list[BoundDay]) -> dict[str, tuple[float, float, float]]:
+    """How far any weighting of the recorded items could go, against the tracker (means over the
+    dates of ROC AUC, average precision and precision at 50). None of these is a method: each
+    knows the truth.
+
+    - *signs first*: every young person truly at risk who has a sign ranked first, everyone
+      else where the tracker put them (the best any ordering of the signs could do);
+    - *truth-fitted weights*: everyone ranked by a logistic regression over the items, fitted
+      on the truth of these very dates (the best weights any partnership could give these items;
+      no history of recorded outcomes would give them);
+    - *both*: those at risk with a sign first, everyone else by the truth-fitted weights.
+    What is left below a target then belongs to what the records do not hold."""
+    from sklearn.linear_model import LogisticRegression
+
+    labels = np.concatenate([day.labels for day in days])
+    fitted: list[np.ndarray] = [np.zeros(len(day.labels)) for day in days]
+    if labels.any() and not labels.all():
+        model = LogisticRegression(C=1.0, max_iter=5000)
+        model.fit(np.vstack([day.features for day in days]), labels)
+        fitted = [model.decision_function(day.features) for day in days]
+    found: dict[str, list] = {
+        "tracker": [],
+        "signs first": [],
+        "truth-fitted weights": [],
+        "both": [],
+    }
+    for day, fitted_scores in zip(days, fitted, strict=True):
+        found["tracker"].append(_top_measures(day.scores, day.labels))
+        found["signs first"].append(
+            _top_measures(np.where(day.signed, np.inf, day.scores), day.labels)
+        )
+        found["truth-fitted weights"].append(_top_measures(fitted_scores, day.labels))
+        found["both"].append(_top_measures(np.where(day.signed, np.inf, fitted_scores), day.labels))
+    return {name: tuple(np.nanmean(rows, axis=0)) for name, rows in found.items()}
+
+
+def bound_day(scorer: Scorer, day: datetime.date, truth: Truth) -> BoundDay:
+    """The tracker's young people on the day, for `bounds`."""
+    from safeguarding.risk.fitting import cases
+
+    scores = scorer.score(day)
+    frame = measure(day, scores.assessments, truth).frame
+    signs = {indicator.id for indicator in scorer.catalogue.signs}
+    hits = scores.hits[scores.hits["indicator_id"].isin(signs)]
+    signed_people = set(hits["person_id"].map(truth.person_to_true).dropna())
+    labels = frame["positive"].to_numpy()
+    features = cases(scorer, day).drop(columns=["label", "expert_score"])
+    features = features.assign(true_id=features.index.map(truth.person_to_true))
+    # Carried to true people as scores are: the larger value wins.
+    features = features.dropna(subset=["true_id"]).groupby("true_id").max()
+    return BoundDay(
+        scores=frame["score"].to_numpy(),
+        labels=labels,
+        signed=labels & frame["true_id"].isin(signed_people).to_numpy(),
+        features=features.reindex(frame["true_id"]).fillna(0.0).to_numpy(),
+    )
+
+
+def bounds_report(days: list[BoundDay]) -> str:
+    found = bounds(days)
+    at_risk = sum(int(day.labels.sum()) for day in days)
+    signed = sum(int(day.signed.sum()) for day in days)
+    lines = [
+        "How far any weighting of the recorded items could go (bounds that know the truth, "
+        f"not methods); {signed:,} of {at_risk:,} person-dates truly at risk have a sign in "
+        "the six months:",
+        f"  {'':<34}{'AUC':>7}{'AP':>7}{'P@50':>6}",
+    ]
+    names = {
+        "tracker": "tracker (expert weights)",
+        "signs first": "those at risk with a sign first",
+        "truth-fitted weights": "weights fitted on the truth",
+        "both": "both",
+    }
+    for key, name in names.items():
+        auc, ap, p50 = found[key]
+        lines.append(f"  {name:<34}{auc:>7.3f}{ap:>7.3f}{p50:>6.2f}")
+    lines.append(
+        "Signs first: every young person truly at risk with a sign in the six months ranked "
+        "first, the rest as the tracker has them. Weights fitted on the truth: a logistic "
+        "regression over the catalogue's items fitted on the truth of these dates. Both: the "
+        "two together."
+    )
+    return "\n".join(lines)
+
+
 def evaluation_dates(
     truth_dir: Path, *, step_days: int = 28
 ) -> tuple[list[datetime.date], list[datetime.date]]:
@@ -560,6 +664,8 @@ def evaluate_tracker(
         fitted=fitted,
     )
     text = report(comparisons)
+    tracker = Scorer(facts, catalogue)
+    text += "\n\n" + bounds_report([bound_day(tracker, day, truth) for day in dates])
     if note:
         text += f"\n\nFitted weights: {note}."
     return Validation(

@@ -496,9 +496,10 @@ class BoundDay:
     labels: np.ndarray
     signed: np.ndarray
     features: np.ndarray
+    true_ids: np.ndarray = field(default_factory=lambda: np.array([]), repr=False)
 
 
-def _top_measures(scores: np.ndarray, labels: np.ndarray) -> tuple[float, float, float]:
+def ranked_measures(scores: np.ndarray, labels: np.ndarray) -> tuple[float, float, float]:
     """ROC AUC, average precision and precision at 50, ties broken as `measure` breaks them."""
     tie_break = np.random.default_rng(0).random(len(scores))
     top = np.lexsort((tie_break, -scores))[:50]
@@ -532,12 +533,14 @@ def bounds(days: list[BoundDay]) -> dict[str, tuple[float, float, float]]:
         "both": [],
     }
     for day, fitted_scores in zip(days, fitted, strict=True):
-        found["tracker"].append(_top_measures(day.scores, day.labels))
+        found["tracker"].append(ranked_measures(day.scores, day.labels))
         found["signs first"].append(
-            _top_measures(np.where(day.signed, np.inf, day.scores), day.labels)
+            ranked_measures(np.where(day.signed, np.inf, day.scores), day.labels)
         )
-        found["truth-fitted weights"].append(_top_measures(fitted_scores, day.labels))
-        found["both"].append(_top_measures(np.where(day.signed, np.inf, fitted_scores), day.labels))
+        found["truth-fitted weights"].append(ranked_measures(fitted_scores, day.labels))
+        found["both"].append(
+            ranked_measures(np.where(day.signed, np.inf, fitted_scores), day.labels)
+        )
     return {name: tuple(np.nanmean(rows, axis=0)) for name, rows in found.items()}
 
 
@@ -560,6 +563,7 @@ def bound_day(scorer: Scorer, day: datetime.date, truth: Truth) -> BoundDay:
         labels=labels,
         signed=labels & frame["true_id"].isin(signed_people).to_numpy(),
         features=features.reindex(frame["true_id"]).fillna(0.0).to_numpy(),
+        true_ids=frame["true_id"].to_numpy(),
     )
 
 

@@ -10,8 +10,8 @@ each young person aged 10 to 17 is described two ways:
 - *every record*: the items, and the number of each kind of event they are in (agency, event
   type and role) over the last 90, 180, 365 and 730 days, as log(1 + count).
 
-A logistic regression on each is fitted on the truth (who is truly at risk on the date, which
-no partnership knows), two ways:
+A logistic regression on each (risk.evaluation.fit_on_truth) is fitted on the truth (who is
+truly at risk on the date, which no partnership knows), two ways:
 
 - *in sample*: on the county's own dates, then scored on them (optimistic: it can learn the
   county's own young people);
@@ -116,12 +116,9 @@ def by_date(county: dict, scores: np.ndarray) -> tuple[float, float, float]:
 
 
 def fitted(train: list[dict], names: list[str], test: dict) -> np.ndarray:
-    from sklearn.linear_model import LogisticRegression
-    from sklearn.pipeline import make_pipeline
-    from sklearn.preprocessing import StandardScaler
+    from safeguarding.risk.evaluation import fit_on_truth
 
-    model = make_pipeline(StandardScaler(), LogisticRegression(C=0.1, max_iter=5000))
-    model.fit(
+    model = fit_on_truth(
         np.vstack([aligned(c, names) for c in train]),
         np.concatenate([c["labels"] for c in train]),
     )
@@ -168,6 +165,7 @@ def main() -> None:
         "tracker",
         "signs first",
         "items, in sample",
+        "signs first, the rest by items in sample",
         "every record, in sample",
         "items, other counties",
         "every record, other counties",
@@ -176,25 +174,29 @@ def main() -> None:
     for name, county in counties.items():
         others = [c for other, c in counties.items() if other != name]
         signs_first = np.where(county["signed"], np.inf, county["scores"])
+        in_sample = fitted([county], items, county)
         results[name] = {
             "tracker": by_date(county, county["scores"]),
             "signs first": by_date(county, signs_first),
-            "items, in sample": by_date(county, fitted([county], items, county)),
+            "items, in sample": by_date(county, in_sample),
+            "signs first, the rest by items in sample": by_date(
+                county, np.where(county["signed"], np.inf, in_sample)
+            ),
             "every record, in sample": by_date(county, fitted([county], every_name, county)),
             "items, other counties": by_date(county, fitted(others, items, county)),
             "every record, other counties": by_date(county, fitted(others, every_name, county)),
         }
-    print(f"\n{'county':<18}{'method':<30}{'AUC':>7}{'AP':>7}{'P@50':>6}")
+    print(f"\n{'county':<18}{'method':<42}{'AUC':>7}{'AP':>7}{'P@50':>6}")
     for name, found in results.items():
         for method in methods:
             auc, ap, p50 = found[method]
-            print(f"{name:<18}{method:<30}{auc:>7.3f}{ap:>7.3f}{p50:>6.2f}")
+            print(f"{name:<18}{method:<42}{auc:>7.3f}{ap:>7.3f}{p50:>6.2f}")
     for profile in sorted({profile_of(name) for name in names}):
         members = [name for name in names if profile_of(name) == profile]
         print(f"\nmean over {len(members)} counties of '{profile}'")
         for method in methods:
             auc, ap, p50 = np.mean([results[n][method] for n in members], axis=0)
-            print(f"  {method:<30}{auc:>7.3f}{ap:>7.3f}{p50:>6.2f}")
+            print(f"  {method:<42}{auc:>7.3f}{ap:>7.3f}{p50:>6.2f}")
 
 
 if __name__ == "__main__":

@@ -159,6 +159,7 @@ def bound_day_of(scores, labels, signed, features) -> BoundDay:
         labels=np.array(labels, dtype=bool),
         signed=np.array(signed, dtype=bool),
         features=np.array(features, dtype=float),
+        true_ids=np.arange(len(scores)),
     )
 
 

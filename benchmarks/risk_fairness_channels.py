@@ -142,9 +142,10 @@ def channels(
 
 def ceiling(scorer, dates: list[datetime.date], truth) -> None:
     """How far any weighting of the recorded items could go (risk.evaluation.bounds)."""
-    from safeguarding.risk.evaluation import bound_day, bounds_report
+    from safeguarding.risk.evaluation import bound_day, bounds, bounds_report
 
-    print(bounds_report([bound_day(scorer, day, truth) for day in dates]))
+    days = [bound_day(scorer, day, truth) for day in dates]
+    print(bounds_report(days, bounds(days)))
 
 
 def wrongly_in_top_fifty(scorer, dates: list[datetime.date], truth) -> None:

@@ -192,7 +192,7 @@ def test_bounds_are_means_over_the_dates_and_the_report_counts_who_has_a_sign():
     found = bounds([first, second])
     assert found["tracker"][0] == pytest.approx((1.0 + 0.0) / 2)
     assert found["signs first"][0] == pytest.approx((1.0 + 0.0) / 2)
-    report = bounds_report([first, second])
+    report = bounds_report([first, second], found)
     assert "1 of 2 person-dates truly at risk have a sign" in report
     line = next(line for line in report.splitlines() if "tracker (expert weights)" in line)
     assert line.split()[-3:] == ["0.500", "0.750", "0.50"]

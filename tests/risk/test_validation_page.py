@@ -8,6 +8,7 @@ from django.urls import reverse
 
 from safeguarding.access.models import AuditEvent
 from safeguarding.risk.catalogue import load_catalogue
+from safeguarding.risk.evaluation import BOUND_NAMES, bound_rows
 from safeguarding.risk.evaluation import Validation as Report
 from safeguarding.risk.models import Validation
 from safeguarding.risk.services import record_validation
@@ -99,6 +100,36 @@ def test_the_validation_page_shows_every_method_and_is_audited(client_for):
     assert AuditEvent.objects.filter(
         object_type="risk_evaluation", object_id=str(stored.pk)
     ).exists()
+
+
+def test_the_validation_page_shows_how_far_any_weighting_could_go(client_for):
+    found = {
+        "tracker": (0.845, 0.288, 0.17),
+        "signs first": (0.850, 0.617, 0.22),
+        "truth-fitted weights": (0.881, 0.437, 0.21),
+        "both": (0.893, 0.632, 0.22),
+    }
+    report = Report(text="", rows=[row("tracker (all agencies)", 1.1)], bounds=bound_rows(found))
+    record_validation(validation=report, catalogue=load_catalogue(), label="A county")
+    response = client_for("analyst").get(reverse("risk:validation"))
+    page = response.content.decode()
+    table = page[page.index('data-testid="validation-bounds"') :]
+    table = table[: table.index("</table>")]
+    # One row per bound, in order, each with its own figures.
+    rows = table.split('<th scope="row"')[1:]
+    for cells, (key, name), (auc, ap, p50) in zip(
+        rows, BOUND_NAMES.items(), found.values(), strict=True
+    ):
+        assert name in cells, key
+        assert [f"{p50:.2f}", f"{auc:.3f}", f"{ap:.3f}"] == [
+            cell.split(">")[1].split("<")[0] for cell in cells.split("<td")[1:]
+        ]
+
+
+def test_a_validation_stored_before_the_bounds_shows_no_bounds_table(client_for):
+    validate(1.1)
+    response = client_for("analyst").get(reverse("risk:validation"))
+    assert b'data-testid="validation-bounds"' not in response.content
 
 
 def test_the_validation_page_says_when_nothing_was_validated(client_for):

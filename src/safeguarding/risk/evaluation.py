@@ -577,8 +577,30 @@ def bound_day(scorer: Scorer, day: datetime.date, truth: Truth) -> BoundDay:
     )
 
 
-def bounds_report(days: list[BoundDay]) -> str:
-    found = bounds(days)
+# What the bounds are called where people read them.
+BOUND_NAMES = {
+    "tracker": "tracker (expert weights)",
+    "signs first": "those at risk with a sign first",
+    "truth-fitted weights": "weights fitted on the truth",
+    "both": "both",
+}
+
+
+def bound_rows(found: dict[str, tuple[float, float, float]]) -> list[dict]:
+    """The bounds as the validation page shows them."""
+    return [
+        {
+            "method": name,
+            "roc_auc": found[key][0],
+            "average_precision": found[key][1],
+            "precision_at_50": found[key][2],
+        }
+        for key, name in BOUND_NAMES.items()
+    ]
+
+
+def bounds_report(days: list[BoundDay], found: dict[str, tuple[float, float, float]]) -> str:
+    """`found` (bounds(days)) as plain text."""
     at_risk = sum(int(day.labels.sum()) for day in days)
     signed = sum(int(day.signed.sum()) for day in days)
     lines = [
@@ -587,15 +609,11 @@ def bounds_report(days: list[BoundDay]) -> str:
         "the six months:",
         f"  {'':<34}{'AUC':>7}{'AP':>7}{'P@50':>6}",
     ]
-    names = {
-        "tracker": "tracker (expert weights)",
-        "signs first": "those at risk with a sign first",
-        "truth-fitted weights": "weights fitted on the truth",
-        "both": "both",
-    }
-    for key, name in names.items():
-        auc, ap, p50 = found[key]
-        lines.append(f"  {name:<34}{auc:>7.3f}{ap:>7.3f}{p50:>6.2f}")
+    for row in bound_rows(found):
+        lines.append(
+            f"  {row['method']:<34}{row['roc_auc']:>7.3f}{row['average_precision']:>7.3f}"
+            f"{row['precision_at_50']:>6.2f}"
+        )
     lines.append(
         "Signs first: every young person truly at risk with a sign in the six months ranked "
         "first, the rest as the tracker has them. Weights fitted on the truth: a logistic "
@@ -629,6 +647,8 @@ class Validation:
     fitted_note: str = ""
     # The trackers' person-dates (tracker_person_dates), for pooling fairness over counties.
     person_dates: pd.DataFrame = field(default_factory=pd.DataFrame, repr=False)
+    # How far any weighting of the recorded items could go (bound_rows), beside the tracker.
+    bounds: list[dict] = field(default_factory=list)
 
 
 def evaluate_tracker(
@@ -679,7 +699,9 @@ def evaluate_tracker(
     )
     text = report(comparisons)
     tracker = Scorer(facts, catalogue)
-    text += "\n\n" + bounds_report([bound_day(tracker, day, truth) for day in dates])
+    days = [bound_day(tracker, day, truth) for day in dates]
+    found = bounds(days)
+    text += "\n\n" + bounds_report(days, found)
     if note:
         text += f"\n\nFitted weights: {note}."
     return Validation(
@@ -687,4 +709,5 @@ def evaluate_tracker(
         rows=summary_rows(comparisons),
         fitted_note=note,
         person_dates=tracker_person_dates(comparisons),
+        bounds=bound_rows(found),
     )

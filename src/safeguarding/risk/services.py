@@ -333,6 +333,7 @@ def record_validation(*, validation, catalogue: Catalogue, label: str) -> Valida
             "rows": _json_safe(rows),
             "text": validation.text,
             "fitted": validation.fitted_note,
+            "bounds": _json_safe(validation.bounds),
         },
     )
 

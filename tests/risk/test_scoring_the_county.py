@@ -7,7 +7,7 @@ from django.core.management import call_command
 
 from safeguarding.access.models import AuditAction, AuditEvent
 from safeguarding.pipeline import Inputs, run_pipeline
-from safeguarding.risk.models import IndicatorHit, RiskAssessment, ScoringRun
+from safeguarding.risk.models import IndicatorHit, RiskAssessment, ScoringRun, Validation
 from safeguarding.synth.county import build_county
 from safeguarding.synth.parameters import REFERENCE_END
 
@@ -72,6 +72,10 @@ def test_score_export_and_evaluate_the_county(linked_county, tmp_path, capsys):
     assert bounds["tracker (expert weights)"][0] == pytest.approx(auc, abs=0.0005)
     assert bounds["those at risk with a sign first"][0] >= auc
     assert bounds["both"][0] >= bounds["weights fitted on the truth"][0] > 0.5
+    # The same bounds stored for the validation page.
+    stored = Validation.objects.latest("computed_at").measures["bounds"]
+    assert [row["method"] for row in stored] == list(bounds)
+    assert [round(row["roc_auc"], 3) for row in stored] == [values[0] for values in bounds.values()]
 
     # The person-dates the fairness figures come from, for pooling over counties.
     with person_dates.open(newline="") as handle:

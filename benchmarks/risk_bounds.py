@@ -150,8 +150,8 @@ def main() -> None:
         kept = options.folder / name / "bounds.npz"
         if not (options.reuse and kept.exists()):
             print(f"{name}: working out the features", flush=True)
-            environment = {**os.environ, "DATABASE_URL": f"sqlite:///{options.folder / name}"}
-            environment["DATABASE_URL"] += ".sqlite3"
+            database = f"sqlite:///{options.folder / name}.sqlite3"
+            environment = {**os.environ, "DATABASE_URL": database}
             subprocess.run(
                 [sys.executable, __file__, "--folder", str(options.folder)]
                 + ["--features", str(options.folder / name)],
@@ -161,31 +161,25 @@ def main() -> None:
         counties[name] = dict(np.load(kept))
     every_name = sorted(set().union(*(set(c["names"]) for c in counties.values())))
     items = [name for name in every_name if name.startswith("item ")]
-    methods = [
-        "tracker",
-        "signs first",
-        "items, in sample",
-        "signs first, the rest by items in sample",
-        "every record, in sample",
-        "items, other counties",
-        "every record, other counties",
-    ]
     results: dict[str, dict[str, tuple]] = {}
     for name, county in counties.items():
-        others = [c for other, c in counties.items() if other != name]
-        signs_first = np.where(county["signed"], np.inf, county["scores"])
         in_sample = fitted([county], items, county)
         results[name] = {
             "tracker": by_date(county, county["scores"]),
-            "signs first": by_date(county, signs_first),
+            "signs first": by_date(county, np.where(county["signed"], np.inf, county["scores"])),
             "items, in sample": by_date(county, in_sample),
             "signs first, the rest by items in sample": by_date(
                 county, np.where(county["signed"], np.inf, in_sample)
             ),
             "every record, in sample": by_date(county, fitted([county], every_name, county)),
-            "items, other counties": by_date(county, fitted(others, items, county)),
-            "every record, other counties": by_date(county, fitted(others, every_name, county)),
         }
+        others = [c for other, c in counties.items() if other != name]
+        if others:  # with one county there is nothing else to learn from
+            results[name]["items, other counties"] = by_date(county, fitted(others, items, county))
+            results[name]["every record, other counties"] = by_date(
+                county, fitted(others, every_name, county)
+            )
+    methods = list(next(iter(results.values())))
     print(f"\n{'county':<18}{'method':<42}{'AUC':>7}{'AP':>7}{'P@50':>6}")
     for name, found in results.items():
         for method in methods:

@@ -129,6 +129,13 @@ def average_precision(scores: np.ndarray, labels: np.ndarray) -> float:
     return float(precision[hits].sum() / labels.sum())
 
 
+def ranking(scores: np.ndarray) -> np.ndarray:
+    """Positions from the highest score down; ties in score are broken by a fixed shuffle, not
+    by who happens to come first."""
+    tie_break = np.random.default_rng(0).random(len(scores))
+    return np.lexsort((tie_break, -scores))
+
+
 def true_people_scores(assessments: pd.DataFrame, truth: Truth) -> pd.DataFrame:
     """Scores and levels carried from linked people to true people (the higher one wins)."""
     frame = assessments.assign(true_id=assessments["person_id"].map(truth.person_to_true))
@@ -155,9 +162,7 @@ def measure(
     ]
     frame["positive"] = frame["true_id"].isin(at_risk["true_id"])
     frame["flagged"] = frame["level"].isin(FLAGGED_LEVELS)
-    # Ties in score are broken by a fixed shuffle, not by who happens to come first.
-    frame["tie_break"] = np.random.default_rng(0).random(len(frame))
-    ranked = frame.sort_values(["score", "tie_break"], ascending=[False, True])
+    ranked = frame.iloc[ranking(frame["score"].to_numpy())]
     frame["top"] = frame.index.isin(ranked.index[:top])
     scores, labels = frame["score"].to_numpy(), frame["positive"].to_numpy()
     positives = frame[frame["positive"]]
@@ -502,8 +507,7 @@ class BoundDay:
 
 def ranked_measures(scores: np.ndarray, labels: np.ndarray) -> tuple[float, float, float]:
     """ROC AUC, average precision and precision at 50, ties broken as `measure` breaks them."""
-    tie_break = np.random.default_rng(0).random(len(scores))
-    top = np.lexsort((tie_break, -scores))[:50]
+    top = ranking(scores)[:50]
     return roc_auc(scores, labels), average_precision(scores, labels), float(labels[top].mean())
 
 
@@ -556,7 +560,7 @@ def bounds(days: list[BoundDay]) -> dict[str, tuple[float, float, float]]:
 
 def bound_day(scorer: Scorer, day: datetime.date, truth: Truth) -> BoundDay:
     """The tracker's young people on the day, for `bounds`."""
-    from safeguarding.risk.fitting import cases
+    from safeguarding.risk.fitting import item_features
 
     scores = scorer.score(day)
     frame = measure(day, scores.assessments, truth).frame
@@ -564,7 +568,7 @@ def bound_day(scorer: Scorer, day: datetime.date, truth: Truth) -> BoundDay:
     hits = scores.hits[scores.hits["indicator_id"].isin(signs)]
     signed_people = set(hits["person_id"].map(truth.person_to_true).dropna())
     labels = frame["positive"].to_numpy()
-    features = cases(scorer, day).drop(columns=["label", "expert_score"])
+    features = item_features(scores.hits, scorer.catalogue)
     features = features.assign(true_id=features.index.map(truth.person_to_true))
     # Carried to true people as scores are: the larger value wins.
     features = features.dropna(subset=["true_id"]).groupby("true_id").max()

@@ -84,13 +84,7 @@ def cases(scorer: Scorer, day: datetime.date, horizon_days: int = HORIZON_DAYS) 
     population = people.index[(ages >= 10) & (ages <= 17)]
     hits = scorer.hits(day)
     hits = hits[hits["person_id"].isin(population)]
-    base_weight = hits["indicator_id"].map({i.id: i.weight for i in catalogue.indicators})
-    features = (
-        hits.assign(value=hits["weight"].astype(float) / base_weight)
-        .pivot_table(index="person_id", columns="indicator_id", values="value", aggfunc="sum")
-        .reindex(index=population, columns=[i.id for i in catalogue.indicators])
-        .fillna(0.0)
-    )
+    features = item_features(hits, catalogue).reindex(population).fillna(0.0)
     features["expert_score"] = hits.groupby("person_id")["weight"].sum().reindex(population)
     features["expert_score"] = features["expert_score"].fillna(0.0)
     end = end_of_day(day)
@@ -104,6 +98,19 @@ def cases(scorer: Scorer, day: datetime.date, horizon_days: int = HORIZON_DAYS) 
     ]
     features["label"] = features.index.isin(set(later["person_id"]))
     return features
+
+
+def item_features(hits: pd.DataFrame, catalogue: Catalogue) -> pd.DataFrame:
+    """Each person's items as the fitted weights see them: a hit's weight over its catalogue
+    weight (1 for a current indicator, `previous_weight` for a previous one, the faded weight for
+    a vulnerability), one column per item, 0 where not hit."""
+    base_weight = hits["indicator_id"].map({i.id: i.weight for i in catalogue.indicators})
+    return (
+        hits.assign(value=hits["weight"].astype(float) / base_weight)
+        .pivot_table(index="person_id", columns="indicator_id", values="value", aggfunc="sum")
+        .reindex(columns=[i.id for i in catalogue.indicators])
+        .fillna(0.0)
+    )
 
 
 def fit_weights(

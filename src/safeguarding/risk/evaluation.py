@@ -534,7 +534,7 @@ def bounds(days: list[BoundDay]) -> dict[str, tuple[float, float, float]]:
       these very dates (`fit_on_truth`): weights only knowing the truth could choose, which no
       history of recorded outcomes would give;
     - *both*: those at risk with a sign first, everyone else by the truth-fitted weights.
-    What is left below a target then belongs to what the records do not hold."""
+    What is left below a target then cannot be made up by weighting the items differently."""
     labels = np.concatenate([day.labels for day in days])
     fitted: list[np.ndarray] = [np.zeros(len(day.labels)) for day in days]
     if labels.any() and not labels.all():
